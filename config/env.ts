@@ -1,0 +1,62 @@
+/**
+ * Process configuration from the environment, validated once at start with zod.
+ * Names and defaults are the contract of DESIGN.md section 5.
+ */
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z.string().trim().min(1).optional();
+
+const envSchema = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: optionalText,
+  MONGODB_URL: optionalText,
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  AUTH_SECRET: optionalText,
+  AUTH_MODE: z.enum(['jwt', 'none']).default('jwt'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MARKET_DATA_PROVIDER: z.enum(['binance', 'file', 'synthetic']).default('synthetic'),
+  MARKET_DATA_DIR: z.string().min(1).default('./market-data'),
+  BINANCE_BASE_URL: z.string().url().default('https://api.binance.com'),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  ANALYSIS_WORKER_BATCH_SIZE: positiveInt(5),
+  ANALYSIS_WORKER_CONCURRENCY: positiveInt(2),
+  ANALYSIS_HEALTH_CHECK_INTERVAL: seconds(30),
+  ANALYSIS_METRICS_PUBLISH_INTERVAL: seconds(60),
+  BACKGROUND_ANALYSIS_THRESHOLD: positiveInt(1000),
+  ANALYSIS_MAX_RETRIES: z.coerce.number().int().min(0).default(3),
+  ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
+  ANALYSIS_CIRCUIT_RESET_TIMEOUT: seconds(60),
+  ANALYSIS_RETRY_BASE_MS: positiveInt(1000),
+  ANALYSIS_CLAIM_TIMEOUT: seconds(60),
+  ANALYSIS_JOB_TIMEOUT: seconds(120),
+  ANALYSIS_SHUTDOWN_GRACE: z.coerce.number().min(0).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `FOO= candela worker` falls back to the default. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,29 @@
+/** Charts as files under DATA_DIR/charts/{analysis_id}.{svg,png}. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChartFormat, ChartStore, RenderedChart } from './chartStore.js';
+
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+
+export function createFileChartStore(directory: string): ChartStore {
+  const fileFor = (analysisId: string, format: ChartFormat) => {
+    if (!SAFE_ID.test(analysisId)) throw new Error(`unsafe analysis id for a chart file: ${analysisId}`);
+    return path.join(directory, `${analysisId}.${format}`);
+  };
+  return {
+    async save(analysisId: string, chart: RenderedChart) {
+      await mkdir(directory, { recursive: true });
+      const svgPath = fileFor(analysisId, 'svg');
+      await Promise.all([writeFile(svgPath, chart.svg), writeFile(fileFor(analysisId, 'png'), chart.png)]);
+      return path.resolve(svgPath);
+    },
+    async read(analysisId: string, format: ChartFormat) {
+      try {
+        return await readFile(fileFor(analysisId, format));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+  };
+}
