@@ -1,23 +1,155 @@
-/** The JSON stored as a job's `analysis_data`. Simple version until issue #3 lands; the signature stays. */
-import type { CandleSeries } from './candles.js';
+/**
+ * The JSON stored as a job's `analysis_data` (documented in docs/analysis-data.md).
+ * Compact whatever the window: latest indicator values, not their series; pattern counts
+ * plus the most recent hits; the chosen levels. Snake case, like the job's own fields.
+ */
 import type { AnalysisReport } from './analyzeSeries.js';
+import type { CandleSeries, DataSource } from './candles.js';
+import type { ChartPatternName } from './chartPatterns/chartPatternTypes.js';
+import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
+import type { CandlestickPatternName, Direction } from './patterns/candlestickTypes.js';
+import { countByPattern } from './patterns/detectCandlestickPatterns.js';
+
+/** Hits kept per kind; counts always cover the whole window. */
+export const RECENT_CANDLESTICK_HITS = 25;
+export const RECENT_CHART_PATTERNS = 15;
 
 export interface AnalysisData {
+  schema_version: 1;
   symbol: string;
   interval: string;
   timeframe: string;
-  data_source: CandleSeries['source'];
+  data_source: DataSource;
+  /** True for generated candles: never to be read as market prices. */
+  synthetic: boolean;
+  source_detail: string | null;
   candle_count: number;
-  report: AnalysisReport;
+  window: { start: string | null; end: string | null };
+  price: { first_open: number; last_close: number; high: number; low: number; change_percent: number; last_volume: number; mean_range: number };
+  indicators: {
+    sma_fast: { period: number; value: number | null };
+    sma_slow: { period: number; value: number | null };
+    ema_fast: { period: number; value: number | null };
+    ema_slow: { period: number; value: number | null };
+    rsi: { period: number; value: number | null; state: RsiState | null };
+    macd: { fast: number; slow: number; signal_period: number; line: number | null; signal: number | null; histogram: number | null; state: MacdState | null };
+    bollinger: { period: number; deviations: number; upper: number | null; middle: number | null; lower: number | null; percent_b: number | null; position: BandPosition | null };
+    atr: { period: number; value: number | null; percent_of_price: number | null };
+    volume: { period: number; average: number | null; last: number; ratio: number | null };
+  };
+  trend: { direction: 'up' | 'down' | 'sideways'; strength: number; change_percent: number; change_in_ranges: number };
+  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; confidence: number }[];
+  candlestick_patterns: {
+    counts: Record<CandlestickPatternName, number>;
+    recent: { pattern: CandlestickPatternName; time: string; index: number; candles: number; direction: Direction; strength: number }[];
+  };
+  chart_patterns: {
+    counts: Partial<Record<ChartPatternName, number>>;
+    recent: {
+      pattern: ChartPatternName;
+      direction: 'bullish' | 'bearish';
+      start: string;
+      end: string;
+      level: number;
+      confirmed: boolean;
+      confidence: number;
+      points: { label: string; time: string; price: number }[];
+    }[];
+  };
 }
 
+const iso = (time: number): string => new Date(time).toISOString();
+const orNull = (value: number | undefined, digits?: number): number | null => (value === undefined ? null : digits === undefined ? roundPrice(value) : round(value, digits));
+
 export function buildAnalysisData(series: CandleSeries, report: AnalysisReport): AnalysisData {
+  const { latest, indicators } = report;
+  const settings = indicators.settings;
+  const chartCounts: Partial<Record<ChartPatternName, number>> = {};
+  for (const hit of report.chartPatterns) chartCounts[hit.pattern] = (chartCounts[hit.pattern] ?? 0) + 1;
+  const empty = report.candleCount === 0;
   return {
+    schema_version: 1,
     symbol: series.symbol,
     interval: series.interval,
     timeframe: series.timeframe,
     data_source: series.source,
-    candle_count: series.candles.length,
-    report,
+    synthetic: series.source === 'synthetic',
+    source_detail: series.sourceDetail ?? null,
+    candle_count: report.candleCount,
+    window: { start: empty ? null : iso(report.firstTime), end: empty ? null : iso(report.lastTime) },
+    price: {
+      first_open: roundPrice(report.firstOpen),
+      last_close: roundPrice(report.lastClose),
+      high: roundPrice(report.high),
+      low: roundPrice(report.low),
+      change_percent: round(report.changePercent, 3),
+      last_volume: roundPrice(report.lastVolume),
+      mean_range: roundPrice(report.meanRange),
+    },
+    indicators: {
+      sma_fast: { period: settings.smaFast, value: orNull(latest.smaFast) },
+      sma_slow: { period: settings.smaSlow, value: orNull(latest.smaSlow) },
+      ema_fast: { period: settings.emaFast, value: orNull(latest.emaFast) },
+      ema_slow: { period: settings.emaSlow, value: orNull(latest.emaSlow) },
+      rsi: { period: settings.rsi, value: orNull(latest.rsi, 2), state: latest.rsi === undefined ? null : rsiState(latest.rsi) },
+      macd: {
+        fast: settings.macd.fast,
+        slow: settings.macd.slow,
+        signal_period: settings.macd.signal,
+        line: orNull(latest.macd?.line),
+        signal: orNull(latest.macd?.signal),
+        histogram: orNull(latest.macd?.histogram),
+        state: latest.macd ? macdState(latest.macd) : null,
+      },
+      bollinger: {
+        period: settings.bollinger.period,
+        deviations: settings.bollinger.deviations,
+        upper: orNull(latest.bollinger?.upper),
+        middle: orNull(latest.bollinger?.middle),
+        lower: orNull(latest.bollinger?.lower),
+        percent_b: latest.bollinger ? round(percentB(report.lastClose, latest.bollinger), 3) : null,
+        position: latest.bollinger ? bandPosition(report.lastClose, latest.bollinger) : null,
+      },
+      atr: { period: settings.atr, value: orNull(latest.atr), percent_of_price: latest.atr !== undefined && report.lastClose > 0 ? round((latest.atr / report.lastClose) * 100, 3) : null },
+      volume: {
+        period: settings.volume,
+        average: orNull(latest.averageVolume),
+        last: roundPrice(report.lastVolume),
+        ratio: latest.averageVolume ? round(report.lastVolume / latest.averageVolume, 2) : null,
+      },
+    },
+    trend: { direction: report.trend.direction, strength: report.trend.strength, change_percent: report.trend.changePercent, change_in_ranges: report.trend.changeInRanges },
+    levels: report.levels.map((level) => ({
+      kind: level.kind,
+      price: roundPrice(level.price),
+      touches: level.touches,
+      first_touch: iso(level.firstTouchTime),
+      last_touch: iso(level.lastTouchTime),
+      confidence: level.confidence,
+    })),
+    candlestick_patterns: {
+      counts: countByPattern(report.candlestickPatterns),
+      recent: report.candlestickPatterns.slice(-RECENT_CANDLESTICK_HITS).map((hit) => ({
+        pattern: hit.pattern,
+        time: iso(hit.time),
+        index: hit.index,
+        candles: hit.candles,
+        direction: hit.direction,
+        strength: hit.strength,
+      })),
+    },
+    chart_patterns: {
+      counts: chartCounts,
+      recent: report.chartPatterns.slice(-RECENT_CHART_PATTERNS).map((hit) => ({
+        pattern: hit.pattern,
+        direction: hit.direction,
+        start: iso(hit.startTime),
+        end: iso(hit.endTime),
+        level: roundPrice(hit.level),
+        confirmed: hit.confirmed,
+        confidence: hit.confidence,
+        points: hit.points.map((point) => ({ label: point.label, time: iso(point.time), price: roundPrice(point.price) })),
+      })),
+    },
   };
 }

@@ -1,26 +1,99 @@
 /**
- * Simple version until the analysis-engine issue (#3) lands: a moving-average trend and the
- * window's range. The job actor's pattern child calls `analyzeSeries`; its signature stays.
+ * Everything a job computes from its candles: indicators, candlestick patterns, pivots,
+ * support and resistance, trend and chart patterns. Pure and deterministic.
  */
 import type { CandleSeries } from './candles.js';
+import type { ChartPatternHit, Pivot, PriceLevel, TrendEstimate } from './chartPatterns/chartPatternTypes.js';
+import { detectChartPatterns, meanRangeOf } from './chartPatterns/detectChartPatterns.js';
+import { computeIndicators, lastDefined, type IndicatorSeries } from './indicators/computeIndicators.js';
+import { buildCandleContext } from './patterns/candleContext.js';
+import type { CandlestickHit } from './patterns/candlestickTypes.js';
+import { detectCandlestickPatterns } from './patterns/detectCandlestickPatterns.js';
+
+export interface LatestIndicators {
+  smaFast?: number;
+  smaSlow?: number;
+  emaFast?: number;
+  emaSlow?: number;
+  rsi?: number;
+  macd?: { line: number; signal: number; histogram: number };
+  bollinger?: { upper: number; middle: number; lower: number };
+  atr?: number;
+  averageVolume?: number;
+}
 
 export interface AnalysisReport {
+  candleCount: number;
+  /** Open time of the first and the last candle (epoch ms); 0 for an empty series. */
+  firstTime: number;
+  lastTime: number;
+  firstOpen: number;
   lastClose: number;
   high: number;
   low: number;
-  trend: 'up' | 'down' | 'sideways';
+  changePercent: number;
+  lastVolume: number;
+  /** Mean high − low over the window: the yardstick the chart patterns are measured in. */
+  meanRange: number;
+  /** One value per candle (NaN during warm-up); used by the chart, not stored. */
+  indicators: IndicatorSeries;
+  latest: LatestIndicators;
+  trend: TrendEstimate;
+  pivots: Pivot[];
+  levels: PriceLevel[];
+  candlestickPatterns: CandlestickHit[];
+  chartPatterns: ChartPatternHit[];
 }
 
 export function analyzeSeries(series: CandleSeries): AnalysisReport {
-  const closes = series.candles.map((candle) => candle.close);
-  const lastClose = closes.at(-1) ?? 0;
-  const window = closes.slice(-20);
-  const average = window.reduce((sum, close) => sum + close, 0) / Math.max(1, window.length);
-  const drift = average === 0 ? 0 : (lastClose - average) / average;
+  const { candles } = series;
+  const indicators = computeIndicators(candles);
+  const context = buildCandleContext(candles);
+  const candlestickPatterns = detectCandlestickPatterns(candles, context);
+  const chart = detectChartPatterns(candles, context.averageRange, context.averageVolume);
+  const first = candles[0];
+  const last = candles.at(-1);
+  let high = Number.NEGATIVE_INFINITY;
+  let low = Number.POSITIVE_INFINITY;
+  for (const candle of candles) {
+    if (candle.high > high) high = candle.high;
+    if (candle.low < low) low = candle.low;
+  }
   return {
-    lastClose,
-    high: Math.max(...series.candles.map((candle) => candle.high)),
-    low: Math.min(...series.candles.map((candle) => candle.low)),
-    trend: drift > 0.005 ? 'up' : drift < -0.005 ? 'down' : 'sideways',
+    candleCount: candles.length,
+    firstTime: first?.time ?? 0,
+    lastTime: last?.time ?? 0,
+    firstOpen: first?.open ?? 0,
+    lastClose: last?.close ?? 0,
+    high: first ? high : 0,
+    low: first ? low : 0,
+    changePercent: first && last && first.open !== 0 ? ((last.close - first.open) / first.open) * 100 : 0,
+    lastVolume: last?.volume ?? 0,
+    meanRange: meanRangeOf(candles),
+    indicators,
+    latest: latestIndicators(indicators),
+    trend: chart.trend,
+    pivots: chart.pivots,
+    levels: chart.levels,
+    candlestickPatterns,
+    chartPatterns: chart.patterns,
   };
+}
+
+export function latestIndicators(series: IndicatorSeries): LatestIndicators {
+  const latest: LatestIndicators = {};
+  const set = <K extends 'smaFast' | 'smaSlow' | 'emaFast' | 'emaSlow' | 'rsi' | 'atr' | 'averageVolume'>(key: K) => {
+    const value = lastDefined(series[key]);
+    if (value !== undefined) latest[key] = value;
+  };
+  (['smaFast', 'smaSlow', 'emaFast', 'emaSlow', 'rsi', 'atr', 'averageVolume'] as const).forEach(set);
+  const line = lastDefined(series.macd.line);
+  const signal = lastDefined(series.macd.signal);
+  const histogram = lastDefined(series.macd.histogram);
+  if (line !== undefined && signal !== undefined && histogram !== undefined) latest.macd = { line, signal, histogram };
+  const upper = lastDefined(series.bollinger.upper);
+  const middle = lastDefined(series.bollinger.middle);
+  const lower = lastDefined(series.bollinger.lower);
+  if (upper !== undefined && middle !== undefined && lower !== undefined) latest.bollinger = { upper, middle, lower };
+  return latest;
 }

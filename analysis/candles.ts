@@ -19,5 +19,7 @@ export interface CandleSeries {
   timeframe: string;
   /** Where the candles came from; shown wherever the data shows up, so synthetic data is never passed off as real. */
   source: DataSource;
+  /** Where exactly: the file read, the exchange URL, or how synthetic candles were made. */
+  sourceDetail?: string;
   candles: Candle[];
 }

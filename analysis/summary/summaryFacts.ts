@@ -1,18 +1,86 @@
-/** The facts a summary may state. Simple version until issue #3 lands; the signature stays. */
-import type { CandleSeries } from '../candles.js';
+/**
+ * The facts a summary may state, and nothing else: the rule-based template renders them and
+ * the LLM is told to rephrase them without adding any. Numbers are already rounded for prose.
+ */
 import type { AnalysisReport } from '../analyzeSeries.js';
+import type { CandleSeries } from '../candles.js';
+import { bandPosition, macdState, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from '../indicators/indicatorStates.js';
+import type { Direction } from '../patterns/candlestickTypes.js';
+
+/** Candlestick hits within this many final candles count as "recent". */
+export const RECENT_CANDLES = 20;
+export const MAX_RECENT_PATTERNS = 5;
+export const MAX_CHART_PATTERNS = 3;
 
 export interface SummaryFacts {
   symbol: string;
   interval: string;
   timeframe: string;
   dataSource: CandleSeries['source'];
+  /** Generated candles: every summary must say so. */
+  synthetic: boolean;
+  candleCount: number;
+  windowStart: string | null;
+  windowEnd: string | null;
   lastClose: number;
   high: number;
   low: number;
-  trend: AnalysisReport['trend'];
+  changePercent: number;
+  trend: { direction: AnalysisReport['trend']['direction']; strength: number; changePercent: number };
+  rsi: { value: number; state: RsiState } | null;
+  macd: { state: MacdState; histogram: number } | null;
+  bollinger: { position: BandPosition; upper: number; lower: number } | null;
+  volumeRatio: number | null;
+  /** Nearest first. */
+  support: { price: number; touches: number }[];
+  resistance: { price: number; touches: number }[];
+  recentCandlestickPatterns: { pattern: string; direction: Direction; time: string; strength: number }[];
+  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; level: number; time: string; confidence: number }[];
 }
 
+/** `double_top` → `double top`. */
+export const patternLabel = (name: string): string => name.replaceAll('_', ' ');
+
 export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport): SummaryFacts {
-  return { symbol: series.symbol, interval: series.interval, timeframe: series.timeframe, dataSource: series.source, ...report };
+  const { latest } = report;
+  const iso = (time: number) => new Date(time).toISOString();
+  const empty = report.candleCount === 0;
+  const levels = (kind: 'support' | 'resistance') =>
+    report.levels.filter((level) => level.kind === kind).map((level) => ({ price: roundPrice(level.price), touches: level.touches }));
+  const recentFrom = report.candleCount - RECENT_CANDLES;
+  return {
+    symbol: series.symbol,
+    interval: series.interval,
+    timeframe: series.timeframe,
+    dataSource: series.source,
+    synthetic: series.source === 'synthetic',
+    candleCount: report.candleCount,
+    windowStart: empty ? null : iso(report.firstTime),
+    windowEnd: empty ? null : iso(report.lastTime),
+    lastClose: roundPrice(report.lastClose),
+    high: roundPrice(report.high),
+    low: roundPrice(report.low),
+    changePercent: round(report.changePercent, 2),
+    trend: { direction: report.trend.direction, strength: round(report.trend.strength, 2), changePercent: round(report.trend.changePercent, 2) },
+    rsi: latest.rsi === undefined ? null : { value: round(latest.rsi, 1), state: rsiState(latest.rsi) },
+    macd: latest.macd ? { state: macdState(latest.macd), histogram: roundPrice(latest.macd.histogram) } : null,
+    bollinger: latest.bollinger
+      ? { position: bandPosition(report.lastClose, latest.bollinger), upper: roundPrice(latest.bollinger.upper), lower: roundPrice(latest.bollinger.lower) }
+      : null,
+    volumeRatio: latest.averageVolume ? round(report.lastVolume / latest.averageVolume, 2) : null,
+    support: levels('support'),
+    resistance: levels('resistance'),
+    recentCandlestickPatterns: report.candlestickPatterns
+      .filter((hit) => hit.index >= recentFrom)
+      .slice(-MAX_RECENT_PATTERNS)
+      .map((hit) => ({ pattern: patternLabel(hit.pattern), direction: hit.direction, time: iso(hit.time), strength: hit.strength })),
+    chartPatterns: report.chartPatterns.slice(-MAX_CHART_PATTERNS).map((hit) => ({
+      pattern: patternLabel(hit.pattern),
+      direction: hit.direction,
+      confirmed: hit.confirmed,
+      level: roundPrice(hit.level),
+      time: iso(hit.endTime),
+      confidence: hit.confidence,
+    })),
+  };
 }
