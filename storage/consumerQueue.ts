@@ -1,0 +1,123 @@
+/**
+ * The worker side of the job queue: read new entries for a consumer, claim them in one
+ * script, keep long jobs' claims fresh, take over idle entries, and finish jobs in batches.
+ */
+import type { QueueKeys } from './keys.js';
+import { runScript } from './luaScripts.js';
+import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
+import { type ProgressEvent, progressEvent } from './progressEvent.js';
+import type { RedisClient } from './redisConnection.js';
+
+export const PROGRESS_LOG_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface StreamEntry {
+  entryId: string;
+  analysisId: string;
+}
+
+export interface ClaimedJob {
+  entryId: string;
+  ownerToken: string;
+  record: JobRecord;
+  takenOver: boolean;
+}
+
+export interface FinishRequest {
+  analysisId: string;
+  entryId: string;
+  ownerToken: string;
+  status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>;
+  result: JobResult;
+  event: ProgressEvent;
+}
+
+type StreamReply = [string, [string, string[]][]][] | null;
+
+function entriesOf(messages: [string, string[]][]): StreamEntry[] {
+  return messages.map(([entryId, fields]) => ({ entryId, analysisId: pairsToHash(fields).analysis_id ?? '' }));
+}
+
+export function createConsumerQueue(redis: RedisClient, keys: QueueKeys) {
+  /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
+  async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+    const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
+    return reply?.[0] ? entriesOf(reply[0][1]) : [];
+  }
+
+  /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */
+  async function readOwnPending(blocking: RedisClient, consumer: string, count: number): Promise<StreamEntry[]> {
+    const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0')) as StreamReply;
+    return reply?.[0] ? entriesOf(reply[0][1].filter((message): message is [string, string[]] => message[1] !== null)) : [];
+  }
+
+  /** Pending entries held by one consumer (0 means it can be deleted from the group safely). */
+  async function pendingCount(consumer: string): Promise<number> {
+    const reply = (await redis.xpending(keys.stream, keys.group, '-', '+', 1, consumer)) as unknown[];
+    return reply.length;
+  }
+
+  async function removeConsumer(consumer: string): Promise<void> {
+    await redis.xgroup('DELCONSUMER', keys.stream, keys.group, consumer);
+  }
+
+  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string): Promise<ClaimedJob[]> {
+    if (entries.length === 0) return [];
+    const tokens = entries.map(ownerTokenFor);
+    const replies = (await runScript(
+      redis,
+      'claimJobs',
+      [keys.stream, ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
+      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(progressEvent('processing', 'started', 0.05, 'a worker started the analysis')), ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!])],
+    )) as string[][];
+    const claimed: ClaimedJob[] = [];
+    replies.forEach((reply, index) => {
+      const [outcome, ...fields] = reply;
+      if (outcome === 'skipped') return;
+      const record = recordFromHash(pairsToHash(fields));
+      if (record) claimed.push({ entryId: entries[index]!.entryId, ownerToken: tokens[index]!, record, takenOver: outcome === 'taken-over' });
+    });
+    return claimed;
+  }
+
+  /** Returns, per job, whether this owner still holds it. */
+  async function refreshClaims(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<boolean[]> {
+    if (jobs.length === 0) return [];
+    const results = (await runScript(
+      redis,
+      'refreshClaims',
+      [keys.stream, ...jobs.map((job) => keys.job(job.analysisId))],
+      [keys.group, consumer, ...jobs.flatMap((job) => [job.entryId, job.ownerToken])],
+    )) as number[];
+    return results.map((result) => result === 1);
+  }
+
+  /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
+  async function takeOverIdle(consumer: string, minIdleMs: number, count: number, cursor: string): Promise<{ cursor: string; entries: StreamEntry[] }> {
+    const [next, messages] = (await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count)) as [string, [string, string[] | null][]];
+    // Entries trimmed from the stream come back with no fields: their id is all that is left.
+    const live = messages.filter((message): message is [string, string[]] => message[1] !== null);
+    return { cursor: next, entries: entriesOf(live) };
+  }
+
+  /** Stage events for a job this owner still holds; false when it no longer does. */
+  async function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
+    const eventId = await runScript(redis, 'appendProgress', [keys.job(analysisId), keys.progress(analysisId)], [keys.progressChannel(), ownerToken, JSON.stringify(event)]);
+    return eventId !== null;
+  }
+
+  /** Returns, per job, whether it was finished (false: this owner had lost it). */
+  async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
+    if (requests.length === 0) return [];
+    const args: (string | number)[] = [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS];
+    for (const request of requests) {
+      const fields = resultFields(request.result);
+      args.push(request.entryId, request.ownerToken, request.status, JSON.stringify(request.event), fields.length / 2, ...fields);
+    }
+    const results = (await runScript(redis, 'finishJobs', [keys.stream, ...requests.flatMap((request) => [keys.job(request.analysisId), keys.progress(request.analysisId)])], args)) as number[];
+    return results.map((result) => result === 1);
+  }
+
+  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, refreshClaims, takeOverIdle, appendProgress, finish };
+}
+
+export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

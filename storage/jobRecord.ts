@@ -1,0 +1,88 @@
+/** The job record of DESIGN.md section 2, as stored in the job hash and as returned to clients. */
+
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export type SummarySource = 'llm' | 'rule-based';
+
+export interface JobRequest {
+  user_id: string;
+  symbol: string;
+  interval: string;
+  timeframe: string;
+}
+
+export interface JobRecord extends JobRequest {
+  analysis_id: string;
+  status: JobStatus;
+  created_at: string;
+  updated_at: string;
+  attempts: number;
+  error: string | null;
+  image_url: string | null;
+  llm_summary: string | null;
+  summary_source: SummarySource | null;
+  analysis_data: unknown;
+}
+
+/** Fields the worker writes when it finishes a job. */
+export interface JobResult {
+  image_url?: string;
+  llm_summary?: string;
+  summary_source?: SummarySource;
+  analysis_data?: unknown;
+  error?: string;
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+const iso = (epochMs: string | undefined) => new Date(Number(epochMs ?? 0)).toISOString();
+const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+
+function parseJson(text: string | undefined): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function recordFromHash(hash: Record<string, string>): JobRecord | undefined {
+  if (!hash.analysis_id || !hash.status) return undefined;
+  return {
+    analysis_id: hash.analysis_id,
+    user_id: hash.user_id ?? '',
+    symbol: hash.symbol ?? '',
+    interval: hash.interval ?? '',
+    timeframe: hash.timeframe ?? '',
+    status: hash.status as JobStatus,
+    created_at: iso(hash.created_at),
+    updated_at: iso(hash.updated_at),
+    attempts: Number(hash.attempts ?? 0),
+    error: orNull(hash.error),
+    image_url: orNull(hash.image_url),
+    llm_summary: orNull(hash.llm_summary),
+    summary_source: orNull(hash.summary_source) as SummarySource | null,
+    analysis_data: parseJson(hash.analysis_data),
+  };
+}
+
+/** Flat field/value pairs for HSET; analysis_data is stored as JSON text. */
+export function resultFields(result: JobResult): string[] {
+  const fields: string[] = [];
+  for (const [field, value] of Object.entries(result)) {
+    if (value === undefined) continue;
+    fields.push(field, field === 'analysis_data' ? JSON.stringify(value) : String(value));
+  }
+  return fields;
+}
+
+export function pairsToHash(pairs: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let index = 0; index + 1 < pairs.length; index += 2) hash[pairs[index]!] = pairs[index + 1]!;
+  return hash;
+}

@@ -1,0 +1,44 @@
+/**
+ * Every Redis key and channel Candela uses, built in one place (DESIGN.md section 3).
+ * Everything a Lua script touches carries the stream's hash tag `{market-analysis-jobs}`,
+ * so multi-key scripts also work on Redis Cluster.
+ */
+export const STREAM_NAME = 'market-analysis-jobs';
+export const CONSUMER_GROUP = 'analysis-workers';
+
+export interface QueueKeys {
+  readonly stream: string;
+  readonly group: string;
+  job(analysisId: string): string;
+  progress(analysisId: string): string;
+  userJobs(userId: string): string;
+  idempotency(userId: string, key: string): string;
+  retrySchedule(): string;
+  deadLetters(): string;
+  /** One pub/sub channel for live progress; API nodes filter by job. */
+  progressChannel(): string;
+  /** Cancel requests for running jobs, heard by whichever worker owns the job. */
+  cancelChannel(): string;
+  workerMetrics(workerId: string): string;
+  workerHeartbeat(workerId: string): string;
+  workerHeartbeatPattern(): string;
+}
+
+export function createKeys(stream: string = STREAM_NAME, group: string = CONSUMER_GROUP): QueueKeys {
+  const tagged = (suffix: string) => `{${stream}}:${suffix}`;
+  return {
+    stream,
+    group,
+    job: (analysisId) => tagged(`job:${analysisId}`),
+    progress: (analysisId) => tagged(`progress:${analysisId}`),
+    userJobs: (userId) => tagged(`user:${userId}:jobs`),
+    idempotency: (userId, key) => tagged(`idempotency:${userId}:${key}`),
+    retrySchedule: () => tagged('retry'),
+    deadLetters: () => tagged('dead-letters'),
+    progressChannel: () => tagged('progress-events'),
+    cancelChannel: () => tagged('cancel-requests'),
+    workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
+    workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
+    workerHeartbeatPattern: () => `workers:${group}:*`,
+  };
+}

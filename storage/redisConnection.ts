@@ -1,0 +1,35 @@
+/** ioredis connections: one shared command connection per process, plus dedicated ones for blocking reads and pub/sub. */
+import { Cluster, Redis } from 'ioredis';
+import type { Config } from '../config/env.js';
+
+export type RedisClient = Redis | Cluster;
+
+export type RedisSettings = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>;
+
+function clusterNodes(list: string): { host: string; port: number }[] {
+  return list.split(',').map((node) => {
+    const url = new URL(node.includes('://') ? node : `redis://${node}`);
+    return { host: url.hostname, port: Number(url.port || 6379) };
+  });
+}
+
+export function connectRedis(settings: RedisSettings, connectionName: string): RedisClient {
+  const options = {
+    connectionName,
+    // Commands wait for a reconnect instead of failing after a few tries: a Redis restart
+    // must not fail jobs that are only waiting for it.
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+  };
+  if (settings.REDIS_CLUSTER_NODES) {
+    return new Cluster(clusterNodes(settings.REDIS_CLUSTER_NODES), { redisOptions: options, enableAutoPipelining: true });
+  }
+  return new Redis(settings.REDIS_URL, options);
+}
+
+/** Closes politely, and gives up waiting after a second (a dead server never answers QUIT). */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+  await Promise.race([client.quit().then(() => undefined, () => undefined), timeout]);
+  client.disconnect();
+}
