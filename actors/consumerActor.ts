@@ -1,0 +1,215 @@
+/**
+ * One consumer of the `analysis-workers` group. It reads up to its batch size of entries,
+ * claims them in one script, spawns a job actor per claimed job, keeps their claims fresh,
+ * and finishes completed jobs in batches. Redis calls run as effects whose results come
+ * back as messages, so the actor never blocks on I/O and always hears outcomes and cancels.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../config/logger.js';
+import type { ClaimedJob, ConsumerQueue, FinishRequest, StreamEntry } from '../storage/consumerQueue.js';
+import { progressEvent } from '../storage/progressEvent.js';
+import type { RedisClient } from '../storage/redisConnection.js';
+import type { Clock } from './clock.js';
+import type { JobActorFactory } from './jobActorFactory.js';
+import type { JobMessage } from './jobActor.js';
+import type { JobOutcome } from './jobOutcome.js';
+import type { JobServices } from './jobServices.js';
+import { finishRequestFor } from './finishRequestFor.js';
+import { type ActorParent, type ActorRef, asParent, send, spawnActor } from './typedActor.js';
+
+export interface ConsumerStatus {
+  name: string;
+  /** Jobs, claims, reads and finishes under way; 0 means drained. */
+  busy: number;
+  draining: boolean;
+}
+
+export type ConsumerMessage =
+  | { type: 'consumer.start' }
+  | { type: 'consumer.poll' }
+  | { type: 'entries.read'; entries: StreamEntry[] }
+  | { type: 'entries.reclaimed'; entries: StreamEntry[] }
+  | { type: 'read.failed'; error: Error }
+  | { type: 'jobs.claimed'; jobs: ClaimedJob[]; requested: number }
+  | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
+  | { type: 'job.outcome'; analysisId: string; outcome: JobOutcome }
+  | { type: 'jobs.finished'; requests: FinishRequest[]; finished: boolean[] }
+  | { type: 'finish.failed'; requests: FinishRequest[]; error: Error }
+  | { type: 'claims.refresh' }
+  | { type: 'job.cancel'; analysisId: string }
+  | { type: 'consumer.drain' }
+  | { type: 'consumer.abortAll' }
+  | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> };
+
+export interface ConsumerOptions {
+  name: string;
+  queue: ConsumerQueue;
+  /** A connection of its own: XREADGROUP BLOCK holds it. */
+  blockingRedis: RedisClient;
+  batchSize: number;
+  blockMs: number;
+  claimRefreshMs: number;
+  services: JobServices;
+  spawnJob: JobActorFactory;
+  clock: Clock;
+  log: Logger;
+  onJobFinished(outcome: JobOutcome['status'], durationMs: number): void;
+  /** The supervisor's ear: a crash of this actor, after which it is stopped. */
+  onCrash(error: Error): void;
+}
+
+interface InFlightJob {
+  actor: ActorRef<JobMessage>;
+  entryId: string;
+  ownerToken: string;
+  startedAt: number;
+  finishing: boolean;
+}
+
+interface ConsumerState {
+  reading: boolean;
+  claiming: number;
+  draining: boolean;
+  flushing: boolean;
+  backlog: StreamEntry[];
+  toFinish: FinishRequest[];
+  inFlight: Map<string, InFlightJob>;
+}
+
+const RETRY_AFTER_ERROR_MS = 1000;
+
+export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions): ActorRef<ConsumerMessage> {
+  const { queue, clock, log } = options;
+  const ownerTokenFor = () => `${options.name}:${randomUUID()}`;
+  const capacity = (state: ConsumerState) => options.batchSize - state.inFlight.size - state.claiming;
+
+  function claim(state: ConsumerState, entries: StreamEntry[], self: ActorRef<ConsumerMessage>): ConsumerState {
+    queue.claim(entries, ownerTokenFor).then(
+      (jobs) => send(self, { type: 'jobs.claimed', jobs, requested: entries.length }),
+      (error: Error) => send(self, { type: 'claim.failed', entries, error }),
+    );
+    return { ...state, claiming: state.claiming + entries.length };
+  }
+
+  function poll(state: ConsumerState, self: ActorRef<ConsumerMessage>): ConsumerState {
+    const room = capacity(state);
+    if (room <= 0 || state.reading) return state;
+    if (state.backlog.length > 0) {
+      return claim({ ...state, backlog: state.backlog.slice(room) }, state.backlog.slice(0, room), self);
+    }
+    if (state.draining) return state;
+    options.queue.readNew(options.blockingRedis, options.name, room, options.blockMs).then(
+      (entries) => send(self, { type: 'entries.read', entries }),
+      (error: Error) => send(self, { type: 'read.failed', error }),
+    );
+    return { ...state, reading: true };
+  }
+
+  function startJob(state: ConsumerState, job: ClaimedJob, self: ActorRef<ConsumerMessage>): void {
+    const analysisId = job.record.analysis_id;
+    const actor = options.spawnJob(asParent(self), {
+      record: job.record,
+      services: options.services,
+      reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, job.ownerToken, progressEvent('processing', stage, fraction, message)),
+      onOutcome: (outcome) => send(self, { type: 'job.outcome', analysisId, outcome }),
+    });
+    state.inFlight.set(analysisId, { actor, entryId: job.entryId, ownerToken: job.ownerToken, startedAt: clock.now(), finishing: false });
+    send(actor, { type: 'job.start' });
+  }
+
+  function flush(state: ConsumerState, self: ActorRef<ConsumerMessage>): ConsumerState {
+    if (state.flushing || state.toFinish.length === 0) return state;
+    const requests = state.toFinish;
+    queue.finish(requests).then(
+      (finished) => send(self, { type: 'jobs.finished', requests, finished }),
+      (error: Error) => send(self, { type: 'finish.failed', requests, error }),
+    );
+    return { ...state, flushing: true, toFinish: [] };
+  }
+
+  function refreshClaims(state: ConsumerState, self: ActorRef<ConsumerMessage>): void {
+    const jobs = [...state.inFlight].filter(([, job]) => !job.finishing).map(([analysisId, job]) => ({ analysisId, ...job }));
+    queue.refreshClaims(options.name, jobs).then(
+      (stillOwned) => stillOwned.forEach((owned, index) => owned || send(jobs[index]!.actor, { type: 'job.abort', reason: 'ownership-lost' })),
+      (error: Error) => log.warn({ err: error, consumer: options.name }, 'could not refresh job claims; will try again'),
+    );
+    clock.after(options.claimRefreshMs, () => send(self, { type: 'claims.refresh' }));
+  }
+
+  const initialState: ConsumerState = { reading: false, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+
+  return spawnActor<ConsumerState, ConsumerMessage>(parent, {
+    name: options.name,
+    initialState,
+    receive(state, message, self) {
+      switch (message.type) {
+        case 'consumer.start':
+          clock.after(options.claimRefreshMs, () => send(self, { type: 'claims.refresh' }));
+          // Entries this consumer name already holds (an actor restarted by its supervisor) come first.
+          queue.readOwnPending(options.blockingRedis, options.name, options.batchSize * 10).then(
+            (entries) => send(self, { type: 'entries.reclaimed', entries }),
+            (error: Error) => send(self, { type: 'read.failed', error }),
+          );
+          return state;
+        case 'consumer.poll':
+          return poll(state, self);
+        case 'entries.read':
+          return poll(message.entries.length > 0 ? claim({ ...state, reading: false }, message.entries, self) : { ...state, reading: false }, self);
+        case 'entries.reclaimed':
+          return poll({ ...state, backlog: [...state.backlog, ...message.entries] }, self);
+        case 'read.failed':
+          log.warn({ err: message.error, consumer: options.name }, 'stream read failed; retrying');
+          clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'consumer.poll' }));
+          return { ...state, reading: false };
+        case 'jobs.claimed': {
+          for (const job of message.jobs) startJob(state, job, self);
+          return poll({ ...state, claiming: state.claiming - message.requested }, self);
+        }
+        case 'claim.failed':
+          log.warn({ err: message.error, consumer: options.name }, 'claiming entries failed; they stay pending and are retried');
+          clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'entries.reclaimed', entries: message.entries }));
+          return { ...state, claiming: Math.max(0, state.claiming - message.entries.length) };
+        case 'job.outcome': {
+          const job = state.inFlight.get(message.analysisId);
+          if (!job || job.finishing) return state;
+          if (message.outcome.status === 'abandoned') {
+            state.inFlight.delete(message.analysisId);
+            return poll(state, self);
+          }
+          job.finishing = true;
+          const request = finishRequestFor(message.analysisId, job, message.outcome);
+          return flush({ ...state, toFinish: [...state.toFinish, request] }, self);
+        }
+        case 'jobs.finished':
+          message.requests.forEach((request, index) => {
+            const job = state.inFlight.get(request.analysisId);
+            state.inFlight.delete(request.analysisId);
+            if (!message.finished[index]) log.warn({ analysisId: request.analysisId, consumer: options.name }, 'job was taken over by another worker before it finished here; its result was discarded');
+            else if (job) options.onJobFinished(request.status, clock.now() - job.startedAt);
+          });
+          return poll(flush({ ...state, flushing: false }, self), self);
+        case 'finish.failed':
+          log.warn({ err: message.error, jobs: message.requests.length }, 'finishing jobs failed; retrying');
+          clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'consumer.poll' }));
+          return { ...state, flushing: false, toFinish: [...message.requests, ...state.toFinish] };
+        case 'claims.refresh':
+          refreshClaims(state, self);
+          return state.toFinish.length > 0 ? flush(state, self) : state;
+        case 'job.cancel': {
+          const job = state.inFlight.get(message.analysisId);
+          if (job) send(job.actor, { type: 'job.abort', reason: 'cancelled' });
+          return state;
+        }
+        case 'consumer.drain':
+          return { ...state, draining: true };
+        case 'consumer.abortAll':
+          for (const job of state.inFlight.values()) send(job.actor, { type: 'job.abort', reason: 'shutdown' });
+          return state;
+        case 'consumer.status':
+          send(message.replyTo, { name: options.name, busy: state.inFlight.size + state.claiming + state.backlog.length + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining });
+          return state;
+      }
+    },
+    onCrash: (error) => options.onCrash(error),
+  });
+}

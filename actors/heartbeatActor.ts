@@ -1,0 +1,94 @@
+/**
+ * Registers this worker process (`workers:analysis-workers:{id}`, TTL about three health-check
+ * intervals) and publishes its metrics hash (`worker_metrics:analysis-workers:{id}`).
+ */
+import { hostname } from 'node:os';
+import type { Logger } from '../config/logger.js';
+import type { QueueKeys } from '../storage/keys.js';
+import type { RedisClient } from '../storage/redisConnection.js';
+import type { Clock } from './clock.js';
+import type { JobOutcome } from './jobOutcome.js';
+import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export type HeartbeatMessage =
+  | { type: 'heartbeat.beat' }
+  | { type: 'metrics.publish' }
+  | { type: 'job.finished'; status: JobOutcome['status']; durationMs: number }
+  | { type: 'circuit.changed'; state: CircuitState }
+  | { type: 'heartbeat.stop'; replyTo: ActorRef<boolean> };
+
+export interface HeartbeatOptions {
+  workerId: string;
+  consumerNames: readonly string[];
+  redis: RedisClient;
+  keys: QueueKeys;
+  healthCheckMs: number;
+  metricsMs: number;
+  clock: Clock;
+  log: Logger;
+}
+
+interface WorkerMetrics {
+  processed: number;
+  errors: number;
+  totalProcessingMs: number;
+  circuit: CircuitState;
+  stopped: boolean;
+}
+
+export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptions): ActorRef<HeartbeatMessage> {
+  const { redis, keys, workerId, clock } = options;
+  const startedAt = clock.now();
+  const heartbeatKey = keys.workerHeartbeat(workerId);
+  const metricsKey = keys.workerMetrics(workerId);
+  const ttlSeconds = (ms: number) => Math.max(1, Math.ceil((3 * ms) / 1000));
+
+  const registration = (metrics: WorkerMetrics) =>
+    JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, last_seen: new Date(clock.now()).toISOString() });
+
+  const metricsFields = (metrics: WorkerMetrics) => ({
+    analyses_processed: metrics.processed,
+    errors_total: metrics.errors,
+    avg_processing_time: metrics.processed === 0 ? 0 : Math.round(metrics.totalProcessingMs / metrics.processed),
+    uptime: Math.round((clock.now() - startedAt) / 1000),
+    circuit_breaker_state: metrics.circuit,
+  });
+
+  const warnOnFailure = (what: string) => (error: Error) => options.log.warn({ err: error }, `${what} failed; next interval will retry`);
+
+  return spawnActor<WorkerMetrics, HeartbeatMessage>(parent, {
+    name: 'heartbeat',
+    initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', stopped: false },
+    receive(state, message, self) {
+      switch (message.type) {
+        case 'heartbeat.beat':
+          if (state.stopped) return state;
+          redis.set(heartbeatKey, registration(state), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+          clock.after(options.healthCheckMs, () => send(self, { type: 'heartbeat.beat' }));
+          return state;
+        case 'metrics.publish':
+          if (state.stopped) return state;
+          Promise.all([redis.hset(metricsKey, metricsFields(state)), redis.expire(metricsKey, ttlSeconds(options.metricsMs))]).catch(warnOnFailure('metrics publish'));
+          clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
+          return state;
+        case 'job.finished':
+          return {
+            ...state,
+            processed: state.processed + (message.status === 'completed' ? 1 : 0),
+            errors: state.errors + (message.status === 'failed' ? 1 : 0),
+            totalProcessingMs: state.totalProcessingMs + (message.status === 'completed' ? message.durationMs : 0),
+          };
+        case 'circuit.changed':
+          return { ...state, circuit: message.state };
+        case 'heartbeat.stop': {
+          // Separate commands, not MULTI: the two keys sit in different cluster slots. Deregister at once, so active_consumers drops without waiting for the TTL.
+          const replyTo = message.replyTo;
+          Promise.all([redis.del(heartbeatKey), redis.hset(metricsKey, metricsFields(state))]).then(() => send(replyTo, true), () => send(replyTo, false));
+          return { ...state, stopped: true };
+        }
+      }
+    },
+  });
+}

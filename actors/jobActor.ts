@@ -1,0 +1,115 @@
+/**
+ * One job actor per claimed job. It loads the candles, then fans out to its children
+ * (patterns, then chart and summary in parallel), emits a progress event per stage, and
+ * reports one outcome to its consumer. Every await honours the job's AbortSignal; a child's
+ * crash arrives as a `stage.failed` message, never as silence.
+ */
+import type { AnalysisReport } from '../analysis/analyzeSeries.js';
+import { buildAnalysisData } from '../analysis/analysisData.js';
+import type { CandleSeries } from '../analysis/candles.js';
+import type { Interval } from '../analysis/intervals.js';
+import { describeError, isPermanent } from '../storage/failures.js';
+import type { JobRecord, SummarySource } from '../storage/jobRecord.js';
+import type { ProgressStage } from '../storage/progressEvent.js';
+import { spawnChartActor } from './chartActor.js';
+import type { JobAbortReason, JobOutcome } from './jobOutcome.js';
+import type { JobServices } from './jobServices.js';
+import { spawnPatternActor } from './patternActor.js';
+import type { StageReply } from './stageReply.js';
+import { spawnSummaryActor } from './summaryActor.js';
+import { type ActorParent, type ActorRef, asParent, send, spawnActor, stopActor } from './typedActor.js';
+
+export type JobMessage = { type: 'job.start' } | { type: 'job.abort'; reason: JobAbortReason } | StageReply;
+
+export interface JobActorOptions {
+  record: JobRecord;
+  services: JobServices;
+  /** Appends a stage event; resolves false when this worker no longer owns the job. */
+  reportProgress(stage: ProgressStage, progress: number, message: string): Promise<boolean>;
+  /** Called exactly once. */
+  onOutcome(outcome: JobOutcome): void;
+}
+
+interface JobState {
+  series?: CandleSeries;
+  report?: AnalysisReport;
+  imageUrl?: string;
+  summary?: { text: string; source: SummarySource };
+  done: boolean;
+}
+
+export function spawnJobActor(parent: ActorParent, options: JobActorOptions): ActorRef<JobMessage> {
+  const { record, services } = options;
+  const controller = new AbortController();
+  const signal = controller.signal;
+
+  const progress = (stage: ProgressStage, fraction: number, message: string, self: ActorRef<JobMessage>) => {
+    options.reportProgress(stage, fraction, message).then(
+      (stillOwned) => stillOwned || send(self, { type: 'job.abort', reason: 'ownership-lost' }),
+      () => undefined, // a lost progress event is not worth failing the job for
+    );
+  };
+
+  const end = (state: JobState, outcome: JobOutcome, self: ActorRef<JobMessage>): JobState => {
+    if (state.done) return state;
+    controller.abort(new Error(outcome.status));
+    options.onOutcome(outcome);
+    stopActor(self);
+    return { ...state, done: true };
+  };
+
+  const finishIfComplete = (state: JobState, self: ActorRef<JobMessage>): JobState => {
+    if (!state.series || !state.report || !state.imageUrl || !state.summary) return state;
+    return end(state, {
+      status: 'completed',
+      result: {
+        image_url: state.imageUrl,
+        llm_summary: state.summary.text,
+        summary_source: state.summary.source,
+        analysis_data: buildAnalysisData(state.series, state.report),
+      },
+    }, self);
+  };
+
+  return spawnActor<JobState, JobMessage>(parent, {
+    name: record.analysis_id.toLowerCase(),
+    initialState: { done: false },
+    receive(state, message, self) {
+      if (state.done) return state;
+      const replyTo = self as ActorRef<StageReply>;
+      switch (message.type) {
+        case 'job.start':
+          services.candles.load({ symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe, signal }).then(
+            (series) => send(self, { type: 'candles.loaded', series }),
+            (error: Error) => send(self, { type: 'stage.failed', stage: 'candles', error }),
+          );
+          return state;
+        case 'candles.loaded':
+          progress('candles', 0.25, `loaded ${message.series.candles.length} ${message.series.source} candles`, self);
+          send(spawnPatternActor(asParent(self), replyTo), { type: 'patterns.run', series: message.series });
+          return { ...state, series: message.series };
+        case 'patterns.done': {
+          progress('patterns', 0.5, 'patterns detected', self);
+          const series = state.series!;
+          send(spawnChartActor(asParent(self), services.charts, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
+          send(spawnSummaryActor(asParent(self), services.llm, replyTo), { type: 'summary.run', series, report: message.report, signal });
+          return { ...state, report: message.report };
+        }
+        case 'chart.done':
+          progress('chart', 0.75, 'chart rendered', self);
+          return finishIfComplete({ ...state, imageUrl: message.imageUrl }, self);
+        case 'summary.done':
+          progress('summary', 0.9, `summary written (${message.source})`, self);
+          return finishIfComplete({ ...state, summary: { text: message.text, source: message.source } }, self);
+        case 'stage.failed':
+          return end(state, { status: 'failed', error: `${message.stage}: ${describeError(message.error)}`, retryable: !isPermanent(message.error) }, self);
+        case 'job.abort':
+          return end(state, message.reason === 'cancelled' ? { status: 'cancelled', reason: 'cancelled by the user' } : message.reason === 'timeout' ? { status: 'failed', error: 'job timed out', retryable: true } : { status: 'abandoned', reason: message.reason }, self);
+      }
+    },
+    onCrash: (error) => {
+      controller.abort(error);
+      options.onOutcome({ status: 'failed', error: `job actor crashed: ${error.message}`, retryable: true });
+    },
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Takes over entries that have sat idle in another consumer's pending list longer than the
+ * claim timeout (a worker that died or was cut off), following XAUTOCLAIM's cursor to the
+ * end of the pending list, and hands them to this node's consumers in turn. Live jobs keep
+ * their claims fresh (consumerActor), so only orphans are idle this long.
+ */
+import type { Logger } from '../config/logger.js';
+import type { ConsumerQueue } from '../storage/consumerQueue.js';
+import type { Clock } from './clock.js';
+import type { ConsumerMessage } from './consumerActor.js';
+import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
+
+export type ReclaimerMessage = { type: 'reclaim.tick' } | { type: 'reclaim.done'; taken: number } | { type: 'reclaim.stop' };
+
+export interface ReclaimerOptions {
+  queue: ConsumerQueue;
+  consumers: readonly ActorRef<ConsumerMessage>[];
+  claimTimeoutMs: number;
+  intervalMs: number;
+  /** Entries per XAUTOCLAIM call, and the most taken in one sweep. */
+  countPerCall: number;
+  maxPerSweep: number;
+  clock: Clock;
+  log: Logger;
+}
+
+interface ReclaimerState {
+  sweeping: boolean;
+  stopped: boolean;
+}
+
+async function sweep(options: ReclaimerOptions): Promise<number> {
+  let cursor = '0-0';
+  let taken = 0;
+  let turn = 0;
+  do {
+    const consumer = options.consumers[turn++ % options.consumers.length]!;
+    const page = await options.queue.takeOverIdle(consumer.name, options.claimTimeoutMs, options.countPerCall, cursor);
+    if (page.entries.length > 0) {
+      options.log.info({ consumer: consumer.name, entries: page.entries.map((entry) => entry.analysisId) }, 'took over idle jobs from a silent consumer');
+      send(consumer, { type: 'entries.reclaimed', entries: page.entries });
+    }
+    taken += page.entries.length;
+    cursor = page.cursor;
+  } while (cursor !== '0-0' && taken < options.maxPerSweep);
+  return taken;
+}
+
+export function spawnReclaimerActor(parent: ActorParent, options: ReclaimerOptions): ActorRef<ReclaimerMessage> {
+  return spawnActor<ReclaimerState, ReclaimerMessage>(parent, {
+    name: 'reclaimer',
+    initialState: { sweeping: false, stopped: false },
+    receive(state, message, self) {
+      switch (message.type) {
+        case 'reclaim.tick':
+          if (state.sweeping || state.stopped) return state;
+          sweep(options).then(
+            (taken) => send(self, { type: 'reclaim.done', taken }),
+            (error: Error) => {
+              options.log.warn({ err: error }, 'reclaim sweep failed; will try again');
+              send(self, { type: 'reclaim.done', taken: 0 });
+            },
+          );
+          return { ...state, sweeping: true };
+        case 'reclaim.done':
+          if (!state.stopped) options.clock.after(options.intervalMs, () => send(self, { type: 'reclaim.tick' }));
+          return { ...state, sweeping: false };
+        case 'reclaim.stop':
+          return { ...state, stopped: true };
+      }
+    },
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * A worker process's runtime: connections, the consumer group, the actor system and its
+ * supervision tree, and graceful shutdown (stop reading, let in-flight jobs finish within
+ * the grace period, leave the rest pending for reclaim, deregister, close).
+ */
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from '../actors/clock.js';
+import type { ConsumerStatus } from '../actors/consumerActor.js';
+import type { JobActorFactory } from '../actors/jobActorFactory.js';
+import { spawnJobActor } from '../actors/jobActor.js';
+import type { JobServices } from '../actors/jobServices.js';
+import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor.js';
+import type { Config } from '../config/env.js';
+import type { Logger } from '../config/logger.js';
+import { createConsumerQueue } from '../storage/consumerQueue.js';
+import { ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createKeys } from '../storage/keys.js';
+import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
+import { type NodeChildren, spawnNodeSupervisor } from './nodeSupervisor.js';
+
+export interface WorkerNodeOptions {
+  config: Config;
+  services: JobServices;
+  log: Logger;
+  spawnJob?: JobActorFactory;
+  clock?: Clock;
+  /** How long one XREADGROUP blocks; shorter means a quicker drain. */
+  blockMs?: number;
+  onEscalate?(error: Error): void;
+}
+
+export interface WorkerNode {
+  workerId: string;
+  consumerNames: string[];
+  shutdown(graceMs: number): Promise<void>;
+}
+
+const ASK_TIMEOUT_MS = 5000;
+
+/** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
+export function workerIdFor(host: string, pid: number): string {
+  return `worker-${host.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${pid}`;
+}
+
+export async function startWorkerNode(options: WorkerNodeOptions): Promise<WorkerNode> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const keys = createKeys();
+  const workerId = workerIdFor(hostname(), process.pid);
+  const redis = connectRedis(config, `candela:${workerId}`);
+  await ensureConsumerGroup(redis, keys);
+  const queue = createConsumerQueue(redis, keys);
+  const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
+  const consumerName = (index: number) => `${workerId}-c${index}`;
+  const claimTimeoutMs = config.ANALYSIS_CLAIM_TIMEOUT * 1000;
+
+  const system = startActorSystem(workerId);
+  const supervisor = spawnNodeSupervisor(system.root, {
+    consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
+    consumer: (index) => ({
+      name: consumerName(index),
+      queue,
+      blockingRedis: blocking[index]!,
+      batchSize: config.ANALYSIS_WORKER_BATCH_SIZE,
+      blockMs: options.blockMs ?? 1000,
+      claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 3)),
+      services: options.services,
+      spawnJob: options.spawnJob ?? spawnJobActor,
+      clock,
+      log,
+    }),
+    reclaimer: {
+      queue,
+      claimTimeoutMs,
+      intervalMs: Math.max(100, Math.floor(claimTimeoutMs / 2)),
+      countPerCall: config.ANALYSIS_WORKER_BATCH_SIZE,
+      maxPerSweep: config.ANALYSIS_WORKER_BATCH_SIZE * config.ANALYSIS_WORKER_CONCURRENCY,
+      clock,
+      log,
+    },
+    heartbeat: {
+      workerId,
+      redis,
+      keys,
+      healthCheckMs: config.ANALYSIS_HEALTH_CHECK_INTERVAL * 1000,
+      metricsMs: config.ANALYSIS_METRICS_PUBLISH_INTERVAL * 1000,
+      clock,
+      log,
+    },
+    clock,
+    log,
+    onEscalate: options.onEscalate ?? ((error) => {
+      log.fatal({ err: error }, 'worker node cannot recover; exiting');
+      process.exit(1);
+    }),
+  });
+  const children = await ask(supervisor, (replyTo: ActorRef<NodeChildren>) => ({ type: 'node.start' as const, replyTo }), ASK_TIMEOUT_MS);
+  log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE }, 'worker started');
+
+  async function busyJobs(): Promise<number> {
+    const statuses = await Promise.all(
+      children.consumers.map((consumer) => ask(consumer, (replyTo: ActorRef<ConsumerStatus>) => ({ type: 'consumer.status' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => ({ busy: 0 }))),
+    );
+    return statuses.reduce((sum, status) => sum + status.busy, 0);
+  }
+
+  async function shutdown(graceMs: number): Promise<void> {
+    log.info({ workerId, graceMs }, 'shutting down: no new jobs; waiting for in-flight jobs');
+    send(children.reclaimer, { type: 'reclaim.stop' });
+    for (const consumer of children.consumers) send(consumer, { type: 'consumer.drain' });
+    const deadline = clock.now() + graceMs;
+    let busy = await busyJobs();
+    while (busy > 0 && clock.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      busy = await busyJobs();
+    }
+    if (busy > 0) {
+      log.warn({ workerId, busy }, 'grace period over; unfinished jobs stay pending for another worker to reclaim');
+      for (const consumer of children.consumers) send(consumer, { type: 'consumer.abortAll' });
+    }
+    await ask(children.heartbeat, (replyTo: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => false);
+    for (let index = 0; index < children.consumers.length; index += 1) {
+      // A consumer with nothing pending leaves the group; one with pending entries stays, so they can be reclaimed.
+      const name = consumerName(index);
+      if ((await queue.pendingCount(name).catch(() => 1)) === 0) await queue.removeConsumer(name).catch(() => undefined);
+    }
+    system.shutdown();
+    await Promise.all([redis, ...blocking].map(closeRedis));
+    log.info({ workerId }, 'worker stopped');
+  }
+
+  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), shutdown };
+}
