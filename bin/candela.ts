@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** The `candela` command: api | worker | demo | token | dlq | analyze. */
+import { ConfigError, loadConfig } from '../config/env.js';
+import { runApi } from './commands/api.js';
+import { runToken } from './commands/token.js';
+import { runWorker } from './commands/worker.js';
+import { UsageError } from './usageError.js';
+
+const USAGE = `usage: candela <command>
+  api                    HTTP + WebSocket API on PORT (default 8000)
+  worker                 a worker process: ANALYSIS_WORKER_CONCURRENCY consumer actors
+  token USER [--admin]   print a JWT for USER, signed with AUTH_SECRET
+Configuration comes from the environment; see README.md.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'api':
+      return runApi(config);
+    case 'worker':
+      return runWorker(config);
+    case 'token':
+      return runToken(config, args);
+    default:
+      throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`candela: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`candela: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/** initTRPC once; the procedure builders and named middlewares every router uses. */
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { TokenRejected, verifyToken, type AuthUser } from './auth.js';
+import type { Context } from './context.js';
+import { userIdSchema } from './schemas.js';
+
+/** The first problem of a validation error as `field: message`, so a 400 names the field. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
+    return {
+      ...shape,
+      message: zodError ? describeZodError(zodError) : shape.message,
+      data: { ...shape.data, stack: undefined, fields: zodError ? z.flattenError(zodError).fieldErrors : undefined },
+    };
+  },
+});
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
+  const claimed = typeof rawInput === 'object' && rawInput !== null ? (rawInput as { user_id?: unknown }).user_id : undefined;
+  if (ctx.services.config.AUTH_MODE === 'none') {
+    const userId = userIdSchema.safeParse(claimed);
+    if (!userId.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'user_id: required when AUTH_MODE=none' });
+    return { id: userId.data, admin: true };
+  }
+  if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
+  try {
+    const user = await verifyToken(ctx.services.config.AUTH_SECRET ?? '', ctx.token);
+    if (claimed !== undefined && claimed !== user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'user_id: does not match the token' });
+    return user;
+  } catch (error) {
+    if (error instanceof TokenRejected) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
+    throw error;
+  }
+}
+
+/** Verifies the token on every call (not only at WebSocket connect) and puts the user on the context. */
+export const isAuthed = middleware(async ({ ctx, next, getRawInput }) => next({ ctx: { user: await resolveUser(ctx, await getRawInput()) } }));
+
+export const isAdmin = isAuthed.unstable_pipe(({ ctx, next }) => {
+  if (!ctx.user.admin) throw new TRPCError({ code: 'FORBIDDEN', message: 'admin token required' });
+  return next();
+});
+
+export const authedProcedure = publicProcedure.use(isAuthed);
+export const adminProcedure = publicProcedure.use(isAdmin);
