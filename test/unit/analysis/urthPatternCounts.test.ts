@@ -1,0 +1,34 @@
+/** On a real year of hourly candles, each pattern fires a plausible number of times. */
+import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
+import { countByPattern } from '../../../analysis/patterns/detectCandlestickPatterns.js';
+import { CANDLESTICK_PATTERNS } from '../../../analysis/patterns/candlestickTypes.js';
+import { seriesOf, typedTraderCandles } from './candleBuilders.js';
+
+const candles = typedTraderCandles('urth-2025-1h');
+const report = analyzeSeries({ ...seriesOf(candles), symbol: 'URTH', timeframe: '1y' });
+const counts = countByPattern(report.candlestickPatterns);
+const chartCounts = Object.fromEntries(['double_top', 'double_bottom', 'head_and_shoulders', 'inverse_head_and_shoulders', 'breakout'].map((name) => [name, report.chartPatterns.filter((hit) => hit.pattern === name).length]));
+
+test('candlestick patterns: none fires on more than 5% of candles, all together under 15%', () => {
+  for (const pattern of CANDLESTICK_PATTERNS) expect({ pattern, share: counts[pattern] / candles.length < 0.05 }).toEqual({ pattern, share: true });
+  expect(report.candlestickPatterns.length / candles.length).toBeLessThan(0.15);
+});
+
+test('candlestick patterns: the common ones do occur in a year', () => {
+  for (const pattern of ['doji', 'hammer', 'inverted_hammer', 'hanging_man', 'shooting_star', 'marubozu', 'spinning_top', 'bullish_engulfing', 'bearish_engulfing', 'harami'] as const) {
+    expect({ pattern, seen: counts[pattern] > 0 }).toEqual({ pattern, seen: true });
+  }
+  expect(counts.morning_star + counts.evening_star + counts.three_white_soldiers + counts.three_black_crows).toBeLessThan(20);
+});
+
+test('chart patterns and levels stay plausible', () => {
+  expect(chartCounts.double_top! + chartCounts.double_bottom!).toBeGreaterThan(0);
+  expect(chartCounts.double_top! + chartCounts.double_bottom!).toBeLessThan(40);
+  expect(chartCounts.head_and_shoulders! + chartCounts.inverse_head_and_shoulders!).toBeLessThan(15);
+  expect(chartCounts.breakout!).toBeLessThan(candles.length / 25);
+  expect(report.levels.filter((level) => level.kind === 'support').length).toBeGreaterThan(0);
+  expect(report.levels.filter((level) => level.kind === 'resistance').length).toBeGreaterThan(0);
+  expect(report.trend.direction).toBe('up'); // URTH rose about 19% from its first to its last hour of 2025
+  // Printed so the figures can be reported; the assertions above are the test.
+  console.log(JSON.stringify({ candles: candles.length, candlestick: counts, chart: chartCounts, pivots: report.pivots.length }));
+});
