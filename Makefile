@@ -1,0 +1,29 @@
+# The front door: `make demo` and `make test` work on a fresh machine.
+.PHONY: setup build typecheck test demo bench clean
+
+NPM_STAMP := node_modules/.package-lock.json
+
+setup: $(NPM_STAMP)
+	@./deploy/ensure-redis.sh
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: setup
+	npm run build
+
+typecheck: setup
+	npm run typecheck
+
+test: build typecheck
+	npm test
+
+demo: build
+	node dist/bin/candela.js demo
+
+bench: build
+	npm run bench:queue
+	npm run bench:analysis
+
+clean:
+	rm -rf dist .demo

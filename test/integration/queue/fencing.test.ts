@@ -1,0 +1,103 @@
+/** Claim, reclaim and finish against a real redis-server: a worker that lost its job cannot finish it. */
+import { createConsumerQueue } from '../../../storage/consumerQueue.js';
+import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createKeys } from '../../../storage/keys.js';
+import { progressEvent } from '../../../storage/progressEvent.js';
+import { startRedis, type TestRedis } from '../../support/redisServer.js';
+
+const keys = createKeys();
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  await ensureConsumerGroup(redis.client, keys);
+});
+afterAll(() => redis.stop());
+
+const request = { user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' };
+const completed = (analysisId: string, entryId: string, ownerToken: string, marker: string) => ({
+  analysisId,
+  entryId,
+  ownerToken,
+  status: 'completed' as const,
+  result: { llm_summary: marker },
+  event: progressEvent('completed', 'finished', 1, marker),
+});
+
+test('enqueue writes the record, the stream entry and a queued event, atomically', async () => {
+  const queue = createJobQueue(redis.client, keys);
+  const before = await redis.client.xlen(keys.stream);
+  const { analysisId, created } = await queue.enqueue(request);
+  expect(created).toBe(true);
+  expect(analysisId).toMatch(/^analysis_[0-9A-Z]{26}$/);
+  expect(await redis.client.xlen(keys.stream)).toBe(before + 1);
+  const job = await queue.get(analysisId);
+  expect(job).toMatchObject({ ...request, analysis_id: analysisId, status: 'queued', attempts: 0 });
+  const events = await redis.client.xrange(keys.progress(analysisId), '-', '+');
+  expect(events).toHaveLength(1);
+  expect(JSON.parse(events[0]![1][1]!)).toMatchObject({ status: 'queued' });
+});
+
+test('the same idempotency key queues once', async () => {
+  const queue = createJobQueue(redis.client, keys);
+  const first = await queue.enqueue(request, { idempotencyKey: 'order-42' });
+  const lengthAfterFirst = await redis.client.xlen(keys.stream);
+  const second = await queue.enqueue(request, { idempotencyKey: 'order-42' });
+  expect(second).toEqual({ analysisId: first.analysisId, created: false });
+  expect(await redis.client.xlen(keys.stream)).toBe(lengthAfterFirst);
+});
+
+test('a worker whose job was reclaimed cannot finish it; the new owner can, once', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await producer.enqueue(request);
+  const blocking = redis.client.duplicate();
+  try {
+    const [entry] = (await workers.readNew(blocking, 'consumer-a', 100, 100)).filter((read) => read.analysisId === analysisId);
+    expect(entry).toBeDefined();
+    const [claimedByA] = await workers.claim([entry!], () => 'token-a');
+    expect(claimedByA).toMatchObject({ takenOver: false, record: { status: 'processing' } });
+
+    // Consumer B takes the idle entry over (a claim timeout of 0 ms), as the reclaimer does.
+    const taken = await workers.takeOverIdle('consumer-b', 0, 100, '0-0');
+    const reclaimed = taken.entries.filter((read) => read.analysisId === analysisId);
+    expect(reclaimed).toHaveLength(1);
+    const [claimedByB] = await workers.claim(reclaimed, () => 'token-b');
+    expect(claimedByB?.takenOver).toBe(true);
+
+    expect(await workers.refreshClaims('consumer-a', [{ analysisId, entryId: entry!.entryId, ownerToken: 'token-a' }])).toEqual([false]);
+    expect(await workers.appendProgress(analysisId, 'token-a', progressEvent('processing', 'chart', 0.7, 'late'))).toBe(false);
+    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-a', 'from A')])).toEqual([false]);
+    expect(await producer.get(analysisId)).toMatchObject({ status: 'processing' });
+
+    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-b', 'from B')])).toEqual([true]);
+    expect(await producer.get(analysisId)).toMatchObject({ status: 'completed', llm_summary: 'from B' });
+    // Terminal states never change again, even for the owner.
+    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-b', 'again')])).toEqual([false]);
+    const stillPending = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1000)) as [string][];
+    expect(stillPending.map(([id]) => id)).not.toContain(entry!.entryId);
+
+    const events = await redis.client.xrange(keys.progress(analysisId), '-', '+');
+    const terminal = events.map(([, fields]) => JSON.parse(fields[1]!) as { status: string }).filter((event) => event.status === 'completed');
+    expect(terminal).toHaveLength(1);
+  } finally {
+    blocking.disconnect();
+  }
+});
+
+test('claiming skips and acknowledges an entry whose job is already terminal', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await producer.enqueue(request);
+  await redis.client.hset(keys.job(analysisId), 'status', 'cancelled');
+  const blocking = redis.client.duplicate();
+  try {
+    const entries = (await workers.readNew(blocking, 'consumer-c', 100, 100)).filter((read) => read.analysisId === analysisId);
+    expect(entries).toHaveLength(1);
+    expect(await workers.claim(entries, () => 'token-c')).toEqual([]);
+    expect(await workers.pendingCount('consumer-c')).toBe(0);
+    expect(await producer.get(analysisId)).toMatchObject({ status: 'cancelled' });
+  } finally {
+    blocking.disconnect();
+  }
+});
