@@ -1,9 +1,18 @@
-/** Simple version until issue #3 lands: a seeded random walk, always labelled `synthetic`. */
+/**
+ * Synthetic candles for demos that need a symbol no file has. Deterministic: the same symbol,
+ * interval and timeframe give the same candles (seeded by them, ending at a fixed date).
+ * A random walk with drifting trend regimes and volatility clusters, volumes that rise with
+ * the size of the move: plausible enough to exercise every stage. Always labelled `synthetic`.
+ */
 import type { Candle } from '../../analysis/candles.js';
-import { candleCount, intervalMs } from '../../analysis/intervals.js';
+import { intervalMs } from '../../analysis/intervals.js';
 import type { CandleSource } from './candleSource.js';
+import { requestedCount, throwIfAborted } from './requestWindow.js';
 
-function seededRandom(seedText: string): () => number {
+/** Synthetic windows end here, so a seed always yields the same candles. */
+export const SYNTHETIC_END = Date.UTC(2026, 0, 1);
+
+export function seededRandom(seedText: string): () => number {
   let seed = 2166136261;
   for (const char of seedText) seed = Math.imul(seed ^ char.charCodeAt(0), 16777619) >>> 0;
   return () => {
@@ -15,21 +24,47 @@ function seededRandom(seedText: string): () => number {
   };
 }
 
+/** Standard normal from two uniforms (Box–Muller). */
+function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+export function generateSyntheticCandles(seedText: string, count: number, stepMs: number, end = SYNTHETIC_END): Candle[] {
+  const random = seededRandom(seedText);
+  const last = Math.floor(end / stepMs) * stepMs - stepMs;
+  const candles: Candle[] = [];
+  // Per-candle volatility scaled to the interval: about 0.6% an hour, like a liquid large cap.
+  const baseVolatility = 0.006 * Math.sqrt(stepMs / 3_600_000);
+  const baseVolume = 1_000 + random() * 9_000;
+  let close = 10 ** (1 + random() * 3); // 10 … 10,000
+  let drift = 0;
+  let volatility = baseVolatility;
+  for (let index = 0; index < count; index += 1) {
+    if (random() < 0.02) drift = (random() - 0.5) * baseVolatility * 0.6; // a new trend regime
+    volatility = Math.max(baseVolatility * 0.3, volatility * 0.97 + baseVolatility * 0.03 + Math.abs(normal(random)) * baseVolatility * 0.05);
+    const open = close;
+    const move = drift + normal(random) * volatility;
+    close = Math.max(open * 0.5, open * Math.exp(move));
+    const high = Math.max(open, close) * (1 + Math.abs(normal(random)) * volatility * 0.5);
+    const low = Math.min(open, close) * (1 - Math.abs(normal(random)) * volatility * 0.5);
+    const volume = baseVolume * (0.5 + random()) * (1 + (3 * Math.abs(move)) / baseVolatility);
+    candles.push({ time: last - (count - 1 - index) * stepMs, open, high, low, close, volume: Math.round(volume) });
+  }
+  return candles;
+}
+
 export const syntheticCandleSource: CandleSource = {
-  async load({ symbol, interval, timeframe }) {
-    const count = candleCount(interval, timeframe) ?? 0;
-    const step = intervalMs(interval);
-    const end = Math.floor(Date.UTC(2026, 0, 1) / step) * step;
-    const random = seededRandom(`${symbol}:${interval}:${timeframe}`);
-    const candles: Candle[] = [];
-    let close = 100 + random() * 900;
-    for (let index = 0; index < count; index += 1) {
-      const open = close;
-      close = Math.max(1, open * (1 + (random() - 0.5) * 0.02));
-      const high = Math.max(open, close) * (1 + random() * 0.005);
-      const low = Math.min(open, close) * (1 - random() * 0.005);
-      candles.push({ time: end - (count - index) * step, open, high, low, close, volume: 100 + random() * 1000 });
-    }
-    return { symbol, interval, timeframe, source: 'synthetic', candles };
+  async load(request) {
+    throwIfAborted(request.signal);
+    const count = requestedCount(request);
+    const seed = `${request.symbol}:${request.interval}:${request.timeframe}`;
+    return {
+      symbol: request.symbol,
+      interval: request.interval,
+      timeframe: request.timeframe,
+      source: 'synthetic',
+      sourceDetail: `synthetic random walk seeded with "${seed}", ending ${new Date(SYNTHETIC_END).toISOString()}; not market prices`,
+      candles: generateSyntheticCandles(seed, count, intervalMs(request.interval)),
+    };
   },
 };
