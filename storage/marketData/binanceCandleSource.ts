@@ -57,7 +57,8 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
       const count = requestedCount(request);
       const step = intervalMs(request.interval);
       const endTime = now();
-      const startTime = Math.floor(endTime / step) * step - (count - 1) * step;
+      // The last `count` closed candles: the one opening at floor(now) is still open.
+      const startTime = Math.floor(endTime / step) * step - count * step;
       const candles: Candle[] = [];
       let cursor = startTime;
       while (cursor <= endTime) {
