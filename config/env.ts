@@ -36,6 +36,11 @@ const envSchema = z.object({
   ANALYSIS_CLAIM_TIMEOUT: seconds(60),
   ANALYSIS_JOB_TIMEOUT: seconds(120),
   ANALYSIS_SHUTDOWN_GRACE: z.coerce.number().min(0).default(30),
+  ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: positiveInt(100),
+  /** Worker threads of an API node for analysis.immediate (never on the event loop). */
+  IMMEDIATE_ANALYSIS_THREADS: positiveInt(2),
+  /** How long a signed chart URL (image_url) stays valid. */
+  CHART_URL_TTL: seconds(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,10 +1,16 @@
-/** An API process: its Redis connection, the queue, the HTTP + WebSocket server, and graceful shutdown. */
+/** An API process: its Redis connections (commands + one pub/sub), the queue, the thread pool, the server, and graceful shutdown. */
+import path from 'node:path';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
+import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
+import { createProgressLog } from '../storage/progressLog.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
+import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
+import { createAnalysisPool } from './immediate/analysisPool.js';
+import { startProgressHub } from './progress/progressHub.js';
 
 export interface ApiNode {
   url: string;
@@ -12,6 +18,8 @@ export interface ApiNode {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Signs chart links when AUTH_MODE=none has no AUTH_SECRET: loopback-only development, where nothing is secret. */
+const LOCAL_CHART_SECRET = 'candela-local-development-only';
 
 /** Refuses configurations that would be unsafe to serve. */
 export function checkApiConfig(config: Config): void {
@@ -27,14 +35,29 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
   checkApiConfig(config);
   const keys = createKeys();
   const redis = connectRedis(config, 'candela:api');
+  const subscriber = connectRedis(config, 'candela:api:progress');
   await ensureConsumerGroup(redis, keys);
-  const server = await startApiServer({ config, log, redis, keys, queue: createJobQueue(redis, keys) });
+  const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
+  const pool = createAnalysisPool({ size: config.IMMEDIATE_ANALYSIS_THREADS, config, timeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000, maxWaiting: 100 });
+  const server = await startApiServer({
+    config,
+    log,
+    redis,
+    keys,
+    queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    progressLog: createProgressLog(redis, keys),
+    progressHub,
+    charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
+    chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
+    pool,
+  });
   log.info({ url: server.url, authMode: config.AUTH_MODE }, 'api listening');
   return {
     url: server.url,
     async shutdown(graceMs) {
       await server.close(graceMs);
-      await closeRedis(redis);
+      await Promise.all([pool.close(), progressHub.close()]);
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       log.info('api stopped');
     },
   };

@@ -1,9 +1,14 @@
-/** What the API's procedures use: the queue and its Redis connection. Built once per API process. */
+/** What the API's procedures and routes use. Built once per API process (apiNode.ts). */
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
+import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { JobQueue } from '../storage/jobQueue.js';
 import type { QueueKeys } from '../storage/keys.js';
+import type { ProgressLog } from '../storage/progressLog.js';
 import type { RedisClient } from '../storage/redisConnection.js';
+import type { ChartSigner } from './charts/chartUrls.js';
+import type { AnalysisPool } from './immediate/analysisPool.js';
+import type { ProgressHub } from './progress/progressHub.js';
 
 export interface ApiServices {
   config: Config;
@@ -11,4 +16,9 @@ export interface ApiServices {
   redis: RedisClient;
   keys: QueueKeys;
   queue: JobQueue;
+  progressLog: ProgressLog;
+  progressHub: ProgressHub;
+  charts: ChartStore;
+  chartSigner: ChartSigner;
+  pool: AnalysisPool;
 }

@@ -1,25 +1,36 @@
 /**
- * The tRPC context: the services and the caller's raw token. HTTP builds it per request,
- * WebSocket once per connection (token from connectionParams), so the token is verified
- * in the `isAuthed` middleware on every call, where expiry is checked each time.
+ * The tRPC context: the services, the caller's raw token, and how much is queued on its
+ * connection. HTTP builds it per request, WebSocket once per connection (token from
+ * connectionParams), so the token is verified in the `isAuthed` middleware on every call,
+ * where expiry is checked each time.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { ApiServices } from './apiServices.js';
 import { bearerToken } from './auth.js';
 
 export interface Context {
   services: ApiServices;
   token: string | undefined;
+  /** Bytes written to this client and not yet sent: subscriptions coalesce while it is high. */
+  outboundBacklog(): number;
 }
 
 export interface ContextSource {
   req: IncomingMessage;
+  res?: ServerResponse | WebSocket;
   info?: { connectionParams?: Record<string, string | undefined> | null };
 }
 
+function backlogOf(res: ServerResponse | WebSocket | undefined): () => number {
+  if (!res) return () => 0;
+  return 'bufferedAmount' in res ? () => res.bufferedAmount : () => res.writableLength;
+}
+
 export function createContextFactory(services: ApiServices) {
-  return ({ req, info }: ContextSource): Context => ({
+  return ({ req, res, info }: ContextSource): Context => ({
     services,
     token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? info?.connectionParams?.token ?? undefined,
+    outboundBacklog: backlogOf(res),
   });
 }

@@ -1,7 +1,8 @@
 /**
- * The API process's one port: tRPC over HTTP at /trpc and over WebSocket on the same path,
- * plus /health and /ready. Graceful close: stop accepting, tell WebSocket clients to
- * reconnect elsewhere, then end sockets still open after the grace period.
+ * The API process's one port: tRPC over HTTP at /trpc and over WebSocket on the same path
+ * (with keepalive), the original REST + SSE routes, /charts, /health, /ready and /metrics.
+ * Graceful close: stop accepting, tell WebSocket clients to reconnect elsewhere, then end
+ * sockets still open after the grace period.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,11 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { ApiServices } from './apiServices.js';
+import { serveChart } from './charts/chartRoute.js';
 import { createContextFactory } from './context.js';
+import { createApiMetrics } from './metrics.js';
+import { MAX_BODY_BYTES, sendError, sendJson } from './rest/httpResponses.js';
+import { matchRestRoute } from './rest/restRoutes.js';
 import { appRouter } from './routers/_app.js';
 
 export interface ApiServer {
@@ -17,32 +22,44 @@ export interface ApiServer {
   close(graceMs: number): Promise<void>;
 }
 
-export const MAX_BODY_BYTES = 16 * 1024;
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 export async function startApiServer(services: ApiServices): Promise<ApiServer> {
   const createContext = createContextFactory(services);
   const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: MAX_BODY_BYTES });
+  const metrics = createApiMetrics(services);
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): { name: string; run(): unknown } {
+    const path = url.pathname;
+    if (path.startsWith('/trpc/')) return { name: '/trpc', run: () => trpcHandler(req, res) };
+    if (path === '/health') return { name: path, run: () => sendJson(res, 200, { status: 'ok' }) };
+    if (path === '/ready') {
+      return { name: path, run: () => services.redis.ping().then(() => sendJson(res, 200, { status: 'ready' }), () => sendJson(res, 503, { status: 'redis unreachable' })) };
+    }
+    if (path === '/metrics') {
+      return { name: path, run: () => metrics.render().then((text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); }) };
+    }
+    if (path.startsWith('/charts/') && req.method === 'GET') return { name: '/charts', run: () => serveChart(services, url, res) };
+    const rest = matchRestRoute(services, req, res, url);
+    if (rest === 'wrong-method') return { name: 'other', run: () => sendJson(res, 405, { error: 'METHOD_NOT_SUPPORTED', message: `${req.method} is not allowed on ${path}`, detail: `${req.method} is not allowed on ${path}` }) };
+    if (rest) return rest;
+    return { name: 'other', run: () => sendJson(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${path}`, detail: `no route for ${req.method} ${path}` }) };
+  }
 
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/trpc/')) return trpcHandler(req, res);
-    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/ready') {
-      services.redis.ping().then(
-        () => sendJson(res, 200, { status: 'ready' }),
-        () => sendJson(res, 503, { status: 'redis unreachable' }),
-      );
-      return;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://api.local');
+    } catch {
+      return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'path: not a valid URL', detail: 'path: not a valid URL' });
     }
-    sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+    const handler = route(req, res, url);
+    const done = metrics.startRequest(req.method ?? 'GET', handler.name);
+    res.once('finish', () => done(res.statusCode));
+    Promise.resolve()
+      .then(() => handler.run())
+      .catch((error: unknown) => sendError(res, error, services.log));
   });
 
-  const wss = new WebSocketServer({ server, path: '/trpc' });
+  const wss = new WebSocketServer({ server, path: '/trpc', maxPayload: MAX_BODY_BYTES });
   const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
 
   await new Promise<void>((resolve) => server.listen(services.config.PORT, services.config.HOST, resolve));
@@ -62,6 +79,7 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
       }, graceMs);
       await closed;
       clearTimeout(timer);
+      metrics.close();
     },
   };
 }

@@ -2,7 +2,7 @@
  * The producer side of the job queue: queue a job (one Lua script), read job records,
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
-import { ulid } from 'ulid';
+import { newAnalysisId } from './analysisId.js';
 import { runScript } from './luaScripts.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
@@ -10,6 +10,32 @@ import { progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** How long a terminal job's progress log is kept (the same as finishJobs' TTL). */
+export const TERMINAL_PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface JobQueueOptions {
+  /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
+  maxActiveJobsPerUser?: number;
+}
+
+/** The user already has the maximum number of queued + processing jobs; nothing was written. */
+export class ActiveJobLimitReached extends Error {
+  override readonly name = 'ActiveJobLimitReached';
+  constructor(readonly userId: string, readonly active: number, readonly limit: number) {
+    super(`user ${userId} has ${active} queued or processing analyses, the most allowed is ${limit}; wait for some to finish or cancel them`);
+  }
+}
+
+export type CancelOutcome =
+  | { outcome: 'cancelled' }
+  | { outcome: 'requested' }
+  | { outcome: 'terminal'; status: string }
+  | { outcome: 'missing' };
+
+export interface ListOptions {
+  limit: number;
+  offset: number;
+}
 
 export interface EnqueueOptions {
   idempotencyKey?: string;
@@ -33,9 +59,7 @@ export interface QueueStats {
   timestamp: string;
 }
 
-export function newAnalysisId(): string {
-  return `analysis_${ulid()}`;
-}
+export { newAnalysisId };
 
 export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): Promise<void> {
   try {
@@ -45,7 +69,9 @@ export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): 
   }
 }
 
-export function createJobQueue(redis: RedisClient, keys: QueueKeys) {
+export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: JobQueueOptions = {}) {
+  const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
+
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
     const now = Date.now();
@@ -54,10 +80,31 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys) {
     const reply = (await runScript(
       redis,
       'enqueueJob',
-      [keys.stream, keys.job(analysisId), keys.userJobs(request.user_id), keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), keys.progress(analysisId)],
-      [analysisId, now, keys.progressChannel(), idempotencyTtl, JSON.stringify(progressEvent('queued', 'queued', 0, 'queued')), ...Object.entries(record).flat().map(String)],
-    )) as [string, number];
+      [keys.stream, keys.job(analysisId), keys.userJobs(request.user_id), keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), keys.progress(analysisId), keys.userActiveJobs(request.user_id)],
+      [analysisId, now, keys.progressChannel(), idempotencyTtl, JSON.stringify(progressEvent('queued', 'queued', 0, 'queued')), maxActive, keys.job(''), ...Object.entries(record).flat().map(String)],
+    )) as [string, number, number?];
+    if (reply[1] === -1) throw new ActiveJobLimitReached(request.user_id, reply[2] ?? maxActive, maxActive);
     return { analysisId: reply[0], created: reply[1] === 1 };
+  }
+
+  /** Cancels a job of this user: at once when queued, by request to its owner when processing. */
+  async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
+    const event = progressEvent('cancelled', 'finished', 1, 'cancelled by the user');
+    const [outcome, status] = (await runScript(
+      redis,
+      'cancelJob',
+      [keys.job(analysisId), keys.progress(analysisId), keys.userActiveJobs(userId)],
+      [userId, Date.now(), keys.progressChannel(), keys.cancelChannel(), JSON.stringify(event), TERMINAL_PROGRESS_TTL_SECONDS],
+    )) as [string, string];
+    if (outcome === 'cancelled' || outcome === 'requested' || outcome === 'missing') return { outcome };
+    return { outcome: 'terminal', status };
+  }
+
+  /** The user's jobs, newest first. */
+  async function list(userId: string, { limit, offset }: ListOptions): Promise<{ total: number; jobs: JobRecord[] }> {
+    const [total, ids] = await Promise.all([redis.zcard(keys.userJobs(userId)), redis.zrevrange(keys.userJobs(userId), offset, offset + limit - 1)]);
+    const records = await Promise.all(ids.map((id) => get(id)));
+    return { total, jobs: records.filter((record): record is JobRecord => record !== undefined) };
   }
 
   async function get(analysisId: string): Promise<JobRecord | undefined> {
@@ -102,7 +149,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys) {
     return names;
   }
 
-  return { enqueue, get, stats };
+  return { enqueue, cancel, list, get, stats };
 }
 
 export type JobQueue = ReturnType<typeof createJobQueue>;

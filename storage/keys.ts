@@ -12,6 +12,8 @@ export interface QueueKeys {
   job(analysisId: string): string;
   progress(analysisId: string): string;
   userJobs(userId: string): string;
+  /** The user's queued and processing jobs, for the per-user cap (pruned lazily of terminal ones). */
+  userActiveJobs(userId: string): string;
   idempotency(userId: string, key: string): string;
   retrySchedule(): string;
   deadLetters(): string;
@@ -32,6 +34,7 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     job: (analysisId) => tagged(`job:${analysisId}`),
     progress: (analysisId) => tagged(`progress:${analysisId}`),
     userJobs: (userId) => tagged(`user:${userId}:jobs`),
+    userActiveJobs: (userId) => tagged(`user:${userId}:active`),
     idempotency: (userId, key) => tagged(`idempotency:${userId}:${key}`),
     retrySchedule: () => tagged('retry'),
     deadLetters: () => tagged('dead-letters'),

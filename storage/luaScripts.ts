@@ -9,7 +9,8 @@ import type { RedisClient } from './redisConnection.js';
 const LUA_DIR = new URL('./lua/', import.meta.url);
 
 const SCRIPTS = {
-  enqueueJob: { file: 'enqueueJob-5.lua', keys: 5 },
+  enqueueJob: { file: 'enqueueJob-6.lua', keys: 6 },
+  cancelJob: { file: 'cancelJob-3.lua', keys: 3 },
   appendProgress: { file: 'appendProgress-2.lua', keys: 2 },
   claimJobs: { file: 'claimJobs.lua', keys: undefined },
   finishJobs: { file: 'finishJobs.lua', keys: undefined },

@@ -2,10 +2,12 @@
 import { router } from '../trpc.js';
 import { analysisRouter } from './analysis.js';
 import { queueRouter } from './queue.js';
+import { workersRouter } from './workers.js';
 
 export const appRouter = router({
   analysis: analysisRouter,
   queue: queueRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;

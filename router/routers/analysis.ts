@@ -1,10 +1,16 @@
-/** analysis.*: queue an analysis, read its status. */
-import { TRPCError } from '@trpc/server';
-import type { JobRecord } from '../../storage/jobRecord.js';
-import type { Context } from '../context.js';
-import { analysisRequestSchema, jobLookupSchema } from '../schemas.js';
-import { authedProcedure, router } from '../trpc.js';
+/** analysis.*: queue, run immediately, read, list, cancel and follow analyses. Every job procedure checks ownership first. */
+import { tracked, TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import type { AuthUser } from '../auth.js';
+import type { Context } from '../context.js';
+import { followProgress } from '../progress/followProgress.js';
+import { STREAM_ID } from '../../storage/progressLog.js';
+import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
+import type { JobRecord } from '../../storage/jobRecord.js';
+import type { ProgressEvent } from '../../storage/progressEvent.js';
+import { analysisRequestSchema, jobLookupSchema, userIdSchema } from '../schemas.js';
+import { authedProcedure, router } from '../trpc.js';
+import { runImmediate } from './immediate.js';
 
 /** Another user's job does not exist, as far as this caller can tell. */
 export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: string): Promise<JobRecord> {
@@ -13,19 +19,80 @@ export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: st
   return job;
 }
 
+/** The record as clients see it: image_url signed, so an <img> tag can load it. */
+export function presentJob(ctx: Context, job: JobRecord): JobRecord {
+  return { ...job, image_url: ctx.services.chartSigner.signImageUrl(job.image_url) };
+}
+
+/** A final event carries the result; its image_url is signed like the record's. */
+function presentEvent(ctx: Context, event: ProgressEvent): ProgressEvent {
+  const imageUrl = event.data?.image_url;
+  if (typeof imageUrl !== 'string') return event;
+  return { ...event, data: { ...event.data, image_url: ctx.services.chartSigner.signImageUrl(imageUrl) } };
+}
+
+/** Procedures about one job: the caller must own it, checked before the resolver (and before a subscription starts). */
+const jobProcedure = authedProcedure.input(jobLookupSchema).use(async function ownsJob({ ctx, input, next }) {
+  return next({ ctx: { job: await ownedJob(ctx, input.analysis_id) } });
+});
+
+const lastEventIdSchema = z.string().regex(STREAM_ID, 'lastEventId must be an event id such as 1700000000000-0').nullish();
+
 export const analysisRouter = router({
   queue: authedProcedure.input(analysisRequestSchema).mutation(async ({ ctx, input }) => {
-    const { analysisId, created } = await ctx.services.queue.enqueue(
-      { user_id: ctx.user.id, symbol: input.symbol, interval: input.interval, timeframe: input.timeframe },
-      { idempotencyKey: input.idempotency_key },
-    );
-    return {
-      analysis_id: analysisId,
-      status: 'queued' as const,
-      message: created ? `analysis of ${input.symbol} ${input.interval} over ${input.timeframe} queued` : 'an analysis with this idempotency key was already queued',
-      check_status_url: `/analysis/status/${analysisId}`,
-    };
+    try {
+      const { analysisId, created } = await ctx.services.queue.enqueue(
+        { user_id: ctx.user.id, symbol: input.symbol, interval: input.interval, timeframe: input.timeframe },
+        { idempotencyKey: input.idempotency_key },
+      );
+      return {
+        analysis_id: analysisId,
+        status: 'queued' as const,
+        message: created ? `analysis of ${input.symbol} ${input.interval} over ${input.timeframe} queued` : 'an analysis with this idempotency key was already queued',
+        check_status_url: `/analysis/status/${analysisId}`,
+      };
+    } catch (error) {
+      if (error instanceof ActiveJobLimitReached) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
+      throw error;
+    }
   }),
 
-  status: authedProcedure.input(jobLookupSchema).query(({ ctx, input }) => ownedJob(ctx, input.analysis_id)),
+  immediate: authedProcedure.input(analysisRequestSchema).mutation(({ ctx, input }) => runImmediate(ctx, input)),
+
+  status: jobProcedure.query(({ ctx }) => presentJob(ctx, ctx.job)),
+
+  list: authedProcedure
+    .input(z.object({ user_id: userIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).max(1_000_000).default(0) }).default({ limit: 20, offset: 0 }))
+    .query(async ({ ctx, input }) => {
+      const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
+      return { total, limit: input.limit, offset: input.offset, analyses: jobs.map((job) => presentJob(ctx, job)) };
+    }),
+
+  cancel: jobProcedure.mutation(async ({ ctx }) => {
+    const { analysis_id: analysisId } = ctx.job;
+    const result = await ctx.services.queue.cancel(analysisId, ctx.user.id);
+    switch (result.outcome) {
+      case 'cancelled':
+        return { analysis_id: analysisId, status: 'cancelled' as const, message: 'cancelled before it started' };
+      case 'requested':
+        return { analysis_id: analysisId, status: 'processing' as const, message: 'cancellation requested' };
+      case 'terminal':
+        throw new TRPCError({ code: 'CONFLICT', message: `analysis_id: analysis ${analysisId} is already ${result.status}; only queued or processing analyses can be cancelled` });
+      case 'missing':
+        throw new TRPCError({ code: 'NOT_FOUND', message: `analysis_id: no analysis ${analysisId} for this user` });
+    }
+  }),
+
+  progress: jobProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(async function* ({ ctx, input, signal }) {
+    const feed = followProgress({
+      hub: ctx.services.progressHub,
+      log: ctx.services.progressLog,
+      queue: ctx.services.queue,
+      analysisId: ctx.job.analysis_id,
+      lastEventId: input.lastEventId ?? undefined,
+      signal: signal ?? new AbortController().signal,
+      outboundBacklog: ctx.outboundBacklog,
+    });
+    for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+  }),
 });

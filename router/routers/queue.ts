@@ -1,4 +1,4 @@
-/** queue.*: statistics of the job stream. */
+/** queue.*: statistics of the job stream. Dead letters and replay come with storage/deadLetters.ts. */
 import { authedProcedure, router } from '../trpc.js';
 
 export const queueRouter = router({

@@ -1,0 +1,53 @@
+/** /metrics (Prometheus): queue depth and pending, HTTP request counts and latency, progress subscribers, event-loop delay. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ApiServices } from './apiServices.js';
+
+export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progressHub'>) {
+  const registry = new Registry();
+  const requests = new Counter({ name: 'candela_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const latency = new Histogram({ name: 'candela_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });
+  new Gauge({
+    name: 'candela_queue_jobs',
+    help: 'Entries in the job stream by state (total, pending = delivered and unacknowledged, waiting = not yet delivered)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const stats = await services.queue.stats();
+      this.set({ state: 'total' }, stats.total_jobs_in_stream);
+      this.set({ state: 'pending' }, stats.pending_jobs);
+      this.set({ state: 'waiting' }, stats.waiting_jobs);
+    },
+  });
+  new Gauge({ name: 'candela_progress_subscribers', help: 'Progress subscribers on this API node', registers: [registry], collect() { this.set(services.progressHub.listenerCount()); } });
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'candela_event_loop_delay_seconds',
+    help: 'Event-loop delay of this API node since the previous scrape',
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect() {
+      this.set({ quantile: '0.5' }, loopDelay.percentile(50) / 1e9);
+      this.set({ quantile: '0.99' }, loopDelay.percentile(99) / 1e9);
+      this.set({ quantile: '1' }, loopDelay.max / 1e9);
+      loopDelay.reset();
+    },
+  });
+
+  return {
+    /** Call when a request starts; the returned function records it when it ends. */
+    startRequest(method: string, route: string): (status: number) => void {
+      const stop = latency.startTimer({ method, route });
+      return (status) => {
+        stop();
+        requests.inc({ method, route, status: String(status) });
+      };
+    },
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+    close: () => loopDelay.disable(),
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

@@ -1,0 +1,74 @@
+/** JSON replies and error mapping shared by the REST, SSE and chart routes. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { z } from 'zod';
+import { describeZodError } from '../trpc.js';
+
+/** A transport-level refusal that happens before any procedure is called (body size, JSON syntax). */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export interface ErrorBody {
+  error: string;
+  /** Names the field at fault, e.g. `symbol: symbol must be ...`. */
+  message: string;
+  /** The original API's FastAPI-style key, kept for its clients. */
+  detail: string;
+  fields?: Record<string, string[] | undefined>;
+}
+
+export function errorReply(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof HttpError) return { status: error.status, body: { error: `HTTP_${error.status}`, message: error.message, detail: error.message } };
+  if (error instanceof TRPCError) {
+    const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
+    const message = zodError ? describeZodError(zodError) : error.message;
+    return { status: getHTTPStatusCodeFromError(error), body: { error: error.code, message, detail: message, ...(zodError ? { fields: z.flattenError(zodError).fieldErrors } : {}) } };
+  }
+  return { status: 500, body: { error: 'INTERNAL_SERVER_ERROR', message: 'internal error', detail: 'internal error' } };
+}
+
+export function sendError(res: ServerResponse, error: unknown, log?: { error(obj: object, msg: string): void }): void {
+  const { status, body } = errorReply(error);
+  if (status >= 500) log?.error({ err: error }, 'request failed');
+  // After a 413 the rest of the body is never read, so the connection cannot be reused.
+  sendJson(res, status, body, status === 413 ? { connection: 'close' } : {});
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The JSON object body of a request: 413 past 16 KB, 400 when it is not a JSON object. An empty body is `{}`. */
+export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body: at most ${MAX_BODY_BYTES} bytes are accepted`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body: at most ${MAX_BODY_BYTES} bytes are accepted`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body: not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'body: must be a JSON object');
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,16 @@
+/** The REST routes reach the procedures through a caller, so validation and authorization live once. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiServices } from '../apiServices.js';
+import { bearerToken } from '../auth.js';
+import type { Context } from '../context.js';
+import { appRouter } from '../routers/_app.js';
+import { createCallerFactory } from '../trpc.js';
+
+const createCaller = createCallerFactory(appRouter);
+
+export type RestCaller = ReturnType<typeof createCaller>;
+
+export function restCaller(services: ApiServices, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): RestCaller {
+  const ctx: Context = { services, token: bearerToken(req.headers.authorization), outboundBacklog: () => res.writableLength };
+  return createCaller(ctx, { signal });
+}

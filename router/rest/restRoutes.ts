@@ -1,0 +1,122 @@
+/**
+ * The original REST API, with the original documentation's shapes. Each route turns its
+ * path, query and body into one procedure call; the procedure validates and authorizes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiServices } from '../apiServices.js';
+import { HttpError, readJsonBody, sendError, sendJson } from './httpResponses.js';
+import { type RestCaller, restCaller } from './restCaller.js';
+import { streamAnalysis } from './sseRoute.js';
+
+export interface RestRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: string[];
+  query: URLSearchParams;
+  caller: RestCaller;
+  signal: AbortSignal;
+}
+
+interface Route {
+  method: string;
+  /** Used as the metrics label. */
+  name: string;
+  pattern: RegExp;
+  handle(request: RestRequest): Promise<void>;
+}
+
+/** Query parameters the caller left out stay out, so the procedure's own defaults and messages apply. */
+const optional = (value: string | null) => value ?? undefined;
+const text = (value: unknown) => (value === undefined || value === null ? undefined : value);
+
+const routes: Route[] = [
+  {
+    method: 'POST',
+    name: '/analyze/{symbol}/{interval}',
+    pattern: /^\/analyze\/([^/]+)\/([^/]+)$/,
+    async handle({ req, res, params: [symbol, interval], caller }) {
+      const body = await readJsonBody(req);
+      const idempotencyKey = text(body.idempotency_key) ?? optional(req.headers['idempotency-key'] as string | null);
+      const queued = await caller.analysis.queue({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: idempotencyKey } as never);
+      sendJson(res, 202, queued, { location: queued.check_status_url });
+    },
+  },
+  {
+    method: 'POST',
+    name: '/analyze-immediate/{symbol}/{interval}',
+    pattern: /^\/analyze-immediate\/([^/]+)\/([^/]+)$/,
+    async handle({ req, res, params: [symbol, interval], caller }) {
+      const body = await readJsonBody(req);
+      sendJson(res, 200, await caller.analysis.immediate({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id) } as never));
+    },
+  },
+  {
+    method: 'GET',
+    name: '/analyze-stream/{symbol}/{interval}',
+    pattern: /^\/analyze-stream\/([^/]+)\/([^/]+)$/,
+    handle: streamAnalysis,
+  },
+  {
+    method: 'GET',
+    name: '/analysis/queue/stats',
+    pattern: /^\/analysis\/queue\/stats$/,
+    async handle({ res, query, caller }) {
+      const stats = await caller.queue.stats(query.has('user_id') ? ({ user_id: query.get('user_id') } as never) : undefined);
+      const { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp } = stats;
+      sendJson(res, 200, { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp });
+    },
+  },
+  {
+    method: 'GET',
+    name: '/analysis/status/{id}',
+    pattern: /^\/analysis\/status\/([^/]+)$/,
+    async handle({ res, params: [id], query, caller }) {
+      const job = await caller.analysis.status({ analysis_id: id, user_id: optional(query.get('user_id')) } as never);
+      const { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error } = job;
+      sendJson(res, 200, { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error });
+    },
+  },
+  {
+    method: 'DELETE',
+    name: '/analysis/cancel/{id}',
+    pattern: /^\/analysis\/cancel\/([^/]+)$/,
+    async handle({ res, params: [id], query, caller }) {
+      const result = await caller.analysis.cancel({ analysis_id: id, user_id: optional(query.get('user_id')) } as never);
+      sendJson(res, result.status === 'processing' ? 202 : 200, result);
+    },
+  },
+];
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `path: ${segment} is not valid percent-encoding`);
+  }
+}
+
+export interface RestMatch {
+  name: string;
+  run(): Promise<void>;
+}
+
+/** The route for this request, or undefined when none matches (the server answers 404 or 405). */
+export function matchRestRoute(services: ApiServices, req: IncomingMessage, res: ServerResponse, url: URL): RestMatch | 'wrong-method' | undefined {
+  const candidates = routes.filter((route) => route.pattern.test(url.pathname));
+  if (candidates.length === 0) return undefined;
+  const route = candidates.find((candidate) => candidate.method === req.method);
+  if (!route) return 'wrong-method';
+  return {
+    name: route.name,
+    async run() {
+      const aborted = new AbortController();
+      res.once('close', () => aborted.abort());
+      try {
+        const params = route.pattern.exec(url.pathname)!.slice(1).map(decode);
+        await route.handle({ req, res, params, query: url.searchParams, caller: restCaller(services, req, res, aborted.signal), signal: aborted.signal });
+      } catch (error) {
+        sendError(res, error, services.log);
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * GET /analyze-stream/{symbol}/{interval}?user_id=&timeframe=: queues the analysis, then
+ * streams its progress as server-sent events (`data: {...}`): queued (with analysis_id),
+ * processing stages, then completed (with data), failed or cancelled, and the stream ends.
+ * Both steps are procedure calls (analysis.queue, analysis.progress).
+ */
+import { isTrackedEnvelope } from '@trpc/server';
+import type { ProgressEvent } from '../../storage/progressEvent.js';
+import type { RestRequest } from './restRoutes.js';
+
+const KEEPALIVE_MS = 15_000;
+
+export async function streamAnalysis({ res, params: [symbol, interval], query, caller, signal }: RestRequest): Promise<void> {
+  const userId = query.get('user_id') ?? undefined;
+  const queued = await caller.analysis.queue({ symbol, interval, timeframe: query.get('timeframe') ?? undefined, user_id: userId } as never);
+  // Ownership is checked here, before the first byte of the stream is written.
+  const events = await caller.analysis.progress({ analysis_id: queued.analysis_id, user_id: userId } as never);
+
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.flushHeaders();
+  const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+  try {
+    for await (const item of events as AsyncIterable<unknown>) {
+      if (signal.aborted) break;
+      if (!isTrackedEnvelope<ProgressEvent>(item)) continue;
+      const [eventId, event] = item;
+      const ok = res.write(`id: ${eventId}\ndata: ${JSON.stringify({ analysis_id: queued.analysis_id, ...event })}\n\n`);
+      // A slow reader holds the generator here; meanwhile its mailbox coalesces, so memory stays bounded.
+      if (!ok) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+  } finally {
+    clearInterval(keepalive);
+    res.end();
+  }
+}

@@ -1,0 +1,29 @@
+/** Reading a job's capped progress log (the stream written by appendProgress), for replay on (re)subscribe. */
+import type { QueueKeys } from './keys.js';
+import type { ProgressEvent, PublishedProgress } from './progressEvent.js';
+import type { RedisClient } from './redisConnection.js';
+
+export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+
+/** Orders two stream entry ids (`ms-seq`) numerically; plain string order is wrong for `9-0` vs `10-0`. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint];
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
+  if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
+  return 0;
+}
+
+export function createProgressLog(redis: RedisClient, keys: QueueKeys) {
+  /** Events after `afterId` (exclusive), or all of them; oldest first. */
+  async function readAfter(analysisId: string, afterId: string | undefined): Promise<PublishedProgress[]> {
+    const entries = await redis.xrange(keys.progress(analysisId), afterId ? `(${afterId}` : '-', '+');
+    return entries.flatMap(([eventId, fields]) => {
+      const json = fields[fields.indexOf('event') + 1];
+      return json === undefined ? [] : [{ analysis_id: analysisId, event_id: eventId, event: JSON.parse(json) as ProgressEvent }];
+    });
+  }
+  return { readAfter };
+}
+
+export type ProgressLog = ReturnType<typeof createProgressLog>;

@@ -1,0 +1,47 @@
+/**
+ * The live worker processes, as their heartbeat registrations (`workers:analysis-workers:*`,
+ * JSON with a TTL) and metrics hashes (`worker_metrics:analysis-workers:*`) describe them.
+ */
+import type { QueueKeys } from './keys.js';
+import type { RedisClient } from './redisConnection.js';
+
+export interface WorkerInfo {
+  worker_id: string;
+  host: string;
+  pid: number;
+  consumers: string[];
+  started_at: string;
+  circuit_breaker_state: string;
+  last_seen: string;
+  metrics: {
+    analyses_processed: number;
+    errors_total: number;
+    avg_processing_time: number;
+    uptime: number;
+  } | null;
+}
+
+async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
+export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<WorkerInfo[]> {
+  const registrations = await Promise.all((await scanAll(redis, keys.workerHeartbeatPattern())).map((key) => redis.get(key)));
+  const workers = await Promise.all(
+    registrations.flatMap((json) => (json ? [JSON.parse(json) as Omit<WorkerInfo, 'metrics'>] : [])).map(async (registration) => {
+      const hash = await redis.hgetall(keys.workerMetrics(registration.worker_id));
+      const metrics = hash.analyses_processed === undefined
+        ? null
+        : { analyses_processed: Number(hash.analyses_processed), errors_total: Number(hash.errors_total ?? 0), avg_processing_time: Number(hash.avg_processing_time ?? 0), uptime: Number(hash.uptime ?? 0) };
+      return { ...registration, metrics };
+    }),
+  );
+  return workers.sort((a, b) => a.worker_id.localeCompare(b.worker_id));
+}
