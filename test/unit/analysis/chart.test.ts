@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg } from '@resvg/resvg-wasm';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChartSvg } from '../../../analysis/chart/renderChartSvg.js';
 import { svgToPng } from '../../../analysis/chart/svgToPng.js';
@@ -28,9 +28,10 @@ const pngSize = (png: Uint8Array) => {
 describe('SVG', () => {
   test('parses and has the chart size', () => {
     expectBalancedTags(svg);
-    const parsed = new Resvg(svg);
+    const parsed = new Resvg(svg); // the wasm module was initialised by importing svgToPng
     expect(parsed.width).toBe(CHART_WIDTH);
     expect(parsed.height).toBe(CHART_HEIGHT);
+    parsed.free();
   });
 
   test('contains candles, volume, overlays, levels and markers', () => {
@@ -79,5 +80,21 @@ describe('PNG', () => {
     const blank = `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}"><rect width="100%" height="100%" fill="#fff"/></svg>`;
     const titled = blank.replace('</svg>', '<text x="16" y="26" font-size="16">URTH 1h</text></svg>');
     expect(Buffer.from(svgToPng(titled)).equals(Buffer.from(svgToPng(blank)))).toBe(false);
+  });
+});
+
+describe('encodePng', () => {
+  test('round-trips through zlib: the IDAT holds the rows, each led by filter 0', async () => {
+    const { encodePng } = await import('../../../analysis/chart/encodePng.js');
+    const { inflateSync, crc32 } = await import('node:zlib');
+    const pixels = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]);
+    const png = Buffer.from(encodePng(pixels, 2, 2));
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    const idatLength = png.readUInt32BE(33);
+    expect(png.subarray(37, 41).toString('ascii')).toBe('IDAT');
+    const rows = inflateSync(png.subarray(41, 41 + idatLength));
+    expect([...rows]).toEqual([0, ...pixels.subarray(0, 8), 0, ...pixels.subarray(8)]);
+    expect(png.readUInt32BE(41 + idatLength)).toBe(crc32(png.subarray(37, 41 + idatLength)) >>> 0);
+    expect(() => encodePng(pixels, 3, 2)).toThrow(/expected 24 bytes/);
   });
 });
