@@ -1,0 +1,17 @@
+/**
+ * One Candela worker process whose job actors do no analysis: the queue, claim, actor and
+ * finish path alone. It starts when the benchmark writes `go` to its stdin, so that process
+ * start-up is not timed (bench/bullmqWorker.ts does the same).
+ */
+import { once } from 'node:events';
+import { spawnNoopJobActor } from '../actors/noopJobActor.js';
+import { loadConfig } from '../config/env.js';
+import { createLogger } from '../config/logger.js';
+import { jobServicesFromConfig } from '../supervisors/jobServicesFromConfig.js';
+import { startWorkerNode } from '../supervisors/workerNode.js';
+
+const config = loadConfig();
+process.stdout.write('ready\n');
+await once(process.stdin, 'data');
+const node = await startWorkerNode({ config, services: jobServicesFromConfig(config), log: createLogger('bench-worker', 'warn'), spawnJob: spawnNoopJobActor });
+process.once('SIGTERM', () => void node.shutdown(1000).then(() => process.exit(0)));

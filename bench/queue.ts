@@ -1,0 +1,137 @@
+/**
+ * Queue throughput: 20,000 no-op jobs through Candela's real enqueue and worker path (one
+ * worker process) and through BullMQ (one Worker, concurrency 50), on the same private
+ * redis-server in the same run. Prints one JSON line per system: enqueue, process and
+ * end-to-end jobs/s, and Redis commands per job (INFO commandstats, Lua-internal calls included).
+ * Both systems get one enqueue call per job, 1,000 in flight at a time.
+ *   enqueue: 20k jobs queued with no worker running;
+ *   process: a worker started on that backlog (process start-up not timed) until the queue is empty;
+ *   end_to_end: 20k more jobs queued while the worker runs, from the first enqueue to the last completion.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startLocalRedis } from '../bin/localRedis.js';
+import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createKeys } from '../storage/keys.js';
+import { rate, resetCommandStats, startWorkerProcess, systemCommandCount, waitUntil } from './queueBenchSupport.js';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
+const CHUNK = 1000;
+const TIMEOUT_MS = 300_000;
+
+interface Figures {
+  system: string;
+  jobs: number;
+  enqueue_jobs_per_s: number;
+  process_jobs_per_s: number;
+  end_to_end_jobs_per_s: number;
+  redis_commands_per_job: number;
+  [extra: string]: unknown;
+}
+
+interface SystemUnderTest {
+  name: string;
+  enqueue(count: number, offset: number): Promise<void>;
+  completed(): Promise<number>;
+  startWorker(): Promise<{ go(): void; stop(): Promise<void> }>;
+  extra: Record<string, unknown>;
+}
+
+async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> {
+  await redis.flushall();
+  await resetCommandStats(redis);
+  let started = performance.now();
+  await system.enqueue(JOBS, 0);
+  const enqueueMs = performance.now() - started;
+
+  const worker = await system.startWorker();
+  started = performance.now();
+  worker.go();
+  await waitUntil(async () => (await system.completed()) >= JOBS, TIMEOUT_MS, `${system.name} to process the backlog`);
+  const processMs = performance.now() - started;
+  const commands = await systemCommandCount(redis);
+
+  started = performance.now();
+  await system.enqueue(JOBS, JOBS);
+  await waitUntil(async () => (await system.completed()) >= 2 * JOBS, TIMEOUT_MS, `${system.name} to finish end to end`);
+  const endToEndMs = performance.now() - started;
+  await worker.stop();
+
+  return {
+    system: system.name,
+    jobs: JOBS,
+    enqueue_jobs_per_s: rate(JOBS, enqueueMs),
+    process_jobs_per_s: rate(JOBS, processMs),
+    end_to_end_jobs_per_s: rate(JOBS, endToEndMs),
+    redis_commands_per_job: Math.round((commands / JOBS) * 10) / 10,
+    ...system.extra,
+  };
+}
+
+function candela(redis: Redis, url: string): SystemUnderTest {
+  const keys = createKeys();
+  const queue = createJobQueue(redis, keys);
+  const batchSize = Number(process.env.BENCH_CANDELA_BATCH ?? 50);
+  const consumers = Number(process.env.BENCH_CANDELA_CONSUMERS ?? 2);
+  return {
+    name: 'candela',
+    async enqueue(count, offset) {
+      await ensureConsumerGroup(redis, keys);
+      for (let start = 0; start < count; start += CHUNK) {
+        const size = Math.min(CHUNK, count - start);
+        await Promise.all(Array.from({ length: size }, (_, index) => queue.enqueue({ user_id: `user${(offset + start + index) % 100}`, symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' })));
+      }
+    },
+    async completed() {
+      const groups = (await redis.xinfo('GROUPS', keys.stream)) as unknown[][];
+      const fields = Object.fromEntries((groups[0] ?? []).reduce<[string, unknown][]>((pairs, value, index, all) => (index % 2 === 0 ? [...pairs, [String(value), all[index + 1]]] : pairs), []));
+      const read = Number(fields['entries-read'] ?? 0);
+      return Number(fields.pending ?? 1) === 0 && Number(fields.lag ?? 1) === 0 ? read : 0;
+    },
+    startWorker: () =>
+      startWorkerProcess('bench/noopWorker.ts', {
+        REDIS_URL: url,
+        ANALYSIS_WORKER_CONCURRENCY: String(consumers),
+        ANALYSIS_WORKER_BATCH_SIZE: String(batchSize),
+        LOG_LEVEL: 'warn',
+      }),
+    extra: { consumers, batch_size: batchSize },
+  };
+}
+
+function bullmq(redis: Redis, url: string): SystemUnderTest {
+  const { hostname, port } = new URL(url);
+  const queue = new Queue('bench', { connection: { host: hostname, port: Number(port) } });
+  return {
+    name: 'bullmq',
+    async enqueue(count, offset) {
+      for (let start = 0; start < count; start += CHUNK) {
+        const size = Math.min(CHUNK, count - start);
+        // One add per job, as an API node queues them (addBulk is a batch API no request maps to).
+        await Promise.all(Array.from({ length: size }, (_, index) => queue.add('noop', { user_id: `user${(offset + start + index) % 100}`, symbol: 'BTCUSDT' })));
+      }
+    },
+    completed: () => redis.zcard('bull:bench:completed'),
+    startWorker: () => startWorkerProcess('bench/bullmqWorker.ts', { REDIS_URL: url }),
+    extra: { concurrency: 50, close: () => queue.close() },
+  };
+}
+
+const server = await startLocalRedis();
+const redis = new Redis(server.url);
+try {
+  const ours = await measure(redis, candela(redis, server.url));
+  if (process.env.BENCH_ONLY_CANDELA) {
+    process.stdout.write(`${JSON.stringify(ours)}\n`);
+  } else {
+    const baseline = bullmq(redis, server.url);
+    const bullFigures = await measure(redis, baseline);
+    await (baseline.extra.close as () => Promise<void>)();
+    delete bullFigures.close;
+    process.stdout.write(`${JSON.stringify(bullFigures)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...ours, end_to_end_vs_bullmq: Math.round((ours.end_to_end_jobs_per_s / bullFigures.end_to_end_jobs_per_s) * 100) / 100 })}\n`);
+  }
+} finally {
+  redis.disconnect();
+  await server.stop();
+}

@@ -1,0 +1,55 @@
+/** Shared pieces of bench/queue.ts: child worker processes, command counting, waiting for a drain. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Redis } from 'ioredis';
+
+/** Commands the benchmark itself sends while it watches; they are not the system's. */
+const OBSERVER_COMMANDS = new Set(['info', 'config', 'xinfo', 'zcard', 'ping', 'client', 'hello', 'select', 'flushall', 'xlen']);
+
+export async function resetCommandStats(redis: Redis): Promise<void> {
+  await redis.config('RESETSTAT');
+}
+
+export async function systemCommandCount(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm)) {
+    if (!OBSERVER_COMMANDS.has(match[1]!.split('|')[0]!)) total += Number(match[2]);
+  }
+  return total;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Lets the loaded process start its worker. */
+  go(): void;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+  return {
+    child,
+    go: () => void child.stdin!.write('go\n'),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const rate = (jobs: number, ms: number) => Math.round((jobs / ms) * 1000);
