@@ -2,6 +2,7 @@
 /** The `candela` command: api | worker | demo | token | dlq | analyze. */
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runApi } from './commands/api.js';
+import { runDemo } from './commands/demo.js';
 import { runToken } from './commands/token.js';
 import { runWorker } from './commands/worker.js';
 import { UsageError } from './usageError.js';
@@ -9,6 +10,7 @@ import { UsageError } from './usageError.js';
 const USAGE = `usage: candela <command>
   api                    HTTP + WebSocket API on PORT (default 8000)
   worker                 a worker process: ANALYSIS_WORKER_CONCURRENCY consumer actors
+  demo                   a private Redis, an API node and two workers run a few analyses, then stop
   token USER [--admin]   print a JWT for USER, signed with AUTH_SECRET
 Configuration comes from the environment; see README.md.`;
 
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<void> {
       return runApi(config);
     case 'worker':
       return runWorker(config);
+    case 'demo':
+      return runDemo(config);
     case 'token':
       return runToken(config, args);
     default:
