@@ -1,0 +1,100 @@
+/**
+ * The progress feed against a real redis-server: events published between the live listener
+ * and the replay come once, a slow reader gets coalesced events (bounded memory, the terminal
+ * event always kept), and the feed ends after the terminal event.
+ */
+import pino from 'pino';
+import { followProgress } from '../../../router/progress/followProgress.js';
+import { startProgressHub, type ProgressHub } from '../../../router/progress/progressHub.js';
+import { MAILBOX_CAPACITY } from '../../../router/progress/progressMailbox.js';
+import { createConsumerQueue } from '../../../storage/consumerQueue.js';
+import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createKeys } from '../../../storage/keys.js';
+import { createProgressLog } from '../../../storage/progressLog.js';
+import { progressEvent, type PublishedProgress } from '../../../storage/progressEvent.js';
+import { startRedis, type TestRedis } from '../../support/redisServer.js';
+
+const keys = createKeys();
+let redis: TestRedis;
+let hub: ProgressHub;
+let subscriber: TestRedis['client'];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  await ensureConsumerGroup(redis.client, keys);
+  subscriber = redis.client.duplicate();
+  hub = await startProgressHub(subscriber, keys.progressChannel(), pino({ level: 'silent' }));
+});
+afterAll(async () => {
+  await hub.close();
+  subscriber.disconnect();
+  await redis.stop();
+});
+
+/** A queued job claimed by a fake consumer, so stage events can be appended through the real scripts. */
+async function runningJob(): Promise<{ analysisId: string; stage(n: number): Promise<void>; finish(): Promise<void> }> {
+  const queue = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await queue.enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
+  const blocking = redis.client.duplicate();
+  const entries = (await workers.readNew(blocking, 'c1', 100, 100)).filter((entry) => entry.analysisId === analysisId);
+  blocking.disconnect();
+  const [claimed] = await workers.claim(entries, () => 'owner');
+  return {
+    analysisId,
+    stage: async (n) => void (await workers.appendProgress(analysisId, 'owner', progressEvent('processing', 'patterns', Math.min(0.9, n / 100), `stage ${n}`))),
+    finish: async () => void (await workers.finish([{ analysisId, entryId: claimed!.entryId, ownerToken: 'owner', status: 'completed', result: {}, event: progressEvent('completed', 'finished', 1, 'done') }])),
+  };
+}
+
+const feedFor = (analysisId: string, lastEventId?: string, backlog = () => 0) =>
+  followProgress({ hub, log: createProgressLog(redis.client, keys), queue: createJobQueue(redis.client, keys), analysisId, lastEventId, signal: new AbortController().signal, outboundBacklog: backlog });
+
+async function drain(feed: AsyncGenerator<PublishedProgress, void>): Promise<PublishedProgress[]> {
+  const all: PublishedProgress[] = [];
+  for await (const message of feed) all.push(message);
+  return all;
+}
+
+test('events appended while the replay is being read arrive once, in order, and the feed ends after the terminal one', async () => {
+  const job = await runningJob();
+  const feed = feedFor(job.analysisId);
+  const first = await feed.next(); // listening now; the replay has been read
+  expect(first.value).toMatchObject({ event: { status: 'queued' } });
+  for (let n = 1; n <= 3; n += 1) await job.stage(n); // published live and in the log
+  await job.finish();
+  const rest = await drain(feed);
+  const ids = [first.value as PublishedProgress, ...rest].map((message) => message.event_id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids).toEqual((await redis.client.xrange(keys.progress(job.analysisId), '-', '+')).map(([id]) => id));
+  expect(rest.at(-1)!.event.status).toBe('completed');
+  expect(hub.listenerCount()).toBe(0);
+});
+
+test('a reader whose socket is backed up gets coalesced events: bounded, newest kept, terminal never dropped', async () => {
+  const job = await runningJob();
+  let backedUp = true;
+  const feed = feedFor(job.analysisId, undefined, () => (backedUp ? 1e9 : 0));
+  const replayed: PublishedProgress[] = [];
+  // The replay (queued, processing) is yielded without waiting; then the feed waits for the socket.
+  replayed.push((await feed.next()).value as PublishedProgress, (await feed.next()).value as PublishedProgress);
+  const pending = feed.next();
+  for (let n = 1; n <= 50; n += 1) await job.stage(n);
+  await job.finish();
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the published events reach the hub
+  backedUp = false;
+  const live = [(await pending).value as PublishedProgress, ...(await drain(feed))];
+  expect(live.length).toBeLessThanOrEqual(MAILBOX_CAPACITY);
+  expect(live.at(-1)!.event.status).toBe('completed');
+  expect(live.at(-2)!.event.message).toBe('stage 50');
+  const ids = live.map((message) => message.event_id);
+  expect([...ids].sort()).toEqual(ids);
+  expect(replayed.map((message) => message.event.status)).toEqual(['queued', 'processing']);
+});
+
+test('resuming after the terminal event yields nothing and ends', async () => {
+  const job = await runningJob();
+  await job.finish();
+  const all = await drain(feedFor(job.analysisId));
+  expect(await drain(feedFor(job.analysisId, all.at(-1)!.event_id))).toEqual([]);
+});
