@@ -13,6 +13,8 @@ export interface LocalRedis {
   url: string;
   port: number;
   dir: string;
+  /** Stops the server with the given signal and starts it again on the same port and data directory. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,28 +58,39 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error('redis-server did not answer PING within 10 s');
 }
 
+function spawnServer(args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    child.once('spawn', () => resolve(child));
+    child.once('error', (error) => reject(new Error(`could not start redis-server (${error.message}); run deploy/ensure-redis.sh or install Debian's redis-server`)));
+  });
+}
+
+async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
 export async function startLocalRedis(options: { appendOnly?: boolean } = {}): Promise<LocalRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candela-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction'];
   args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']));
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error) => reject(new Error(`could not start redis-server (${error.message}); run deploy/ensure-redis.sh or install Debian's redis-server`)));
-  });
-  await spawned;
+  let child = await spawnServer(args);
   await waitForPing(port, child);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    async restart(signal = 'SIGTERM') {
+      await kill(child, signal);
+      child = await spawnServer(args);
+      await waitForPing(port, child);
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await kill(child, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

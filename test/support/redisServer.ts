@@ -8,6 +8,7 @@ export interface TestRedis {
   url: string;
   port: number;
   client: Redis;
+  restart(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,6 +19,7 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
     url: server.url,
     port: server.port,
     client,
+    restart: (signal) => server.restart(signal),
     async stop() {
       await client.quit().catch(() => client.disconnect());
       await server.stop();
