@@ -60,7 +60,8 @@ export async function startProgressHub(subscriber: RedisClient, channel: string,
     listenerCount: () => count,
     async close() {
       listeners.clear();
-      await subscriber.unsubscribe(channel).catch(() => undefined);
+      // Not awaited: with Redis down it would wait for a reconnect forever; closing the connection ends it anyway.
+      subscriber.unsubscribe(channel).catch(() => undefined);
     },
   };
 }
