@@ -13,7 +13,31 @@ function clusterNodes(list: string): { host: string; port: number }[] {
   });
 }
 
+/**
+ * ioredis emits `error` on every failed reconnect attempt, and prints "Unhandled error event"
+ * when nobody listens. Report the outage once, and the recovery once.
+ */
+function reportOutages(client: RedisClient, connectionName: string): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), connection: connectionName, msg: `redis unreachable, reconnecting: ${error.message}` })}\n`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    process.stderr.write(`${JSON.stringify({ level: 30, time: Date.now(), connection: connectionName, msg: 'redis reachable again' })}\n`);
+  });
+}
+
 export function connectRedis(settings: RedisSettings, connectionName: string): RedisClient {
+  const client = openConnection(settings, connectionName);
+  reportOutages(client, connectionName);
+  return client;
+}
+
+function openConnection(settings: RedisSettings, connectionName: string): RedisClient {
   const options = {
     connectionName,
     // Commands wait for a reconnect instead of failing after a few tries: a Redis restart
