@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `candela` command: api | worker | demo | token | dlq | analyze. */
 import { ConfigError, loadConfig } from '../config/env.js';
+import { runAnalyze } from './commands/analyze.js';
 import { runApi } from './commands/api.js';
 import { runDemo } from './commands/demo.js';
 import { runToken } from './commands/token.js';
@@ -12,6 +13,8 @@ const USAGE = `usage: candela <command>
   worker                 a worker process: ANALYSIS_WORKER_CONCURRENCY consumer actors
   demo                   a private Redis, an API node and two workers run a few analyses, then stop
   token USER [--admin]   print a JWT for USER, signed with AUTH_SECRET
+  analyze SYMBOL INTERVAL [--timeframe 7d]
+                         queue one analysis and follow it with a progress bar (CANDELA_TOKEN, CANDELA_URL)
 Configuration comes from the environment; see README.md.`;
 
 async function main(argv: string[]): Promise<void> {
@@ -26,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
       return runApi(config);
     case 'worker':
       return runWorker(config);
+    case 'analyze':
+      return runAnalyze(config, args);
     case 'demo':
       return runDemo(config);
     case 'token':
