@@ -2,7 +2,8 @@
  * Queue throughput: 20,000 no-op jobs through Candela's real enqueue and worker path (one
  * worker process) and through BullMQ (one Worker, concurrency 50), on the same private
  * redis-server in the same run. Prints one JSON line per system: enqueue, process and
- * end-to-end jobs/s, and Redis commands per job (INFO commandstats, Lua-internal calls included).
+ * end-to-end jobs/s, Redis commands per job (INFO commandstats, Lua-internal calls included) and
+ * redis-server CPU per job (enqueue plus processing), since Redis's one thread is the shared limit.
  * Both systems get one enqueue call per job, 1,000 in flight at a time.
  *   enqueue: 20k jobs queued with no worker running;
  *   process: a worker started on that backlog (process start-up not timed) until the queue is empty;
@@ -13,7 +14,7 @@ import { Redis } from 'ioredis';
 import { startLocalRedis } from '../bin/localRedis.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
-import { rate, resetCommandStats, startWorkerProcess, systemCommandCount, waitUntil } from './queueBenchSupport.js';
+import { rate, redisCpuMicros, resetCommandStats, startWorkerProcess, systemCommandCount, waitUntil } from './queueBenchSupport.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const CHUNK = 1000;
@@ -26,6 +27,7 @@ interface Figures {
   process_jobs_per_s: number;
   end_to_end_jobs_per_s: number;
   redis_commands_per_job: number;
+  redis_cpu_us_per_job: number;
   [extra: string]: unknown;
 }
 
@@ -40,6 +42,7 @@ interface SystemUnderTest {
 async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> {
   await redis.flushall();
   await resetCommandStats(redis);
+  const cpuBefore = await redisCpuMicros(redis);
   let started = performance.now();
   await system.enqueue(JOBS, 0);
   const enqueueMs = performance.now() - started;
@@ -50,6 +53,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
   await waitUntil(async () => (await system.completed()) >= JOBS, TIMEOUT_MS, `${system.name} to process the backlog`);
   const processMs = performance.now() - started;
   const commands = await systemCommandCount(redis);
+  const redisCpu = (await redisCpuMicros(redis)) - cpuBefore;
 
   started = performance.now();
   await system.enqueue(JOBS, JOBS);
@@ -64,6 +68,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
     process_jobs_per_s: rate(JOBS, processMs),
     end_to_end_jobs_per_s: rate(JOBS, endToEndMs),
     redis_commands_per_job: Math.round((commands / JOBS) * 10) / 10,
+    redis_cpu_us_per_job: Math.round(redisCpu / JOBS),
     ...system.extra,
   };
 }

@@ -18,6 +18,13 @@ export async function systemCommandCount(redis: Redis): Promise<number> {
   return total;
 }
 
+/** redis-server's own CPU time so far (user + system), in microseconds. */
+export async function redisCpuMicros(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6);
+}
+
 export interface WorkerProcess {
   child: ChildProcess;
   /** Lets the loaded process start its worker. */
