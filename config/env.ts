@@ -33,6 +33,8 @@ const envSchema = z.object({
   ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
   ANALYSIS_CIRCUIT_RESET_TIMEOUT: seconds(60),
   ANALYSIS_RETRY_BASE_MS: positiveInt(1000),
+  /** Deliveries of one stream entry before it is a poison message and is dead-lettered. */
+  ANALYSIS_MAX_DELIVERIES: positiveInt(5),
   ANALYSIS_CLAIM_TIMEOUT: seconds(60),
   ANALYSIS_JOB_TIMEOUT: seconds(120),
   ANALYSIS_SHUTDOWN_GRACE: z.coerce.number().min(0).default(30),

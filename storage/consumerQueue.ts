@@ -1,6 +1,7 @@
 /**
  * The worker side of the job queue: read new entries for a consumer, claim them in one
- * script, keep long jobs' claims fresh, take over idle entries, and finish jobs in batches.
+ * script, keep long jobs' claims fresh, take over idle entries, finish jobs in batches, and
+ * end a failed attempt with a retry (or, retries used up, the dead-letter stream).
  */
 import type { QueueKeys } from './keys.js';
 import { runScript } from './luaScripts.js';
@@ -22,6 +23,41 @@ export interface ClaimedJob {
   takenOver: boolean;
 }
 
+export type ClaimSkipReason = 'missing' | 'stale-entry' | 'terminal' | 'not-pending' | 'cancelled' | 'dead-lettered';
+
+export interface ClaimReport {
+  claimed: ClaimedJob[];
+  skipped: { analysisId: string; reason: ClaimSkipReason }[];
+}
+
+/** What a claim refresh found: still ours, ours but its user asked to cancel it, or lost. */
+export type ClaimState = 'owned' | 'cancel-requested' | 'lost';
+
+export interface RetryRequest {
+  analysisId: string;
+  entryId: string;
+  ownerToken: string;
+  error: string;
+  /** The consumer that ran the attempt, recorded in the job's history. */
+  node: string;
+  maxRetries: number;
+  dueAt: number;
+  /** The `retrying` event, used when a retry is scheduled. */
+  event: ProgressEvent;
+}
+
+export interface RetryResult {
+  outcome: 'retrying' | 'dead-lettered' | 'cancelled' | 'lost';
+  attempts: number;
+}
+
+export interface ConsumerQueueOptions {
+  /** Deliveries of one entry before it is dead-lettered as a poison message (ANALYSIS_MAX_DELIVERIES). */
+  maxDeliveries?: number;
+}
+
+export const DEFAULT_MAX_DELIVERIES = 5;
+
 export interface FinishRequest {
   analysisId: string;
   entryId: string;
@@ -37,7 +73,9 @@ function entriesOf(messages: [string, string[]][]): StreamEntry[] {
   return messages.map(([entryId, fields]) => ({ entryId, analysisId: pairsToHash(fields).analysis_id ?? '' }));
 }
 
-export function createConsumerQueue(redis: RedisClient, keys: QueueKeys) {
+export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
+  const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
     const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
@@ -60,27 +98,37 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys) {
     await redis.xgroup('DELCONSUMER', keys.stream, keys.group, consumer);
   }
 
-  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string): Promise<ClaimedJob[]> {
-    if (entries.length === 0) return [];
+  /** Claims entries for `consumer`; poison entries are dead-lettered and cancelled jobs ended instead. */
+  async function claimBatch(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer: string): Promise<ClaimReport> {
+    if (entries.length === 0) return { claimed: [], skipped: [] };
     const tokens = entries.map(ownerTokenFor);
+    const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
     const replies = (await runScript(
       redis,
       'claimJobs',
-      [keys.stream, ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
-      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(progressEvent('processing', 'started', 0.05, 'a worker started the analysis')), ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!])],
+      [keys.stream, keys.deadLetters(), ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
+      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(started), maxDeliveries, consumer, PROGRESS_LOG_TTL_SECONDS, ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!])],
     )) as string[][];
-    const claimed: ClaimedJob[] = [];
+    const report: ClaimReport = { claimed: [], skipped: [] };
     replies.forEach((reply, index) => {
       const [outcome, ...fields] = reply;
-      if (outcome === 'skipped') return;
+      const entry = entries[index]!;
+      if (outcome === 'skipped') {
+        report.skipped.push({ analysisId: entry.analysisId, reason: fields[0] as ClaimSkipReason });
+        return;
+      }
       const record = recordFromHash(pairsToHash(fields));
-      if (record) claimed.push({ entryId: entries[index]!.entryId, ownerToken: tokens[index]!, record, takenOver: outcome === 'taken-over' });
+      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: outcome === 'taken-over' });
     });
-    return claimed;
+    return report;
   }
 
-  /** Returns, per job, whether this owner still holds it. */
-  async function refreshClaims(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<boolean[]> {
+  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer = 'consumer'): Promise<ClaimedJob[]> {
+    return (await claimBatch(entries, ownerTokenFor, consumer)).claimed;
+  }
+
+  /** Per job: still owned (claim refreshed), owned with a cancel request, or lost. */
+  async function refreshClaimStates(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<ClaimState[]> {
     if (jobs.length === 0) return [];
     const results = (await runScript(
       redis,
@@ -88,7 +136,23 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys) {
       [keys.stream, ...jobs.map((job) => keys.job(job.analysisId))],
       [keys.group, consumer, ...jobs.flatMap((job) => [job.entryId, job.ownerToken])],
     )) as number[];
-    return results.map((result) => result === 1);
+    return results.map((result) => (result === 2 ? 'cancel-requested' : result === 1 ? 'owned' : 'lost'));
+  }
+
+  /** Returns, per job, whether this owner still holds it. */
+  async function refreshClaims(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<boolean[]> {
+    return (await refreshClaimStates(consumer, jobs)).map((state) => state !== 'lost');
+  }
+
+  /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
+  async function retry(request: RetryRequest): Promise<RetryResult> {
+    const [outcome, attempts] = (await runScript(
+      redis,
+      'retryJob',
+      [keys.stream, keys.job(request.analysisId), keys.progress(request.analysisId), keys.retrySchedule(), keys.deadLetters()],
+      [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS, request.entryId, request.ownerToken, request.error, request.node, request.maxRetries, request.dueAt, JSON.stringify(request.event)],
+    )) as [RetryResult['outcome'], number];
+    return { outcome, attempts: Number(attempts) };
   }
 
   /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
@@ -114,10 +178,11 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys) {
       args.push(request.entryId, request.ownerToken, request.status, JSON.stringify(request.event), fields.length / 2, ...fields);
     }
     const results = (await runScript(redis, 'finishJobs', [keys.stream, ...requests.flatMap((request) => [keys.job(request.analysisId), keys.progress(request.analysisId)])], args)) as number[];
-    return results.map((result) => result === 1);
+    // 2: finished `cancelled` because a cancel request won; still finished.
+    return results.map((result) => result >= 1);
   }
 
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, refreshClaims, takeOverIdle, appendProgress, finish };
+  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

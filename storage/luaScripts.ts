@@ -15,6 +15,9 @@ const SCRIPTS = {
   claimJobs: { file: 'claimJobs.lua', keys: undefined },
   finishJobs: { file: 'finishJobs.lua', keys: undefined },
   refreshClaims: { file: 'refreshClaims.lua', keys: undefined },
+  retryJob: { file: 'retryJob-5.lua', keys: 5 },
+  moveDueRetries: { file: 'moveDueRetries.lua', keys: undefined },
+  replayDeadLetter: { file: 'replayDeadLetter-4.lua', keys: 4 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -1,46 +1,71 @@
 --[[
   Claims a batch of stream entries for one consumer: compare-and-set `queued -> processing`
   with an owner token, or, for an entry this consumer took over with XAUTOCLAIM, moves an
-  orphaned `processing` job to the new owner (the old one is fenced out). Entries whose job
-  is terminal, missing, or re-queued under a newer entry are acknowledged and skipped.
+  orphaned `processing` job to the new owner (the old one is fenced out). Before that:
+  an entry no longer pending is skipped; an entry delivered more than the delivery limit
+  (XPENDING, extended form) is a poison message and is dead-lettered instead of run; a job
+  whose user asked to cancel it (`cancel_requested`) ends `cancelled` instead of running.
+  Entries whose job is terminal, missing, or re-queued under a newer entry are acknowledged
+  and skipped.
 
-  KEYS[1] job stream; then for each entry i: KEYS[2i] job record, KEYS[2i+1] progress log
+  KEYS[1] job stream   KEYS[2] dead-letter stream
+  then for each entry i: KEYS[1+2i] job record, KEYS[2+2i] progress log
   ARGV[1] consumer group   ARGV[2] now (epoch ms)   ARGV[3] progress channel
-  ARGV[4] processing event JSON
-  then for each entry i: ARGV[3+2i] entry id, ARGV[4+2i] owner token
+  ARGV[4] processing event JSON   ARGV[5] max deliveries   ARGV[6] consumer name
+  ARGV[7] progress log TTL (s), set once a job is terminal
+  then for each entry i: ARGV[6+2i] entry id, ARGV[7+2i] owner token
 
   Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
-  field/value list, { 'taken-over', fields... }, or { 'skipped', reason }.
-  Events: `processing` for each claimed (not taken-over) job.
+  field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
+  missing, stale-entry, terminal, not-pending, cancelled, dead-lettered.
+  Events: `processing` for each claimed (not taken-over) job; `cancelled` or `failed` for
+  jobs ended here.
 ]]
 --- @include "appendProgress"
+--- @include "terminalEvent"
+--- @include "recordAttempt"
+--- @include "deadLetter"
+--- @include "cancelRunning"
 
+local stream, deadLettersKey = KEYS[1], KEYS[2]
 local group, now, channel, processingEvent = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local maxDeliveries, consumer, progressTtl = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 local replies = {}
-local count = (#KEYS - 1) / 2
+local count = (#KEYS - 2) / 2
 
 for i = 1, count do
-  local jobKey, progressKey = KEYS[2 * i], KEYS[2 * i + 1]
-  local entryId, owner = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  local jobKey, progressKey = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
+  local entryId, owner = ARGV[6 + 2 * i], ARGV[7 + 2 * i]
   local status = redis.call('HGET', jobKey, 'status')
+  local pending = redis.call('XPENDING', stream, group, entryId, entryId, 1)[1]
   local reply
-  if not status then
+  if not pending then
+    reply = { 'skipped', 'not-pending' }
+  elseif not status then
     reply = { 'skipped', 'missing' }
   elseif redis.call('HGET', jobKey, 'entry_id') ~= entryId then
     reply = { 'skipped', 'stale-entry' }
+  elseif status ~= 'queued' and status ~= 'processing' then
+    reply = { 'skipped', 'terminal' }
+  elseif redis.call('HGET', jobKey, 'cancel_requested') == '1' then
+    cancelRunning(stream, group, entryId, jobKey, progressKey, channel, now, progressTtl)
+    reply = { 'skipped', 'cancelled' }
+  elseif tonumber(pending[4]) > maxDeliveries then
+    local reason = 'poison message: delivered ' .. pending[4] .. ' times, more than the limit of ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
+    recordAttempt(jobKey, now, reason, consumer)
+    deadLetter(stream, group, entryId, jobKey, progressKey, deadLettersKey, channel, now, reason, progressTtl)
+    reply = { 'skipped', 'dead-lettered' }
   elseif status == 'queued' then
     redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', now, 'started_at', now)
     appendProgress(progressKey, channel, redis.call('HGET', jobKey, 'analysis_id'), processingEvent)
     reply = { 'claimed' }
-  elseif status == 'processing' then
+  else
     redis.call('HSET', jobKey, 'owner', owner, 'updated_at', now)
     redis.call('HINCRBY', jobKey, 'takeovers', 1)
     reply = { 'taken-over' }
-  else
-    reply = { 'skipped', 'terminal' }
   end
   if reply[1] == 'skipped' then
-    redis.call('XACK', KEYS[1], group, entryId)
+    if reply[2] ~= 'not-pending' then redis.call('XACK', stream, group, entryId) end
   else
     local fields = redis.call('HGETALL', jobKey)
     for _, value in ipairs(fields) do reply[#reply + 1] = value end

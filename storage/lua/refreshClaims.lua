@@ -8,14 +8,17 @@
   ARGV[1] consumer group   ARGV[2] consumer name
   then for each job i: ARGV[1+2i] entry id, ARGV[2+2i] owner token
 
-  Returns one integer per job: 1 refreshed, 0 ownership lost.
+  Returns one integer per job: 1 refreshed, 2 refreshed but its user asked to cancel it
+  (`cancel_requested`: a backstop for a cancel message that arrived before the job actor
+  existed), 0 ownership lost.
 ]]
 local results = {}
 for i = 1, #KEYS - 1 do
   local entryId, owner = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
-  if redis.call('HGET', KEYS[1 + i], 'owner') == owner then
+  local current = redis.call('HMGET', KEYS[1 + i], 'owner', 'cancel_requested')
+  if current[1] == owner then
     redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, entryId, 'JUSTID')
-    results[i] = 1
+    results[i] = current[2] == '1' and 2 or 1
   else
     results[i] = 0
   end
