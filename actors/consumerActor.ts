@@ -1,20 +1,25 @@
 /**
  * One consumer of the `analysis-workers` group. It reads up to its batch size of entries,
  * claims them in one script, spawns a job actor per claimed job, keeps their claims fresh,
- * and finishes completed jobs in batches. Redis calls run as effects whose results come
- * back as messages, so the actor never blocks on I/O and always hears outcomes and cancels.
+ * and finishes jobs in batches. It supervises its job actors: a retryable failure is ended
+ * with a retry scheduled in Redis after a backoff (or, retries used up, a dead letter); a
+ * permanent one is finished `failed` at once. Its own supervisor gates its pulling (circuit
+ * breakers). Redis calls run as effects whose results come back as messages, so the actor
+ * never blocks on I/O and always hears outcomes and cancels.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.js';
-import type { ClaimedJob, ConsumerQueue, FinishRequest, StreamEntry } from '../storage/consumerQueue.js';
+import type { ClaimedJob, ClaimReport, ConsumerQueue, FinishRequest, RetryRequest, RetryResult, StreamEntry } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
+import { type ConsumerGate, roomFor } from './consumerGate.js';
 import type { JobActorFactory } from './jobActorFactory.js';
 import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
 import type { JobServices } from './jobServices.js';
 import { finishRequestFor } from './finishRequestFor.js';
+import { logRetryResult, retryRequestFor } from './jobRetry.js';
 import { type ActorParent, type ActorRef, asParent, send, spawnActor } from './typedActor.js';
 
 export interface ConsumerStatus {
@@ -30,10 +35,14 @@ export type ConsumerMessage =
   | { type: 'entries.read'; entries: StreamEntry[] }
   | { type: 'entries.reclaimed'; entries: StreamEntry[] }
   | { type: 'read.failed'; error: Error }
-  | { type: 'jobs.claimed'; jobs: ClaimedJob[]; requested: number }
+  | { type: 'jobs.claimed'; report: ClaimReport; requested: number }
   | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
   | { type: 'job.outcome'; analysisId: string; outcome: JobOutcome }
   | { type: 'jobs.finished'; requests: FinishRequest[]; finished: boolean[] }
+  | { type: 'retry.request'; request: RetryRequest }
+  | { type: 'job.retried'; request: RetryRequest; result: RetryResult }
+  | { type: 'retry.failed'; request: RetryRequest; error: Error }
+  | { type: 'consumer.gate'; gate: ConsumerGate }
   | { type: 'finish.failed'; requests: FinishRequest[]; error: Error }
   | { type: 'claims.refresh' }
   | { type: 'job.cancel'; analysisId: string }
@@ -53,6 +62,10 @@ export interface ConsumerOptions {
   spawnJob: JobActorFactory;
   clock: Clock;
   log: Logger;
+  /** ANALYSIS_MAX_RETRIES, and the backoff before retry number `retriesSoFar + 1`. */
+  maxRetries: number;
+  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  jobTimeoutMs: number;
   onJobFinished(outcome: JobOutcome['status'], durationMs: number): void;
   /** The supervisor's ear: a crash of this actor, after which it is stopped. */
   onCrash(error: Error): void;
@@ -63,10 +76,12 @@ interface InFlightJob {
   entryId: string;
   ownerToken: string;
   startedAt: number;
+  attempts: number;
   finishing: boolean;
 }
 
 interface ConsumerState {
+  gate: ConsumerGate;
   reading: boolean;
   claiming: number;
   draining: boolean;
@@ -81,11 +96,12 @@ const RETRY_AFTER_ERROR_MS = 1000;
 export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions): ActorRef<ConsumerMessage> {
   const { queue, clock, log } = options;
   const ownerTokenFor = () => `${options.name}:${randomUUID()}`;
-  const capacity = (state: ConsumerState) => options.batchSize - state.inFlight.size - state.claiming;
+  const capacity = (state: ConsumerState) => roomFor(state.gate, options.batchSize, state.inFlight.size + state.claiming);
+  const reportStore = (ok: boolean) => options.services.dependencies.report('store', ok);
 
   function claim(state: ConsumerState, entries: StreamEntry[], self: ActorRef<ConsumerMessage>): ConsumerState {
-    queue.claim(entries, ownerTokenFor).then(
-      (jobs) => send(self, { type: 'jobs.claimed', jobs, requested: entries.length }),
+    queue.claimBatch(entries, ownerTokenFor, options.name).then(
+      (report) => send(self, { type: 'jobs.claimed', report, requested: entries.length }),
       (error: Error) => send(self, { type: 'claim.failed', entries, error }),
     );
     return { ...state, claiming: state.claiming + entries.length };
@@ -112,8 +128,10 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
       services: options.services,
       reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, job.ownerToken, progressEvent('processing', stage, fraction, message)),
       onOutcome: (outcome) => send(self, { type: 'job.outcome', analysisId, outcome }),
+      timeoutMs: options.jobTimeoutMs,
+      clock,
     });
-    state.inFlight.set(analysisId, { actor, entryId: job.entryId, ownerToken: job.ownerToken, startedAt: clock.now(), finishing: false });
+    state.inFlight.set(analysisId, { actor, entryId: job.entryId, ownerToken: job.ownerToken, startedAt: clock.now(), attempts: job.record.attempts, finishing: false });
     send(actor, { type: 'job.start' });
   }
 
@@ -129,14 +147,26 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
 
   function refreshClaims(state: ConsumerState, self: ActorRef<ConsumerMessage>): void {
     const jobs = [...state.inFlight].filter(([, job]) => !job.finishing).map(([analysisId, job]) => ({ analysisId, ...job }));
-    queue.refreshClaims(options.name, jobs).then(
-      (stillOwned) => stillOwned.forEach((owned, index) => owned || send(jobs[index]!.actor, { type: 'job.abort', reason: 'ownership-lost' })),
+    queue.refreshClaimStates(options.name, jobs).then(
+      (claims) =>
+        claims.forEach((claim, index) => {
+          // A cancel request whose pub/sub message never reached this node still lands here.
+          if (claim === 'cancel-requested') send(jobs[index]!.actor, { type: 'job.abort', reason: 'cancelled' });
+          else if (claim === 'lost') send(jobs[index]!.actor, { type: 'job.abort', reason: 'ownership-lost' });
+        }),
       (error: Error) => log.warn({ err: error, consumer: options.name }, 'could not refresh job claims; will try again'),
     );
     clock.after(options.claimRefreshMs, () => send(self, { type: 'claims.refresh' }));
   }
 
-  const initialState: ConsumerState = { reading: false, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+  function scheduleRetry(request: RetryRequest, self: ActorRef<ConsumerMessage>): void {
+    queue.retry(request).then(
+      (result) => send(self, { type: 'job.retried', request, result }),
+      (error: Error) => send(self, { type: 'retry.failed', request, error }),
+    );
+  }
+
+  const initialState: ConsumerState = { gate: 'open', reading: false, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
 
   return spawnActor<ConsumerState, ConsumerMessage>(parent, {
     name: options.name,
@@ -154,18 +184,28 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         case 'consumer.poll':
           return poll(state, self);
         case 'entries.read':
+          reportStore(true);
+          // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
+          if (capacity(state) <= 0) return { ...state, reading: false, backlog: [...state.backlog, ...message.entries] };
           return poll(message.entries.length > 0 ? claim({ ...state, reading: false }, message.entries, self) : { ...state, reading: false }, self);
         case 'entries.reclaimed':
           return poll({ ...state, backlog: [...state.backlog, ...message.entries] }, self);
         case 'read.failed':
+          reportStore(false);
           log.warn({ err: message.error, consumer: options.name }, 'stream read failed; retrying');
           clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'consumer.poll' }));
           return { ...state, reading: false };
         case 'jobs.claimed': {
-          for (const job of message.jobs) startJob(state, job, self);
+          reportStore(true);
+          for (const skipped of message.report.skipped) {
+            if (skipped.reason === 'dead-lettered') log.warn({ analysisId: skipped.analysisId, consumer: options.name }, 'poison message: delivered too many times (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream');
+            if (skipped.reason === 'cancelled') log.info({ analysisId: skipped.analysisId, consumer: options.name }, 'job was cancelled while unowned; ended cancelled without running');
+          }
+          for (const job of message.report.claimed) startJob(state, job, self);
           return poll({ ...state, claiming: state.claiming - message.requested }, self);
         }
         case 'claim.failed':
+          reportStore(false);
           log.warn({ err: message.error, consumer: options.name }, 'claiming entries failed; they stay pending and are retried');
           clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'entries.reclaimed', entries: message.entries }));
           return { ...state, claiming: Math.max(0, state.claiming - message.entries.length) };
@@ -177,10 +217,15 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
             return poll(state, self);
           }
           job.finishing = true;
+          if (message.outcome.status === 'failed' && message.outcome.retryable) {
+            scheduleRetry(retryRequestFor(message.analysisId, job, message.outcome, { ...options, now: clock.now() }), self);
+            return state;
+          }
           const request = finishRequestFor(message.analysisId, job, message.outcome);
           return flush({ ...state, toFinish: [...state.toFinish, request] }, self);
         }
         case 'jobs.finished':
+          reportStore(true);
           message.requests.forEach((request, index) => {
             const job = state.inFlight.get(request.analysisId);
             state.inFlight.delete(request.analysisId);
@@ -189,9 +234,28 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
           });
           return poll(flush({ ...state, flushing: false }, self), self);
         case 'finish.failed':
+          reportStore(false);
           log.warn({ err: message.error, jobs: message.requests.length }, 'finishing jobs failed; retrying');
           clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'consumer.poll' }));
           return { ...state, flushing: false, toFinish: [...message.requests, ...state.toFinish] };
+        case 'retry.request':
+          scheduleRetry(message.request, self);
+          return state;
+        case 'job.retried':
+          reportStore(true);
+          const job = state.inFlight.get(message.request.analysisId);
+          state.inFlight.delete(message.request.analysisId);
+          logRetryResult(log, options.name, message.request, message.result, clock.now());
+          if (job && message.result.outcome !== 'lost') options.onJobFinished(message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', clock.now() - job.startedAt);
+          return poll(state, self);
+        case 'retry.failed':
+          reportStore(false);
+          log.warn({ err: message.error, analysisId: message.request.analysisId }, 'recording a failed attempt failed; trying again');
+          clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'retry.request', request: message.request }));
+          return state;
+        case 'consumer.gate':
+          if (message.gate !== state.gate) log.info({ consumer: options.name, gate: message.gate }, message.gate === 'paused' ? 'not pulling new jobs while a dependency circuit is open' : message.gate === 'trial' ? 'pulling one trial job (circuit half-open)' : 'pulling jobs again');
+          return poll({ ...state, gate: message.gate }, self);
         case 'claims.refresh':
           refreshClaims(state, self);
           return state.toFinish.length > 0 ? flush(state, self) : state;

@@ -1,22 +1,26 @@
 /**
  * Registers this worker process (`workers:analysis-workers:{id}`, TTL about three health-check
- * intervals) and publishes its metrics hash (`worker_metrics:analysis-workers:{id}`).
+ * intervals) and publishes its metrics hash (`worker_metrics:analysis-workers:{id}`). Circuit
+ * state shows as the worst across dependencies (`circuit_breaker_state`) in both, and per
+ * dependency (`circuits`) in the registration; a change is published at once.
  */
 import { hostname } from 'node:os';
 import type { Logger } from '../config/logger.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
+import type { CircuitState, Dependency } from './dependencyGate.js';
 import type { JobOutcome } from './jobOutcome.js';
 import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
+export type { CircuitState };
+export type CircuitStates = Record<Dependency, CircuitState>;
 
 export type HeartbeatMessage =
   | { type: 'heartbeat.beat' }
   | { type: 'metrics.publish' }
   | { type: 'job.finished'; status: JobOutcome['status']; durationMs: number }
-  | { type: 'circuit.changed'; state: CircuitState }
+  | { type: 'circuit.changed'; state: CircuitState; circuits: CircuitStates }
   | { type: 'heartbeat.stop'; replyTo: ActorRef<boolean> };
 
 export interface HeartbeatOptions {
@@ -35,6 +39,7 @@ interface WorkerMetrics {
   errors: number;
   totalProcessingMs: number;
   circuit: CircuitState;
+  circuits: CircuitStates;
   stopped: boolean;
 }
 
@@ -46,7 +51,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
   const ttlSeconds = (ms: number) => Math.max(1, Math.ceil((3 * ms) / 1000));
 
   const registration = (metrics: WorkerMetrics) =>
-    JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, last_seen: new Date(clock.now()).toISOString() });
+    JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
 
   const metricsFields = (metrics: WorkerMetrics) => ({
     analyses_processed: metrics.processed,
@@ -60,7 +65,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
 
   return spawnActor<WorkerMetrics, HeartbeatMessage>(parent, {
     name: 'heartbeat',
-    initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', stopped: false },
+    initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', circuits: { 'market-data': 'closed', llm: 'closed', store: 'closed' }, stopped: false },
     receive(state, message, self) {
       switch (message.type) {
         case 'heartbeat.beat':
@@ -80,8 +85,14 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
             errors: state.errors + (message.status === 'failed' ? 1 : 0),
             totalProcessingMs: state.totalProcessingMs + (message.status === 'completed' ? message.durationMs : 0),
           };
-        case 'circuit.changed':
-          return { ...state, circuit: message.state };
+        case 'circuit.changed': {
+          const next = { ...state, circuit: message.state, circuits: message.circuits };
+          if (!state.stopped) {
+            redis.set(heartbeatKey, registration(next), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+            redis.hset(metricsKey, 'circuit_breaker_state', message.state).catch(warnOnFailure('metrics publish'));
+          }
+          return next;
+        }
         case 'heartbeat.stop': {
           // Separate commands, not MULTI: the two keys sit in different cluster slots. Deregister at once, so active_consumers drops without waiting for the TTL.
           const replyTo = message.replyTo;

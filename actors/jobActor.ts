@@ -1,17 +1,20 @@
 /**
  * One job actor per claimed job. It loads the candles, then fans out to its children
  * (patterns, then chart and summary in parallel), emits a progress event per stage, and
- * reports one outcome to its consumer. Every await honours the job's AbortSignal; a child's
- * crash arrives as a `stage.failed` message, never as silence.
+ * reports one outcome to its consumer (its supervisor, which decides on retries). Every await
+ * honours the job's AbortSignal; a child's crash arrives as a `stage.failed` message, never as
+ * silence. A timer from the injected clock aborts a job that outlives ANALYSIS_JOB_TIMEOUT
+ * (a retryable failure). Market-data outcomes are reported to the node's circuit breakers.
  */
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import { buildAnalysisData } from '../analysis/analysisData.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import type { Interval } from '../analysis/intervals.js';
-import { describeError, isPermanent } from '../storage/failures.js';
+import { describeError, isPermanent, RetryableFailure } from '../storage/failures.js';
 import type { JobRecord, SummarySource } from '../storage/jobRecord.js';
 import type { ProgressStage } from '../storage/progressEvent.js';
 import { spawnChartActor } from './chartActor.js';
+import type { Clock } from './clock.js';
 import type { JobAbortReason, JobOutcome } from './jobOutcome.js';
 import type { JobServices } from './jobServices.js';
 import { spawnPatternActor } from './patternActor.js';
@@ -28,6 +31,9 @@ export interface JobActorOptions {
   reportProgress(stage: ProgressStage, progress: number, message: string): Promise<boolean>;
   /** Called exactly once. */
   onOutcome(outcome: JobOutcome): void;
+  /** ANALYSIS_JOB_TIMEOUT: past it the job is aborted and counts as a retryable failure. */
+  timeoutMs: number;
+  clock: Clock;
 }
 
 interface JobState {
@@ -42,6 +48,7 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
   const { record, services } = options;
   const controller = new AbortController();
   const signal = controller.signal;
+  let cancelTimeout: (() => void) | undefined;
 
   const progress = (stage: ProgressStage, fraction: number, message: string, self: ActorRef<JobMessage>) => {
     options.reportProgress(stage, fraction, message).then(
@@ -52,7 +59,8 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
 
   const end = (state: JobState, outcome: JobOutcome, self: ActorRef<JobMessage>): JobState => {
     if (state.done) return state;
-    controller.abort(new Error(outcome.status));
+    cancelTimeout?.();
+    controller.abort(new Error(outcome.status === 'failed' ? outcome.error : outcome.status));
     options.onOutcome(outcome);
     stopActor(self);
     return { ...state, done: true };
@@ -79,12 +87,14 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
       const replyTo = self as ActorRef<StageReply>;
       switch (message.type) {
         case 'job.start':
+          cancelTimeout = options.clock.after(options.timeoutMs, () => send(self, { type: 'job.abort', reason: 'timeout' }));
           services.candles.load({ symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe, signal }).then(
             (series) => send(self, { type: 'candles.loaded', series }),
             (error: Error) => send(self, { type: 'stage.failed', stage: 'candles', error }),
           );
           return state;
         case 'candles.loaded':
+          services.dependencies.report('market-data', true);
           progress('candles', 0.25, `loaded ${message.series.candles.length} ${message.series.source} candles`, self);
           send(spawnPatternActor(asParent(self), replyTo), { type: 'patterns.run', series: message.series });
           return { ...state, series: message.series };
@@ -92,7 +102,7 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
           progress('patterns', 0.5, 'patterns detected', self);
           const series = state.series!;
           send(spawnChartActor(asParent(self), services.charts, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
-          send(spawnSummaryActor(asParent(self), services.llm, replyTo), { type: 'summary.run', series, report: message.report, signal });
+          send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), { type: 'summary.run', series, report: message.report, signal });
           return { ...state, report: message.report };
         }
         case 'chart.done':
@@ -102,9 +112,12 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
           progress('summary', 0.9, `summary written (${message.source})`, self);
           return finishIfComplete({ ...state, summary: { text: message.text, source: message.source } }, self);
         case 'stage.failed':
-          return end(state, { status: 'failed', error: `${message.stage}: ${describeError(message.error)}`, retryable: !isPermanent(message.error) }, self);
+          // A permanent failure (an unknown symbol) is an answer: the source itself is fine.
+          if (message.stage === 'candles' && !isPermanent(message.error)) services.dependencies.report('market-data', false);
+          return end(state, failedOutcome(message.stage, message.error), self);
         case 'job.abort':
-          return end(state, message.reason === 'cancelled' ? { status: 'cancelled', reason: 'cancelled by the user' } : message.reason === 'timeout' ? { status: 'failed', error: 'job timed out', retryable: true } : { status: 'abandoned', reason: message.reason }, self);
+          if (message.reason === 'timeout' && !state.series) services.dependencies.report('market-data', false);
+          return end(state, abortOutcome(message.reason, options.timeoutMs, state.series ? 'analysis' : 'candles'), self);
       }
     },
     onCrash: (error) => {
@@ -112,4 +125,20 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
       options.onOutcome({ status: 'failed', error: `job actor crashed: ${error.message}`, retryable: true });
     },
   });
+}
+
+function failedOutcome(stage: string, error: Error): JobOutcome {
+  const retryAfterMs = error instanceof RetryableFailure ? error.retryAfterMs : undefined;
+  return { status: 'failed', error: `${stage}: ${describeError(error)}`, retryable: !isPermanent(error), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+}
+
+function abortOutcome(reason: JobAbortReason, timeoutMs: number, stage: string): JobOutcome {
+  switch (reason) {
+    case 'cancelled':
+      return { status: 'cancelled', reason: 'cancelled by the user' };
+    case 'timeout':
+      return { status: 'failed', error: `${stage}: job timed out after ${timeoutMs / 1000} s (ANALYSIS_JOB_TIMEOUT)`, retryable: true };
+    default:
+      return { status: 'abandoned', reason };
+  }
 }

@@ -2,9 +2,15 @@
 import type { CandleSource } from '../storage/marketData/candleSource.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { LlmSummarizer } from '../storage/llm/llmSummarizer.js';
+import type { DependencyGate } from './dependencyGate.js';
 
 export interface JobServices {
   candles: CandleSource;
   charts: ChartStore;
   llm: LlmSummarizer | undefined;
+  /** The node's circuit breakers: consulted before the LLM, told every dependency outcome. */
+  dependencies: DependencyGate;
 }
+
+/** The services a worker process builds from its configuration; the supervisor adds the gate. */
+export type ExternalServices = Omit<JobServices, 'dependencies'>;

@@ -10,7 +10,13 @@ import type { Clock } from './clock.js';
 import type { ConsumerMessage } from './consumerActor.js';
 import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
 
-export type ReclaimerMessage = { type: 'reclaim.tick' } | { type: 'reclaim.done'; taken: number } | { type: 'reclaim.stop' };
+export type ReclaimerMessage =
+  | { type: 'reclaim.tick' }
+  | { type: 'reclaim.done'; taken: number }
+  | { type: 'reclaim.stop' }
+  /** A circuit is open: take nothing over, so healthy workers can. */
+  | { type: 'reclaim.pause' }
+  | { type: 'reclaim.resume' };
 
 export interface ReclaimerOptions {
   queue: ConsumerQueue;
@@ -27,6 +33,7 @@ export interface ReclaimerOptions {
 interface ReclaimerState {
   sweeping: boolean;
   stopped: boolean;
+  paused: boolean;
 }
 
 async function sweep(options: ReclaimerOptions): Promise<number> {
@@ -49,11 +56,15 @@ async function sweep(options: ReclaimerOptions): Promise<number> {
 export function spawnReclaimerActor(parent: ActorParent, options: ReclaimerOptions): ActorRef<ReclaimerMessage> {
   return spawnActor<ReclaimerState, ReclaimerMessage>(parent, {
     name: 'reclaimer',
-    initialState: { sweeping: false, stopped: false },
+    initialState: { sweeping: false, stopped: false, paused: false },
     receive(state, message, self) {
       switch (message.type) {
         case 'reclaim.tick':
           if (state.sweeping || state.stopped) return state;
+          if (state.paused) {
+            options.clock.after(options.intervalMs, () => send(self, { type: 'reclaim.tick' }));
+            return state;
+          }
           sweep(options).then(
             (taken) => send(self, { type: 'reclaim.done', taken }),
             (error: Error) => {
@@ -67,6 +78,10 @@ export function spawnReclaimerActor(parent: ActorParent, options: ReclaimerOptio
           return { ...state, sweeping: false };
         case 'reclaim.stop':
           return { ...state, stopped: true };
+        case 'reclaim.pause':
+          return { ...state, paused: true };
+        case 'reclaim.resume':
+          return { ...state, paused: false };
       }
     },
   });

@@ -123,7 +123,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return report;
   }
 
-  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer = 'consumer'): Promise<ClaimedJob[]> {
+  /** As claimBatch, without checking which consumer the entries are pending for. */
+  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer = ''): Promise<ClaimedJob[]> {
     return (await claimBatch(entries, ownerTokenFor, consumer)).claimed;
   }
 

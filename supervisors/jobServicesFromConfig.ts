@@ -1,12 +1,12 @@
 /** The job services a worker process uses, as its configuration chooses them. */
 import path from 'node:path';
-import type { JobServices } from '../actors/jobServices.js';
+import type { ExternalServices } from '../actors/jobServices.js';
 import type { Config } from '../config/env.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { createLlmSummarizer } from '../storage/llm/llmSummarizer.js';
 import { createCandleSource } from '../storage/marketData/createCandleSource.js';
 
-export function jobServicesFromConfig(config: Config): JobServices {
+export function jobServicesFromConfig(config: Config): ExternalServices {
   return {
     candles: createCandleSource(config),
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),

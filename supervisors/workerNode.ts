@@ -1,14 +1,15 @@
 /**
  * A worker process's runtime: connections, the consumer group, the actor system and its
- * supervision tree, and graceful shutdown (stop reading, let in-flight jobs finish within
- * the grace period, leave the rest pending for reclaim, deregister, close).
+ * supervision tree, the cancel-request subscriber (a connection of its own, forwarding to the
+ * supervisor), and graceful shutdown (stop reading, let in-flight jobs finish within the
+ * grace period, leave the rest pending for reclaim, deregister, close).
  */
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../actors/clock.js';
 import type { ConsumerStatus } from '../actors/consumerActor.js';
 import type { JobActorFactory } from '../actors/jobActorFactory.js';
 import { spawnJobActor } from '../actors/jobActor.js';
-import type { JobServices } from '../actors/jobServices.js';
+import type { ExternalServices } from '../actors/jobServices.js';
 import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor.js';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
@@ -16,11 +17,13 @@ import { createConsumerQueue } from '../storage/consumerQueue.js';
 import { ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
-import { type NodeChildren, spawnNodeSupervisor } from './nodeSupervisor.js';
+import { createRetrySchedule } from '../storage/retrySchedule.js';
+import { type NodeChildren, spawnNodeSupervisor, type SupervisorMessage } from './nodeSupervisor.js';
+import { retryDelayMs } from './retryPolicy.js';
 
 export interface WorkerNodeOptions {
   config: Config;
-  services: JobServices;
+  services: ExternalServices;
   log: Logger;
   spawnJob?: JobActorFactory;
   clock?: Clock;
@@ -49,7 +52,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const workerId = workerIdFor(hostname(), process.pid);
   const redis = connectRedis(config, `candela:${workerId}`);
   await ensureConsumerGroup(redis, keys);
-  const queue = createConsumerQueue(redis, keys);
+  const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES });
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const claimTimeoutMs = config.ANALYSIS_CLAIM_TIMEOUT * 1000;
@@ -57,6 +60,8 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const system = startActorSystem(workerId);
   const supervisor = spawnNodeSupervisor(system.root, {
     consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
+    services: options.services,
+    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000 },
     consumer: (index) => ({
       name: consumerName(index),
       queue,
@@ -64,7 +69,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       batchSize: config.ANALYSIS_WORKER_BATCH_SIZE,
       blockMs: options.blockMs ?? 1000,
       claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 3)),
-      services: options.services,
+      maxRetries: config.ANALYSIS_MAX_RETRIES,
+      retryDelayMs: (retriesSoFar, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: config.ANALYSIS_RETRY_BASE_MS }, retryAfterMs),
+      jobTimeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
       spawnJob: options.spawnJob ?? spawnJobActor,
       clock,
       log,
@@ -75,6 +82,13 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       intervalMs: Math.max(100, Math.floor(claimTimeoutMs / 2)),
       countPerCall: config.ANALYSIS_WORKER_BATCH_SIZE,
       maxPerSweep: config.ANALYSIS_WORKER_BATCH_SIZE * config.ANALYSIS_WORKER_CONCURRENCY,
+      clock,
+      log,
+    },
+    scheduler: {
+      schedule: createRetrySchedule(redis, keys),
+      intervalMs: Math.min(1000, Math.max(20, Math.floor(config.ANALYSIS_RETRY_BASE_MS / 4))),
+      batchSize: 100,
       clock,
       log,
     },
@@ -95,6 +109,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     }),
   });
   const children = await ask(supervisor, (replyTo: ActorRef<NodeChildren>) => ({ type: 'node.start' as const, replyTo }), ASK_TIMEOUT_MS);
+  const cancelSubscriber = await subscribeToCancelRequests(connectRedis(config, `candela:${workerId}:cancel`), keys.cancelChannel(), supervisor, log);
   log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE }, 'worker started');
 
   async function busyJobs(): Promise<number> {
@@ -107,6 +122,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   async function shutdown(graceMs: number): Promise<void> {
     log.info({ workerId, graceMs }, 'shutting down: no new jobs; waiting for in-flight jobs');
     send(children.reclaimer, { type: 'reclaim.stop' });
+    send(children.scheduler, { type: 'schedule.stop' });
     for (const consumer of children.consumers) send(consumer, { type: 'consumer.drain' });
     const deadline = clock.now() + graceMs;
     let busy = await busyJobs();
@@ -125,9 +141,27 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       if ((await queue.pendingCount(name).catch(() => 1)) === 0) await queue.removeConsumer(name).catch(() => undefined);
     }
     system.shutdown();
-    await Promise.all([redis, ...blocking].map(closeRedis));
+    await Promise.all([redis, cancelSubscriber, ...blocking].map(closeRedis));
     log.info({ workerId }, 'worker stopped');
   }
 
   return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), shutdown };
+}
+
+/**
+ * The API's cancel route marks a processing job `cancel_requested` and publishes its id; the
+ * supervisor forwards it to its consumers, and the one running the job aborts it. (A message
+ * lost while this connection is down is caught by the next claim refresh.)
+ */
+async function subscribeToCancelRequests(subscriber: RedisClient, channel: string, supervisor: ActorRef<SupervisorMessage>, log: Logger): Promise<RedisClient> {
+  subscriber.on('message', (_channel: string, text: string) => {
+    try {
+      const { analysis_id: analysisId } = JSON.parse(text) as { analysis_id?: unknown };
+      if (typeof analysisId === 'string') send(supervisor, { type: 'node.cancelJob', analysisId });
+    } catch {
+      log.warn({ text }, 'ignoring a malformed cancel request');
+    }
+  });
+  await subscriber.subscribe(channel);
+  return subscriber;
 }

@@ -2,7 +2,8 @@
   Claims a batch of stream entries for one consumer: compare-and-set `queued -> processing`
   with an owner token, or, for an entry this consumer took over with XAUTOCLAIM, moves an
   orphaned `processing` job to the new owner (the old one is fenced out). Before that:
-  an entry no longer pending is skipped; an entry delivered more than the delivery limit
+  an entry no longer pending for this consumer (acknowledged, or taken over by another
+  consumer since it was read) is skipped; an entry delivered more than the delivery limit
   (XPENDING, extended form) is a poison message and is dead-lettered instead of run; a job
   whose user asked to cancel it (`cancel_requested`) ends `cancelled` instead of running.
   Entries whose job is terminal, missing, or re-queued under a newer entry are acknowledged
@@ -11,7 +12,8 @@
   KEYS[1] job stream   KEYS[2] dead-letter stream
   then for each entry i: KEYS[1+2i] job record, KEYS[2+2i] progress log
   ARGV[1] consumer group   ARGV[2] now (epoch ms)   ARGV[3] progress channel
-  ARGV[4] processing event JSON   ARGV[5] max deliveries   ARGV[6] consumer name
+  ARGV[4] processing event JSON   ARGV[5] max deliveries
+  ARGV[6] consumer name ('' skips the check that the entry is pending for it)
   ARGV[7] progress log TTL (s), set once a job is terminal
   then for each entry i: ARGV[6+2i] entry id, ARGV[7+2i] owner token
 
@@ -39,7 +41,7 @@ for i = 1, count do
   local status = redis.call('HGET', jobKey, 'status')
   local pending = redis.call('XPENDING', stream, group, entryId, entryId, 1)[1]
   local reply
-  if not pending then
+  if not pending or (consumer ~= '' and pending[2] ~= consumer) then
     reply = { 'skipped', 'not-pending' }
   elseif not status then
     reply = { 'skipped', 'missing' }
