@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runAnalyze } from './commands/analyze.js';
 import { runApi } from './commands/api.js';
+import { runDlq } from './commands/dlq.js';
 import { runDemo } from './commands/demo.js';
 import { runToken } from './commands/token.js';
 import { runWorker } from './commands/worker.js';
@@ -13,6 +14,8 @@ const USAGE = `usage: candela <command>
   worker                 a worker process: ANALYSIS_WORKER_CONCURRENCY consumer actors
   demo                   a private Redis, an API node and two workers run a few analyses, then stop
   token USER [--admin]   print a JWT for USER, signed with AUTH_SECRET
+  dlq list               the dead-letter stream, one JSON line per job, with its history
+  dlq replay ID|--all    queue dead-lettered jobs again, with fresh attempts
   analyze SYMBOL INTERVAL [--timeframe 7d]
                          queue one analysis and follow it with a progress bar (CANDELA_TOKEN, CANDELA_URL)
 Configuration comes from the environment; see README.md.`;
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       return runDemo(config);
     case 'token':
       return runToken(config, args);
+    case 'dlq':
+      return runDlq(config, args);
     default:
       throw new UsageError(`unknown command '${command}'\n${USAGE}`);
   }
