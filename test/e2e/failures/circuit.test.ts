@@ -1,0 +1,76 @@
+/**
+ * The market-data circuit breaker end to end: worker A's Binance fails, worker B's works.
+ * A opens its circuit after five consecutive failures and stops pulling while B completes
+ * the jobs; after the (shortened) reset timeout A is half-open, its trial job succeeds once
+ * its Binance recovers, and the circuit closes. Metrics and the log show every change.
+ */
+import { jest } from '@jest/globals';
+import { type BinanceStub, startBinanceStub } from '../../support/binanceStub.js';
+import { type CandelaProcess, eventually } from '../../support/candelaProcess.js';
+import { enqueue, eventsOf, type Harness, logLines, startHarness, startWorker, stopHarness, waitForStatus, workerEnv } from './failureHarness.js';
+
+jest.setTimeout(90_000);
+
+const RESET_MS = 5_000;
+let harness: Harness;
+let failing: BinanceStub;
+let healthy: BinanceStub;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  [failing, healthy] = await Promise.all([startBinanceStub(), startBinanceStub()]);
+});
+afterAll(async () => {
+  await stopHarness(harness);
+  await Promise.all([failing.close(), healthy.close()]);
+});
+
+const circuitLog = (worker: CandelaProcess) => logLines(worker).filter((line) => line.dependency === 'market-data' && /circuit breaker/.test(line.msg));
+
+async function metricsOf(worker: CandelaProcess): Promise<Record<string, string>> {
+  const [key] = await harness.redis.client.keys(`worker_metrics:analysis-workers:*-${worker.child.pid}`);
+  return key ? harness.redis.client.hgetall(key) : {};
+}
+
+async function registrationOf(worker: CandelaProcess): Promise<{ circuit_breaker_state: string; circuits: Record<string, string> }> {
+  const [key] = await harness.redis.client.keys(`workers:analysis-workers:*-${worker.child.pid}`);
+  return JSON.parse((await harness.redis.client.get(key!))!);
+}
+
+test('opens after five consecutive failures, stops pulling while another worker completes the jobs, half-opens after the reset time, closes on success', async () => {
+  const env = (binanceUrl: string) => workerEnv(harness, binanceUrl, { ANALYSIS_CIRCUIT_RESET_TIMEOUT: String(RESET_MS / 1000), ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '5' });
+  failing.setMode('error-500');
+  const a = await startWorker(harness, env(failing.baseUrl));
+  const first = await Promise.all(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'].map((symbol) => enqueue(harness, symbol)));
+
+  const opened = await eventually(async () => circuitLog(a).find((line) => line.to === 'open'), 15_000, 'A to open its market-data circuit');
+  expect(opened).toMatchObject({ from: 'closed', consecutiveFailures: 5 });
+  expect(failing.requests()).toHaveLength(5);
+  await eventually(async () => ((await metricsOf(a)).circuit_breaker_state === 'open' ? true : undefined), 5_000, 'A metrics to show open');
+  expect((await registrationOf(a)).circuits).toEqual({ 'market-data': 'open', llm: 'closed', store: 'closed' });
+
+  // B takes the retries of A's jobs and new ones; A, open, pulls nothing.
+  const b = await startWorker(harness, env(healthy.baseUrl));
+  const second = await Promise.all(['ADAUSDT', 'DOTUSDT', 'TRXUSDT'].map((symbol) => enqueue(harness, symbol)));
+  for (const id of [...first, ...second]) await waitForStatus(harness, id, 'completed', RESET_MS);
+  expect(Date.now() - opened.time).toBeLessThan(RESET_MS);
+  expect(failing.requests()).toHaveLength(5);
+  for (const id of second) {
+    const started = (await eventsOf(harness, id)).filter((event) => event.stage === 'started');
+    expect(started.map((event) => event.message)).toEqual([expect.stringContaining(`-${b.child.pid}-c0`)]);
+  }
+
+  failing.setMode('ok');
+  const halfOpen = await eventually(async () => circuitLog(a).find((line) => line.to === 'half-open'), RESET_MS + 5_000, 'A to half-open');
+  expect(halfOpen.time - opened.time).toBeGreaterThanOrEqual(RESET_MS - 50);
+
+  // Keep jobs coming until A's trial job takes one and succeeds.
+  const closed = await eventually(async () => {
+    await enqueue(harness, 'LTCUSDT');
+    return circuitLog(a).find((line) => line.to === 'closed');
+  }, 20_000, 'A to close its circuit');
+  expect(closed).toMatchObject({ from: 'half-open' });
+  expect(circuitLog(a).map((line) => line.to)).toEqual(['open', 'half-open', 'closed']);
+  await eventually(async () => ((await metricsOf(a)).circuit_breaker_state === 'closed' ? true : undefined), 5_000, 'A metrics to show closed');
+  expect(await metricsOf(b)).toMatchObject({ circuit_breaker_state: 'closed' });
+});
