@@ -241,13 +241,14 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         case 'retry.request':
           scheduleRetry(message.request, self);
           return state;
-        case 'job.retried':
+        case 'job.retried': {
           reportStore(true);
           const job = state.inFlight.get(message.request.analysisId);
           state.inFlight.delete(message.request.analysisId);
           logRetryResult(log, options.name, message.request, message.result, clock.now());
           if (job && message.result.outcome !== 'lost') options.onJobFinished(message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', clock.now() - job.startedAt);
           return poll(state, self);
+        }
         case 'retry.failed':
           reportStore(false);
           log.warn({ err: message.error, analysisId: message.request.analysisId }, 'recording a failed attempt failed; trying again');

@@ -1,6 +1,24 @@
-/** queue.*: statistics of the job stream. Dead letters and replay come with storage/deadLetters.ts. */
-import { authedProcedure, router } from '../trpc.js';
+/** queue.*: statistics of the job stream; dead letters and replay (admin) come with storage/deadLetters.ts. */
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { createDeadLetters } from '../../storage/deadLetters.js';
+import { analysisIdSchema, userIdSchema } from '../schemas.js';
+import { adminProcedure, authedProcedure, router } from '../trpc.js';
 
 export const queueRouter = router({
   stats: authedProcedure.query(({ ctx }) => ctx.services.queue.stats()),
+  /** Jobs on the dead-letter stream, each with its attempt history. */
+  deadLetters: adminProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(10_000).optional(), user_id: userIdSchema.optional() }).optional())
+    .query(({ ctx, input }) => createDeadLetters(ctx.services.redis, ctx.services.keys).list({ limit: input?.limit })),
+  /** Queues one dead-lettered job (or all) again: fresh attempts, history kept. */
+  replay: adminProcedure
+    .input(z.object({ analysis_id: analysisIdSchema.optional(), all: z.literal(true).optional(), user_id: userIdSchema.optional() }).refine((input) => (input.analysis_id === undefined) !== (input.all === undefined), 'give analysis_id or all: true'))
+    .mutation(async ({ ctx, input }) => {
+      const deadLetters = createDeadLetters(ctx.services.redis, ctx.services.keys);
+      if (input.all) return deadLetters.replayAll();
+      const result = await deadLetters.replay(input.analysis_id!);
+      if (!result) throw new TRPCError({ code: 'NOT_FOUND', message: `analysis_id: ${input.analysis_id} is not on the dead-letter stream` });
+      return [result];
+    }),
 });

@@ -62,7 +62,7 @@ test('a poison entry, delivered more than ANALYSIS_MAX_DELIVERIES times, is dead
   const id = await enqueue(harness, 'POISONUSDT');
   for (let delivery = 1; delivery <= 2; delivery += 1) {
     const worker = await startWorker(harness, env);
-    await eventually(async () => (binance.requests('POISONUSDT').length >= delivery ? true : undefined), 10_000, `delivery ${delivery}`);
+    await eventually(async () => (binance.requests('POISONUSDT').length >= delivery ? true : undefined), 25_000, `delivery ${delivery}`);
     worker.kill('SIGKILL');
     await worker.exited;
   }
