@@ -6,8 +6,9 @@
  */
 import { jest } from '@jest/globals';
 import { type BinanceStub, startBinanceStub } from '../../support/binanceStub.js';
-import { type CandelaProcess, eventually } from '../../support/candelaProcess.js';
-import { enqueue, eventsOf, type Harness, logLines, startHarness, startWorker, stopHarness, waitForStatus, workerEnv } from './failureHarness.js';
+import { type OpenAiStub, startOpenAiStub } from '../../support/openaiStub.js';
+import { type CandelaProcess, eventually, stopCandela } from '../../support/candelaProcess.js';
+import { enqueue, eventsOf, type Harness, jobOf, logLines, startHarness, startWorker, stopHarness, waitForStatus, workerEnv } from './failureHarness.js';
 
 jest.setTimeout(90_000);
 
@@ -73,4 +74,27 @@ test('opens after five consecutive failures, stops pulling while another worker 
   expect(circuitLog(a).map((line) => line.to)).toEqual(['open', 'half-open', 'closed']);
   await eventually(async () => ((await metricsOf(a)).circuit_breaker_state === 'closed' ? true : undefined), 5_000, 'A metrics to show closed');
   expect(await metricsOf(b)).toMatchObject({ circuit_breaker_state: 'closed' });
+});
+
+test('while the LLM circuit is open, summaries are written by the rule-based writer without calling the LLM', async () => {
+  // Alone: the workers of the first test have no LLM.
+  await stopCandela(harness.processes.splice(0), 'SIGTERM');
+  const openai: OpenAiStub = await startOpenAiStub();
+  try {
+    openai.setMode('error-500');
+    const worker = await startWorker(harness, workerEnv(harness, healthy.baseUrl, { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'dummy', ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '2', ANALYSIS_CIRCUIT_RESET_TIMEOUT: '60', ANALYSIS_JOB_TIMEOUT: '20' }));
+    for (const symbol of ['AAVEUSDT', 'UNIUSDT']) {
+      const job = await waitForStatus(harness, await enqueue(harness, symbol), 'completed', 20_000);
+      expect(job.summary_source).toBe('rule-based');
+    }
+    await eventually(async () => logLines(worker).find((line) => line.dependency === 'llm' && line.to === 'open'), 5_000, 'the LLM circuit to open');
+    const callsWhenOpened = openai.requests().length;
+    openai.setMode('ok');
+    const job = await waitForStatus(harness, await enqueue(harness, 'LINKUSDT'), 'completed', 20_000);
+    expect(job.summary_source).toBe('rule-based');
+    expect(openai.requests()).toHaveLength(callsWhenOpened);
+    expect((await jobOf(harness, job.analysis_id)).llm_summary).not.toMatch(/stub LLM/);
+  } finally {
+    await openai.close();
+  }
 });
