@@ -83,6 +83,8 @@ interface InFlightJob {
 interface ConsumerState {
   gate: ConsumerGate;
   reading: boolean;
+  /** Entries the outstanding read may still bring. */
+  readCount: number;
   claiming: number;
   draining: boolean;
   flushing: boolean;
@@ -108,17 +110,19 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   }
 
   function poll(state: ConsumerState, self: ActorRef<ConsumerMessage>): ConsumerState {
-    const room = capacity(state);
-    if (room <= 0 || state.reading) return state;
+    // Taken-over entries are claimed at once, beside a blocked read: left waiting, they would
+    // idle past the claim timeout and be taken over (and counted as delivered) again.
+    const room = capacity(state) - state.readCount;
+    if (room <= 0) return state;
     if (state.backlog.length > 0) {
       return claim({ ...state, backlog: state.backlog.slice(room) }, state.backlog.slice(0, room), self);
     }
-    if (state.draining) return state;
+    if (state.draining || state.reading) return state;
     options.queue.readNew(options.blockingRedis, options.name, room, options.blockMs).then(
       (entries) => send(self, { type: 'entries.read', entries }),
       (error: Error) => send(self, { type: 'read.failed', error }),
     );
-    return { ...state, reading: true };
+    return { ...state, reading: true, readCount: room };
   }
 
   function startJob(state: ConsumerState, job: ClaimedJob, self: ActorRef<ConsumerMessage>): void {
@@ -166,7 +170,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     );
   }
 
-  const initialState: ConsumerState = { gate: 'open', reading: false, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+  const initialState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
 
   return spawnActor<ConsumerState, ConsumerMessage>(parent, {
     name: options.name,
@@ -186,15 +190,15 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         case 'entries.read':
           reportStore(true);
           // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
-          if (capacity(state) <= 0) return { ...state, reading: false, backlog: [...state.backlog, ...message.entries] };
-          return poll(message.entries.length > 0 ? claim({ ...state, reading: false }, message.entries, self) : { ...state, reading: false }, self);
+          if (capacity(state) < message.entries.length) return poll({ ...state, reading: false, readCount: 0, backlog: [...state.backlog, ...message.entries] }, self);
+          return poll(message.entries.length > 0 ? claim({ ...state, reading: false, readCount: 0 }, message.entries, self) : { ...state, reading: false, readCount: 0 }, self);
         case 'entries.reclaimed':
           return poll({ ...state, backlog: [...state.backlog, ...message.entries] }, self);
         case 'read.failed':
           reportStore(false);
           log.warn({ err: message.error, consumer: options.name }, 'stream read failed; retrying');
           clock.after(RETRY_AFTER_ERROR_MS, () => send(self, { type: 'consumer.poll' }));
-          return { ...state, reading: false };
+          return { ...state, reading: false, readCount: 0 };
         case 'jobs.claimed': {
           reportStore(true);
           for (const skipped of message.report.skipped) {

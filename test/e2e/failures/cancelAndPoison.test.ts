@@ -58,7 +58,7 @@ test('cancel while the LLM call hangs: cancelled within a second, acknowledged, 
 test('a poison entry, delivered more than ANALYSIS_MAX_DELIVERIES times, is dead-lettered instead of run again', async () => {
   // Each delivery hangs its worker in the candle fetch until the worker is killed.
   binance.setMode('hang', 'POISONUSDT');
-  const env = workerEnv(harness, binance.baseUrl, { ANALYSIS_MAX_DELIVERIES: '2', ANALYSIS_JOB_TIMEOUT: '60', ANALYSIS_CLAIM_TIMEOUT: '1' });
+  const env = workerEnv(harness, binance.baseUrl, { ANALYSIS_MAX_DELIVERIES: '2', ANALYSIS_JOB_TIMEOUT: '60', ANALYSIS_CLAIM_TIMEOUT: '2' });
   const id = await enqueue(harness, 'POISONUSDT');
   for (let delivery = 1; delivery <= 2; delivery += 1) {
     const worker = await startWorker(harness, env);
@@ -69,7 +69,8 @@ test('a poison entry, delivered more than ANALYSIS_MAX_DELIVERIES times, is dead
   await startWorker(harness, env);
 
   const job = await waitForStatus(harness, id, 'failed', 15_000);
-  expect(job.error).toMatch(/poison message: delivered 3 times/);
+  // Three deliveries at least (a loaded machine may see one more takeover); never a third run.
+  expect(Number(/poison message: delivered (\d+) times/.exec(job.error ?? '')?.[1])).toBeGreaterThanOrEqual(3);
   expect(binance.requests('POISONUSDT')).toHaveLength(2);
   const letters = await createDeadLetters(harness.redis.client, keys).list();
   expect(letters.map((letter) => letter.analysis_id)).toEqual([id]);
