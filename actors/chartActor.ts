@@ -6,6 +6,7 @@ import { svgToPng } from '../analysis/chart/svgToPng.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
+import { yieldToEventLoop } from './yieldToEventLoop.js';
 
 export type ChartMessage = { type: 'chart.run'; analysisId: string; series: CandleSeries; report: AnalysisReport; signal: AbortSignal };
 
@@ -14,6 +15,8 @@ export function spawnChartActor(parent: ActorParent, charts: ChartStore, replyTo
     name: 'chart',
     initialState: null,
     async receive(state, message, self) {
+      await yieldToEventLoop();
+      message.signal.throwIfAborted();
       const svg = renderChartSvg(message.series, message.report);
       message.signal.throwIfAborted();
       const png = svgToPng(svg);

@@ -106,10 +106,10 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
           return { ...state, report: message.report };
         }
         case 'chart.done':
-          progress('chart', 0.75, 'chart rendered', self);
+          progress('chart', fanOutProgress(state), 'chart rendered', self);
           return finishIfComplete({ ...state, imageUrl: message.imageUrl }, self);
         case 'summary.done':
-          progress('summary', 0.9, `summary written (${message.source})`, self);
+          progress('summary', fanOutProgress(state), `summary written (${message.source})`, self);
           return finishIfComplete({ ...state, summary: { text: message.text, source: message.source } }, self);
         case 'stage.failed':
           // A permanent failure (an unknown symbol) is an answer: the source itself is fine.
@@ -125,6 +125,11 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
       options.onOutcome({ status: 'failed', error: `job actor crashed: ${error.message}`, retryable: true });
     },
   });
+}
+
+/** Chart and summary run in parallel: whichever ends first is 75 %, the second 90 %, so progress never goes back. */
+function fanOutProgress(stateBefore: JobState): number {
+  return stateBefore.imageUrl || stateBefore.summary ? 0.9 : 0.75;
 }
 
 function failedOutcome(stage: string, error: Error): JobOutcome {

@@ -3,6 +3,7 @@ import { analyzeSeries, type AnalysisReport } from '../analysis/analyzeSeries.js
 import type { CandleSeries } from '../analysis/candles.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
 import type { StageReply } from './stageReply.js';
+import { yieldToEventLoop } from './yieldToEventLoop.js';
 
 export type PatternMessage = { type: 'patterns.run'; series: CandleSeries };
 
@@ -10,7 +11,8 @@ export function spawnPatternActor(parent: ActorParent, replyTo: ActorRef<StageRe
   return spawnActor<null, PatternMessage>(parent, {
     name: 'patterns',
     initialState: null,
-    receive(state, message, self) {
+    async receive(state, message, self) {
+      await yieldToEventLoop();
       const report: AnalysisReport = analyzeSeries(message.series);
       send(replyTo, { type: 'patterns.done', report });
       stopActor(self);

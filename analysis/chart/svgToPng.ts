@@ -26,10 +26,13 @@ await initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')))
 
 const FONT_BUFFERS = CHART_FONT_FILES.map((file) => new Uint8Array(readFileSync(file)));
 
+// Measured on the 168-candle chart: crispEdges shapes (1) rasterise in half the time of
+// geometricPrecision (2) and look the same on axis-aligned candles; text keeps anti-aliased
+// geometricPrecision (2): optimizeSpeed (0) dropped thin glyph strokes such as '-'.
 const OPTIONS: ResvgRenderOptions = {
   font: { fontBuffers: FONT_BUFFERS, loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
-  shapeRendering: 2,
-  textRendering: 1,
+  shapeRendering: 1,
+  textRendering: 2,
 };
 
 export function svgToPng(svg: string): Uint8Array {
