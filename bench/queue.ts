@@ -53,6 +53,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
   await waitUntil(async () => (await system.completed()) >= JOBS, TIMEOUT_MS, `${system.name} to process the backlog`);
   const processMs = performance.now() - started;
   const commands = await systemCommandCount(redis);
+  if (process.env.BENCH_COMMANDSTATS) process.stderr.write(`${system.name}:\n${(await redis.info('commandstats')).replace(/,rejected_calls=0,failed_calls=0/g, '')}\n`);
   const redisCpu = (await redisCpuMicros(redis)) - cpuBefore;
 
   started = performance.now();

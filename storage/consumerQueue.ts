@@ -14,6 +14,8 @@ export const PROGRESS_LOG_TTL_SECONDS = 7 * 24 * 3600;
 export interface StreamEntry {
   entryId: string;
   analysisId: string;
+  /** Just read with '>' by the consumer that claims it: delivered once, pending for it. */
+  fresh?: boolean;
 }
 
 export interface ClaimedJob {
@@ -79,7 +81,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
     const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
-    return reply?.[0] ? entriesOf(reply[0][1]) : [];
+    return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true })) : [];
   }
 
   /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */
@@ -107,7 +109,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
       redis,
       'claimJobs',
       [keys.stream, keys.deadLetters(), ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
-      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(started), maxDeliveries, consumer, PROGRESS_LOG_TTL_SECONDS, ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!])],
+      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(started), maxDeliveries, consumer, PROGRESS_LOG_TTL_SECONDS, ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!, entry.fresh ? '1' : '0'])],
     )) as string[][];
     const report: ClaimReport = { claimed: [], skipped: [] };
     replies.forEach((reply, index) => {

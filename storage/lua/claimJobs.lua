@@ -15,7 +15,8 @@
   ARGV[4] processing event JSON   ARGV[5] max deliveries
   ARGV[6] consumer name ('' skips the check that the entry is pending for it)
   ARGV[7] progress log TTL (s), set once a job is terminal
-  then for each entry i: ARGV[6+2i] entry id, ARGV[7+2i] owner token
+  then for each entry i: ARGV[5+3i] entry id, ARGV[6+3i] owner token, ARGV[7+3i] '1' when the
+  entry was just read with '>' by this consumer (no pending lookup needed), else '0'
 
   Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
   field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
@@ -37,19 +38,22 @@ local count = (#KEYS - 2) / 2
 
 for i = 1, count do
   local jobKey, progressKey = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-  local entryId, owner = ARGV[6 + 2 * i], ARGV[7 + 2 * i]
-  local status = redis.call('HGET', jobKey, 'status')
-  local pending = redis.call('XPENDING', stream, group, entryId, entryId, 1)[1]
+  local entryId, owner, fresh = ARGV[5 + 3 * i], ARGV[6 + 3 * i], ARGV[7 + 3 * i] == '1'
+  local job = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id')
+  local status = job[1]
+  -- An entry this consumer has just read with '>' is pending for it, delivered once: only
+  -- entries from a backlog or a takeover need their pending record looked up.
+  local pending = fresh and { entryId, consumer, 0, 1 } or redis.call('XPENDING', stream, group, entryId, entryId, 1)[1]
   local reply
   if not pending or (consumer ~= '' and pending[2] ~= consumer) then
     reply = { 'skipped', 'not-pending' }
   elseif not status then
     reply = { 'skipped', 'missing' }
-  elseif redis.call('HGET', jobKey, 'entry_id') ~= entryId then
+  elseif job[2] ~= entryId then
     reply = { 'skipped', 'stale-entry' }
   elseif status ~= 'queued' and status ~= 'processing' then
     reply = { 'skipped', 'terminal' }
-  elseif redis.call('HGET', jobKey, 'cancel_requested') == '1' then
+  elseif job[3] == '1' then
     cancelRunning(stream, group, entryId, jobKey, progressKey, channel, now, progressTtl)
     reply = { 'skipped', 'cancelled' }
   elseif tonumber(pending[4]) > maxDeliveries then
@@ -59,7 +63,7 @@ for i = 1, count do
     reply = { 'skipped', 'dead-lettered' }
   elseif status == 'queued' then
     redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', now, 'started_at', now)
-    appendProgress(progressKey, channel, redis.call('HGET', jobKey, 'analysis_id'), processingEvent)
+    appendProgress(progressKey, channel, job[4], processingEvent)
     reply = { 'claimed' }
   else
     redis.call('HSET', jobKey, 'owner', owner, 'updated_at', now)

@@ -88,7 +88,13 @@ test('a reader whose socket is backed up gets coalesced events: bounded, newest 
   expect(live.at(-1)!.event.status).toBe('completed');
   expect(live.at(-2)!.event.message).toBe('stage 50');
   const ids = live.map((message) => message.event_id);
-  expect([...ids].sort()).toEqual(ids);
+  // Stream ids order by time, then sequence, as numbers ('…-10' comes after '…-9').
+  const byStreamOrder = (a: string, b: string) => {
+    const [aTime, aSeq] = a.split('-').map(Number) as [number, number];
+    const [bTime, bSeq] = b.split('-').map(Number) as [number, number];
+    return aTime - bTime || aSeq - bSeq;
+  };
+  expect([...ids].sort(byStreamOrder)).toEqual(ids);
   expect(replayed.map((message) => message.event.status)).toEqual(['queued', 'processing']);
 });
 

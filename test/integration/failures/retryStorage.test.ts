@@ -144,7 +144,7 @@ test('an entry delivered more than ANALYSIS_MAX_DELIVERIES times is dead-lettere
   // Two more deliveries by takeover (as the reclaimer does for a consumer that died): 3 in all.
   let taken: StreamEntry[] = [];
   for (const consumer of ['poison-2', 'poison-3']) taken = (await workers().takeOverIdle(consumer, 0, 100, '0-0')).entries.filter((entry) => entry.analysisId === analysisId);
-  expect(taken).toEqual(entries);
+  expect(taken.map((entry) => entry.entryId)).toEqual(entries.map((entry) => entry.entryId));
   const report = await workers(2).claimBatch(taken, () => 'poison-token', 'poison-3');
   expect(report).toEqual({ claimed: [], skipped: [{ analysisId, reason: 'dead-lettered' }] });
   expect(await producer().get(analysisId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/poison message: delivered 3 times/) });
