@@ -108,3 +108,10 @@ test('an unreachable server is retryable', async () => {
   const closed = createBinanceCandleSource({ baseUrl: 'http://127.0.0.1:9', now: () => NOW, timeoutMs: 1_000 });
   await expect(closed.load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })).rejects.toBeInstanceOf(RetryableFailure);
 });
+
+test('a malformed kline row is invalid candle data: a permanent failure naming the row', async () => {
+  handler = (_url, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([kline(NOW - 3 * HOUR), [NOW - 2 * HOUR, 'abc', '1', '1', '1', '1', NOW - HOUR - 1]]));
+  const failure = source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '3h', signal: signal() });
+  await expect(failure).rejects.toBeInstanceOf(PermanentFailure);
+  await expect(failure).rejects.toThrow(/kline 1 for BTCUSDT has a non-numeric field/);
+});
