@@ -4,6 +4,7 @@
  * end a failed attempt with a retry (or, retries used up, the dead-letter stream).
  */
 import type { QueueKeys } from './keys.js';
+import { ensureConsumerGroup } from './jobQueue.js';
 import { runScript } from './luaScripts.js';
 import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
 import { type ProgressEvent, progressEvent } from './progressEvent.js';
@@ -80,8 +81,15 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
-    const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
-    return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true })) : [];
+    try {
+      const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
+      return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true })) : [];
+    } catch (error) {
+      // The stream or group is gone (a Redis that restarted without persistence, a flush):
+      // recreate it, so the next read works; this one still reports the failure.
+      if (String(error).includes('NOGROUP')) await ensureConsumerGroup(redis, keys);
+      throw error;
+    }
   }
 
   /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */

@@ -39,6 +39,18 @@ export interface WorkerNode {
 }
 
 const ASK_TIMEOUT_MS = 5000;
+/** Commands wait for Redis to come back (maxRetriesPerRequest: null); a stopping process does not. */
+const CLEANUP_TIMEOUT_MS = 3000;
+
+async function settleWithin(ms: number, work: Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = await Promise.race([work.then(() => true, () => true), timeout]);
+  clearTimeout(timer);
+  return done;
+}
 
 /** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
 export function workerIdFor(host: string, pid: number): string {
@@ -119,6 +131,15 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     return statuses.reduce((sum, status) => sum + status.busy, 0);
   }
 
+  async function deregister(): Promise<void> {
+    await ask(children.heartbeat, (replyTo: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => false);
+    for (let index = 0; index < children.consumers.length; index += 1) {
+      // A consumer with nothing pending leaves the group; one with pending entries stays, so they can be reclaimed.
+      const name = consumerName(index);
+      if ((await queue.pendingCount(name).catch(() => 1)) === 0) await queue.removeConsumer(name).catch(() => undefined);
+    }
+  }
+
   async function shutdown(graceMs: number): Promise<void> {
     log.info({ workerId, graceMs }, 'shutting down: no new jobs; waiting for in-flight jobs');
     send(children.reclaimer, { type: 'reclaim.stop' });
@@ -134,12 +155,8 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       log.warn({ workerId, busy }, 'grace period over; unfinished jobs stay pending for another worker to reclaim');
       for (const consumer of children.consumers) send(consumer, { type: 'consumer.abortAll' });
     }
-    await ask(children.heartbeat, (replyTo: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => false);
-    for (let index = 0; index < children.consumers.length; index += 1) {
-      // A consumer with nothing pending leaves the group; one with pending entries stays, so they can be reclaimed.
-      const name = consumerName(index);
-      if ((await queue.pendingCount(name).catch(() => 1)) === 0) await queue.removeConsumer(name).catch(() => undefined);
-    }
+    const deregistered = await settleWithin(CLEANUP_TIMEOUT_MS, deregister());
+    if (!deregistered) log.warn({ workerId }, 'Redis did not answer while deregistering; the heartbeat key expires by itself');
     system.shutdown();
     await Promise.all([redis, cancelSubscriber, ...blocking].map(closeRedis));
     log.info({ workerId }, 'worker stopped');

@@ -120,6 +120,26 @@ test('SIGTERM lets in-flight jobs finish, deregisters the worker and exits 0', a
   expect(await redis.client.keys('workers:analysis-workers:*')).toEqual([]);
 });
 
+test('SIGTERM while Redis is down still stops the worker, with exit 0', async () => {
+  const worker = startCandela(['worker'], workerEnv({ ANALYSIS_SHUTDOWN_GRACE: '1' }));
+  workers = [worker];
+  await worker.waitForOutput(/worker started/);
+  await redis.stop();
+  await worker.waitForOutput(/redis unreachable/);
+  worker.kill('SIGTERM');
+  expect(await worker.exited).toBe(0);
+  expect(worker.output()).toMatch(/worker stopped/);
+});
+
+test('the consumer group is recreated when the stream disappears under a running worker', async () => {
+  const worker = startCandela(['worker'], workerEnv());
+  workers = [worker];
+  await worker.waitForOutput(/worker started/);
+  await redis.client.del(keys.stream);
+  const [id] = await enqueueMany(1, '1d');
+  await eventually(async () => ((await statuses([id!]))[0] === 'completed' ? true : undefined), 30_000, 'the job queued after the stream was deleted to complete');
+});
+
 test('a bad configuration value stops the process with a message naming the variable', async () => {
   const worker = startCandela(['worker'], workerEnv({ ANALYSIS_WORKER_BATCH_SIZE: 'lots' }));
   expect(await worker.exited).toBe(2);
