@@ -8,6 +8,7 @@ import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
 import { progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { liveRegistrations } from './workerRegistry.js';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** How long a terminal job's progress log is kept (the same as finishJobs' TTL). */
@@ -132,21 +133,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
 
   /** Consumer names listed by the heartbeat registrations that have not expired. */
   async function liveConsumerNames(): Promise<Set<string>> {
-    const names = new Set<string>();
-    const heartbeatKeys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.workerHeartbeatPattern(), 'COUNT', 200);
-      heartbeatKeys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    const registrations = await Promise.all(heartbeatKeys.map((key) => redis.get(key)));
-    for (const registration of registrations) {
-      if (!registration) continue;
-      const parsed = JSON.parse(registration) as { consumers?: string[] };
-      for (const name of parsed.consumers ?? []) names.add(name);
-    }
-    return names;
+    return new Set((await liveRegistrations(redis, keys)).flatMap((registration) => registration.consumers));
   }
 
   return { enqueue, cancel, list, get, stats };

@@ -5,14 +5,23 @@
 import type { QueueKeys } from './keys.js';
 import type { RedisClient } from './redisConnection.js';
 
-export interface WorkerInfo {
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/** What a worker's heartbeat registration holds (actors/heartbeatActor.ts writes it). */
+export interface WorkerRegistration {
   worker_id: string;
   host: string;
   pid: number;
   consumers: string[];
   started_at: string;
-  circuit_breaker_state: string;
+  /** The worst state across the worker's dependencies. */
+  circuit_breaker_state: CircuitStateName;
+  /** Per dependency: market-data, llm, store. */
+  circuits?: Record<string, CircuitStateName>;
   last_seen: string;
+}
+
+export interface WorkerInfo extends WorkerRegistration {
   metrics: {
     analyses_processed: number;
     errors_total: number;
@@ -32,10 +41,15 @@ async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
   return found;
 }
 
-export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<WorkerInfo[]> {
+/** The registrations whose heartbeat has not expired. */
+export async function liveRegistrations(redis: RedisClient, keys: QueueKeys): Promise<WorkerRegistration[]> {
   const registrations = await Promise.all((await scanAll(redis, keys.workerHeartbeatPattern())).map((key) => redis.get(key)));
+  return registrations.flatMap((json) => (json ? [JSON.parse(json) as WorkerRegistration] : []));
+}
+
+export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<WorkerInfo[]> {
   const workers = await Promise.all(
-    registrations.flatMap((json) => (json ? [JSON.parse(json) as Omit<WorkerInfo, 'metrics'>] : [])).map(async (registration) => {
+    (await liveRegistrations(redis, keys)).map(async (registration) => {
       const hash = await redis.hgetall(keys.workerMetrics(registration.worker_id));
       const metrics = hash.analyses_processed === undefined
         ? null
