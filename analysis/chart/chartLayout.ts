@@ -21,14 +21,8 @@ export const PLOT = {
   timeBaseline: 574,
 } as const;
 
-export interface Bar {
-  /** Open time of the first candle in the bar. */
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
+/** One drawn bar: a candle, or several aggregated (time is the first one's open time). */
+export interface Bar extends Candle {
   /** Index of the bar's last candle in the series: indicator values are read there. */
   lastIndex: number;
 }
