@@ -21,7 +21,18 @@ export type HeartbeatMessage =
   | { type: 'metrics.publish' }
   | { type: 'job.finished'; status: JobOutcome['status']; durationMs: number }
   | { type: 'circuit.changed'; state: CircuitState; circuits: CircuitStates }
-  | { type: 'heartbeat.stop'; replyTo: ActorRef<boolean> };
+  | { type: 'heartbeat.stop'; replyTo: ActorRef<boolean> }
+  | { type: 'metrics.snapshot'; replyTo: ActorRef<WorkerMetricsSnapshot> };
+
+/** The metrics hash's fields, plus the per-dependency circuits (for /metrics on METRICS_PORT). */
+export interface WorkerMetricsSnapshot {
+  analyses_processed: number;
+  errors_total: number;
+  avg_processing_time: number;
+  uptime: number;
+  circuit_breaker_state: CircuitState;
+  circuits: CircuitStates;
+}
 
 export interface HeartbeatOptions {
   workerId: string;
@@ -53,7 +64,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
   const registration = (metrics: WorkerMetrics) =>
     JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
 
-  const metricsFields = (metrics: WorkerMetrics) => ({
+  const metricsFields = (metrics: WorkerMetrics): Omit<WorkerMetricsSnapshot, 'circuits'> => ({
     analyses_processed: metrics.processed,
     errors_total: metrics.errors,
     avg_processing_time: metrics.processed === 0 ? 0 : Math.round(metrics.totalProcessingMs / metrics.processed),
@@ -93,6 +104,9 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
           }
           return next;
         }
+        case 'metrics.snapshot':
+          send(message.replyTo, { ...metricsFields(state), circuits: state.circuits });
+          return state;
         case 'heartbeat.stop': {
           // Separate commands, not MULTI: the two keys sit in different cluster slots. Deregister at once, so active_consumers drops without waiting for the TTL.
           const replyTo = message.replyTo;

@@ -18,6 +18,8 @@ import { ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
 import { createRetrySchedule } from '../storage/retrySchedule.js';
+import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
+import { startWorkerMetricsServer } from './workerMetricsServer.js';
 import { type NodeChildren, spawnNodeSupervisor, type SupervisorMessage } from './nodeSupervisor.js';
 import { retryDelayMs } from './retryPolicy.js';
 
@@ -122,7 +124,10 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   });
   const children = await ask(supervisor, (replyTo: ActorRef<NodeChildren>) => ({ type: 'node.start' as const, replyTo }), ASK_TIMEOUT_MS);
   const cancelSubscriber = await subscribeToCancelRequests(connectRedis(config, `candela:${workerId}:cancel`), keys.cancelChannel(), supervisor, log);
-  log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE }, 'worker started');
+  const metricsServer = config.METRICS_PORT === undefined
+    ? undefined
+    : await startWorkerMetricsServer(config.METRICS_PORT, config.HOST, () => ask(children.heartbeat, (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }), ASK_TIMEOUT_MS));
+  log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE, metricsPort: metricsServer?.port }, 'worker started');
 
   async function busyJobs(): Promise<number> {
     const statuses = await Promise.all(
@@ -157,6 +162,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     }
     const deregistered = await settleWithin(CLEANUP_TIMEOUT_MS, deregister());
     if (!deregistered) log.warn({ workerId }, 'Redis did not answer while deregistering; the heartbeat key expires by itself');
+    await metricsServer?.close();
     system.shutdown();
     await Promise.all([redis, cancelSubscriber, ...blocking].map(closeRedis));
     log.info({ workerId }, 'worker stopped');

@@ -5,7 +5,7 @@
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { type CandelaProcess, eventually, startCandela, stopCandela } from '../../support/candelaProcess.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { freePort, startRedis, type TestRedis } from '../../support/redisServer.js';
 
 import { jest } from '@jest/globals';
 
@@ -138,6 +138,20 @@ test('the consumer group is recreated when the stream disappears under a running
   await redis.client.del(keys.stream);
   const [id] = await enqueueMany(1, '1d');
   await eventually(async () => ((await statuses([id!]))[0] === 'completed' ? true : undefined), 30_000, 'the job queued after the stream was deleted to complete');
+});
+
+test('METRICS_PORT serves Prometheus metrics of the worker', async () => {
+  const port = await freePort();
+  const worker = startCandela(['worker'], workerEnv({ METRICS_PORT: String(port) }));
+  workers = [worker];
+  await worker.waitForOutput(/worker started/);
+  const ids = await enqueueMany(3, '1d');
+  await eventually(allCompleted(ids), 30_000, 'three jobs completed');
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  expect(text).toMatch(/^candela_worker_analyses_processed 3$/m);
+  expect(text).toMatch(/^candela_worker_circuit_state\{dependency="market-data"\} 0$/m);
+  expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 });
 
 test('a bad configuration value stops the process with a message naming the variable', async () => {
