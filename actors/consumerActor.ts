@@ -38,7 +38,7 @@ export type ConsumerMessage =
   | { type: 'jobs.claimed'; report: ClaimReport; requested: number }
   | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
   | { type: 'job.outcome'; analysisId: string; outcome: JobOutcome }
-  | { type: 'jobs.finished'; requests: FinishRequest[]; finished: boolean[] }
+  | { type: 'jobs.finished'; requests: FinishRequest[]; statuses: (FinishRequest['status'] | undefined)[] }
   | { type: 'retry.request'; request: RetryRequest }
   | { type: 'job.retried'; request: RetryRequest; result: RetryResult }
   | { type: 'retry.failed'; request: RetryRequest; error: Error }
@@ -142,8 +142,8 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   function flush(state: ConsumerState, self: ActorRef<ConsumerMessage>): ConsumerState {
     if (state.flushing || state.toFinish.length === 0) return state;
     const requests = state.toFinish;
-    queue.finish(requests).then(
-      (finished) => send(self, { type: 'jobs.finished', requests, finished }),
+    queue.finishWithStatus(requests).then(
+      (statuses) => send(self, { type: 'jobs.finished', requests, statuses }),
       (error: Error) => send(self, { type: 'finish.failed', requests, error }),
     );
     return { ...state, flushing: true, toFinish: [] };
@@ -233,8 +233,9 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
           message.requests.forEach((request, index) => {
             const job = state.inFlight.get(request.analysisId);
             state.inFlight.delete(request.analysisId);
-            if (!message.finished[index]) log.warn({ analysisId: request.analysisId, consumer: options.name }, 'job was taken over by another worker before it finished here; its result was discarded');
-            else if (job) options.onJobFinished(request.status, clock.now() - job.startedAt);
+            const status = message.statuses[index];
+            if (status === undefined) log.warn({ analysisId: request.analysisId, consumer: options.name }, 'job was taken over by another worker before it finished here; its result was discarded');
+            else if (job) options.onJobFinished(status, clock.now() - job.startedAt);
           });
           return poll(flush({ ...state, flushing: false }, self), self);
         case 'finish.failed':

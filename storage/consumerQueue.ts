@@ -180,8 +180,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return eventId !== null;
   }
 
-  /** Returns, per job, whether it was finished (false: this owner had lost it). */
-  async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
+  /** Per job, the terminal status written (a cancel request can turn `completed` into `cancelled`), or undefined when this owner had lost it. */
+  async function finishWithStatus(requests: readonly FinishRequest[]): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
     const args: (string | number)[] = [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS];
     for (const request of requests) {
@@ -189,11 +189,15 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
       args.push(request.entryId, request.ownerToken, request.status, JSON.stringify(request.event), fields.length / 2, ...fields);
     }
     const results = (await runScript(redis, 'finishJobs', [keys.stream, ...requests.flatMap((request) => [keys.job(request.analysisId), keys.progress(request.analysisId)])], args)) as number[];
-    // 2: finished `cancelled` because a cancel request won; still finished.
-    return results.map((result) => result >= 1);
+    return results.map((result, index) => (result === 1 ? requests[index]!.status : result === 2 ? 'cancelled' : undefined));
   }
 
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish };
+  /** Returns, per job, whether it was finished (false: this owner had lost it). */
+  async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
+    return (await finishWithStatus(requests)).map((status) => status !== undefined);
+  }
+
+  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish, finishWithStatus };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;
