@@ -6,7 +6,9 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../../config/env.js';
+import { INTERVALS } from '../../analysis/intervals.js';
 import { createClient } from '../../router/client.js';
+import { intervalSchema } from '../../router/schemas.js';
 import { UsageError } from '../usageError.js';
 
 const USAGE = 'usage: candela analyze SYMBOL INTERVAL [--timeframe 7d] [--url http://127.0.0.1:8000] [--token JWT | CANDELA_TOKEN] [--user ID]';
@@ -22,13 +24,15 @@ function option(args: string[], name: string): string | undefined {
 export async function runAnalyze(config: Config, args: string[]): Promise<void> {
   const [symbol, interval] = args;
   if (!symbol || !interval || symbol.startsWith('--') || interval.startsWith('--')) throw new UsageError(USAGE);
+  const parsedInterval = intervalSchema.safeParse(interval);
+  if (!parsedInterval.success) throw new UsageError(`interval: must be one of ${INTERVALS.join(' ')}\n${USAGE}`);
   const url = option(args, 'url') ?? process.env.CANDELA_URL ?? `http://127.0.0.1:${config.PORT}`;
   const token = option(args, 'token') ?? process.env.CANDELA_TOKEN;
   const user = option(args, 'user');
   const client = createClient({ url, token });
   const owner = user ? { user_id: user } : {};
   try {
-    const queued = await client.api.analysis.queue.mutate({ symbol, interval: interval as never, timeframe: option(args, 'timeframe') ?? '7d', ...owner });
+    const queued = await client.api.analysis.queue.mutate({ symbol, interval: parsedInterval.data, timeframe: option(args, 'timeframe') ?? '7d', ...owner });
     const bar = new SingleBar({ format: `${symbol} ${interval} |{bar}| {percentage}% {stage} {message}`, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, Presets.shades_classic);
     bar.start(100, 0, { stage: 'queued', message: queued.analysis_id });
     await new Promise<void>((resolve, reject) => {
