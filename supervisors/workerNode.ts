@@ -64,7 +64,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const clock = options.clock ?? systemClock;
   const keys = createKeys();
   const workerId = workerIdFor(hostname(), process.pid);
-  const redis = connectRedis(config, `candela:${workerId}`);
+  const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
   await ensureConsumerGroup(redis, keys);
   const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES });
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
