@@ -98,7 +98,14 @@ const RETRY_AFTER_ERROR_MS = 1000;
 export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions): ActorRef<ConsumerMessage> {
   const { queue, clock, log } = options;
   const ownerTokenFor = () => `${options.name}:${randomUUID()}`;
-  const capacity = (state: ConsumerState) => roomFor(state.gate, options.batchSize, state.inFlight.size + state.claiming);
+  // A job whose outcome is only waiting for its finish (or retry) write has done its work:
+  // it does not hold a slot, so the next read overlaps the acknowledgement round trip.
+  const running = (state: ConsumerState) => {
+    let count = 0;
+    for (const job of state.inFlight.values()) if (!job.finishing) count += 1;
+    return count;
+  };
+  const capacity = (state: ConsumerState) => roomFor(state.gate, options.batchSize, running(state) + state.claiming);
   const reportStore = (ok: boolean) => options.services.dependencies.report('store', ok);
 
   function claim(state: ConsumerState, entries: StreamEntry[], self: ActorRef<ConsumerMessage>): ConsumerState {
@@ -223,10 +230,10 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
           job.finishing = true;
           if (message.outcome.status === 'failed' && message.outcome.retryable) {
             scheduleRetry(retryRequestFor(message.analysisId, job, message.outcome, { ...options, now: clock.now() }), self);
-            return state;
+            return poll(state, self);
           }
           const request = finishRequestFor(message.analysisId, job, message.outcome);
-          return flush({ ...state, toFinish: [...state.toFinish, request] }, self);
+          return poll(flush({ ...state, toFinish: [...state.toFinish, request] }, self), self);
         }
         case 'jobs.finished':
           reportStore(true);
