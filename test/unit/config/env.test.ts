@@ -38,3 +38,7 @@ test('every problem is listed, not only the first', () => {
 test('an empty value counts as unset', () => {
   expect(loadConfig({ PORT: '' }).PORT).toBe(8000);
 });
+
+test('MONGODB_URL is refused while the MongoDB store is not built, rather than ignored', () => {
+  expect(() => loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/candela' })).toThrow(/MONGODB_URL: the MongoDB job store .* not available/);
+});
