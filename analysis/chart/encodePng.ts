@@ -17,6 +17,14 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
+// One scratch buffer for the filtered rows (2.9 MB for a 1200×600 chart), reused: every
+// chart has the same size, and a fresh one per render only fed the garbage collector.
+let scratch = Buffer.alloc(0);
+function scanlineBuffer(size: number): Buffer {
+  if (scratch.length !== size) scratch = Buffer.alloc(size);
+  return scratch;
+}
+
 export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
   if (rgba.length !== width * height * 4) throw new Error(`encodePng: expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
   const header = Buffer.alloc(13);
@@ -25,9 +33,9 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Uint
   header[8] = 8;
   header[9] = COLOR_TYPE_RGBA;
   const rowBytes = width * 4;
-  const scanlines = Buffer.alloc((rowBytes + 1) * height);
+  const scanlines = scanlineBuffer((rowBytes + 1) * height);
   for (let row = 0; row < height; row += 1) {
-    // Filter byte 0 (none) leads each row; it is already zero.
+    scanlines[row * (rowBytes + 1)] = 0; // filter: none
     scanlines.set(rgba.subarray(row * rowBytes, (row + 1) * rowBytes), row * (rowBytes + 1) + 1);
   }
   return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
