@@ -3,6 +3,7 @@
  * JSON with a TTL) and metrics hashes (`worker_metrics:analysis-workers:*`) describe them.
  */
 import type { QueueKeys } from './keys.js';
+import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './redisConnection.js';
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
@@ -30,15 +31,21 @@ export interface WorkerInfo extends WorkerRegistration {
   } | null;
 }
 
-async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
+async function scanNode(node: Redis, pattern: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+    const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
     found.push(...batch);
     cursor = next;
   } while (cursor !== '0');
   return found;
+}
+
+/** SCAN walks one server: on a cluster, the heartbeat keys (no hash tag) are spread over every master. */
+async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
+  if (redis instanceof Cluster) return (await Promise.all(redis.nodes('master').map((node) => scanNode(node, pattern)))).flat();
+  return scanNode(redis, pattern);
 }
 
 /** The registrations whose heartbeat has not expired. */
