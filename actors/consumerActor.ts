@@ -283,7 +283,9 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
           for (const job of state.inFlight.values()) send(job.actor, { type: 'job.abort', reason: 'shutdown' });
           return state;
         case 'consumer.status':
-          send(message.replyTo, { name: options.name, busy: state.inFlight.size + state.claiming + state.backlog.length + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining });
+          // A paused consumer (open circuit) will not claim its backlog: those entries wait for
+          // reclaim, so they must not hold a draining worker for the whole grace period.
+          send(message.replyTo, { name: options.name, busy: state.inFlight.size + state.claiming + (state.gate === 'paused' ? 0 : state.backlog.length) + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining });
           return state;
       }
     },
