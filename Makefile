@@ -1,5 +1,5 @@
 # The front door: `make demo` and `make test` work on a fresh machine.
-.PHONY: setup build typecheck test demo bench clean
+.PHONY: setup build typecheck test demo bench chaos clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -24,6 +24,11 @@ demo: build
 bench: build
 	npm run bench:queue
 	npm run bench:analysis
+	npm run bench:progress
+	npm run bench:api-lag
+
+chaos: build
+	npm run chaos
 
 clean:
 	rm -rf dist .demo
