@@ -39,7 +39,9 @@ async function registrationOf(worker: CandelaProcess): Promise<{ circuit_breaker
 }
 
 test('opens after five consecutive failures, stops pulling while another worker completes the jobs, half-opens after the reset time, closes on success', async () => {
-  const env = (binanceUrl: string) => workerEnv(harness, binanceUrl, { ANALYSIS_CIRCUIT_RESET_TIMEOUT: String(RESET_MS / 1000), ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '5' });
+  // Retries and timeouts are not under test here: generous budgets keep a loaded machine
+  // (A's half-open trials taking retries of the first jobs, slow runs) from dead-lettering a job.
+  const env = (binanceUrl: string) => workerEnv(harness, binanceUrl, { ANALYSIS_CIRCUIT_RESET_TIMEOUT: String(RESET_MS / 1000), ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '5', ANALYSIS_MAX_RETRIES: '20', ANALYSIS_JOB_TIMEOUT: '20' });
   failing.setMode('error-500');
   const a = await startWorker(harness, env(failing.baseUrl));
   const first = await Promise.all(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'].map((symbol) => enqueue(harness, symbol)));

@@ -1,0 +1,261 @@
+/**
+ * The consumer's behaviour as a pure step, xstate-style: (state, message) → state + effects.
+ * No I/O, no timers, no randomness here; consumerActor.ts runs the effects and turns their
+ * results back into messages. That keeps every decision (capacity, backlog, batching of
+ * finishes, retry or finish, aborts) testable without Redis or actors.
+ */
+import type { ClaimReport, ClaimState, FinishRequest, RetryRequest, RetryResult, StreamEntry } from '../storage/consumerQueue.js';
+import { type ConsumerGate, roomFor } from './consumerGate.js';
+import { finishRequestFor } from './finishRequestFor.js';
+import type { JobAbortReason, JobOutcome } from './jobOutcome.js';
+import { retryRequestFor } from './jobRetry.js';
+import type { ClaimedJob } from '../storage/consumerQueue.js';
+
+export interface ConsumerStatus {
+  name: string;
+  /** Jobs, claims, reads and finishes under way; 0 means drained. */
+  busy: number;
+  draining: boolean;
+}
+
+/** Messages from the consumer's own effects; the actor's public messages are in consumerActor.ts. */
+export type ConsumerEvent =
+  | { type: 'consumer.start' }
+  | { type: 'consumer.poll' }
+  | { type: 'entries.read'; entries: StreamEntry[] }
+  | { type: 'entries.reclaimed'; entries: StreamEntry[] }
+  | { type: 'read.failed'; error: Error }
+  | { type: 'jobs.claimed'; report: ClaimReport; requested: number }
+  | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
+  | { type: 'job.outcome'; analysisId: string; outcome: JobOutcome }
+  | { type: 'jobs.finished'; requests: FinishRequest[]; statuses: (FinishRequest['status'] | undefined)[] }
+  | { type: 'finish.failed'; requests: FinishRequest[]; error: Error }
+  | { type: 'retry.request'; request: RetryRequest }
+  | { type: 'job.retried'; request: RetryRequest; result: RetryResult }
+  | { type: 'retry.failed'; request: RetryRequest; error: Error }
+  | { type: 'claims.refresh' }
+  | { type: 'claims.checked'; checked: { analysisId: string; claim: ClaimState }[] }
+  | { type: 'consumer.gate'; gate: ConsumerGate }
+  | { type: 'job.cancel'; analysisId: string }
+  | { type: 'consumer.drain' }
+  | { type: 'consumer.abortAll' };
+
+export type ConsumerEffect =
+  | { type: 'read'; count: number }
+  | { type: 'readOwnPending' }
+  | { type: 'claim'; entries: StreamEntry[] }
+  | { type: 'startJob'; job: ClaimedJob }
+  | { type: 'abortJob'; analysisId: string; reason: JobAbortReason }
+  | { type: 'finish'; requests: FinishRequest[] }
+  | { type: 'retry'; request: RetryRequest }
+  | { type: 'refreshClaims'; jobs: { analysisId: string; entryId: string; ownerToken: string }[] }
+  | { type: 'later'; ms: number; message: ConsumerEvent }
+  | { type: 'reportStore'; ok: boolean }
+  | { type: 'jobFinished'; status: JobOutcome['status']; durationMs: number }
+  | { type: 'retryResult'; request: RetryRequest; result: RetryResult }
+  | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
+
+export interface InFlightJob {
+  entryId: string;
+  ownerToken: string;
+  startedAt: number;
+  attempts: number;
+  /** Its outcome is known; only the finish (or retry) write is outstanding. */
+  finishing: boolean;
+}
+
+export interface ConsumerState {
+  gate: ConsumerGate;
+  reading: boolean;
+  /** Entries the outstanding read may still bring. */
+  readCount: number;
+  claiming: number;
+  draining: boolean;
+  flushing: boolean;
+  backlog: StreamEntry[];
+  toFinish: FinishRequest[];
+  inFlight: ReadonlyMap<string, InFlightJob>;
+}
+
+export interface StepContext {
+  name: string;
+  batchSize: number;
+  claimRefreshMs: number;
+  maxRetries: number;
+  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  now: number;
+}
+
+export interface StepResult {
+  state: ConsumerState;
+  effects: ConsumerEffect[];
+}
+
+export const RETRY_AFTER_ERROR_MS = 1000;
+
+export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+
+export function consumerStatus(state: ConsumerState, name: string): ConsumerStatus {
+  // A paused consumer (open circuit) will not claim its backlog: those entries wait for
+  // reclaim, so they must not hold a draining worker for the whole grace period.
+  const backlog = state.gate === 'paused' ? 0 : state.backlog.length;
+  return { name, busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining };
+}
+
+/** Jobs still computing. One waiting only for its finish write does not hold a slot, so the next read overlaps that round trip. */
+function running(state: ConsumerState): number {
+  let count = 0;
+  for (const job of state.inFlight.values()) if (!job.finishing) count += 1;
+  return count;
+}
+
+function withJob(state: ConsumerState, analysisId: string, job: InFlightJob | undefined): ConsumerState {
+  const inFlight = new Map(state.inFlight);
+  if (job) inFlight.set(analysisId, job);
+  else inFlight.delete(analysisId);
+  return { ...state, inFlight };
+}
+
+/** Claims the backlog first (taken-over entries must not idle past the claim timeout again), else reads. */
+function poll(state: ConsumerState, context: StepContext, effects: ConsumerEffect[]): ConsumerState {
+  const room = roomFor(state.gate, context.batchSize, running(state) + state.claiming) - state.readCount;
+  if (room <= 0) return state;
+  if (state.backlog.length > 0) {
+    const entries = state.backlog.slice(0, room);
+    effects.push({ type: 'claim', entries });
+    return { ...state, backlog: state.backlog.slice(room), claiming: state.claiming + entries.length };
+  }
+  if (state.draining || state.reading) return state;
+  effects.push({ type: 'read', count: room });
+  return { ...state, reading: true, readCount: room };
+}
+
+function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
+  if (state.flushing || state.toFinish.length === 0) return state;
+  effects.push({ type: 'finish', requests: state.toFinish });
+  return { ...state, flushing: true, toFinish: [] };
+}
+
+const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'warn', fields, message });
+const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
+
+export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
+  const effects: ConsumerEffect[] = [];
+  const result = (next: ConsumerState): StepResult => ({ state: next, effects });
+  const consumer = context.name;
+
+  switch (message.type) {
+    case 'consumer.start':
+      // Entries this consumer name already holds (an actor restarted by its supervisor) come first.
+      effects.push({ type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } }, { type: 'readOwnPending' });
+      return result(state);
+    case 'consumer.poll':
+      return result(poll(state, context, effects));
+    case 'entries.read': {
+      effects.push({ type: 'reportStore', ok: true });
+      const read = { ...state, reading: false, readCount: 0 };
+      // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
+      if (roomFor(state.gate, context.batchSize, running(state) + state.claiming) < message.entries.length) {
+        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries] }, context, effects));
+      }
+      if (message.entries.length === 0) return result(poll(read, context, effects));
+      effects.push({ type: 'claim', entries: message.entries });
+      return result(poll({ ...read, claiming: state.claiming + message.entries.length }, context, effects));
+    }
+    case 'entries.reclaimed':
+      return result(poll({ ...state, backlog: [...state.backlog, ...message.entries] }, context, effects));
+    case 'read.failed':
+      effects.push({ type: 'reportStore', ok: false }, warn('stream read failed; retrying', { err: message.error, consumer }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
+      return result({ ...state, reading: false, readCount: 0 });
+    case 'jobs.claimed': {
+      effects.push({ type: 'reportStore', ok: true });
+      for (const skipped of message.report.skipped) {
+        if (skipped.reason === 'dead-lettered') effects.push(warn('poison message: delivered too many times (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream', { analysisId: skipped.analysisId, consumer }));
+        if (skipped.reason === 'cancelled') effects.push(info('job was cancelled while unowned; ended cancelled without running', { analysisId: skipped.analysisId, consumer }));
+      }
+      const inFlight = new Map(state.inFlight);
+      for (const job of message.report.claimed) {
+        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: context.now, attempts: job.record.attempts, finishing: false });
+        effects.push({ type: 'startJob', job });
+      }
+      return result(poll({ ...state, inFlight, claiming: state.claiming - message.requested }, context, effects));
+    }
+    case 'claim.failed':
+      effects.push(
+        { type: 'reportStore', ok: false },
+        warn('claiming entries failed; they stay pending and are retried', { err: message.error, consumer }),
+        { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'entries.reclaimed', entries: message.entries } },
+      );
+      return result({ ...state, claiming: Math.max(0, state.claiming - message.entries.length) });
+    case 'job.outcome': {
+      const job = state.inFlight.get(message.analysisId);
+      if (!job || job.finishing) return result(state);
+      const { outcome } = message;
+      if (outcome.status === 'abandoned') return result(poll(withJob(state, message.analysisId, undefined), context, effects));
+      const finishing = withJob(state, message.analysisId, { ...job, finishing: true });
+      if (outcome.status === 'failed' && outcome.retryable) {
+        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, now: context.now }) });
+        return result(poll(finishing, context, effects));
+      }
+      const request = finishRequestFor(message.analysisId, job, outcome);
+      return result(poll(flush({ ...finishing, toFinish: [...state.toFinish, request] }, effects), context, effects));
+    }
+    case 'jobs.finished': {
+      effects.push({ type: 'reportStore', ok: true });
+      const inFlight = new Map(state.inFlight);
+      message.requests.forEach((request, index) => {
+        const job = inFlight.get(request.analysisId);
+        inFlight.delete(request.analysisId);
+        const status = message.statuses[index];
+        if (status === undefined) effects.push(warn('job was taken over by another worker before it finished here; its result was discarded', { analysisId: request.analysisId, consumer }));
+        else if (job) effects.push({ type: 'jobFinished', status, durationMs: context.now - job.startedAt });
+      });
+      return result(poll(flush({ ...state, inFlight, flushing: false }, effects), context, effects));
+    }
+    case 'finish.failed':
+      effects.push({ type: 'reportStore', ok: false }, warn('finishing jobs failed; retrying', { err: message.error, jobs: message.requests.length }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
+      return result({ ...state, flushing: false, toFinish: [...message.requests, ...state.toFinish] });
+    case 'retry.request':
+      effects.push({ type: 'retry', request: message.request });
+      return result(state);
+    case 'job.retried': {
+      effects.push({ type: 'reportStore', ok: true }, { type: 'retryResult', request: message.request, result: message.result });
+      const job = state.inFlight.get(message.request.analysisId);
+      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: context.now - job.startedAt });
+      return result(poll(withJob(state, message.request.analysisId, undefined), context, effects));
+    }
+    case 'retry.failed':
+      effects.push(
+        { type: 'reportStore', ok: false },
+        warn('recording a failed attempt failed; trying again', { err: message.error, analysisId: message.request.analysisId }),
+        { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'retry.request', request: message.request } },
+      );
+      return result(state);
+    case 'consumer.gate':
+      if (message.gate !== state.gate) {
+        const text = message.gate === 'paused' ? 'not pulling new jobs while a dependency circuit is open' : message.gate === 'trial' ? 'pulling one trial job (circuit half-open)' : 'pulling jobs again';
+        effects.push(info(text, { consumer, gate: message.gate }));
+      }
+      return result(poll({ ...state, gate: message.gate }, context, effects));
+    case 'claims.refresh': {
+      const jobs = [...state.inFlight].filter(([, job]) => !job.finishing).map(([analysisId, job]) => ({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken }));
+      effects.push({ type: 'refreshClaims', jobs }, { type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } });
+      return result(state.toFinish.length > 0 ? flush(state, effects) : state);
+    }
+    case 'claims.checked':
+      for (const { analysisId, claim } of message.checked) {
+        // A cancel request whose pub/sub message never reached this node still lands here.
+        if (claim === 'cancel-requested') effects.push({ type: 'abortJob', analysisId, reason: 'cancelled' });
+        else if (claim === 'lost') effects.push({ type: 'abortJob', analysisId, reason: 'ownership-lost' });
+      }
+      return result(state);
+    case 'job.cancel':
+      if (state.inFlight.has(message.analysisId)) effects.push({ type: 'abortJob', analysisId: message.analysisId, reason: 'cancelled' });
+      return result(state);
+    case 'consumer.drain':
+      return result({ ...state, draining: true });
+    case 'consumer.abortAll':
+      for (const analysisId of state.inFlight.keys()) effects.push({ type: 'abortJob', analysisId, reason: 'shutdown' });
+      return result(state);
+  }
+}
