@@ -2,7 +2,8 @@
  * Takes over entries that have sat idle in another consumer's pending list longer than the
  * claim timeout (a worker that died or was cut off), following XAUTOCLAIM's cursor to the
  * end of the pending list, and hands them to this node's consumers in turn. Live jobs keep
- * their claims fresh (consumerActor), so only orphans are idle this long.
+ * their claims fresh (consumerActor), so only orphans are idle this long. Each sweep also
+ * trims acknowledged entries from the stream.
  */
 import type { Logger } from '../config/logger.js';
 import type { ConsumerQueue } from '../storage/consumerQueue.js';
@@ -50,6 +51,8 @@ async function sweep(options: ReclaimerOptions): Promise<number> {
     taken += page.entries.length;
     cursor = page.cursor;
   } while (cursor !== '0-0' && taken < options.maxPerSweep);
+  // The same periodic pass keeps the stream from growing with every job ever queued.
+  await options.queue.trimAcknowledged();
   return taken;
 }
 

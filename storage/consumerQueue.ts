@@ -192,12 +192,17 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return results.map((result, index) => (result === 1 ? requests[index]!.status : result === 2 ? 'cancelled' : undefined));
   }
 
+  /** Removes acknowledged entries from the stream; returns how many. */
+  async function trimAcknowledged(): Promise<number> {
+    return Number(await runScript(redis, 'trimStream', [keys.stream], [keys.group]));
+  }
+
   /** Returns, per job, whether it was finished (false: this owner had lost it). */
   async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
     return (await finishWithStatus(requests)).map((status) => status !== undefined);
   }
 
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish, finishWithStatus };
+  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish, finishWithStatus, trimAcknowledged };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

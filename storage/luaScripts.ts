@@ -18,6 +18,7 @@ const SCRIPTS = {
   retryJob: { file: 'retryJob-5.lua', keys: 5 },
   moveDueRetries: { file: 'moveDueRetries.lua', keys: undefined },
   replayDeadLetter: { file: 'replayDeadLetter-4.lua', keys: 4 },
+  trimStream: { file: 'trimStream-1.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

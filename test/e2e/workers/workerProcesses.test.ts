@@ -162,3 +162,12 @@ test('a bad configuration value stops the process with a message naming the vari
   expect(await provider.exited).toBe(2);
   expect(provider.output()).toMatch(/MARKET_DATA_PROVIDER.*binance.*file.*synthetic/s);
 });
+
+test('workers trim acknowledged entries, so the stream does not grow with every job ever queued', async () => {
+  const ids = await enqueueMany(20, '1d');
+  workers = [startCandela(['worker'], workerEnv({ ANALYSIS_CLAIM_TIMEOUT: '1' }))];
+  await eventually(allCompleted(ids), 30_000, 'all 20 jobs completed');
+  await eventually(async () => ((await redis.client.xlen(keys.stream)) === 0 ? true : undefined), 10_000, 'the stream to be trimmed');
+  const more = await enqueueMany(3, '1d');
+  await eventually(allCompleted(more), 30_000, 'jobs queued after the trim to complete');
+});

@@ -101,3 +101,31 @@ test('claiming skips and acknowledges an entry whose job is already terminal', a
     blocking.disconnect();
   }
 });
+
+test('trimming removes acknowledged entries only: pending and undelivered ones stay', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const blocking = redis.client.duplicate();
+  try {
+    // Settle what earlier tests left: everything delivered so far is acknowledged here.
+    const leftovers = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1000)) as [string][];
+    if (leftovers.length > 0) await redis.client.xack(keys.stream, keys.group, ...leftovers.map(([id]) => id));
+    const ids: string[] = [];
+    for (let index = 0; index < 6; index += 1) ids.push((await producer.enqueue({ ...request, symbol: `TRIM${index}` })).analysisId);
+    const read = await workers.readNew(blocking, 'trim-consumer', 4, 100); // 4 delivered, 2 waiting
+    const first = read.find((entry) => entry.analysisId === ids[0])!;
+    const third = read.find((entry) => entry.analysisId === ids[2])!;
+    await redis.client.xack(keys.stream, keys.group, first.entryId, read.find((entry) => entry.analysisId === ids[1])!.entryId);
+    // Pending: the 3rd and 4th. Acknowledged: the 1st and 2nd (and all older), which go.
+    await workers.trimAcknowledged();
+    const left = (await redis.client.xrange(keys.stream, '-', '+')).map(([, fields]) => fields[1]);
+    expect(left).toEqual(ids.slice(2));
+    // With nothing pending, every delivered entry goes and the undelivered two stay.
+    await redis.client.xack(keys.stream, keys.group, third.entryId, read.find((entry) => entry.analysisId === ids[3])!.entryId);
+    expect(await workers.trimAcknowledged()).toBe(2);
+    expect((await redis.client.xrange(keys.stream, '-', '+')).map(([, fields]) => fields[1])).toEqual(ids.slice(4));
+    expect((await workers.readNew(blocking, 'trim-consumer', 10, 100)).map((entry) => entry.analysisId)).toEqual(ids.slice(4));
+  } finally {
+    blocking.disconnect();
+  }
+});
