@@ -9,6 +9,7 @@
  */
 import type { Candle } from '../candles.js';
 import type { ChartPatternHit, Pivot } from './chartPatternTypes.js';
+import { reversalHit } from './reversalHit.js';
 
 export const MIN_HEIGHT_RANGES = 3;
 export const MAX_PEAK_DIFFERENCE = 0.2;
@@ -30,26 +31,18 @@ export function findDoubleTopsAndBottoms(candles: readonly Candle[], pivots: rea
     const confirmedIndex = confirmation(candles, second.index + 1, middle.price, extreme + sign * 0.25 * height, top);
     const similarity = 1 - difference / (MAX_PEAK_DIFFERENCE * height);
     const size = Math.min(1, height / (2 * MIN_HEIGHT_RANGES * meanRange));
-    const confirmed = confirmedIndex !== undefined;
-    const endIndex = confirmedIndex ?? second.index;
     const label = top ? 'top' : 'bottom';
-    hits.push({
-      pattern: top ? 'double_top' : 'double_bottom',
-      direction: top ? 'bearish' : 'bullish',
-      startIndex: first.index,
-      endIndex,
-      startTime: first.time,
-      endTime: candles[endIndex]!.time,
-      points: [
-        { label: `first ${label}`, index: first.index, time: first.time, price: first.price },
-        { label: top ? 'trough' : 'peak', index: middle.index, time: middle.time, price: middle.price },
-        { label: `second ${label}`, index: second.index, time: second.time, price: second.price },
-      ],
-      level: middle.price,
-      confirmed,
-      ...(confirmedIndex !== undefined ? { confirmedTime: candles[confirmedIndex]!.time } : {}),
-      confidence: Math.round((0.4 * similarity + 0.3 * size + (confirmed ? 0.3 : 0)) * 100) / 100,
-    });
+    hits.push(
+      reversalHit(candles, {
+        pattern: top ? 'double_top' : 'double_bottom',
+        top,
+        pivots: [[`first ${label}`, first], [top ? 'trough' : 'peak', middle], [`second ${label}`, second]],
+        level: () => middle.price,
+        confirmedIndex,
+        quality: 0.4 * similarity + 0.3 * size,
+        confirmationWeight: 0.3,
+      }),
+    );
   }
   return hits;
 }

@@ -11,6 +11,7 @@
 import type { Candle } from '../candles.js';
 import type { ChartPatternHit, Pivot } from './chartPatternTypes.js';
 import { confirmation } from './doubleTopBottom.js';
+import { reversalHit } from './reversalHit.js';
 
 export function findHeadAndShoulders(candles: readonly Candle[], pivots: readonly Pivot[], meanRange: number): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
@@ -29,30 +30,25 @@ export function findHeadAndShoulders(candles: readonly Candle[], pivots: readonl
     if (sign * (leftShoulder.price - neckAt(leftShoulder.index)) < 0.3 * height || sign * (rightShoulder.price - neckAt(rightShoulder.index)) < 0.3 * height) continue;
     if (Math.abs(leftTrough.price - rightTrough.price) > 0.5 * height) continue;
     const confirmedIndex = confirmation(candles, rightShoulder.index + 1, neckAt, head.price, top);
-    const confirmed = confirmedIndex !== undefined;
-    const endIndex = confirmedIndex ?? rightShoulder.index;
     const symmetry = 1 - shoulderDifference / (0.25 * height);
     const prominence = Math.min(1, headExcess / (0.5 * height));
-    const points = [
-      ['left shoulder', leftShoulder],
-      [top ? 'left trough' : 'left peak', leftTrough],
-      ['head', head],
-      [top ? 'right trough' : 'right peak', rightTrough],
-      ['right shoulder', rightShoulder],
-    ] as const;
-    hits.push({
-      pattern: top ? 'head_and_shoulders' : 'inverse_head_and_shoulders',
-      direction: top ? 'bearish' : 'bullish',
-      startIndex: leftShoulder.index,
-      endIndex,
-      startTime: leftShoulder.time,
-      endTime: candles[endIndex]!.time,
-      points: points.map(([label, pivot]) => ({ label, index: pivot.index, time: pivot.time, price: pivot.price })),
-      level: neckAt(endIndex),
-      confirmed,
-      ...(confirmedIndex !== undefined ? { confirmedTime: candles[confirmedIndex]!.time } : {}),
-      confidence: Math.round((0.35 * symmetry + 0.25 * prominence + (confirmed ? 0.4 : 0)) * 100) / 100,
-    });
+    hits.push(
+      reversalHit(candles, {
+        pattern: top ? 'head_and_shoulders' : 'inverse_head_and_shoulders',
+        top,
+        pivots: [
+          ['left shoulder', leftShoulder],
+          [top ? 'left trough' : 'left peak', leftTrough],
+          ['head', head],
+          [top ? 'right trough' : 'right peak', rightTrough],
+          ['right shoulder', rightShoulder],
+        ],
+        level: neckAt,
+        confirmedIndex,
+        quality: 0.35 * symmetry + 0.25 * prominence,
+        confirmationWeight: 0.4,
+      }),
+    );
   }
   return hits;
 }
