@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiServices } from '../apiServices.js';
 import { sendJson } from '../rest/httpResponses.js';
-import { parseChartPath } from './chartUrls.js';
+import { parseChartPath } from '../../storage/charts/chartPath.js';
 
 const CONTENT_TYPES = { svg: 'image/svg+xml', png: 'image/png' } as const;
 

@@ -3,26 +3,14 @@
  * `<img>` tag can load it without an Authorization header, and nobody can guess another's.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChartFormat } from '../../storage/charts/chartStore.js';
-
-export interface ChartRef {
-  analysisId: string;
-  format: ChartFormat;
-}
-
-const CHART_PATH = /^\/charts\/(analysis_[0-9A-Z]{26})\.(svg|png)$/;
-
-export function parseChartPath(path: string): ChartRef | undefined {
-  const match = CHART_PATH.exec(path);
-  return match ? { analysisId: match[1]!, format: match[2] as ChartFormat } : undefined;
-}
+import { chartPath, type ChartRef, parseChartPath } from '../../storage/charts/chartPath.js';
 
 export function createChartSigner(secret: string, ttlMs: number, now: () => number = Date.now) {
   const mac = (ref: ChartRef, expires: number) => createHmac('sha256', secret).update(`${ref.analysisId}.${ref.format}.${expires}`).digest('base64url');
 
   function sign(ref: ChartRef): string {
     const expires = Math.floor((now() + ttlMs) / 1000);
-    return `/charts/${ref.analysisId}.${ref.format}?expires=${expires}&signature=${mac(ref, expires)}`;
+    return `${chartPath(ref)}?expires=${expires}&signature=${mac(ref, expires)}`;
   }
 
   /** A stored `image_url` (`/charts/{id}.png`) as a signed URL; anything else stays as it is. */

@@ -1,4 +1,4 @@
-/** Where chart files live: the file store here, GridFS in MongoDB deployments. */
+/** What a chart store does: keep a chart's SVG and PNG under its analysis id and give either back. The file store (fileChartStore.ts) implements it. */
 export type ChartFormat = 'svg' | 'png';
 
 export interface RenderedChart {
@@ -7,7 +7,7 @@ export interface RenderedChart {
 }
 
 export interface ChartStore {
-  /** Stores both files and returns where the SVG was written (a path or a store URI). */
+  /** Stores both files; resolves to where the SVG was written (the file store: its absolute path). */
   save(analysisId: string, chart: RenderedChart): Promise<string>;
   read(analysisId: string, format: ChartFormat): Promise<Buffer | undefined>;
 }
