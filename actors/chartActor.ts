@@ -1,8 +1,7 @@
-/** Child of a job actor: renders the chart (SVG, then PNG) and stores both files. */
+/** Child of a job actor: runs the chart stage (SVG, then PNG, both stored) and answers the chart's path. */
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
-import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../analysis/chart/svgToPng.js';
+import { renderChart } from '../pipeline/renderChart.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
@@ -16,13 +15,8 @@ export function spawnChartActor(parent: ActorParent, charts: ChartStore, replyTo
     initialState: null,
     async receive(state, message, self) {
       await yieldToEventLoop();
-      message.signal.throwIfAborted();
-      const svg = renderChartSvg(message.series, message.report);
-      message.signal.throwIfAborted();
-      const png = svgToPng(svg);
-      message.signal.throwIfAborted();
-      await charts.save(message.analysisId, { svg, png });
-      send(replyTo, { type: 'chart.done', imageUrl: `/charts/${message.analysisId}.png` });
+      const imageUrl = await renderChart(charts, message.analysisId, message.series, message.report, message.signal);
+      send(replyTo, { type: 'chart.done', imageUrl });
       stopActor(self);
       return state;
     },

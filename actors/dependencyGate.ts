@@ -6,7 +6,7 @@
 export const DEPENDENCIES = ['market-data', 'llm', 'store'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
+export type { CircuitState } from '../pipeline/circuitBreaker.js';
 
 export interface DependencyGate {
   /** Whether a call may go out now: closed yes, open no, half-open once (the trial). */

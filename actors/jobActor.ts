@@ -10,6 +10,7 @@ import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import { buildAnalysisData } from '../analysis/analysisData.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import type { Interval } from '../analysis/intervals.js';
+import { loadCandles } from '../pipeline/loadCandles.js';
 import { describeError, isPermanent, RetryableFailure } from '../storage/failures.js';
 import type { JobRecord, SummarySource } from '../storage/jobRecord.js';
 import type { ProgressStage } from '../storage/progressEvent.js';
@@ -88,7 +89,7 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
       switch (message.type) {
         case 'job.start':
           cancelTimeout = options.clock.after(options.timeoutMs, () => send(self, { type: 'job.abort', reason: 'timeout' }));
-          services.candles.load({ symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe, signal }).then(
+          loadCandles(services.candles, { symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe }, signal).then(
             (series) => send(self, { type: 'candles.loaded', series }),
             (error: Error) => send(self, { type: 'stage.failed', stage: 'candles', error }),
           );
@@ -96,13 +97,13 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
         case 'candles.loaded':
           services.dependencies.report('market-data', true);
           progress('candles', 0.25, `loaded ${message.series.candles.length} ${message.series.source} candles`, self);
-          send(spawnPatternActor(asParent(self), replyTo), { type: 'patterns.run', series: message.series });
+          send(spawnPatternActor(asParent(self), replyTo), { type: 'patterns.run', series: message.series, signal });
           return { ...state, series: message.series };
         case 'patterns.done': {
           progress('patterns', 0.5, 'patterns detected', self);
           const series = state.series!;
           send(spawnChartActor(asParent(self), services.charts, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
-          send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), { type: 'summary.run', series, report: message.report, signal });
+          send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), { type: 'summary.run', analysisId: record.analysis_id, series, report: message.report, signal });
           return { ...state, report: message.report };
         }
         case 'chart.done':

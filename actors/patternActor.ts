@@ -1,11 +1,11 @@
-/** Child of a job actor: runs indicator, candlestick and chart-pattern detection over the candles. */
-import { analyzeSeries, type AnalysisReport } from '../analysis/analyzeSeries.js';
+/** Child of a job actor: runs the pattern stage (indicators, candlesticks, chart patterns) over the candles. */
 import type { CandleSeries } from '../analysis/candles.js';
-import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
+import { detectPatterns } from '../pipeline/detectPatterns.js';
 import type { StageReply } from './stageReply.js';
+import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
 import { yieldToEventLoop } from './yieldToEventLoop.js';
 
-export type PatternMessage = { type: 'patterns.run'; series: CandleSeries };
+export type PatternMessage = { type: 'patterns.run'; series: CandleSeries; signal: AbortSignal };
 
 export function spawnPatternActor(parent: ActorParent, replyTo: ActorRef<StageReply>): ActorRef<PatternMessage> {
   return spawnActor<null, PatternMessage>(parent, {
@@ -13,8 +13,7 @@ export function spawnPatternActor(parent: ActorParent, replyTo: ActorRef<StageRe
     initialState: null,
     async receive(state, message, self) {
       await yieldToEventLoop();
-      const report: AnalysisReport = analyzeSeries(message.series);
-      send(replyTo, { type: 'patterns.done', report });
+      send(replyTo, { type: 'patterns.done', report: detectPatterns(message.series, message.signal) });
       stopActor(self);
       return state;
     },

@@ -7,11 +7,11 @@ import { once } from 'node:events';
 import { spawnNoopJobActor } from '../actors/noopJobActor.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
-import { jobServicesFromConfig } from '../supervisors/jobServicesFromConfig.js';
+import { pipelineServicesFromConfig } from '../pipeline/pipelineServicesFromConfig.js';
 import { startWorkerNode } from '../supervisors/workerNode.js';
 
 const config = loadConfig();
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
-const node = await startWorkerNode({ config, services: jobServicesFromConfig(config), log: createLogger('bench-worker', 'warn'), spawnJob: spawnNoopJobActor });
+const node = await startWorkerNode({ config, services: pipelineServicesFromConfig(config), log: createLogger('bench-worker', 'warn'), spawnJob: spawnNoopJobActor });
 process.once('SIGTERM', () => void node.shutdown(1000).then(() => process.exit(0)));

@@ -2,11 +2,13 @@
  * A circuit breaker as a pure state machine: `closed` counts consecutive failures and opens
  * at the threshold; `open` refuses until the reset timeout has passed on the injected clock,
  * then is `half-open` and lets one trial through; the trial's success closes it, its failure
- * opens it again. Time comes in as `now`, so it is tested without real waiting.
+ * opens it again. Time comes in as `now`, so it is tested without real waiting. It lives
+ * beside the analysis stages because two owners run it: the worker's node supervisor (one
+ * breaker per dependency) and each immediate-analysis thread of the API (its own LLM breaker).
  */
-import type { CircuitState } from '../actors/dependencyGate.js';
+import type { Config } from '../config/env.js';
 
-export type { CircuitState };
+export type CircuitState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitSettings {
   failureThreshold: number;
@@ -74,4 +76,9 @@ const SEVERITY: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open
 
 export function worstState(states: readonly CircuitState[]): CircuitState {
   return states.reduce<CircuitState>((worst, state) => (SEVERITY[state] > SEVERITY[worst] ? state : worst), 'closed');
+}
+
+/** ANALYSIS_CIRCUIT_FAILURE_THRESHOLD and ANALYSIS_CIRCUIT_RESET_TIMEOUT (seconds) as breaker settings. */
+export function circuitSettingsFromConfig(config: Pick<Config, 'ANALYSIS_CIRCUIT_FAILURE_THRESHOLD' | 'ANALYSIS_CIRCUIT_RESET_TIMEOUT'>): CircuitSettings {
+  return { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000 };
 }

@@ -101,7 +101,7 @@ function failureFor(response: Response, text: string, request: CandleRequest): E
   return new PermanentFailure(`Binance refused ${request.symbol} ${request.interval} with HTTP ${response.status}: ${detail}`);
 }
 
-/** Invalid candle data is permanent (issue #5): retrying would only fetch the same rows again. */
+/** Invalid candle data is permanent: retrying would only fetch the same rows again. */
 function parseRow(row: unknown, symbol: string, index: number): { candle: Candle; closeTime: number } {
   if (!Array.isArray(row) || row.length < 7) throw new PermanentFailure(`Binance kline ${index} for ${symbol} is not a kline array: ${JSON.stringify(row).slice(0, 120)}`);
   const [time, open, high, low, close, volume, closeTime] = row.map(Number) as [number, number, number, number, number, number, number];

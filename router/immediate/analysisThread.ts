@@ -1,21 +1,26 @@
-/** The entry point of an analysis thread: the same candle source, chart store and summarizer a worker uses. */
-import path from 'node:path';
+/**
+ * The entry point of an analysis thread: the services a worker uses, built by the same
+ * function, and an LLM circuit breaker of the thread's own on the worker's settings.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../../config/env.js';
+import { createLogger } from '../../config/logger.js';
+import { circuitSettingsFromConfig } from '../../pipeline/circuitBreaker.js';
+import { createBreakerGate } from '../../pipeline/llmGate.js';
+import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
 import { isPermanent } from '../../storage/failures.js';
-import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
-import { createLlmSummarizer } from '../../integrations/llm/llmSummarizer.js';
-import { createCandleSource } from '../../integrations/marketData/createCandleSource.js';
 import { type ImmediateServices, runImmediateAnalysis } from './immediateAnalysis.js';
 import type { ThreadReply, ThreadRequest } from './threadMessages.js';
 
 const port = parentPort!;
 const config = workerData as Config;
-const services: ImmediateServices = {
-  candles: createCandleSource(config),
-  charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
-  llm: createLlmSummarizer(config),
-};
+const log = createLogger('candela-analysis-thread', config.LOG_LEVEL);
+const llmGate = createBreakerGate(circuitSettingsFromConfig(config), Date.now, (change) => {
+  const context = { dependency: 'llm', ...change };
+  if (change.to === 'open') log.warn(context, 'circuit breaker for llm opened');
+  else log.info(context, `circuit breaker for llm is ${change.to}`);
+});
+const services: ImmediateServices = { ...pipelineServicesFromConfig(config), llmGate, log };
 
 port.on('message', ({ taskId, task }: ThreadRequest) => {
   runImmediateAnalysis(task, services, new AbortController().signal).then(

@@ -1,25 +1,23 @@
 /**
- * One immediate analysis, start to finish, in the stage order of the job actor: candles,
- * patterns, chart (SVG + PNG, stored), summary (LLM when configured, else rule-based),
- * analysis_data. Runs inside a worker thread (analysisThread.ts), never on the API's loop.
+ * One immediate analysis, start to finish: the pipeline stages a worker's job actor runs
+ * (candles, patterns, then chart and summary side by side), and analysis_data. Runs inside
+ * an analysis thread (analysisThread.ts), never on the API's event loop.
  */
 import { buildAnalysisData, type AnalysisData } from '../../analysis/analysisData.js';
-import { analyzeSeries } from '../../analysis/analyzeSeries.js';
-import { renderChartSvg } from '../../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../../analysis/chart/svgToPng.js';
 import type { Interval } from '../../analysis/intervals.js';
-import { buildSummaryFacts } from '../../analysis/summary/summaryFacts.js';
-import { writeRuleBasedSummary } from '../../analysis/summary/writeRuleBasedSummary.js';
-import type { ChartStore } from '../../storage/charts/chartStore.js';
+import type { Logger } from '../../config/logger.js';
+import { detectPatterns } from '../../pipeline/detectPatterns.js';
+import type { LlmGate } from '../../pipeline/llmGate.js';
+import { loadCandles } from '../../pipeline/loadCandles.js';
+import type { PipelineServices } from '../../pipeline/pipelineServices.js';
+import { renderChart } from '../../pipeline/renderChart.js';
+import { writeSummary } from '../../pipeline/writeSummary.js';
 import type { SummarySource } from '../../storage/jobRecord.js';
-import type { LlmSummarizer } from '../../integrations/llm/llmSummarizer.js';
-import type { CandleSource } from '../../integrations/marketData/candleSource.js';
 
-/** The same outside world a worker's job actor gets (actors/jobServices.ts), built from storage/ alone. */
-export interface ImmediateServices {
-  candles: CandleSource;
-  charts: ChartStore;
-  llm: LlmSummarizer | undefined;
+export interface ImmediateServices extends PipelineServices {
+  /** The thread's own LLM breaker: the API has no node supervisor to hold one. */
+  llmGate: LlmGate;
+  log: Logger;
 }
 
 export interface ImmediateTask {
@@ -38,21 +36,10 @@ export interface ImmediateOutcome {
 }
 
 export async function runImmediateAnalysis(task: ImmediateTask, services: ImmediateServices, signal: AbortSignal): Promise<ImmediateOutcome> {
-  const series = await services.candles.load({ symbol: task.symbol, interval: task.interval, timeframe: task.timeframe, signal });
-  const report = analyzeSeries(series);
-  signal.throwIfAborted();
-  const svg = renderChartSvg(series, report);
-  await services.charts.save(task.analysisId, { svg, png: svgToPng(svg) });
-  const facts = buildSummaryFacts(series, report);
-  let summary = writeRuleBasedSummary(facts);
-  let summarySource: SummarySource = 'rule-based';
-  if (services.llm) {
-    try {
-      summary = await services.llm.summarize(facts, signal);
-      summarySource = 'llm';
-    } catch {
-      signal.throwIfAborted(); // an LLM failure falls back to the rule-based text, as the job actor does
-    }
-  }
-  return { imageUrl: `/charts/${task.analysisId}.png`, summary, summarySource, analysisData: buildAnalysisData(series, report) };
+  const series = await loadCandles(services.candles, task, signal);
+  const report = detectPatterns(series, signal);
+  // The summary first: its LLM request is under way while the chart renders.
+  const summaryServices = { llm: services.llm, gate: services.llmGate, log: services.log };
+  const [summary, imageUrl] = await Promise.all([writeSummary(task.analysisId, series, report, summaryServices, signal), renderChart(services.charts, task.analysisId, series, report, signal)]);
+  return { imageUrl, summary: summary.text, summarySource: summary.source, analysisData: buildAnalysisData(series, report) };
 }

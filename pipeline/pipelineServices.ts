@@ -1,0 +1,11 @@
+/** What the analysis stages need from the outside world, the same for a worker's job and an immediate analysis. */
+import type { LlmSummarizer } from '../integrations/llm/llmSummarizer.js';
+import type { CandleSource } from '../integrations/marketData/candleSource.js';
+import type { ChartStore } from '../storage/charts/chartStore.js';
+
+export interface PipelineServices {
+  candles: CandleSource;
+  charts: ChartStore;
+  /** Undefined when no LLM is configured: summaries are rule-based. */
+  llm: LlmSummarizer | undefined;
+}
