@@ -1,8 +1,8 @@
 /**
  * LLM summaries through an OpenAI-compatible Chat Completions endpoint (`openai` 6.x).
  * The model gets the facts and is told to use only them (analysis/summary/buildSummaryPrompt).
- * No fallback here: the summary actor falls back to the rule-based text and records
- * summary_source. Failures are classified: timeouts, connection errors, 429 and 5xx are
+ * No fallback here: the summary stage (pipeline/writeSummary.ts) falls back to the
+ * rule-based text and records summary_source. Failures are classified: timeouts, connection errors, 429 and 5xx are
  * RetryableFailure; other 4xx and an empty answer are PermanentFailure; an aborted job
  * rejects with its signal's reason, as every other stage does.
  */
