@@ -5,12 +5,14 @@
  */
 import type { QueueKeys } from './keys.js';
 import { ensureConsumerGroup } from './jobQueue.js';
-import { runScript } from './luaScripts.js';
 import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
-import { type ProgressEvent, progressEvent } from './progressEvent.js';
+import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import { runScript } from './scripts/runScript.js';
+import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
 
-export const PROGRESS_LOG_TTL_SECONDS = 7 * 24 * 3600;
+export type { ClaimSkipReason };
 
 export interface StreamEntry {
   entryId: string;
@@ -25,8 +27,6 @@ export interface ClaimedJob {
   record: JobRecord;
   takenOver: boolean;
 }
-
-export type ClaimSkipReason = 'missing' | 'stale-entry' | 'terminal' | 'not-pending' | 'cancelled' | 'dead-lettered';
 
 export interface ClaimReport {
   claimed: ClaimedJob[];
@@ -57,6 +57,8 @@ export interface RetryResult {
 export interface ConsumerQueueOptions {
   /** Deliveries of one entry before it is dead-lettered as a poison message (ANALYSIS_MAX_DELIVERIES). */
   maxDeliveries?: number;
+  /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX). */
+  deadLetterMax?: number;
 }
 
 export const DEFAULT_MAX_DELIVERIES = 5;
@@ -78,6 +80,9 @@ function entriesOf(messages: [string, string[]][]): StreamEntry[] {
 
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
   const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  const deadLetterMax = options.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
+  /** Arguments every script that can end a job takes. */
+  const ending = { group: keys.group, channel: keys.progressChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS };
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
@@ -113,22 +118,23 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     if (entries.length === 0) return { claimed: [], skipped: [] };
     const tokens = entries.map(ownerTokenFor);
     const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
-    const replies = (await runScript(
-      redis,
-      'claimJobs',
-      [keys.stream, keys.deadLetters(), ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
-      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(started), maxDeliveries, consumer, PROGRESS_LOG_TTL_SECONDS, ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!, entry.fresh ? '1' : '0'])],
-    )) as string[][];
+    const replies = await runScript(redis, claimJobs, {
+      keys: { stream: keys.stream, deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
+      args: { ...ending, now: Date.now(), maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
+      items: entries.map((entry, index) => ({
+        keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
+        args: { entryId: entry.entryId, owner: tokens[index]!, fresh: entry.fresh ? '1' : '0' },
+      })),
+    });
     const report: ClaimReport = { claimed: [], skipped: [] };
     replies.forEach((reply, index) => {
-      const [outcome, ...fields] = reply;
       const entry = entries[index]!;
-      if (outcome === 'skipped') {
-        report.skipped.push({ analysisId: entry.analysisId, reason: fields[0] as ClaimSkipReason });
+      if (reply.outcome === 'skipped') {
+        report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const record = recordFromHash(pairsToHash(fields));
-      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: outcome === 'taken-over' });
+      const record = recordFromHash(reply.record);
+      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: reply.outcome === 'taken-over' });
     });
     return report;
   }
@@ -141,13 +147,11 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   /** Per job: still owned (claim refreshed), owned with a cancel request, or lost. */
   async function refreshClaimStates(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<ClaimState[]> {
     if (jobs.length === 0) return [];
-    const results = (await runScript(
-      redis,
-      'refreshClaims',
-      [keys.stream, ...jobs.map((job) => keys.job(job.analysisId))],
-      [keys.group, consumer, ...jobs.flatMap((job) => [job.entryId, job.ownerToken])],
-    )) as number[];
-    return results.map((result) => (result === 2 ? 'cancel-requested' : result === 1 ? 'owned' : 'lost'));
+    return runScript(redis, refreshClaimsScript, {
+      keys: { stream: keys.stream },
+      args: { group: keys.group, consumer },
+      items: jobs.map((job) => ({ keys: { job: keys.job(job.analysisId) }, args: { entryId: job.entryId, owner: job.ownerToken } })),
+    });
   }
 
   /** Returns, per job, whether this owner still holds it. */
@@ -157,13 +161,10 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
   async function retry(request: RetryRequest): Promise<RetryResult> {
-    const [outcome, attempts] = (await runScript(
-      redis,
-      'retryJob',
-      [keys.stream, keys.job(request.analysisId), keys.progress(request.analysisId), keys.retrySchedule(), keys.deadLetters()],
-      [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS, request.entryId, request.ownerToken, request.error, request.node, request.maxRetries, request.dueAt, JSON.stringify(request.event)],
-    )) as [RetryResult['outcome'], number];
-    return { outcome, attempts: Number(attempts) };
+    return runScript(redis, retryJob, {
+      keys: { stream: keys.stream, job: keys.job(request.analysisId), progress: keys.progress(request.analysisId), schedule: keys.retrySchedule(), deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
+      args: { ...ending, now: Date.now(), deadLetterMax, entryId: request.entryId, owner: request.ownerToken, error: request.error, node: request.node, maxRetries: request.maxRetries, dueAt: request.dueAt, retryingEvent: eventArgs(request.event) },
+    });
   }
 
   /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
@@ -176,25 +177,30 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** Stage events for a job this owner still holds; false when it no longer does. */
   async function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
-    const eventId = await runScript(redis, 'appendProgress', [keys.job(analysisId), keys.progress(analysisId)], [keys.progressChannel(), ownerToken, JSON.stringify(event)]);
+    const eventId = await runScript(redis, appendProgressScript, {
+      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId) },
+      args: { channel: keys.progressChannel(), owner: ownerToken, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(event) },
+    });
     return eventId !== null;
   }
 
   /** Per job, the terminal status written (a cancel request can turn `completed` into `cancelled`), or undefined when this owner had lost it. */
   async function finishWithStatus(requests: readonly FinishRequest[]): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
-    const args: (string | number)[] = [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS];
-    for (const request of requests) {
-      const fields = resultFields(request.result);
-      args.push(request.entryId, request.ownerToken, request.status, JSON.stringify(request.event), fields.length / 2, ...fields);
-    }
-    const results = (await runScript(redis, 'finishJobs', [keys.stream, ...requests.flatMap((request) => [keys.job(request.analysisId), keys.progress(request.analysisId)])], args)) as number[];
-    return results.map((result, index) => (result === 1 ? requests[index]!.status : result === 2 ? 'cancelled' : undefined));
+    const results = await runScript(redis, finishJobs, {
+      keys: { stream: keys.stream },
+      args: { ...ending, now: Date.now() },
+      items: requests.map((request) => ({
+        keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
+        args: { entryId: request.entryId, owner: request.ownerToken, status: request.status, event: eventArgs(request.event), fields: resultFields(request.result) },
+      })),
+    });
+    return results.map((result, index) => (result === 'finished' ? requests[index]!.status : result === 'cancelled' ? 'cancelled' : undefined));
   }
 
   /** Removes acknowledged entries from the stream; returns how many. */
   async function trimAcknowledged(): Promise<number> {
-    return Number(await runScript(redis, 'trimStream', [keys.stream], [keys.group]));
+    return runScript(redis, trimStream, { keys: { stream: keys.stream }, args: { group: keys.group } });
   }
 
   /** Returns, per job, whether it was finished (false: this owner had lost it). */

@@ -7,9 +7,11 @@
  */
 import { type JobRecord, pairsToHash, recordFromHash } from './jobRecord.js';
 import type { QueueKeys } from './keys.js';
-import { runScript } from './luaScripts.js';
-import { progressEvent } from './progressEvent.js';
+import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { PROGRESS_LOG_MAX_EVENTS } from './retention.js';
+import { runScript } from './scripts/runScript.js';
+import { replayDeadLetter } from './scripts/scriptTable.js';
 import { type JobAttempt, parseHistory } from './retrySchedule.js';
 
 export interface DeadLetter {
@@ -55,12 +57,10 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys) {
   }
 
   async function replayEntry(deadLetterId: string, analysisId: string): Promise<ReplayResult> {
-    const entryId = await runScript(
-      redis,
-      'replayDeadLetter',
-      [keys.stream, keys.job(analysisId), keys.deadLetters(), keys.progress(analysisId)],
-      [deadLetterId, Date.now(), keys.progressChannel(), JSON.stringify(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream'))],
-    );
+    const entryId = await runScript(redis, replayDeadLetter, {
+      keys: { stream: keys.stream, job: keys.job(analysisId), deadLetters: keys.deadLetters(), progress: keys.progress(analysisId) },
+      args: { letterId: deadLetterId, now: Date.now(), channel: keys.progressChannel(), progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream')) },
+    });
     return { analysis_id: analysisId, replayed: entryId !== null };
   }
 

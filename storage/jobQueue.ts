@@ -3,16 +3,16 @@
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
 import { newAnalysisId } from './analysisId.js';
-import { runScript } from './luaScripts.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
-import { progressEvent } from './progressEvent.js';
+import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { IDEMPOTENCY_TTL_SECONDS, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import { runScript } from './scripts/runScript.js';
+import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-/** How long a terminal job's progress log is kept (the same as finishJobs' TTL). */
-export const TERMINAL_PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
+export { IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
 
 export interface JobQueueOptions {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
@@ -78,27 +78,22 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     const now = Date.now();
     const record = { analysis_id: analysisId, ...request, status: 'queued', created_at: now, updated_at: now, attempts: 0 };
     const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
-    const reply = (await runScript(
-      redis,
-      'enqueueJob',
-      [keys.stream, keys.job(analysisId), keys.userJobs(request.user_id), keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), keys.progress(analysisId), keys.userActiveJobs(request.user_id)],
-      [analysisId, now, keys.progressChannel(), idempotencyTtl, JSON.stringify(progressEvent('queued', 'queued', 0, 'queued')), maxActive, keys.job(''), ...Object.entries(record).flat().map(String)],
-    )) as [string, number, number?];
-    if (reply[1] === -1) throw new ActiveJobLimitReached(request.user_id, reply[2] ?? maxActive, maxActive);
-    return { analysisId: reply[0], created: reply[1] === 1 };
+    const reply = await runScript(redis, enqueueJob, {
+      keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs(request.user_id), idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(request.user_id) },
+      args: { analysisId, createdAt: now, idempotencyTtl, maxActive, jobKeyPrefix: keys.job(''), progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
+    });
+    if (reply.outcome === 'at-cap') throw new ActiveJobLimitReached(request.user_id, reply.active, maxActive);
+    return { analysisId: reply.analysisId, created: reply.outcome === 'queued' };
   }
 
   /** Cancels a job of this user: at once when queued, by request to its owner when processing. */
   async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
-    const event = progressEvent('cancelled', 'finished', 1, 'cancelled by the user');
-    const [outcome, status] = (await runScript(
-      redis,
-      'cancelJob',
-      [keys.job(analysisId), keys.progress(analysisId), keys.userActiveJobs(userId)],
-      [userId, Date.now(), keys.progressChannel(), keys.cancelChannel(), JSON.stringify(event), TERMINAL_PROGRESS_TTL_SECONDS],
-    )) as [string, string];
-    if (outcome === 'cancelled' || outcome === 'requested' || outcome === 'missing') return { outcome };
-    return { outcome: 'terminal', status };
+    const { outcome, status } = await runScript(redis, cancelJob, {
+      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(userId) },
+      args: { userId, now: Date.now(), channel: keys.progressChannel(), cancelChannel: keys.cancelChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS },
+    });
+    if (outcome === 'terminal') return { outcome, status };
+    return { outcome };
   }
 
   /** The user's jobs, newest first. */

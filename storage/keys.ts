@@ -17,6 +17,8 @@ export interface QueueKeys {
   idempotency(userId: string, key: string): string;
   retrySchedule(): string;
   deadLetters(): string;
+  /** Hash: analysis id -> its letter's entry id on the dead-letter stream. */
+  deadLetterIndex(): string;
   /** One pub/sub channel for live progress; API nodes filter by job. */
   progressChannel(): string;
   /** Cancel requests for running jobs, heard by whichever worker owns the job. */
@@ -38,6 +40,7 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     idempotency: (userId, key) => tagged(`idempotency:${userId}:${key}`),
     retrySchedule: () => tagged('retry'),
     deadLetters: () => tagged('dead-letters'),
+    deadLetterIndex: () => tagged('dead-letters:index'),
     progressChannel: () => tagged('progress-events'),
     cancelChannel: () => tagged('cancel-requests'),
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,

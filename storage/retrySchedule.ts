@@ -4,8 +4,9 @@
  * lives in Redis, so a retry survives the worker that scheduled it.
  */
 import type { QueueKeys } from './keys.js';
-import { runScript } from './luaScripts.js';
 import type { RedisClient } from './redisConnection.js';
+import { runScript } from './scripts/runScript.js';
+import { moveDueRetries } from './scripts/scriptTable.js';
 
 export interface JobAttempt {
   attempt: number;
@@ -21,7 +22,11 @@ export function createRetrySchedule(redis: RedisClient, keys: QueueKeys) {
   async function moveDue(now: number, limit: number): Promise<string[]> {
     const due = await redis.zrangebyscore(keys.retrySchedule(), '-inf', now, 'LIMIT', 0, limit);
     if (due.length === 0) return [];
-    return (await runScript(redis, 'moveDueRetries', [keys.stream, keys.retrySchedule(), ...due.map((id) => keys.job(id))], [now, ...due])) as string[];
+    return runScript(redis, moveDueRetries, {
+      keys: { stream: keys.stream, schedule: keys.retrySchedule() },
+      args: { now },
+      items: due.map((analysisId) => ({ keys: { job: keys.job(analysisId) }, args: { analysisId } })),
+    });
   }
 
   async function scheduled(): Promise<{ analysisId: string; dueAt: number }[]> {
