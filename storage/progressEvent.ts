@@ -33,3 +33,31 @@ export function progressEvent(status: JobStatus, stage: ProgressStage, progress:
 export function eventArgs(event: ProgressEvent): (string | number)[] {
   return [event.status, event.stage, event.progress, event.message, event.at, event.data === undefined ? '' : JSON.stringify(event.data)];
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks an event read back from the log or the channel; undefined when it is not one. */
+export function parseProgressEvent(value: unknown): ProgressEvent | undefined {
+  if (!isRecord(value)) return undefined;
+  const { status, stage, progress, message, at, data } = value;
+  if (typeof status !== 'string' || !(JOB_STATUSES as readonly string[]).includes(status)) return undefined;
+  if (typeof stage !== 'string' || !(PROGRESS_STAGES as readonly string[]).includes(stage)) return undefined;
+  if (typeof progress !== 'number' || typeof message !== 'string' || typeof at !== 'number') return undefined;
+  if (data !== undefined && !isRecord(data)) return undefined;
+  const event: ProgressEvent = { status: status as JobStatus, stage: stage as ProgressStage, progress, message, at };
+  if (data !== undefined) event.data = data;
+  return event;
+}
+
+/** Parses a message published on the progress channel: { analysis_id, event_id, event }; undefined when malformed. */
+export function parsePublishedProgress(text: string): PublishedProgress | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value.analysis_id !== 'string' || typeof value.event_id !== 'string') return undefined;
+  const event = parseProgressEvent(value.event);
+  return event && { analysis_id: value.analysis_id, event_id: value.event_id, event };
+}
