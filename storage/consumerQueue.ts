@@ -139,11 +139,6 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return report;
   }
 
-  /** As claimBatch, without checking which consumer the entries are pending for. */
-  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer = ''): Promise<ClaimedJob[]> {
-    return (await claimBatch(entries, ownerTokenFor, consumer)).claimed;
-  }
-
   /** Per job: still owned (claim refreshed), owned with a cancel request, or lost. */
   async function refreshClaimStates(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<ClaimState[]> {
     if (jobs.length === 0) return [];
@@ -152,11 +147,6 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
       args: { group: keys.group, consumer },
       items: jobs.map((job) => ({ keys: { job: keys.job(job.analysisId) }, args: { entryId: job.entryId, owner: job.ownerToken } })),
     });
-  }
-
-  /** Returns, per job, whether this owner still holds it. */
-  async function refreshClaims(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<boolean[]> {
-    return (await refreshClaimStates(consumer, jobs)).map((state) => state !== 'lost');
   }
 
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
@@ -203,12 +193,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return runScript(redis, trimStream, { keys: { stream: keys.stream }, args: { group: keys.group } });
   }
 
-  /** Returns, per job, whether it was finished (false: this owner had lost it). */
-  async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
-    return (await finishWithStatus(requests)).map((status) => status !== undefined);
-  }
-
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish, finishWithStatus, trimAcknowledged };
+  return { readNew, readOwnPending, pendingCount, removeConsumer, claimBatch, refreshClaimStates, retry, takeOverIdle, appendProgress, finishWithStatus, trimAcknowledged };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;
