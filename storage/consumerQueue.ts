@@ -133,7 +133,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const record = recordFromHash(reply.record);
+      const record = recordFromHash(reply.record, entry.analysisId);
       if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: reply.outcome === 'taken-over' });
     });
     return report;

@@ -12,7 +12,7 @@ import type { RedisClient } from './redisConnection.js';
 import { PROGRESS_LOG_MAX_EVENTS } from './retention.js';
 import { runScript } from './scripts/runScript.js';
 import { replayDeadLetter } from './scripts/scriptTable.js';
-import { type JobAttempt, parseHistory } from './retrySchedule.js';
+import { type JobAttempt, parseHistory } from './jobAttempts.js';
 
 export interface DeadLetter {
   /** The dead-letter stream entry id. */
@@ -49,8 +49,8 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys) {
           error: fields.error ?? '',
           attempts: Number(fields.attempts ?? 0),
           at: new Date(Number(fields.at ?? 0)).toISOString(),
-          history: parseHistory(hash.history),
-          job: recordFromHash(hash) ?? null,
+          history: parseHistory(hash.history, analysisId),
+          job: recordFromHash(hash, analysisId) ?? null,
         };
       }),
     );

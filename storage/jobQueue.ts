@@ -104,7 +104,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   }
 
   async function get(analysisId: string): Promise<JobRecord | undefined> {
-    return recordFromHash(await redis.hgetall(keys.job(analysisId)));
+    return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
   }
 
   async function stats(): Promise<QueueStats> {

@@ -1,5 +1,6 @@
 /**
- * Every Redis key and channel Candela uses, built in one place (DESIGN.md section 3).
+ * Every Redis key and channel Candela uses, built in one place; the names are part of the
+ * public contract (operators and other nodes read them).
  * Everything a Lua script touches carries the stream's hash tag `{market-analysis-jobs}`,
  * so multi-key scripts also work on Redis Cluster.
  */
@@ -25,7 +26,8 @@ export interface QueueKeys {
   cancelChannel(): string;
   workerMetrics(workerId: string): string;
   workerHeartbeat(workerId: string): string;
-  workerHeartbeatPattern(): string;
+  /** Sorted set of live worker ids, scored by when their registration expires (epoch ms). */
+  workerIndex(): string;
 }
 
 export function createKeys(stream: string = STREAM_NAME, group: string = CONSUMER_GROUP): QueueKeys {
@@ -45,6 +47,6 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     cancelChannel: () => tagged('cancel-requests'),
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
     workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
-    workerHeartbeatPattern: () => `workers:${group}:*`,
+    workerIndex: () => `live_workers:${group}`,
   };
 }

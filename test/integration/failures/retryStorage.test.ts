@@ -8,7 +8,8 @@ import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { progressEvent } from '../../../storage/progressEvent.js';
-import { createRetrySchedule, readJobHistory } from '../../../storage/retrySchedule.js';
+import { readJobHistory } from '../../../storage/jobAttempts.js';
+import { createRetrySchedule } from '../../../storage/retrySchedule.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
