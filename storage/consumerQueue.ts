@@ -19,6 +19,8 @@ export interface StreamEntry {
   analysisId: string;
   /** Just read with '>' by the consumer that claims it: delivered once, pending for it. */
   fresh?: boolean;
+  /** When the read that delivered it was sent (epoch ms): no later than the delivery itself. */
+  readAt?: number;
 }
 
 export interface ClaimedJob {
@@ -59,7 +61,15 @@ export interface ConsumerQueueOptions {
   maxDeliveries?: number;
   /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX). */
   deadLetterMax?: number;
+  /**
+   * How long after its read an entry still counts as fresh, so its claim may skip the pending
+   * lookup. Must stay below the claim timeout: until then no other consumer can have taken it
+   * over, later (an entry that waited in a backlog) it may have been.
+   */
+  freshForMs?: number;
 }
+
+export const DEFAULT_FRESH_FOR_MS = 500;
 
 export const DEFAULT_MAX_DELIVERIES = 5;
 
@@ -81,14 +91,17 @@ function entriesOf(messages: [string, string[]][]): StreamEntry[] {
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
   const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
   const deadLetterMax = options.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
+  const freshForMs = options.freshForMs ?? DEFAULT_FRESH_FOR_MS;
+  const isFresh = (entry: StreamEntry, now: number) => entry.fresh === true && entry.readAt !== undefined && now - entry.readAt < freshForMs;
   /** Arguments every script that can end a job takes. */
   const ending = { group: keys.group, channel: keys.progressChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS };
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+    const readAt = Date.now();
     try {
       const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
-      return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true })) : [];
+      return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true, readAt })) : [];
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):
       // recreate it, so the next read works; this one still reports the failure.
@@ -117,13 +130,14 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   async function claimBatch(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer: string): Promise<ClaimReport> {
     if (entries.length === 0) return { claimed: [], skipped: [] };
     const tokens = entries.map(ownerTokenFor);
+    const now = Date.now();
     const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
     const replies = await runScript(redis, claimJobs, {
       keys: { stream: keys.stream, deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
-      args: { ...ending, now: Date.now(), maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
+      args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
       items: entries.map((entry, index) => ({
         keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
-        args: { entryId: entry.entryId, owner: tokens[index]!, fresh: entry.fresh ? '1' : '0' },
+        args: { entryId: entry.entryId, owner: tokens[index]!, fresh: isFresh(entry, now) ? '1' : '0' },
       })),
     });
     const report: ClaimReport = { claimed: [], skipped: [] };

@@ -2,6 +2,7 @@
  * The producer side of the job queue: queue a job (one Lua script), read job records,
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
+import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
@@ -12,19 +13,11 @@ import { runScript } from './scripts/runScript.js';
 import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
 
-export { IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
+export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
 
 export interface JobQueueOptions {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
-}
-
-/** The user already has the maximum number of queued + processing jobs; nothing was written. */
-export class ActiveJobLimitReached extends Error {
-  override readonly name = 'ActiveJobLimitReached';
-  constructor(readonly userId: string, readonly active: number, readonly limit: number) {
-    super(`user ${userId} has ${active} queued or processing analyses, the most allowed is ${limit}; wait for some to finish or cancel them`);
-  }
 }
 
 export type CancelOutcome =
@@ -78,11 +71,11 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     const now = Date.now();
     const record = { analysis_id: analysisId, ...request, status: 'queued', created_at: now, updated_at: now, attempts: 0 };
     const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
-    const reply = await runScript(redis, enqueueJob, {
-      keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs(request.user_id), idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(request.user_id) },
-      args: { analysisId, createdAt: now, idempotencyTtl, maxActive, jobKeyPrefix: keys.job(''), progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
-    });
-    if (reply.outcome === 'at-cap') throw new ActiveJobLimitReached(request.user_id, reply.active, maxActive);
+    const call = {
+      keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs(request.user_id), idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(request.user_id) },
+      args: { analysisId, createdAt: now, idempotencyTtl, maxActive, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
+    };
+    const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
     return { analysisId: reply.analysisId, created: reply.outcome === 'queued' };
   }
 

@@ -30,6 +30,15 @@ export interface QueueKeys {
   workerIndex(): string;
 }
 
+/**
+ * A user id or idempotency key as one key segment: `%` and `:` are percent-encoded, so the
+ * segments of a key split back unambiguously (user `alice` with key `x:y` and user `alice:x`
+ * with key `y` get different keys). Ids without those characters are unchanged.
+ */
+export function keySegment(text: string): string {
+  return text.replace(/[%:]/g, (char) => (char === '%' ? '%25' : '%3A'));
+}
+
 export function createKeys(stream: string = STREAM_NAME, group: string = CONSUMER_GROUP): QueueKeys {
   const tagged = (suffix: string) => `{${stream}}:${suffix}`;
   return {
@@ -37,9 +46,9 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     group,
     job: (analysisId) => tagged(`job:${analysisId}`),
     progress: (analysisId) => tagged(`progress:${analysisId}`),
-    userJobs: (userId) => tagged(`user:${userId}:jobs`),
-    userActiveJobs: (userId) => tagged(`user:${userId}:active`),
-    idempotency: (userId, key) => tagged(`idempotency:${userId}:${key}`),
+    userJobs: (userId) => tagged(`user:${keySegment(userId)}:jobs`),
+    userActiveJobs: (userId) => tagged(`user:${keySegment(userId)}:active`),
+    idempotency: (userId, key) => tagged(`idempotency:${keySegment(userId)}:${keySegment(key)}`),
     retrySchedule: () => tagged('retry'),
     deadLetters: () => tagged('dead-letters'),
     deadLetterIndex: () => tagged('dead-letters:index'),

@@ -29,9 +29,22 @@ function eventOf(json: string | undefined): PublishedProgress['event'] | undefin
 }
 
 export function createProgressLog(redis: RedisClient, keys: QueueKeys) {
-  /** Events after `afterId` (exclusive), or all of them; oldest first. Entries that are not events are skipped. */
+  /**
+   * Events after `afterId` (exclusive), or all of them; oldest first. Entries that are not
+   * events are skipped. When a new attempt started in that range (a replayed dead letter), the
+   * reading starts at the newest attempt: the old attempt's terminal event is history, not the
+   * job's end.
+   */
   async function readAfter(analysisId: string, afterId: string | undefined): Promise<PublishedProgress[]> {
-    const entries = await redis.xrange(keys.progress(analysisId), afterId ? `(${afterId}` : '-', '+');
+    const all = await redis.xrange(keys.progress(analysisId), afterId ? `(${afterId}` : '-', '+');
+    let start = 0;
+    for (let index = all.length - 1; index > 0; index -= 1) {
+      if (fieldOf(all[index]![1], 'attempt') === 'start') {
+        start = index;
+        break;
+      }
+    }
+    const entries = start === 0 ? all : all.slice(start);
     return entries.flatMap(([eventId, fields]) => {
       const event = eventOf(fieldOf(fields, 'event'));
       return event === undefined ? [] : [{ analysis_id: analysisId, event_id: eventId, event }];

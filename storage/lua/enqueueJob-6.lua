@@ -6,18 +6,19 @@
   KEYS  stream, job (hash), userJobs (zset), idempotency (string; unused when idempotencyTtl
         is 0), progress (stream), userActive (zset)
   ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
-        jobKeyPrefix (the job key of an id is prefix .. id), progressLogMax;
-        lists: event (the `queued` event's fields), record (field/value pairs)
+        progressLogMax; lists: event (the `queued` event's fields), record (field/value pairs)
 
-  Returns { 'queued', analysisId }; { 'existing', id } when the idempotency key already
-  named an analysis (nothing is written); { 'at-cap', active } when the user is at the cap.
+  Returns { 'queued', analysisId }, also when the record already exists: a command resent
+  after a reconnect finds its own job and writes nothing (a finished job stays finished);
+  { 'existing', id } when the idempotency key already named an analysis (nothing is
+  written); { 'at-cap', active, ids... } when the user is at the cap, with the ids on the
+  user's active set, so the caller can prune those that have ended (pruneActiveJobs.lua)
+  and try again. Every key it touches is in KEYS.
   Events: `queued` on the progress log (not on the channel: the id is new, so no one listens yet).
-
-  The active set is pruned here, lazily, of jobs that reached a terminal state by any path
-  (finish, cancel, dead letter), so no terminal transition has to maintain it. The records
-  read while pruning share the stream's hash tag, so they sit in this script's cluster slot.
 ]]
 --- @include "progressEvent"
+
+if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
 
 local ttl = tonumber(A.idempotencyTtl)
 if ttl > 0 then
@@ -25,15 +26,11 @@ if ttl > 0 then
   if existing then return { 'existing', existing } end
 end
 
-local cap = tonumber(A.maxActive)
 local active = redis.call('ZCARD', K.userActive)
-if active >= cap then
-  for _, id in ipairs(redis.call('ZRANGE', K.userActive, 0, -1)) do
-    local status = redis.call('HGET', A.jobKeyPrefix .. id, 'status')
-    if status ~= 'queued' and status ~= 'processing' then redis.call('ZREM', K.userActive, id) end
-  end
-  active = redis.call('ZCARD', K.userActive)
-  if active >= cap then return { 'at-cap', active } end
+if active >= tonumber(A.maxActive) then
+  local reply = { 'at-cap', active }
+  for _, id in ipairs(redis.call('ZRANGE', K.userActive, 0, -1)) do reply[#reply + 1] = id end
+  return reply
 end
 
 local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)

@@ -29,9 +29,10 @@ for i, item in ipairs(ITEMS) do
     cancelRunning(job, entryId, context)
     results[i] = 2
   elseif current[1] == 'processing' and current[2] == owner then
+    -- The error of an earlier failed attempt does not outlive a success; a failure writes its own.
+    redis.call('HDEL', job.key, 'owner', 'error')
     redis.call('HSET', job.key, 'status', status, 'updated_at', A.now, 'finished_at', A.now)
     if #item.args.fields > 0 then redis.call('HSET', job.key, unpack(item.args.fields)) end
-    redis.call('HDEL', job.key, 'owner')
     appendProgress(job.progressKey, A.channel, A.progressLogMax, redis.call('HGET', job.key, 'analysis_id'), progressEvent(unpack(item.args.event)))
     redis.call('EXPIRE', job.progressKey, context.progressTtl)
     redis.call('XACK', K.stream, A.group, entryId)

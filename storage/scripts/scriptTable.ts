@@ -6,17 +6,38 @@ import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { defineScript } from './scriptDefinition.js';
 
+/** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
+export interface AtCap {
+  outcome: 'at-cap';
+  active: number;
+  ids: string[];
+}
+
+function atCap(rest: unknown[], fail: Parameters<typeof integer>[1]): AtCap {
+  const [active, ...ids] = rest;
+  return { outcome: 'at-cap', active: integer(active, fail), ids: texts(ids, fail) };
+}
+
 export const enqueueJob = defineScript({
   name: 'enqueueJob',
   file: 'enqueueJob-6.lua',
   keys: ['stream', 'job', 'userJobs', 'idempotency', 'progress', 'userActive'],
-  args: ['analysisId', 'createdAt', 'idempotencyTtl', 'maxActive', 'jobKeyPrefix', 'progressLogMax'],
+  args: ['analysisId', 'createdAt', 'idempotencyTtl', 'maxActive', 'progressLogMax'],
   lists: ['event', 'record'],
-  parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | { outcome: 'at-cap'; active: number } {
-    const [outcome, value] = list(reply, fail);
+  parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | AtCap {
+    const [outcome, ...rest] = list(reply, fail);
     const kind = oneOf(outcome, ['queued', 'existing', 'at-cap'], fail);
-    return kind === 'at-cap' ? { outcome: kind, active: integer(value, fail) } : { outcome: kind, analysisId: text(value, fail) };
+    return kind === 'at-cap' ? atCap(rest, fail) : { outcome: kind, analysisId: text(rest[0], fail) };
   },
+});
+
+export const pruneActiveJobs = defineScript({
+  name: 'pruneActiveJobs',
+  file: 'pruneActiveJobs.lua',
+  keys: ['userActive'],
+  args: [],
+  item: { keys: ['job'], args: ['analysisId'] },
+  parseReply: (reply, fail) => integer(reply, fail),
 });
 
 export const cancelJob = defineScript({
@@ -100,11 +121,16 @@ export const moveDueRetries = defineScript({
 
 export const replayDeadLetter = defineScript({
   name: 'replayDeadLetter',
-  file: 'replayDeadLetter-4.lua',
-  keys: ['stream', 'job', 'deadLetters', 'progress'],
-  args: ['letterId', 'now', 'channel', 'progressLogMax'],
+  file: 'replayDeadLetter-6.lua',
+  keys: ['stream', 'job', 'deadLetters', 'deadLetterIndex', 'progress', 'userActive'],
+  args: ['letterId', 'now', 'channel', 'progressLogMax', 'maxActive'],
   lists: ['event'],
-  parseReply: (reply, fail) => textOrNull(reply, fail),
+  parseReply(reply, fail): { outcome: 'replayed'; entryId: string } | { outcome: 'not-failed' } | AtCap {
+    const [outcome, ...rest] = list(reply, fail);
+    const kind = oneOf(outcome, ['replayed', 'not-failed', 'at-cap'], fail);
+    if (kind === 'at-cap') return atCap(rest, fail);
+    return kind === 'replayed' ? { outcome: kind, entryId: text(rest[0], fail) } : { outcome: kind };
+  },
 });
 
 export const trimStream = defineScript({
@@ -115,4 +141,4 @@ export const trimStream = defineScript({
   parseReply: (reply, fail) => integer(reply, fail),
 });
 
-export const SCRIPTS = [enqueueJob, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;
+export const SCRIPTS = [enqueueJob, pruneActiveJobs, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;
