@@ -10,7 +10,7 @@ import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js
 import type { RedisClient } from './redisConnection.js';
 import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
 import { runScript } from './scripts/runScript.js';
-import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
+import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, deregisterConsumer, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
 
 export type { ClaimSkipReason };
 
@@ -126,6 +126,11 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     await redis.xgroup('DELCONSUMER', keys.stream, keys.group, consumer);
   }
 
+  /** Deletes the consumer from the group only if nothing is pending for it, atomically; otherwise leaves it for the reclaimer. */
+  async function removeConsumerIfIdle(consumer: string): Promise<{ removed: boolean; pending: number }> {
+    return runScript(redis, deregisterConsumer, { keys: { stream: keys.stream }, args: { group: keys.group, consumer } });
+  }
+
   /** Claims entries for `consumer`; poison entries are dead-lettered and cancelled jobs ended instead. */
   async function claimBatch(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer: string): Promise<ClaimReport> {
     if (entries.length === 0) return { claimed: [], skipped: [] };
@@ -207,7 +212,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return runScript(redis, trimStream, { keys: { stream: keys.stream }, args: { group: keys.group } });
   }
 
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claimBatch, refreshClaimStates, retry, takeOverIdle, appendProgress, finishWithStatus, trimAcknowledged };
+  return { readNew, readOwnPending, pendingCount, removeConsumer, removeConsumerIfIdle, claimBatch, refreshClaimStates, retry, takeOverIdle, appendProgress, finishWithStatus, trimAcknowledged };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

@@ -141,4 +141,15 @@ export const trimStream = defineScript({
   parseReply: (reply, fail) => integer(reply, fail),
 });
 
-export const SCRIPTS = [enqueueJob, pruneActiveJobs, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;
+export const deregisterConsumer = defineScript({
+  name: 'deregisterConsumer',
+  file: 'deregisterConsumer-1.lua',
+  keys: ['stream'],
+  args: ['group', 'consumer'],
+  parseReply(reply, fail) {
+    const [removed, pending] = integers(reply, fail);
+    return { removed: removed === 1, pending: pending ?? fail('{ removed, pending }') };
+  },
+});
+
+export const SCRIPTS = [deregisterConsumer, enqueueJob, pruneActiveJobs, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;

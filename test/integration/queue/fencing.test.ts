@@ -129,3 +129,23 @@ test('trimming removes acknowledged entries only: pending and undelivered ones s
     blocking.disconnect();
   }
 });
+
+test('a consumer is deregistered only with nothing pending, in one script', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await producer.enqueue(request);
+  const blocking = redis.client.duplicate();
+  try {
+    const entries = (await workers.readNew(blocking, 'leaving', 100, 100)).filter((read) => read.analysisId === analysisId);
+    expect(await workers.removeConsumerIfIdle('leaving')).toEqual({ removed: false, pending: expect.any(Number) });
+    expect(await workers.pendingCount('leaving')).toBeGreaterThan(0);
+    await redis.client.xack(keys.stream, keys.group, ...(await redis.client.xpending(keys.stream, keys.group, '-', '+', 1000, 'leaving') as [string][]).map(([id]) => id));
+    expect(entries).toHaveLength(1);
+    expect(await workers.removeConsumerIfIdle('leaving')).toEqual({ removed: true, pending: 0 });
+    expect(await workers.removeConsumerIfIdle('never-seen')).toEqual({ removed: false, pending: 0 });
+    const names = ((await redis.client.xinfo('CONSUMERS', keys.stream, keys.group)) as string[][]).map((fields) => fields[1]);
+    expect(names).not.toContain('leaving');
+  } finally {
+    blocking.disconnect();
+  }
+});
