@@ -2,7 +2,9 @@
 import type { QueueKeys } from './keys.js';
 import type { RedisClient } from './redisConnection.js';
 import { runScript } from './scripts/runScript.js';
-import { pruneActiveJobs } from './scripts/scriptTable.js';
+import { type AtCap, pruneActiveJobs } from './scripts/scriptTable.js';
+
+const isAtCap = <R>(reply: R | AtCap): reply is AtCap => (reply as { outcome?: unknown }).outcome === 'at-cap';
 
 /** The user already has the maximum number of queued + processing jobs; nothing was written. */
 export class ActiveJobLimitReached extends Error {
@@ -25,14 +27,13 @@ export function pruneActive(redis: RedisClient, keys: QueueKeys, userId: string,
  * Runs a script that refuses when the user is at the cap; at the cap, prunes the ended jobs it
  * named and runs it once more (the rare path: a user whose jobs ended since the last prune).
  */
-export async function withinCap<R extends { outcome: string }>(redis: RedisClient, keys: QueueKeys, userId: string, limit: number, attempt: () => Promise<R | { outcome: 'at-cap'; active: number; ids: string[] }>): Promise<R> {
+export async function withinCap<R>(redis: RedisClient, keys: QueueKeys, userId: string, limit: number, attempt: () => Promise<R | AtCap>): Promise<R> {
   const first = await attempt();
-  if (first.outcome !== 'at-cap') return first as R;
-  const { ids, active } = first as { outcome: 'at-cap'; active: number; ids: string[] };
-  if ((await pruneActive(redis, keys, userId, ids)) < active) {
+  if (!isAtCap(first)) return first;
+  if ((await pruneActive(redis, keys, userId, first.ids)) < first.active) {
     const second = await attempt();
-    if (second.outcome !== 'at-cap') return second as R;
-    throw new ActiveJobLimitReached(userId, (second as { active: number }).active, limit);
+    if (!isAtCap(second)) return second;
+    throw new ActiveJobLimitReached(userId, second.active, limit);
   }
-  throw new ActiveJobLimitReached(userId, active, limit);
+  throw new ActiveJobLimitReached(userId, first.active, limit);
 }

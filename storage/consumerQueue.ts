@@ -8,6 +8,7 @@ import { ensureConsumerGroup } from './jobQueue.js';
 import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
 import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { autoclaimReply, pendingCountReply, type RawEntry, readReply } from './streamReplies.js';
 import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
 import { runScript } from './scripts/runScript.js';
 import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, deregisterConsumer, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
@@ -82,10 +83,9 @@ export interface FinishRequest {
   event: ProgressEvent;
 }
 
-type StreamReply = [string, [string, string[]][]][] | null;
-
-function entriesOf(messages: [string, string[]][]): StreamEntry[] {
-  return messages.map(([entryId, fields]) => ({ entryId, analysisId: pairsToHash(fields).analysis_id ?? '' }));
+/** Entries trimmed from the stream come back with no fields: their id is all that is left, and they are dropped. */
+function entriesOf(raw: readonly RawEntry[]): StreamEntry[] {
+  return raw.flatMap(({ id, fields }) => (fields === null ? [] : [{ entryId: id, analysisId: pairsToHash(fields).analysis_id ?? '' }]));
 }
 
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
@@ -100,8 +100,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
     const readAt = Date.now();
     try {
-      const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
-      return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true, readAt })) : [];
+      const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+      return entriesOf(readReply(reply)).map((entry) => ({ ...entry, fresh: true, readAt }));
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):
       // recreate it, so the next read works; this one still reports the failure.
@@ -112,14 +112,13 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */
   async function readOwnPending(blocking: RedisClient, consumer: string, count: number): Promise<StreamEntry[]> {
-    const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0')) as StreamReply;
-    return reply?.[0] ? entriesOf(reply[0][1].filter((message): message is [string, string[]] => message[1] !== null)) : [];
+    const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0');
+    return entriesOf(readReply(reply));
   }
 
   /** Pending entries held by one consumer (0 means it can be deleted from the group safely). */
   async function pendingCount(consumer: string): Promise<number> {
-    const reply = (await redis.xpending(keys.stream, keys.group, '-', '+', 1, consumer)) as unknown[];
-    return reply.length;
+    return pendingCountReply(await redis.xpending(keys.stream, keys.group, '-', '+', 1, consumer));
   }
 
   async function removeConsumer(consumer: string): Promise<void> {
@@ -178,10 +177,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
   async function takeOverIdle(consumer: string, minIdleMs: number, count: number, cursor: string): Promise<{ cursor: string; entries: StreamEntry[] }> {
-    const [next, messages] = (await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count)) as [string, [string, string[] | null][]];
-    // Entries trimmed from the stream come back with no fields: their id is all that is left.
-    const live = messages.filter((message): message is [string, string[]] => message[1] !== null);
-    return { cursor: next, entries: entriesOf(live) };
+    const { cursor: next, entries } = autoclaimReply(await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count));
+    return { cursor: next, entries: entriesOf(entries) };
   }
 
   /** Stage events for a job this owner still holds; false when it no longer does. */

@@ -12,6 +12,7 @@ import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
 import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { PROGRESS_LOG_MAX_EVENTS } from './retention.js';
+import { rangeReply } from './streamReplies.js';
 import { runScript } from './scripts/runScript.js';
 import { replayDeadLetter } from './scripts/scriptTable.js';
 import { type JobAttempt, parseHistory } from './jobAttempts.js';
@@ -40,16 +41,15 @@ export interface DeadLetterOptions {
   maxActiveJobsPerUser?: number;
 }
 
-type StreamEntries = [string, string[]][];
 
 export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: DeadLetterOptions = {}) {
   const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
 
   async function list(options: { limit?: number } = {}): Promise<DeadLetter[]> {
-    const entries = (await redis.xrange(keys.deadLetters(), '-', '+', 'COUNT', options.limit ?? 1000)) as StreamEntries;
+    const entries = rangeReply(await redis.xrange(keys.deadLetters(), '-', '+', 'COUNT', options.limit ?? 1000));
     return Promise.all(
-      entries.map(async ([id, pairs]) => {
-        const fields = pairsToHash(pairs);
+      entries.map(async ({ id, fields: pairs }) => {
+        const fields = pairsToHash(pairs ?? []);
         const analysisId = fields.analysis_id ?? '';
         const hash = await redis.hgetall(keys.job(analysisId));
         return {
@@ -85,8 +85,8 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: 
   /** Replays every letter; one whose user is at the cap stays on the stream and is reported not replayed. */
   async function replayAll(): Promise<ReplayResult[]> {
     const results: ReplayResult[] = [];
-    for (const [letterId, pairs] of (await redis.xrange(keys.deadLetters(), '-', '+')) as StreamEntries) {
-      const analysisId = pairsToHash(pairs).analysis_id ?? '';
+    for (const { id: letterId, fields } of rangeReply(await redis.xrange(keys.deadLetters(), '-', '+'))) {
+      const analysisId = pairsToHash(fields ?? []).analysis_id ?? '';
       try {
         results.push(await replayEntry(letterId, analysisId));
       } catch (error) {

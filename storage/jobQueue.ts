@@ -8,6 +8,7 @@ import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
 import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { infoReply } from './streamReplies.js';
 import { IDEMPOTENCY_TTL_SECONDS, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
 import { runScript } from './scripts/runScript.js';
 import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
@@ -103,12 +104,12 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   async function stats(): Promise<QueueStats> {
     const [length, groups, consumers, liveConsumers] = await Promise.all([
       redis.xlen(keys.stream),
-      redis.xinfo('GROUPS', keys.stream) as Promise<unknown[][]>,
-      redis.xinfo('CONSUMERS', keys.stream, keys.group) as Promise<unknown[][]>,
+      redis.xinfo('GROUPS', keys.stream).then(infoReply),
+      redis.xinfo('CONSUMERS', keys.stream, keys.group).then(infoReply),
       liveConsumerNames(),
     ]);
-    const group = groups.map((fields) => pairsToHash(fields.map(String))).find((fields) => fields.name === keys.group);
-    const consumerNames = consumers.map((fields) => pairsToHash(fields.map(String)).name ?? '');
+    const group = groups.find((fields) => fields.name === keys.group);
+    const consumerNames = consumers.map((fields) => fields.name ?? '');
     return {
       stream_name: keys.stream,
       total_jobs_in_stream: length,
