@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '../config/logger.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { RedisClient } from '../storage/redisConnection.js';
+import { createWorkerRegistry, type WorkerRegistration } from '../storage/workerRegistry.js';
 import type { Clock } from './clock.js';
 import type { CircuitState, Dependency } from './dependencyGate.js';
 import type { JobOutcome } from './jobOutcome.js';
@@ -57,12 +58,11 @@ interface WorkerMetrics {
 export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptions): ActorRef<HeartbeatMessage> {
   const { redis, keys, workerId, clock } = options;
   const startedAt = clock.now();
-  const heartbeatKey = keys.workerHeartbeat(workerId);
-  const metricsKey = keys.workerMetrics(workerId);
+  const registry = createWorkerRegistry(redis, keys);
   const ttlSeconds = (ms: number) => Math.max(1, Math.ceil((3 * ms) / 1000));
 
-  const registration = (metrics: WorkerMetrics) =>
-    JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
+  const registration = (metrics: WorkerMetrics): WorkerRegistration =>
+    ({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: [...options.consumerNames], started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
 
   const metricsFields = (metrics: WorkerMetrics): Omit<WorkerMetricsSnapshot, 'circuits'> => ({
     analyses_processed: metrics.processed,
@@ -81,12 +81,12 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
       switch (message.type) {
         case 'heartbeat.beat':
           if (state.stopped) return state;
-          redis.set(heartbeatKey, registration(state), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+          registry.register(registration(state), ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
           clock.after(options.healthCheckMs, () => send(self, { type: 'heartbeat.beat' }));
           return state;
         case 'metrics.publish':
           if (state.stopped) return state;
-          Promise.all([redis.hset(metricsKey, metricsFields(state)), redis.expire(metricsKey, ttlSeconds(options.metricsMs))]).catch(warnOnFailure('metrics publish'));
+          registry.publishMetrics(workerId, metricsFields(state), ttlSeconds(options.metricsMs)).catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
         case 'job.finished':
@@ -99,8 +99,8 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
         case 'circuit.changed': {
           const next = { ...state, circuit: message.state, circuits: message.circuits };
           if (!state.stopped) {
-            redis.set(heartbeatKey, registration(next), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
-            redis.hset(metricsKey, 'circuit_breaker_state', message.state).catch(warnOnFailure('metrics publish'));
+            registry.register(registration(next), ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+            registry.publishCircuitState(workerId, message.state).catch(warnOnFailure('metrics publish'));
           }
           return next;
         }
@@ -108,9 +108,8 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
           send(message.replyTo, { ...metricsFields(state), circuits: state.circuits });
           return state;
         case 'heartbeat.stop': {
-          // Separate commands, not MULTI: the two keys sit in different cluster slots. Deregister at once, so active_consumers drops without waiting for the TTL.
           const replyTo = message.replyTo;
-          Promise.all([redis.del(heartbeatKey), redis.hset(metricsKey, metricsFields(state))]).then(() => send(replyTo, true), () => send(replyTo, false));
+          registry.deregister(workerId, metricsFields(state)).then(() => send(replyTo, true), () => send(replyTo, false));
           return { ...state, stopped: true };
         }
       }

@@ -45,6 +45,9 @@ const envSchema = z.object({
   /** How long a signed chart URL (image_url) stays valid. */
   CHART_URL_TTL: seconds(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // storage (queue retention)
+  /** Letters kept on the dead-letter stream; the oldest are dropped first. */
+  ANALYSIS_DEAD_LETTER_MAX: positiveInt(10_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

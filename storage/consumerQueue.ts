@@ -5,18 +5,23 @@
  */
 import type { QueueKeys } from './keys.js';
 import { ensureConsumerGroup } from './jobQueue.js';
-import { runScript } from './luaScripts.js';
 import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
-import { type ProgressEvent, progressEvent } from './progressEvent.js';
+import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { autoclaimReply, pendingCountReply, type RawEntry, readReply } from './streamReplies.js';
+import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import { runScript } from './scripts/runScript.js';
+import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, deregisterConsumer, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
 
-export const PROGRESS_LOG_TTL_SECONDS = 7 * 24 * 3600;
+export type { ClaimSkipReason };
 
 export interface StreamEntry {
   entryId: string;
   analysisId: string;
   /** Just read with '>' by the consumer that claims it: delivered once, pending for it. */
   fresh?: boolean;
+  /** When the read that delivered it was sent (epoch ms): no later than the delivery itself. */
+  readAt?: number;
 }
 
 export interface ClaimedJob {
@@ -25,8 +30,6 @@ export interface ClaimedJob {
   record: JobRecord;
   takenOver: boolean;
 }
-
-export type ClaimSkipReason = 'missing' | 'stale-entry' | 'terminal' | 'not-pending' | 'cancelled' | 'dead-lettered';
 
 export interface ClaimReport {
   claimed: ClaimedJob[];
@@ -57,7 +60,17 @@ export interface RetryResult {
 export interface ConsumerQueueOptions {
   /** Deliveries of one entry before it is dead-lettered as a poison message (ANALYSIS_MAX_DELIVERIES). */
   maxDeliveries?: number;
+  /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX). */
+  deadLetterMax?: number;
+  /**
+   * How long after its read an entry still counts as fresh, so its claim may skip the pending
+   * lookup. Must stay below the claim timeout: until then no other consumer can have taken it
+   * over, later (an entry that waited in a backlog) it may have been.
+   */
+  freshForMs?: number;
 }
+
+export const DEFAULT_FRESH_FOR_MS = 500;
 
 export const DEFAULT_MAX_DELIVERIES = 5;
 
@@ -70,20 +83,25 @@ export interface FinishRequest {
   event: ProgressEvent;
 }
 
-type StreamReply = [string, [string, string[]][]][] | null;
-
-function entriesOf(messages: [string, string[]][]): StreamEntry[] {
-  return messages.map(([entryId, fields]) => ({ entryId, analysisId: pairsToHash(fields).analysis_id ?? '' }));
+/** Entries trimmed from the stream come back with no fields: their id is all that is left, and they are dropped. */
+function entriesOf(raw: readonly RawEntry[]): StreamEntry[] {
+  return raw.flatMap(({ id, fields }) => (fields === null ? [] : [{ entryId: id, analysisId: pairsToHash(fields).analysis_id ?? '' }]));
 }
 
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
   const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  const deadLetterMax = options.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
+  const freshForMs = options.freshForMs ?? DEFAULT_FRESH_FOR_MS;
+  const isFresh = (entry: StreamEntry, now: number) => entry.fresh === true && entry.readAt !== undefined && now - entry.readAt < freshForMs;
+  /** Arguments every script that can end a job takes. */
+  const ending = { group: keys.group, channel: keys.progressChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS };
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+    const readAt = Date.now();
     try {
-      const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as StreamReply;
-      return reply?.[0] ? entriesOf(reply[0][1]).map((entry) => ({ ...entry, fresh: true })) : [];
+      const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+      return entriesOf(readReply(reply)).map((entry) => ({ ...entry, fresh: true, readAt }));
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):
       // recreate it, so the next read works; this one still reports the failure.
@@ -94,115 +112,104 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */
   async function readOwnPending(blocking: RedisClient, consumer: string, count: number): Promise<StreamEntry[]> {
-    const reply = (await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0')) as StreamReply;
-    return reply?.[0] ? entriesOf(reply[0][1].filter((message): message is [string, string[]] => message[1] !== null)) : [];
+    const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0');
+    return entriesOf(readReply(reply));
   }
 
   /** Pending entries held by one consumer (0 means it can be deleted from the group safely). */
   async function pendingCount(consumer: string): Promise<number> {
-    const reply = (await redis.xpending(keys.stream, keys.group, '-', '+', 1, consumer)) as unknown[];
-    return reply.length;
+    return pendingCountReply(await redis.xpending(keys.stream, keys.group, '-', '+', 1, consumer));
   }
 
   async function removeConsumer(consumer: string): Promise<void> {
     await redis.xgroup('DELCONSUMER', keys.stream, keys.group, consumer);
   }
 
+  /** Deletes the consumer from the group only if nothing is pending for it, atomically; otherwise leaves it for the reclaimer. */
+  async function removeConsumerIfIdle(consumer: string): Promise<{ removed: boolean; pending: number }> {
+    return runScript(redis, deregisterConsumer, { keys: { stream: keys.stream }, args: { group: keys.group, consumer } });
+  }
+
   /** Claims entries for `consumer`; poison entries are dead-lettered and cancelled jobs ended instead. */
   async function claimBatch(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer: string): Promise<ClaimReport> {
     if (entries.length === 0) return { claimed: [], skipped: [] };
     const tokens = entries.map(ownerTokenFor);
+    const now = Date.now();
     const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
-    const replies = (await runScript(
-      redis,
-      'claimJobs',
-      [keys.stream, keys.deadLetters(), ...entries.flatMap((entry) => [keys.job(entry.analysisId), keys.progress(entry.analysisId)])],
-      [keys.group, Date.now(), keys.progressChannel(), JSON.stringify(started), maxDeliveries, consumer, PROGRESS_LOG_TTL_SECONDS, ...entries.flatMap((entry, index) => [entry.entryId, tokens[index]!, entry.fresh ? '1' : '0'])],
-    )) as string[][];
+    const replies = await runScript(redis, claimJobs, {
+      keys: { stream: keys.stream, deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
+      args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
+      items: entries.map((entry, index) => ({
+        keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
+        args: { entryId: entry.entryId, owner: tokens[index]!, fresh: isFresh(entry, now) ? '1' : '0' },
+      })),
+    });
     const report: ClaimReport = { claimed: [], skipped: [] };
     replies.forEach((reply, index) => {
-      const [outcome, ...fields] = reply;
       const entry = entries[index]!;
-      if (outcome === 'skipped') {
-        report.skipped.push({ analysisId: entry.analysisId, reason: fields[0] as ClaimSkipReason });
+      if (reply.outcome === 'skipped') {
+        report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const record = recordFromHash(pairsToHash(fields));
-      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: outcome === 'taken-over' });
+      const record = recordFromHash(reply.record, entry.analysisId);
+      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: reply.outcome === 'taken-over' });
     });
     return report;
-  }
-
-  /** As claimBatch, without checking which consumer the entries are pending for. */
-  async function claim(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer = ''): Promise<ClaimedJob[]> {
-    return (await claimBatch(entries, ownerTokenFor, consumer)).claimed;
   }
 
   /** Per job: still owned (claim refreshed), owned with a cancel request, or lost. */
   async function refreshClaimStates(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<ClaimState[]> {
     if (jobs.length === 0) return [];
-    const results = (await runScript(
-      redis,
-      'refreshClaims',
-      [keys.stream, ...jobs.map((job) => keys.job(job.analysisId))],
-      [keys.group, consumer, ...jobs.flatMap((job) => [job.entryId, job.ownerToken])],
-    )) as number[];
-    return results.map((result) => (result === 2 ? 'cancel-requested' : result === 1 ? 'owned' : 'lost'));
-  }
-
-  /** Returns, per job, whether this owner still holds it. */
-  async function refreshClaims(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<boolean[]> {
-    return (await refreshClaimStates(consumer, jobs)).map((state) => state !== 'lost');
+    return runScript(redis, refreshClaimsScript, {
+      keys: { stream: keys.stream },
+      args: { group: keys.group, consumer },
+      items: jobs.map((job) => ({ keys: { job: keys.job(job.analysisId) }, args: { entryId: job.entryId, owner: job.ownerToken } })),
+    });
   }
 
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
   async function retry(request: RetryRequest): Promise<RetryResult> {
-    const [outcome, attempts] = (await runScript(
-      redis,
-      'retryJob',
-      [keys.stream, keys.job(request.analysisId), keys.progress(request.analysisId), keys.retrySchedule(), keys.deadLetters()],
-      [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS, request.entryId, request.ownerToken, request.error, request.node, request.maxRetries, request.dueAt, JSON.stringify(request.event)],
-    )) as [RetryResult['outcome'], number];
-    return { outcome, attempts: Number(attempts) };
+    return runScript(redis, retryJob, {
+      keys: { stream: keys.stream, job: keys.job(request.analysisId), progress: keys.progress(request.analysisId), schedule: keys.retrySchedule(), deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
+      args: { ...ending, now: Date.now(), deadLetterMax, entryId: request.entryId, owner: request.ownerToken, error: request.error, node: request.node, maxRetries: request.maxRetries, dueAt: request.dueAt, retryingEvent: eventArgs(request.event) },
+    });
   }
 
   /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
   async function takeOverIdle(consumer: string, minIdleMs: number, count: number, cursor: string): Promise<{ cursor: string; entries: StreamEntry[] }> {
-    const [next, messages] = (await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count)) as [string, [string, string[] | null][]];
-    // Entries trimmed from the stream come back with no fields: their id is all that is left.
-    const live = messages.filter((message): message is [string, string[]] => message[1] !== null);
-    return { cursor: next, entries: entriesOf(live) };
+    const { cursor: next, entries } = autoclaimReply(await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count));
+    return { cursor: next, entries: entriesOf(entries) };
   }
 
   /** Stage events for a job this owner still holds; false when it no longer does. */
   async function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
-    const eventId = await runScript(redis, 'appendProgress', [keys.job(analysisId), keys.progress(analysisId)], [keys.progressChannel(), ownerToken, JSON.stringify(event)]);
+    const eventId = await runScript(redis, appendProgressScript, {
+      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId) },
+      args: { channel: keys.progressChannel(), owner: ownerToken, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(event) },
+    });
     return eventId !== null;
   }
 
   /** Per job, the terminal status written (a cancel request can turn `completed` into `cancelled`), or undefined when this owner had lost it. */
   async function finishWithStatus(requests: readonly FinishRequest[]): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
-    const args: (string | number)[] = [keys.group, Date.now(), keys.progressChannel(), PROGRESS_LOG_TTL_SECONDS];
-    for (const request of requests) {
-      const fields = resultFields(request.result);
-      args.push(request.entryId, request.ownerToken, request.status, JSON.stringify(request.event), fields.length / 2, ...fields);
-    }
-    const results = (await runScript(redis, 'finishJobs', [keys.stream, ...requests.flatMap((request) => [keys.job(request.analysisId), keys.progress(request.analysisId)])], args)) as number[];
-    return results.map((result, index) => (result === 1 ? requests[index]!.status : result === 2 ? 'cancelled' : undefined));
+    const results = await runScript(redis, finishJobs, {
+      keys: { stream: keys.stream },
+      args: { ...ending, now: Date.now() },
+      items: requests.map((request) => ({
+        keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
+        args: { entryId: request.entryId, owner: request.ownerToken, status: request.status, event: eventArgs(request.event), fields: resultFields(request.result) },
+      })),
+    });
+    return results.map((result, index) => (result === 'finished' ? requests[index]!.status : result === 'cancelled' ? 'cancelled' : undefined));
   }
 
   /** Removes acknowledged entries from the stream; returns how many. */
   async function trimAcknowledged(): Promise<number> {
-    return Number(await runScript(redis, 'trimStream', [keys.stream], [keys.group]));
+    return runScript(redis, trimStream, { keys: { stream: keys.stream }, args: { group: keys.group } });
   }
 
-  /** Returns, per job, whether it was finished (false: this owner had lost it). */
-  async function finish(requests: readonly FinishRequest[]): Promise<boolean[]> {
-    return (await finishWithStatus(requests)).map((status) => status !== undefined);
-  }
-
-  return { readNew, readOwnPending, pendingCount, removeConsumer, claim, claimBatch, refreshClaims, refreshClaimStates, retry, takeOverIdle, appendProgress, finish, finishWithStatus, trimAcknowledged };
+  return { readNew, readOwnPending, pendingCount, removeConsumer, removeConsumerIfIdle, claimBatch, refreshClaimStates, retry, takeOverIdle, appendProgress, finishWithStatus, trimAcknowledged };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

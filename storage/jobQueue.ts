@@ -2,29 +2,23 @@
  * The producer side of the job queue: queue a job (one Lua script), read job records,
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
+import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
 import { newAnalysisId } from './analysisId.js';
-import { runScript } from './luaScripts.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
-import { progressEvent } from './progressEvent.js';
+import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
+import { infoReply } from './streamReplies.js';
+import { IDEMPOTENCY_TTL_SECONDS, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import { runScript } from './scripts/runScript.js';
+import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-/** How long a terminal job's progress log is kept (the same as finishJobs' TTL). */
-export const TERMINAL_PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
+export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
 
 export interface JobQueueOptions {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
-}
-
-/** The user already has the maximum number of queued + processing jobs; nothing was written. */
-export class ActiveJobLimitReached extends Error {
-  override readonly name = 'ActiveJobLimitReached';
-  constructor(readonly userId: string, readonly active: number, readonly limit: number) {
-    super(`user ${userId} has ${active} queued or processing analyses, the most allowed is ${limit}; wait for some to finish or cancel them`);
-  }
 }
 
 export type CancelOutcome =
@@ -78,27 +72,22 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     const now = Date.now();
     const record = { analysis_id: analysisId, ...request, status: 'queued', created_at: now, updated_at: now, attempts: 0 };
     const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
-    const reply = (await runScript(
-      redis,
-      'enqueueJob',
-      [keys.stream, keys.job(analysisId), keys.userJobs(request.user_id), keys.idempotency(request.user_id, options.idempotencyKey ?? '-'), keys.progress(analysisId), keys.userActiveJobs(request.user_id)],
-      [analysisId, now, keys.progressChannel(), idempotencyTtl, JSON.stringify(progressEvent('queued', 'queued', 0, 'queued')), maxActive, keys.job(''), ...Object.entries(record).flat().map(String)],
-    )) as [string, number, number?];
-    if (reply[1] === -1) throw new ActiveJobLimitReached(request.user_id, reply[2] ?? maxActive, maxActive);
-    return { analysisId: reply[0], created: reply[1] === 1 };
+    const call = {
+      keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs(request.user_id), idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(request.user_id) },
+      args: { analysisId, createdAt: now, idempotencyTtl, maxActive, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
+    };
+    const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
+    return { analysisId: reply.analysisId, created: reply.outcome === 'queued' };
   }
 
   /** Cancels a job of this user: at once when queued, by request to its owner when processing. */
   async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
-    const event = progressEvent('cancelled', 'finished', 1, 'cancelled by the user');
-    const [outcome, status] = (await runScript(
-      redis,
-      'cancelJob',
-      [keys.job(analysisId), keys.progress(analysisId), keys.userActiveJobs(userId)],
-      [userId, Date.now(), keys.progressChannel(), keys.cancelChannel(), JSON.stringify(event), TERMINAL_PROGRESS_TTL_SECONDS],
-    )) as [string, string];
-    if (outcome === 'cancelled' || outcome === 'requested' || outcome === 'missing') return { outcome };
-    return { outcome: 'terminal', status };
+    const { outcome, status } = await runScript(redis, cancelJob, {
+      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(userId) },
+      args: { userId, now: Date.now(), channel: keys.progressChannel(), cancelChannel: keys.cancelChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS },
+    });
+    if (outcome === 'terminal') return { outcome, status };
+    return { outcome };
   }
 
   /** The user's jobs, newest first. */
@@ -109,18 +98,18 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   }
 
   async function get(analysisId: string): Promise<JobRecord | undefined> {
-    return recordFromHash(await redis.hgetall(keys.job(analysisId)));
+    return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
   }
 
   async function stats(): Promise<QueueStats> {
     const [length, groups, consumers, liveConsumers] = await Promise.all([
       redis.xlen(keys.stream),
-      redis.xinfo('GROUPS', keys.stream) as Promise<unknown[][]>,
-      redis.xinfo('CONSUMERS', keys.stream, keys.group) as Promise<unknown[][]>,
+      redis.xinfo('GROUPS', keys.stream).then(infoReply),
+      redis.xinfo('CONSUMERS', keys.stream, keys.group).then(infoReply),
       liveConsumerNames(),
     ]);
-    const group = groups.map((fields) => pairsToHash(fields.map(String))).find((fields) => fields.name === keys.group);
-    const consumerNames = consumers.map((fields) => pairsToHash(fields.map(String)).name ?? '');
+    const group = groups.find((fields) => fields.name === keys.group);
+    const consumerNames = consumers.map((fields) => fields.name ?? '');
     return {
       stream_name: keys.stream,
       total_jobs_in_stream: length,

@@ -1,4 +1,5 @@
-/** The job record of DESIGN.md section 2, as stored in the job hash and as returned to clients. */
+/** The job record, as stored in the job hash and as returned to clients. */
+import { reportCorruptRecord } from './corruptRecords.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -42,24 +43,41 @@ export function isTerminal(status: JobStatus): boolean {
 const iso = (epochMs: string | undefined) => new Date(Number(epochMs ?? 0)).toISOString();
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
-function parseJson(text: string | undefined): unknown {
+function parseAnalysisData(text: string | undefined, analysisId: string): unknown {
   if (!text) return null;
   try {
     return JSON.parse(text);
   } catch {
+    reportCorruptRecord(analysisId, 'analysis_data', text.slice(0, 200));
     return null;
   }
 }
 
-export function recordFromHash(hash: Record<string, string>): JobRecord | undefined {
-  if (!hash.analysis_id || !hash.status) return undefined;
+const isStatus = (value: string): value is JobStatus => (JOB_STATUSES as readonly string[]).includes(value);
+
+/**
+ * The record in a job hash; undefined for an empty hash (no such job). A hash that exists but
+ * is not a job record (no id, no or an unknown status) is reported as corrupt and read as no job;
+ * `analysisId` names it in that report when the hash lacks its own id.
+ */
+export function recordFromHash(hash: Record<string, string>, analysisId?: string): JobRecord | undefined {
+  const id = hash.analysis_id ?? analysisId ?? 'unknown';
+  if (Object.keys(hash).length === 0) return undefined;
+  if (!hash.analysis_id) {
+    reportCorruptRecord(id, 'analysis_id', 'missing');
+    return undefined;
+  }
+  if (!hash.status || !isStatus(hash.status)) {
+    reportCorruptRecord(id, 'status', hash.status ?? 'missing');
+    return undefined;
+  }
   return {
     analysis_id: hash.analysis_id,
     user_id: hash.user_id ?? '',
     symbol: hash.symbol ?? '',
     interval: hash.interval ?? '',
     timeframe: hash.timeframe ?? '',
-    status: hash.status as JobStatus,
+    status: hash.status,
     created_at: iso(hash.created_at),
     updated_at: iso(hash.updated_at),
     attempts: Number(hash.attempts ?? 0),
@@ -67,7 +85,7 @@ export function recordFromHash(hash: Record<string, string>): JobRecord | undefi
     image_url: orNull(hash.image_url),
     llm_summary: orNull(hash.llm_summary),
     summary_source: orNull(hash.summary_source) as SummarySource | null,
-    analysis_data: parseJson(hash.analysis_data),
+    analysis_data: parseAnalysisData(hash.analysis_data, hash.analysis_id),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Every Redis key and channel Candela uses, built in one place (DESIGN.md section 3).
+ * Every Redis key and channel Candela uses, built in one place; the names are part of the
+ * public contract (operators and other nodes read them).
  * Everything a Lua script touches carries the stream's hash tag `{market-analysis-jobs}`,
  * so multi-key scripts also work on Redis Cluster.
  */
@@ -17,13 +18,25 @@ export interface QueueKeys {
   idempotency(userId: string, key: string): string;
   retrySchedule(): string;
   deadLetters(): string;
+  /** Hash: analysis id -> its letter's entry id on the dead-letter stream. */
+  deadLetterIndex(): string;
   /** One pub/sub channel for live progress; API nodes filter by job. */
   progressChannel(): string;
   /** Cancel requests for running jobs, heard by whichever worker owns the job. */
   cancelChannel(): string;
   workerMetrics(workerId: string): string;
   workerHeartbeat(workerId: string): string;
-  workerHeartbeatPattern(): string;
+  /** Sorted set of live worker ids, scored by when their registration expires (epoch ms). */
+  workerIndex(): string;
+}
+
+/**
+ * A user id or idempotency key as one key segment: `%` and `:` are percent-encoded, so the
+ * segments of a key split back unambiguously (user `alice` with key `x:y` and user `alice:x`
+ * with key `y` get different keys). Ids without those characters are unchanged.
+ */
+export function keySegment(text: string): string {
+  return text.replace(/[%:]/g, (char) => (char === '%' ? '%25' : '%3A'));
 }
 
 export function createKeys(stream: string = STREAM_NAME, group: string = CONSUMER_GROUP): QueueKeys {
@@ -33,15 +46,16 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     group,
     job: (analysisId) => tagged(`job:${analysisId}`),
     progress: (analysisId) => tagged(`progress:${analysisId}`),
-    userJobs: (userId) => tagged(`user:${userId}:jobs`),
-    userActiveJobs: (userId) => tagged(`user:${userId}:active`),
-    idempotency: (userId, key) => tagged(`idempotency:${userId}:${key}`),
+    userJobs: (userId) => tagged(`user:${keySegment(userId)}:jobs`),
+    userActiveJobs: (userId) => tagged(`user:${keySegment(userId)}:active`),
+    idempotency: (userId, key) => tagged(`idempotency:${keySegment(userId)}:${keySegment(key)}`),
     retrySchedule: () => tagged('retry'),
     deadLetters: () => tagged('dead-letters'),
+    deadLetterIndex: () => tagged('dead-letters:index'),
     progressChannel: () => tagged('progress-events'),
     cancelChannel: () => tagged('cancel-requests'),
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
     workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
-    workerHeartbeatPattern: () => `workers:${group}:*`,
+    workerIndex: () => `live_workers:${group}`,
   };
 }

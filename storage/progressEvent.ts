@@ -1,7 +1,12 @@
-/** Progress events: appended to each job's capped log (replay) and published live. */
-import type { JobStatus } from './jobRecord.js';
+/**
+ * Progress events: appended to each job's capped log (replay) and published live. Their JSON
+ * is built in one place, inside the scripts (storage/lua/includes/progressEvent.lua), from the
+ * fields given here; what comes back (the log, the channel) is parsed and checked here.
+ */
+import { JOB_STATUSES, type JobStatus } from './jobRecord.js';
 
-export type ProgressStage = 'queued' | 'started' | 'candles' | 'patterns' | 'chart' | 'summary' | 'retrying' | 'finished';
+export const PROGRESS_STAGES = ['queued', 'started', 'candles', 'patterns', 'chart', 'summary', 'retrying', 'finished'] as const;
+export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 export interface ProgressEvent {
   status: JobStatus;
@@ -22,4 +27,37 @@ export interface PublishedProgress {
 
 export function progressEvent(status: JobStatus, stage: ProgressStage, progress: number, message: string, data?: Record<string, unknown>): ProgressEvent {
   return data === undefined ? { status, stage, progress, message, at: Date.now() } : { status, stage, progress, message, at: Date.now(), data };
+}
+
+/** An event as the scripts take it: status, stage, progress, message, at, then data as JSON text ('' for none). */
+export function eventArgs(event: ProgressEvent): (string | number)[] {
+  return [event.status, event.stage, event.progress, event.message, event.at, event.data === undefined ? '' : JSON.stringify(event.data)];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks an event read back from the log or the channel; undefined when it is not one. */
+export function parseProgressEvent(value: unknown): ProgressEvent | undefined {
+  if (!isRecord(value)) return undefined;
+  const { status, stage, progress, message, at, data } = value;
+  if (typeof status !== 'string' || !(JOB_STATUSES as readonly string[]).includes(status)) return undefined;
+  if (typeof stage !== 'string' || !(PROGRESS_STAGES as readonly string[]).includes(stage)) return undefined;
+  if (typeof progress !== 'number' || typeof message !== 'string' || typeof at !== 'number') return undefined;
+  if (data !== undefined && !isRecord(data)) return undefined;
+  const event: ProgressEvent = { status: status as JobStatus, stage: stage as ProgressStage, progress, message, at };
+  if (data !== undefined) event.data = data;
+  return event;
+}
+
+/** Parses a message published on the progress channel: { analysis_id, event_id, event }; undefined when malformed. */
+export function parsePublishedProgress(text: string): PublishedProgress | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value.analysis_id !== 'string' || typeof value.event_id !== 'string') return undefined;
+  const event = parseProgressEvent(value.event);
+  return event && { analysis_id: value.analysis_id, event_id: value.event_id, event };
 }

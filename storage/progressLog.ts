@@ -1,6 +1,6 @@
-/** Reading a job's capped progress log (the stream written by appendProgress), for replay on (re)subscribe. */
+/** Reading a job's capped progress log (the stream the scripts append to), for replay on (re)subscribe. */
 import type { QueueKeys } from './keys.js';
-import type { ProgressEvent, PublishedProgress } from './progressEvent.js';
+import { parseProgressEvent, type PublishedProgress } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 
 export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
@@ -14,13 +14,40 @@ export function compareStreamIds(a: string, b: string): number {
   return 0;
 }
 
+function fieldOf(fields: readonly string[], name: string): string | undefined {
+  for (let index = 0; index + 1 < fields.length; index += 2) if (fields[index] === name) return fields[index + 1];
+  return undefined;
+}
+
+function eventOf(json: string | undefined): PublishedProgress['event'] | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return parseProgressEvent(JSON.parse(json));
+  } catch {
+    return undefined;
+  }
+}
+
 export function createProgressLog(redis: RedisClient, keys: QueueKeys) {
-  /** Events after `afterId` (exclusive), or all of them; oldest first. */
+  /**
+   * Events after `afterId` (exclusive), or all of them; oldest first. Entries that are not
+   * events are skipped. When a new attempt started in that range (a replayed dead letter), the
+   * reading starts at the newest attempt: the old attempt's terminal event is history, not the
+   * job's end.
+   */
   async function readAfter(analysisId: string, afterId: string | undefined): Promise<PublishedProgress[]> {
-    const entries = await redis.xrange(keys.progress(analysisId), afterId ? `(${afterId}` : '-', '+');
+    const all = await redis.xrange(keys.progress(analysisId), afterId ? `(${afterId}` : '-', '+');
+    let start = 0;
+    for (let index = all.length - 1; index > 0; index -= 1) {
+      if (fieldOf(all[index]![1], 'attempt') === 'start') {
+        start = index;
+        break;
+      }
+    }
+    const entries = start === 0 ? all : all.slice(start);
     return entries.flatMap(([eventId, fields]) => {
-      const json = fields[fields.indexOf('event') + 1];
-      return json === undefined ? [] : [{ analysis_id: analysisId, event_id: eventId, event: JSON.parse(json) as ProgressEvent }];
+      const event = eventOf(fieldOf(fields, 'event'));
+      return event === undefined ? [] : [{ analysis_id: analysisId, event_id: eventId, event }];
     });
   }
   return { readAfter };

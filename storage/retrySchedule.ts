@@ -1,27 +1,23 @@
 /**
- * The retry schedule (a sorted set of job ids by due time, DESIGN.md section 3) read by the
- * retry scheduler: due jobs go back onto the job stream under a new entry. The schedule
- * lives in Redis, so a retry survives the worker that scheduled it.
+ * The retry schedule (a sorted set of job ids by due time) read by the retry scheduler: due
+ * jobs go back onto the job stream under a new entry. The schedule lives in Redis, so a retry
+ * survives the worker that scheduled it.
  */
 import type { QueueKeys } from './keys.js';
-import { runScript } from './luaScripts.js';
 import type { RedisClient } from './redisConnection.js';
-
-export interface JobAttempt {
-  attempt: number;
-  /** Epoch ms. */
-  at: number;
-  error: string;
-  /** The worker consumer that ran the attempt. */
-  node: string;
-}
+import { runScript } from './scripts/runScript.js';
+import { moveDueRetries } from './scripts/scriptTable.js';
 
 export function createRetrySchedule(redis: RedisClient, keys: QueueKeys) {
   /** Moves up to `limit` due retries onto the stream; returns the ids moved. Safe to race across nodes. */
   async function moveDue(now: number, limit: number): Promise<string[]> {
     const due = await redis.zrangebyscore(keys.retrySchedule(), '-inf', now, 'LIMIT', 0, limit);
     if (due.length === 0) return [];
-    return (await runScript(redis, 'moveDueRetries', [keys.stream, keys.retrySchedule(), ...due.map((id) => keys.job(id))], [now, ...due])) as string[];
+    return runScript(redis, moveDueRetries, {
+      keys: { stream: keys.stream, schedule: keys.retrySchedule() },
+      args: { now },
+      items: due.map((analysisId) => ({ keys: { job: keys.job(analysisId) }, args: { analysisId } })),
+    });
   }
 
   async function scheduled(): Promise<{ analysisId: string; dueAt: number }[]> {
@@ -35,19 +31,3 @@ export function createRetrySchedule(redis: RedisClient, keys: QueueKeys) {
 }
 
 export type RetrySchedule = ReturnType<typeof createRetrySchedule>;
-
-/** A job's attempt history, from the `history` field of its record (written by the Lua scripts). */
-export async function readJobHistory(redis: RedisClient, keys: QueueKeys, analysisId: string): Promise<JobAttempt[]> {
-  const stored = await redis.hget(keys.job(analysisId), 'history');
-  return parseHistory(stored);
-}
-
-export function parseHistory(stored: string | null | undefined): JobAttempt[] {
-  if (!stored) return [];
-  try {
-    const parsed: unknown = JSON.parse(stored);
-    return Array.isArray(parsed) ? (parsed as JobAttempt[]) : [];
-  } catch {
-    return [];
-  }
-}

@@ -1,14 +1,17 @@
 /**
- * The live worker processes, as their heartbeat registrations (`workers:analysis-workers:*`,
- * JSON with a TTL) and metrics hashes (`worker_metrics:analysis-workers:*`) describe them.
+ * The live worker processes: each registers itself (`workers:analysis-workers:{id}`, JSON with
+ * a TTL) and publishes a metrics hash (`worker_metrics:analysis-workers:{id}`). An index of
+ * live workers (`live_workers:analysis-workers`, a sorted set of worker ids scored by when
+ * their registration expires) is read instead of scanning the keyspace. The registrations
+ * carry no hash tag, so on a cluster they sit in different slots: each is written and read
+ * with a command of its own, never a multi-key one.
  */
 import type { QueueKeys } from './keys.js';
-import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './redisConnection.js';
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
-/** What a worker's heartbeat registration holds (actors/heartbeatActor.ts writes it). */
+/** What a worker's heartbeat registration holds. */
 export interface WorkerRegistration {
   worker_id: string;
   host: string;
@@ -22,36 +25,75 @@ export interface WorkerRegistration {
   last_seen: string;
 }
 
+export interface WorkerMetricsFields {
+  analyses_processed: number;
+  errors_total: number;
+  avg_processing_time: number;
+  uptime: number;
+  circuit_breaker_state: CircuitStateName;
+}
+
 export interface WorkerInfo extends WorkerRegistration {
-  metrics: {
-    analyses_processed: number;
-    errors_total: number;
-    avg_processing_time: number;
-    uptime: number;
-  } | null;
+  metrics: Omit<WorkerMetricsFields, 'circuit_breaker_state'> | null;
 }
 
-async function scanNode(node: Redis, pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
-    found.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
+/**
+ * Index members whose registration expired longer ago than this are dropped on read without
+ * looking; younger ones are checked against their registration key, so clocks that differ
+ * between nodes by less than this neither hide a live worker nor show a dead one.
+ */
+const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+
+export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
+  /** Writes (or renews) a registration that expires after ttlSeconds unless renewed. */
+  /** The index is scored in wall-clock time, as every node reading it compares it with its own. */
+  async function register(registration: WorkerRegistration, ttlSeconds: number, now: number = Date.now()): Promise<void> {
+    await Promise.all([
+      redis.set(keys.workerHeartbeat(registration.worker_id), JSON.stringify(registration), 'EX', ttlSeconds),
+      redis.zadd(keys.workerIndex(), now + ttlSeconds * 1000, registration.worker_id),
+    ]);
+  }
+
+  async function publishMetrics(workerId: string, metrics: WorkerMetricsFields, ttlSeconds: number): Promise<void> {
+    await Promise.all([redis.hset(keys.workerMetrics(workerId), { ...metrics }), redis.expire(keys.workerMetrics(workerId), ttlSeconds)]);
+  }
+
+  async function publishCircuitState(workerId: string, state: CircuitStateName): Promise<void> {
+    await redis.hset(keys.workerMetrics(workerId), 'circuit_breaker_state', state);
+  }
+
+  /** Removes the registration at once (active consumers drop without waiting for the TTL) and leaves the final metrics. */
+  async function deregister(workerId: string, finalMetrics: WorkerMetricsFields): Promise<void> {
+    await Promise.all([redis.del(keys.workerHeartbeat(workerId)), redis.zrem(keys.workerIndex(), workerId), redis.hset(keys.workerMetrics(workerId), { ...finalMetrics })]);
+  }
+
+  return { register, publishMetrics, publishCircuitState, deregister };
 }
 
-/** SCAN walks one server: on a cluster, the heartbeat keys (no hash tag) are spread over every master. */
-async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
-  if (redis instanceof Cluster) return (await Promise.all(redis.nodes('master').map((node) => scanNode(node, pattern)))).flat();
-  return scanNode(redis, pattern);
+export type WorkerRegistry = ReturnType<typeof createWorkerRegistry>;
+
+function parseRegistration(json: string | null): WorkerRegistration | undefined {
+  if (!json) return undefined;
+  try {
+    const value = JSON.parse(json) as Partial<WorkerRegistration> | null;
+    return value && typeof value.worker_id === 'string' && Array.isArray(value.consumers) ? (value as WorkerRegistration) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The registrations whose heartbeat has not expired. */
-export async function liveRegistrations(redis: RedisClient, keys: QueueKeys): Promise<WorkerRegistration[]> {
-  const registrations = await Promise.all((await scanAll(redis, keys.workerHeartbeatPattern())).map((key) => redis.get(key)));
-  return registrations.flatMap((json) => (json ? [JSON.parse(json) as WorkerRegistration] : []));
+/** The registrations that have not expired, found through the index; expired members are dropped from it. */
+export async function liveRegistrations(redis: RedisClient, keys: QueueKeys, now: number = Date.now()): Promise<WorkerRegistration[]> {
+  const index = keys.workerIndex();
+  const cutoff = now - CLOCK_SKEW_ALLOWANCE_MS;
+  const [, flat] = await Promise.all([redis.zremrangebyscore(index, '-inf', `(${cutoff}`), redis.zrangebyscore(index, cutoff, '+inf', 'WITHSCORES')]);
+  const members: { id: string; expiresAt: number }[] = [];
+  for (let at = 0; at + 1 < flat.length; at += 2) members.push({ id: flat[at]!, expiresAt: Number(flat[at + 1]) });
+  const found = await Promise.all(members.map(async (member) => ({ ...member, registration: parseRegistration(await redis.get(keys.workerHeartbeat(member.id))) })));
+  // Only members past their indexed expiry: one whose key is missing but whose expiry is ahead may be re-registering right now.
+  const gone = found.filter((entry) => entry.registration === undefined && entry.expiresAt < now).map((entry) => entry.id);
+  if (gone.length > 0) await redis.zrem(index, ...gone);
+  return found.flatMap((entry) => (entry.registration ? [entry.registration] : []));
 }
 
 export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<WorkerInfo[]> {

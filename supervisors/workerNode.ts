@@ -66,7 +66,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const workerId = workerIdFor(hostname(), process.pid);
   const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
   await ensureConsumerGroup(redis, keys);
-  const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES });
+  const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES, deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX });
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const claimTimeoutMs = config.ANALYSIS_CLAIM_TIMEOUT * 1000;

@@ -1,10 +1,11 @@
 /**
  * One Redis pub/sub connection per API node, fanned out in-process: every worker publishes
  * every job's progress on one channel, and this hub hands each message to the local
- * subscribers of that job only. A message nobody here listens to is dropped unparsed.
+ * subscribers of that job only. Every message is parsed and checked; a malformed one is
+ * logged and dropped.
  */
 import type { Logger } from '../../config/logger.js';
-import type { PublishedProgress } from '../../storage/progressEvent.js';
+import { parsePublishedProgress, type PublishedProgress } from '../../storage/progressEvent.js';
 import type { RedisClient } from '../../storage/redisConnection.js';
 
 export type ProgressListener = (message: PublishedProgress) => void;
@@ -16,31 +17,19 @@ export interface ProgressHub {
   close(): Promise<void>;
 }
 
-const ID_PREFIX = '{"analysis_id":"';
-
-/** The job id at the front of a published message, without parsing the whole JSON. */
-function analysisIdOf(message: string): string | undefined {
-  if (!message.startsWith(ID_PREFIX)) return undefined;
-  const end = message.indexOf('"', ID_PREFIX.length);
-  return end > 0 ? message.slice(ID_PREFIX.length, end) : undefined;
-}
-
 export async function startProgressHub(subscriber: RedisClient, channel: string, log: Logger): Promise<ProgressHub> {
   const listeners = new Map<string, Set<ProgressListener>>();
   let count = 0;
 
   subscriber.on('message', (from: string, message: string) => {
-    if (from !== channel) return;
-    const analysisId = analysisIdOf(message);
-    const local = analysisId === undefined ? undefined : listeners.get(analysisId);
-    if (!local) return;
-    let parsed: PublishedProgress;
-    try {
-      parsed = JSON.parse(message) as PublishedProgress;
-    } catch (error) {
-      log.warn({ err: error }, 'unreadable progress message dropped');
+    if (from !== channel || listeners.size === 0) return;
+    const parsed = parsePublishedProgress(message);
+    if (!parsed) {
+      log.warn({ message: message.slice(0, 200) }, 'unreadable progress message dropped');
       return;
     }
+    const local = listeners.get(parsed.analysis_id);
+    if (!local) return;
     for (const listener of local) listener(parsed);
   });
   await subscriber.subscribe(channel);

@@ -9,14 +9,12 @@
   Entries whose job is terminal, missing, or re-queued under a newer entry are acknowledged
   and skipped.
 
-  KEYS[1] job stream   KEYS[2] dead-letter stream
-  then for each entry i: KEYS[1+2i] job record, KEYS[2+2i] progress log
-  ARGV[1] consumer group   ARGV[2] now (epoch ms)   ARGV[3] progress channel
-  ARGV[4] processing event JSON   ARGV[5] max deliveries
-  ARGV[6] consumer name ('' skips the check that the entry is pending for it)
-  ARGV[7] progress log TTL (s), set once a job is terminal
-  then for each entry i: ARGV[5+3i] entry id, ARGV[6+3i] owner token, ARGV[7+3i] '1' when the
-  entry was just read with '>' by this consumer (no pending lookup needed), else '0'
+  KEYS  stream, deadLetters (stream), deadLetterIndex (hash)
+  ARGV  group, now (epoch ms), channel (progress), maxDeliveries, consumer ('' skips the
+        check that the entry is pending for it), progressTtl (s, set once a job is terminal),
+        progressLogMax, deadLetterMax; lists: startedEvent (the `processing` event's fields)
+  per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
+        just read with '>' by this consumer, so no pending lookup is needed)
 
   Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
   field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
@@ -25,55 +23,57 @@
   jobs ended here.
 ]]
 --- @include "appendProgress"
---- @include "terminalEvent"
 --- @include "recordAttempt"
 --- @include "deadLetter"
 --- @include "cancelRunning"
 
-local stream, deadLettersKey = KEYS[1], KEYS[2]
-local group, now, channel, processingEvent = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local maxDeliveries, consumer, progressTtl = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+local context = {
+  stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax,
+  progressTtl = tonumber(A.progressTtl), deadLetters = K.deadLetters, deadLetterIndex = K.deadLetterIndex,
+  deadLetterMax = A.deadLetterMax,
+}
+local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
+local startedEvent = progressEvent(unpack(A.startedEvent))
 local replies = {}
-local count = (#KEYS - 2) / 2
 
-for i = 1, count do
-  local jobKey, progressKey = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-  local entryId, owner, fresh = ARGV[5 + 3 * i], ARGV[6 + 3 * i], ARGV[7 + 3 * i] == '1'
-  local job = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id')
-  local status = job[1]
+for i, item in ipairs(ITEMS) do
+  local job = { key = item.keys.job, progressKey = item.keys.progress }
+  local entryId, owner, fresh = item.args.entryId, item.args.owner, item.args.fresh == '1'
+  local current = redis.call('HMGET', job.key, 'status', 'entry_id', 'cancel_requested', 'analysis_id')
+  local status = current[1]
   -- An entry this consumer has just read with '>' is pending for it, delivered once: only
   -- entries from a backlog or a takeover need their pending record looked up.
-  local pending = fresh and { entryId, consumer, 0, 1 } or redis.call('XPENDING', stream, group, entryId, entryId, 1)[1]
+  local pending = fresh and { entryId, consumer, 0, 1 } or redis.call('XPENDING', K.stream, A.group, entryId, entryId, 1)[1]
   local reply
   if not pending or (consumer ~= '' and pending[2] ~= consumer) then
     reply = { 'skipped', 'not-pending' }
   elseif not status then
     reply = { 'skipped', 'missing' }
-  elseif job[2] ~= entryId then
+  elseif current[2] ~= entryId then
     reply = { 'skipped', 'stale-entry' }
   elseif status ~= 'queued' and status ~= 'processing' then
     reply = { 'skipped', 'terminal' }
-  elseif job[3] == '1' then
-    cancelRunning(stream, group, entryId, jobKey, progressKey, channel, now, progressTtl)
+  elseif current[3] == '1' then
+    cancelRunning(job, entryId, context)
     reply = { 'skipped', 'cancelled' }
   elseif tonumber(pending[4]) > maxDeliveries then
     local reason = 'poison message: delivered ' .. pending[4] .. ' times, more than the limit of ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
-    recordAttempt(jobKey, now, reason, consumer)
-    deadLetter(stream, group, entryId, jobKey, progressKey, deadLettersKey, channel, now, reason, progressTtl)
+    recordAttempt(job.key, A.now, reason, consumer)
+    deadLetter(job, entryId, reason, context)
     reply = { 'skipped', 'dead-lettered' }
   elseif status == 'queued' then
-    redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', now, 'started_at', now)
-    appendProgress(progressKey, channel, job[4], processingEvent)
+    redis.call('HSET', job.key, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now)
+    appendProgress(job.progressKey, A.channel, A.progressLogMax, current[4], startedEvent)
     reply = { 'claimed' }
   else
-    redis.call('HSET', jobKey, 'owner', owner, 'updated_at', now)
-    redis.call('HINCRBY', jobKey, 'takeovers', 1)
+    redis.call('HSET', job.key, 'owner', owner, 'updated_at', A.now)
+    redis.call('HINCRBY', job.key, 'takeovers', 1)
     reply = { 'taken-over' }
   end
   if reply[1] == 'skipped' then
-    if reply[2] ~= 'not-pending' then redis.call('XACK', stream, group, entryId) end
+    if reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
   else
-    local fields = redis.call('HGETALL', jobKey)
+    local fields = redis.call('HGETALL', job.key)
     for _, value in ipairs(fields) do reply[#reply + 1] = value end
   end
   replies[i] = reply

@@ -3,51 +3,42 @@
   user's cap of active (queued + processing) jobs, XADDs its id to the stream and records the
   `queued` progress event, atomically.
 
-  KEYS[1] job stream            KEYS[2] job record (hash)
-  KEYS[3] user's job index      KEYS[4] idempotency key (unused when ARGV[4] is 0)
-  KEYS[5] job progress log      KEYS[6] user's active jobs (zset)
+  KEYS  stream, job (hash), userJobs (zset), idempotency (string; unused when idempotencyTtl
+        is 0), progress (stream), userActive (zset)
+  ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
+        progressLogMax; lists: event (the `queued` event's fields), record (field/value pairs)
 
-  ARGV[1] analysis id           ARGV[2] created_at (epoch ms)
-  ARGV[3] (unused)              ARGV[4] idempotency TTL in seconds (0: no key)
-  ARGV[5] queued event JSON     ARGV[6] cap on the user's active jobs
-  ARGV[7] job record key prefix (the job key of an id is prefix .. id)
-  ARGV[8...] job record field/value pairs
-
-  Returns { analysis_id, 1 } when queued; { existing_id, 0 } when the idempotency key already
-  named an analysis (nothing is written); { '', -1, active } when the user is at the cap.
+  Returns { 'queued', analysisId }, also when the record already exists: a command resent
+  after a reconnect finds its own job and writes nothing (a finished job stays finished);
+  { 'existing', id } when the idempotency key already named an analysis (nothing is
+  written); { 'at-cap', active, ids... } when the user is at the cap, with the ids on the
+  user's active set, so the caller can prune those that have ended (pruneActiveJobs.lua)
+  and try again. Every key it touches is in KEYS.
   Events: `queued` on the progress log (not on the channel: the id is new, so no one listens yet).
-
-  The active set is pruned here, lazily, of jobs that reached a terminal state by any path
-  (finish, cancel, dead letter), so no terminal transition has to maintain it. The records
-  read while pruning share the stream's hash tag, so they sit in this script's cluster slot.
 ]]
+--- @include "progressEvent"
 
-local ttl = tonumber(ARGV[4])
+if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
+
+local ttl = tonumber(A.idempotencyTtl)
 if ttl > 0 then
-  local existing = redis.call('GET', KEYS[4])
-  if existing then return { existing, 0 } end
+  local existing = redis.call('GET', K.idempotency)
+  if existing then return { 'existing', existing } end
 end
 
-local cap = tonumber(ARGV[6])
-local active = redis.call('ZCARD', KEYS[6])
-if active >= cap then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
-    local status = redis.call('HGET', ARGV[7] .. id, 'status')
-    if status ~= 'queued' and status ~= 'processing' then redis.call('ZREM', KEYS[6], id) end
-  end
-  active = redis.call('ZCARD', KEYS[6])
-  if active >= cap then return { '', -1, active } end
+local active = redis.call('ZCARD', K.userActive)
+if active >= tonumber(A.maxActive) then
+  local reply = { 'at-cap', active }
+  for _, id in ipairs(redis.call('ZRANGE', K.userActive, 0, -1)) do reply[#reply + 1] = id end
+  return reply
 end
 
-local analysisId = ARGV[1]
-local entryId = redis.call('XADD', KEYS[1], '*', 'analysis_id', analysisId)
-local record = { 'entry_id', entryId }
-for i = 8, #ARGV do record[#record + 1] = ARGV[i] end
-redis.call('HSET', KEYS[2], unpack(record))
-redis.call('ZADD', KEYS[3], ARGV[2], analysisId)
-redis.call('ZADD', KEYS[6], ARGV[2], analysisId)
-if ttl > 0 then redis.call('SET', KEYS[4], analysisId, 'EX', ttl) end
+local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
+redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
+redis.call('ZADD', K.userJobs, A.createdAt, A.analysisId)
+redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
+if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end
 
 -- Logged, not published: nobody can be subscribed to an id this script has just made up.
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', 500, '*', 'event', ARGV[5])
-return { analysisId, 1 }
+redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent(unpack(A.event)))
+return { 'queued', A.analysisId }

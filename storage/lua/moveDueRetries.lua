@@ -4,21 +4,22 @@
   job still `queued` gets a new stream entry and its `entry_id` points at it (the claim
   script skips entries whose entry_id differs). A job cancelled while it waited is dropped.
 
-  KEYS[1] job stream   KEYS[2] retry schedule (zset); then KEYS[2+i] job record of candidate i
-  ARGV[1] now (epoch ms); then ARGV[1+i] analysis id of candidate i
+  KEYS  stream, schedule (zset)
+  ARGV  now (epoch ms)
+  per candidate: KEYS job; ARGV analysisId
 
   Returns the ids of the jobs moved onto the stream.
 ]]
-local stream, scheduleKey, now = KEYS[1], KEYS[2], tonumber(ARGV[1])
+local now = tonumber(A.now)
 local moved = {}
-for i = 1, #KEYS - 2 do
-  local jobKey, analysisId = KEYS[2 + i], ARGV[1 + i]
-  local due = redis.call('ZSCORE', scheduleKey, analysisId)
-  if due and tonumber(due) <= now and redis.call('ZREM', scheduleKey, analysisId) == 1 then
-    if redis.call('HGET', jobKey, 'status') == 'queued' then
-      local entryId = redis.call('XADD', stream, '*', 'analysis_id', analysisId)
-      redis.call('HSET', jobKey, 'entry_id', entryId, 'updated_at', ARGV[1])
-      redis.call('HDEL', jobKey, 'retry_at')
+for _, item in ipairs(ITEMS) do
+  local analysisId = item.args.analysisId
+  local due = redis.call('ZSCORE', K.schedule, analysisId)
+  if due and tonumber(due) <= now and redis.call('ZREM', K.schedule, analysisId) == 1 then
+    if redis.call('HGET', item.keys.job, 'status') == 'queued' then
+      local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', analysisId)
+      redis.call('HSET', item.keys.job, 'entry_id', entryId, 'updated_at', A.now)
+      redis.call('HDEL', item.keys.job, 'retry_at')
       moved[#moved + 1] = analysisId
     end
   end

@@ -3,10 +3,10 @@
   queued (the job records keep the results). Removes the entries older than the oldest
   pending one, or, with nothing pending, every entry the group has delivered. Entries not
   yet delivered and entries still pending are never touched: MAXLEN would drop pending
-  payloads (LIBRARIES.md), so this trims by MINID.
+  payloads while the pending list keeps their ids, so this trims by MINID.
 
-  KEYS[1] job stream
-  ARGV[1] consumer group
+  KEYS  stream
+  ARGV  group
 
   Returns the number of entries removed.
 ]]
@@ -16,14 +16,14 @@ local function parse(id)
 end
 
 local lastDelivered
-for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+for _, group in ipairs(redis.call('XINFO', 'GROUPS', K.stream)) do
   local fields = {}
   for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
-  if fields['name'] == ARGV[1] then lastDelivered = fields['last-delivered-id'] end
+  if fields['name'] == A.group then lastDelivered = fields['last-delivered-id'] end
 end
 if not lastDelivered or lastDelivered == '0-0' then return 0 end
 
-local oldestPending = redis.call('XPENDING', KEYS[1], ARGV[1])[2]
+local oldestPending = redis.call('XPENDING', K.stream, A.group)[2]
 local keepFrom
 if oldestPending then
   keepFrom = oldestPending
@@ -31,4 +31,4 @@ else
   local ms, seq = parse(lastDelivered)
   keepFrom = ms .. '-' .. (seq + 1)
 end
-return redis.call('XTRIM', KEYS[1], 'MINID', keepFrom)
+return redis.call('XTRIM', K.stream, 'MINID', keepFrom)

@@ -1,10 +1,18 @@
--- appendProgress(progressKey, channel, analysisId, eventJson)
--- Appends one event to the job's capped progress log and publishes it live, so the state
--- change and the event that announces it happen in the same script.
+-- appendProgress(progressKey, channel, logMax, analysisId, eventJson, attemptStart)
+-- Appends one event to the job's capped progress log (about logMax entries) and publishes it
+-- live as { analysis_id, event_id, event }, so the state change and the event that announces
+-- it happen in the same script. attemptStart marks the first event of a new attempt (a
+-- replayed dead letter): a reader without a position starts there, not at the old attempt.
 -- Returns the event id (the progress stream entry id), which subscribers resume from.
-local function appendProgress(progressKey, channel, analysisId, eventJson)
-  local eventId = redis.call('XADD', progressKey, 'MAXLEN', '~', 500, '*', 'event', eventJson)
-  redis.call('PUBLISH', channel,
-    '{"analysis_id":"' .. analysisId .. '","event_id":"' .. eventId .. '","event":' .. eventJson .. '}')
+--- @include "progressEvent"
+local function appendProgress(progressKey, channel, logMax, analysisId, eventJson, attemptStart)
+  local eventId
+  if attemptStart then
+    eventId = redis.call('XADD', progressKey, 'MAXLEN', '~', logMax, '*', 'event', eventJson, 'attempt', 'start')
+  else
+    eventId = redis.call('XADD', progressKey, 'MAXLEN', '~', logMax, '*', 'event', eventJson)
+  end
+  local head = cjson.encode({ analysis_id = analysisId, event_id = eventId })
+  redis.call('PUBLISH', channel, string.sub(head, 1, -2) .. ',"event":' .. eventJson .. '}')
   return eventId
 end

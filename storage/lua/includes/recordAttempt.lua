@@ -1,6 +1,7 @@
 -- recordAttempt(jobKey, now, reason, node)
 -- Appends one failed attempt { attempt, at, error, node } to the job's history, a JSON list in
--- the record's `history` field (it lives and expires with the job). Returns the history length.
+-- the record's `history` field. It stays as long as the job record does, which has no expiry
+-- of its own here. Returns the history length.
 local function recordAttempt(jobKey, now, reason, node)
   local history = {}
   local stored = redis.call('HGET', jobKey, 'history')

@@ -20,7 +20,7 @@ async function deadLetteredJob(): Promise<string> {
   const blocking = cluster.redis.client.duplicate();
   try {
     const entries = (await queue.readNew(blocking, 'test-consumer', 100, 100)).filter((entry) => entry.analysisId === id);
-    const [job] = await queue.claim(entries, () => 'test-token', 'test-consumer');
+    const { claimed: [job] } = await queue.claimBatch(entries, () => 'test-token', 'test-consumer');
     const result = await queue.retry({ analysisId: id, entryId: job!.entryId, ownerToken: 'test-token', error: 'candles: HTTP 500', node: 'test-consumer', maxRetries: 0, dueAt: Date.now(), event: progressEvent('queued', 'retrying', 0, 'retry') });
     expect(result.outcome).toBe('dead-lettered');
     return id;

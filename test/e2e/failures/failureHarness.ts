@@ -2,7 +2,7 @@
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { type JobRecord } from '../../../storage/jobRecord.js';
 import { createKeys } from '../../../storage/keys.js';
-import { type JobAttempt, readJobHistory } from '../../../storage/retrySchedule.js';
+import { type JobAttempt, readJobHistory } from '../../../storage/jobAttempts.js';
 import { type CandelaProcess, eventually, startCandela, stopCandela } from '../../support/candelaProcess.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 

@@ -39,11 +39,11 @@ async function runningJob(): Promise<{ analysisId: string; stage(n: number): Pro
   const blocking = redis.client.duplicate();
   const entries = (await workers.readNew(blocking, 'c1', 100, 100)).filter((entry) => entry.analysisId === analysisId);
   blocking.disconnect();
-  const [claimed] = await workers.claim(entries, () => 'owner');
+  const { claimed: [claimed] } = await workers.claimBatch(entries, () => 'owner', 'c1');
   return {
     analysisId,
     stage: async (n) => void (await workers.appendProgress(analysisId, 'owner', progressEvent('processing', 'patterns', Math.min(0.9, n / 100), `stage ${n}`))),
-    finish: async () => void (await workers.finish([{ analysisId, entryId: claimed!.entryId, ownerToken: 'owner', status: 'completed', result: {}, event: progressEvent('completed', 'finished', 1, 'done') }])),
+    finish: async () => void (await workers.finishWithStatus([{ analysisId, entryId: claimed!.entryId, ownerToken: 'owner', status: 'completed', result: {}, event: progressEvent('completed', 'finished', 1, 'done') }])),
   };
 }
 

@@ -8,7 +8,8 @@ import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { progressEvent } from '../../../storage/progressEvent.js';
-import { createRetrySchedule, readJobHistory } from '../../../storage/retrySchedule.js';
+import { readJobHistory } from '../../../storage/jobAttempts.js';
+import { createRetrySchedule } from '../../../storage/retrySchedule.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
@@ -38,7 +39,7 @@ async function queueAndClaim(consumer: string): Promise<ClaimedJob> {
 async function claimNext(consumer: string, analysisId: string): Promise<ClaimedJob> {
   const entries = (await workers().readNew(blocking, consumer, 100, 100)).filter((entry) => entry.analysisId === analysisId);
   expect(entries).toHaveLength(1);
-  const [job] = await workers().claim(entries, () => `${consumer}:token`, consumer);
+  const { claimed: [job] } = await workers().claimBatch(entries, () => `${consumer}:token`, consumer);
   expect(job).toBeDefined();
   return job!;
 }
@@ -133,7 +134,7 @@ test('a permanent failure can be written at once (no retry), by finish', async (
   const job = await queueAndClaim('c6');
   const id = job.record.analysis_id;
   const failed = { analysisId: id, entryId: job.entryId, ownerToken: job.ownerToken, status: 'failed' as const, result: { error: 'unknown symbol' }, event: progressEvent('failed', 'finished', 1, 'unknown symbol') };
-  expect(await workers().finish([failed])).toEqual([true]);
+  expect(await workers().finishWithStatus([failed])).toEqual(['failed']);
   expect(await producer().get(id)).toMatchObject({ status: 'failed', error: 'unknown symbol', attempts: 0 });
   expect(await redis.client.zscore(keys.retrySchedule(), id)).toBeNull();
 });
@@ -162,7 +163,7 @@ test('a cancel request wins: at refresh it is reported, a completed write become
   await requestCancel(finishingId);
   expect(await workers().refreshClaimStates('k1', [{ analysisId: finishingId, entryId: finishing.entryId, ownerToken: finishing.ownerToken }])).toEqual(['cancel-requested']);
   const completed = { analysisId: finishingId, entryId: finishing.entryId, ownerToken: finishing.ownerToken, status: 'completed' as const, result: { llm_summary: 'done' }, event: progressEvent('completed', 'finished', 1, 'done') };
-  expect(await workers().finish([completed])).toEqual([true]);
+  expect(await workers().finishWithStatus([completed])).toEqual(['cancelled']);
   expect(await producer().get(finishingId)).toMatchObject({ status: 'cancelled', llm_summary: null });
   expect((await eventsOf(finishingId)).filter((event) => event.stage === 'finished').map((event) => event.status)).toEqual(['cancelled']);
 

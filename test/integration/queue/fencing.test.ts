@@ -55,25 +55,25 @@ test('a worker whose job was reclaimed cannot finish it; the new owner can, once
   try {
     const [entry] = (await workers.readNew(blocking, 'consumer-a', 100, 100)).filter((read) => read.analysisId === analysisId);
     expect(entry).toBeDefined();
-    const [claimedByA] = await workers.claim([entry!], () => 'token-a');
+    const { claimed: [claimedByA] } = await workers.claimBatch([entry!], () => 'token-a', 'consumer-a');
     expect(claimedByA).toMatchObject({ takenOver: false, record: { status: 'processing' } });
 
     // Consumer B takes the idle entry over (a claim timeout of 0 ms), as the reclaimer does.
     const taken = await workers.takeOverIdle('consumer-b', 0, 100, '0-0');
     const reclaimed = taken.entries.filter((read) => read.analysisId === analysisId);
     expect(reclaimed).toHaveLength(1);
-    const [claimedByB] = await workers.claim(reclaimed, () => 'token-b');
+    const { claimed: [claimedByB] } = await workers.claimBatch(reclaimed, () => 'token-b', 'consumer-b');
     expect(claimedByB?.takenOver).toBe(true);
 
-    expect(await workers.refreshClaims('consumer-a', [{ analysisId, entryId: entry!.entryId, ownerToken: 'token-a' }])).toEqual([false]);
+    expect(await workers.refreshClaimStates('consumer-a', [{ analysisId, entryId: entry!.entryId, ownerToken: 'token-a' }])).toEqual(['lost']);
     expect(await workers.appendProgress(analysisId, 'token-a', progressEvent('processing', 'chart', 0.7, 'late'))).toBe(false);
-    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-a', 'from A')])).toEqual([false]);
+    expect(await workers.finishWithStatus([completed(analysisId, entry!.entryId, 'token-a', 'from A')])).toEqual([undefined]);
     expect(await producer.get(analysisId)).toMatchObject({ status: 'processing' });
 
-    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-b', 'from B')])).toEqual([true]);
+    expect(await workers.finishWithStatus([completed(analysisId, entry!.entryId, 'token-b', 'from B')])).toEqual(['completed']);
     expect(await producer.get(analysisId)).toMatchObject({ status: 'completed', llm_summary: 'from B' });
     // Terminal states never change again, even for the owner.
-    expect(await workers.finish([completed(analysisId, entry!.entryId, 'token-b', 'again')])).toEqual([false]);
+    expect(await workers.finishWithStatus([completed(analysisId, entry!.entryId, 'token-b', 'again')])).toEqual([undefined]);
     const stillPending = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1000)) as [string][];
     expect(stillPending.map(([id]) => id)).not.toContain(entry!.entryId);
 
@@ -94,7 +94,7 @@ test('claiming skips and acknowledges an entry whose job is already terminal', a
   try {
     const entries = (await workers.readNew(blocking, 'consumer-c', 100, 100)).filter((read) => read.analysisId === analysisId);
     expect(entries).toHaveLength(1);
-    expect(await workers.claim(entries, () => 'token-c')).toEqual([]);
+    expect(await workers.claimBatch(entries, () => 'token-c', 'consumer-c')).toEqual({ claimed: [], skipped: [{ analysisId, reason: 'terminal' }] });
     expect(await workers.pendingCount('consumer-c')).toBe(0);
     expect(await producer.get(analysisId)).toMatchObject({ status: 'cancelled' });
   } finally {
@@ -125,6 +125,26 @@ test('trimming removes acknowledged entries only: pending and undelivered ones s
     expect(await workers.trimAcknowledged()).toBe(2);
     expect((await redis.client.xrange(keys.stream, '-', '+')).map(([, fields]) => fields[1])).toEqual(ids.slice(4));
     expect((await workers.readNew(blocking, 'trim-consumer', 10, 100)).map((entry) => entry.analysisId)).toEqual(ids.slice(4));
+  } finally {
+    blocking.disconnect();
+  }
+});
+
+test('a consumer is deregistered only with nothing pending, in one script', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await producer.enqueue(request);
+  const blocking = redis.client.duplicate();
+  try {
+    const entries = (await workers.readNew(blocking, 'leaving', 100, 100)).filter((read) => read.analysisId === analysisId);
+    expect(await workers.removeConsumerIfIdle('leaving')).toEqual({ removed: false, pending: expect.any(Number) });
+    expect(await workers.pendingCount('leaving')).toBeGreaterThan(0);
+    await redis.client.xack(keys.stream, keys.group, ...(await redis.client.xpending(keys.stream, keys.group, '-', '+', 1000, 'leaving') as [string][]).map(([id]) => id));
+    expect(entries).toHaveLength(1);
+    expect(await workers.removeConsumerIfIdle('leaving')).toEqual({ removed: true, pending: 0 });
+    expect(await workers.removeConsumerIfIdle('never-seen')).toEqual({ removed: false, pending: 0 });
+    const names = ((await redis.client.xinfo('CONSUMERS', keys.stream, keys.group)) as string[][]).map((fields) => fields[1]);
+    expect(names).not.toContain('leaving');
   } finally {
     blocking.disconnect();
   }

@@ -1,0 +1,120 @@
+/**
+ * One description per Lua script: its file, its named KEYS and ARGV, optionally the keys and
+ * arguments repeated once per item of a batch, and a parser that checks its reply at run
+ * time. Calls are built from the description (named objects in, positional KEYS/ARGV out),
+ * and the script receives the same names as Lua locals (`K.stream`, `A.group`, `ITEMS[i]`),
+ * generated from the same description, so the two sides cannot drift apart.
+ */
+export type ScriptArg = string | number;
+
+/** Thrown when a script's reply does not have the shape its description promises. */
+export class ScriptReplyError extends Error {
+  override readonly name = 'ScriptReplyError';
+}
+
+/** Throws a ScriptReplyError naming the script, what was expected and (the start of) what came back. */
+export type ReplyFail = (expected: string) => never;
+
+export interface ItemSpec<IK extends string, IA extends string, IL extends string> {
+  readonly keys: readonly IK[];
+  readonly args: readonly IA[];
+  /** Arguments that are lists, sent as their length and then their values. */
+  readonly lists?: readonly IL[];
+}
+
+export interface ScriptSpec<K extends string, A extends string, L extends string, IK extends string, IA extends string, IL extends string, R> {
+  readonly name: string;
+  /** The file in storage/lua. */
+  readonly file: string;
+  readonly keys: readonly K[];
+  readonly args: readonly A[];
+  /** Arguments that are lists (sent as their length, then their values), after `args`. */
+  readonly lists?: readonly L[];
+  /** Keys and arguments repeated once per item of a batch, after the fixed ones. */
+  readonly item?: ItemSpec<IK, IA, IL>;
+  readonly parseReply: (reply: unknown, fail: ReplyFail) => R;
+}
+
+type Values<A extends string, L extends string> = Record<A, ScriptArg> & Record<L, readonly ScriptArg[]>;
+
+export interface ItemCall<IK extends string, IA extends string, IL extends string> {
+  keys: Record<IK, string>;
+  args: Values<IA, IL>;
+}
+
+export type ScriptCall<K extends string, A extends string, L extends string, IK extends string, IA extends string, IL extends string> = {
+  keys: Record<K, string>;
+  args: Values<A, L>;
+} & ([IK | IA | IL] extends [never] ? { items?: never } : { items: readonly ItemCall<IK, IA, IL>[] });
+
+export type AnyScript = ScriptSpec<string, string, string, string, string, string, unknown>;
+export type ScriptReply<S> = S extends ScriptSpec<string, string, string, string, string, string, infer R> ? R : never;
+export type CallOf<S> = S extends ScriptSpec<infer K, infer A, infer L, infer IK, infer IA, infer IL, unknown> ? ScriptCall<K, A, L, IK, IA, IL> : never;
+
+export function defineScript<const K extends string, const A extends string, R, const L extends string = never, const IK extends string = never, const IA extends string = never, const IL extends string = never>(
+  spec: ScriptSpec<K, A, L, IK, IA, IL, R>,
+): ScriptSpec<K, A, L, IK, IA, IL, R> {
+  return spec;
+}
+
+type Loose = Record<string, ScriptArg | readonly ScriptArg[]>;
+interface LooseCall {
+  keys: Record<string, string>;
+  args: Loose;
+  items?: readonly { keys: Record<string, string>; args: Loose }[];
+}
+
+function pushValues(argv: ScriptArg[], names: readonly string[], lists: readonly string[], values: Loose): void {
+  for (const name of names) argv.push(values[name] as ScriptArg);
+  for (const name of lists) {
+    const list = values[name] as readonly ScriptArg[];
+    argv.push(list.length, ...list);
+  }
+}
+
+/** KEYS and ARGV in the order the generated Lua preamble reads them. */
+export function scriptArguments(spec: AnyScript, call: LooseCall): { keys: string[]; argv: ScriptArg[] } {
+  const keys: string[] = spec.keys.map((name: string) => call.keys[name]!);
+  const argv: ScriptArg[] = [];
+  pushValues(argv, spec.args, spec.lists ?? [], call.args);
+  if (spec.item) {
+    const items = call.items ?? [];
+    argv.push(items.length);
+    for (const item of items) {
+      for (const name of spec.item.keys) keys.push(item.keys[name]!);
+      pushValues(argv, spec.item.args, spec.item.lists ?? [], item.args);
+    }
+  }
+  return { keys, argv };
+}
+
+function luaReads(target: string, names: readonly string[], lists: readonly string[], indent: string): string[] {
+  const lines = names.map((name) => `${indent}${target}.${name} = ARGV[c]; c = c + 1`);
+  for (const name of lists) {
+    lines.push(`${indent}do local n, l = tonumber(ARGV[c]), {}; for j = 1, n do l[j] = ARGV[c + j] end; ${target}.${name} = l; c = c + 1 + n end`);
+  }
+  return lines;
+}
+
+/** Lua that binds the described names: `K.name`, `A.name`, and `ITEMS[i].keys.name` / `ITEMS[i].args.name`. */
+export function luaPreamble(spec: AnyScript): string {
+  const keyNames: readonly string[] = spec.keys;
+  const lines = [`-- generated from the script table: ${spec.name}`];
+  lines.push(`local K = { ${keyNames.map((name, index) => `${name} = KEYS[${index + 1}]`).join(', ')} }`);
+  lines.push('local A, ITEMS = {}, {}');
+  lines.push('do');
+  lines.push('  local c = 1');
+  lines.push(...luaReads('A', spec.args, spec.lists ?? [], '  '));
+  if (spec.item) {
+    const itemKeys: readonly string[] = spec.item.keys;
+    lines.push('  local count = tonumber(ARGV[c]); c = c + 1');
+    lines.push('  for i = 1, count do');
+    lines.push(`    local base = ${keyNames.length} + (i - 1) * ${itemKeys.length}`);
+    lines.push(`    local item = { keys = { ${itemKeys.map((name, index) => `${name} = KEYS[base + ${index + 1}]`).join(', ')} }, args = {} }`);
+    lines.push(...luaReads('item.args', spec.item.args, spec.item.lists ?? [], '    '));
+    lines.push('    ITEMS[i] = item');
+    lines.push('  end');
+  }
+  lines.push('end');
+  return `${lines.join('\n')}\n`;
+}

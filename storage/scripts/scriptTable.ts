@@ -1,0 +1,155 @@
+/**
+ * Every Lua script Candela runs, described once: its file in storage/lua, the names of its
+ * KEYS and ARGV (the order here is the order they are sent), and the shape of its reply.
+ */
+import { pairsToHash } from '../jobRecord.js';
+import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { defineScript } from './scriptDefinition.js';
+
+/** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
+export interface AtCap {
+  outcome: 'at-cap';
+  active: number;
+  ids: string[];
+}
+
+function atCap(rest: unknown[], fail: Parameters<typeof integer>[1]): AtCap {
+  const [active, ...ids] = rest;
+  return { outcome: 'at-cap', active: integer(active, fail), ids: texts(ids, fail) };
+}
+
+export const enqueueJob = defineScript({
+  name: 'enqueueJob',
+  file: 'enqueueJob-6.lua',
+  keys: ['stream', 'job', 'userJobs', 'idempotency', 'progress', 'userActive'],
+  args: ['analysisId', 'createdAt', 'idempotencyTtl', 'maxActive', 'progressLogMax'],
+  lists: ['event', 'record'],
+  parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | AtCap {
+    const [outcome, ...rest] = list(reply, fail);
+    const kind = oneOf(outcome, ['queued', 'existing', 'at-cap'], fail);
+    return kind === 'at-cap' ? atCap(rest, fail) : { outcome: kind, analysisId: text(rest[0], fail) };
+  },
+});
+
+export const pruneActiveJobs = defineScript({
+  name: 'pruneActiveJobs',
+  file: 'pruneActiveJobs.lua',
+  keys: ['userActive'],
+  args: [],
+  item: { keys: ['job'], args: ['analysisId'] },
+  parseReply: (reply, fail) => integer(reply, fail),
+});
+
+export const cancelJob = defineScript({
+  name: 'cancelJob',
+  file: 'cancelJob-3.lua',
+  keys: ['job', 'progress', 'userActive'],
+  args: ['userId', 'now', 'channel', 'cancelChannel', 'progressTtl', 'progressLogMax'],
+  parseReply(reply, fail) {
+    const [outcome, status] = list(reply, fail);
+    return { outcome: oneOf(outcome, ['cancelled', 'requested', 'terminal', 'missing'], fail), status: text(status, fail) };
+  },
+});
+
+export const appendProgress = defineScript({
+  name: 'appendProgress',
+  file: 'appendProgress-2.lua',
+  keys: ['job', 'progress'],
+  args: ['channel', 'owner', 'progressLogMax'],
+  lists: ['event'],
+  parseReply: (reply, fail) => textOrNull(reply, fail),
+});
+
+const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
+export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
+export type ClaimReply = { outcome: 'claimed' | 'taken-over'; record: Record<string, string> } | { outcome: 'skipped'; reason: ClaimSkipReason };
+
+export const claimJobs = defineScript({
+  name: 'claimJobs',
+  file: 'claimJobs.lua',
+  keys: ['stream', 'deadLetters', 'deadLetterIndex'],
+  args: ['group', 'now', 'channel', 'maxDeliveries', 'consumer', 'progressTtl', 'progressLogMax', 'deadLetterMax'],
+  lists: ['startedEvent'],
+  item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
+  parseReply(reply, fail): ClaimReply[] {
+    return list(reply, fail).map((entry): ClaimReply => {
+      const [outcome, ...rest] = texts(entry, fail);
+      const kind = oneOf(outcome, ['claimed', 'taken-over', 'skipped'], fail);
+      return kind === 'skipped' ? { outcome: kind, reason: oneOf(rest[0], CLAIM_SKIPS, fail) } : { outcome: kind, record: pairsToHash(rest) };
+    });
+  },
+});
+
+export const finishJobs = defineScript({
+  name: 'finishJobs',
+  file: 'finishJobs.lua',
+  keys: ['stream'],
+  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax'],
+  item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
+  parseReply: (reply, fail) => integers(reply, fail).map((value) => (value === 1 ? 'finished' : value === 2 ? 'cancelled' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'))),
+});
+
+export const refreshClaims = defineScript({
+  name: 'refreshClaims',
+  file: 'refreshClaims.lua',
+  keys: ['stream'],
+  args: ['group', 'consumer'],
+  item: { keys: ['job'], args: ['entryId', 'owner'] },
+  parseReply: (reply, fail) => integers(reply, fail).map((value) => (value === 1 ? 'owned' : value === 2 ? 'cancel-requested' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'))),
+});
+
+export const retryJob = defineScript({
+  name: 'retryJob',
+  file: 'retryJob-6.lua',
+  keys: ['stream', 'job', 'progress', 'schedule', 'deadLetters', 'deadLetterIndex'],
+  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'deadLetterMax', 'entryId', 'owner', 'error', 'node', 'maxRetries', 'dueAt'],
+  lists: ['retryingEvent'],
+  parseReply(reply, fail) {
+    const [outcome, attempts] = list(reply, fail);
+    return { outcome: oneOf(outcome, ['retrying', 'dead-lettered', 'cancelled', 'lost'], fail), attempts: integer(attempts, fail) };
+  },
+});
+
+export const moveDueRetries = defineScript({
+  name: 'moveDueRetries',
+  file: 'moveDueRetries.lua',
+  keys: ['stream', 'schedule'],
+  args: ['now'],
+  item: { keys: ['job'], args: ['analysisId'] },
+  parseReply: (reply, fail) => texts(reply, fail),
+});
+
+export const replayDeadLetter = defineScript({
+  name: 'replayDeadLetter',
+  file: 'replayDeadLetter-6.lua',
+  keys: ['stream', 'job', 'deadLetters', 'deadLetterIndex', 'progress', 'userActive'],
+  args: ['letterId', 'now', 'channel', 'progressLogMax', 'maxActive'],
+  lists: ['event'],
+  parseReply(reply, fail): { outcome: 'replayed'; entryId: string } | { outcome: 'not-failed' } | AtCap {
+    const [outcome, ...rest] = list(reply, fail);
+    const kind = oneOf(outcome, ['replayed', 'not-failed', 'at-cap'], fail);
+    if (kind === 'at-cap') return atCap(rest, fail);
+    return kind === 'replayed' ? { outcome: kind, entryId: text(rest[0], fail) } : { outcome: kind };
+  },
+});
+
+export const trimStream = defineScript({
+  name: 'trimStream',
+  file: 'trimStream-1.lua',
+  keys: ['stream'],
+  args: ['group'],
+  parseReply: (reply, fail) => integer(reply, fail),
+});
+
+export const deregisterConsumer = defineScript({
+  name: 'deregisterConsumer',
+  file: 'deregisterConsumer-1.lua',
+  keys: ['stream'],
+  args: ['group', 'consumer'],
+  parseReply(reply, fail) {
+    const [removed, pending] = integers(reply, fail);
+    return { removed: removed === 1, pending: pending ?? fail('{ removed, pending }') };
+  },
+});
+
+export const SCRIPTS = [deregisterConsumer, enqueueJob, pruneActiveJobs, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;

@@ -1,0 +1,34 @@
+/** Reading job hashes back: a missing job is no job; a broken record is reported with its id and counted. */
+import { corruptJobRecords } from '../../../storage/corruptRecords.js';
+import { parseHistory } from '../../../storage/jobAttempts.js';
+import { recordFromHash } from '../../../storage/jobRecord.js';
+
+const count = async (field: string) => (await corruptJobRecords.get()).values.find((value) => value.labels.field === field)?.value ?? 0;
+const hash = { analysis_id: 'analysis_1', user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', status: 'completed', created_at: '1', updated_at: '2', attempts: '0' };
+
+test('an empty hash is no job, and nothing is counted', async () => {
+  const before = await count('status');
+  expect(recordFromHash({}, 'analysis_x')).toBeUndefined();
+  expect(await count('status')).toBe(before);
+});
+
+test('a record with an unknown status is counted as corrupt, not read as a job', async () => {
+  const before = await count('status');
+  expect(recordFromHash({ ...hash, status: 'exploded' })).toBeUndefined();
+  expect(await count('status')).toBe(before + 1);
+});
+
+test('analysis_data that is not JSON is counted; the rest of the record still reads', async () => {
+  const before = await count('analysis_data');
+  expect(recordFromHash({ ...hash, analysis_data: '{not json' })).toMatchObject({ analysis_id: 'analysis_1', status: 'completed', analysis_data: null });
+  expect(await count('analysis_data')).toBe(before + 1);
+});
+
+test('a history that is not a list of attempts is counted; an empty one written by cjson is not', async () => {
+  const before = await count('history');
+  expect(parseHistory('{}', 'analysis_1')).toEqual([]);
+  expect(parseHistory('[{"attempt":1,"at":5,"error":"boom","node":"c1"}]', 'analysis_1')).toHaveLength(1);
+  expect(await count('history')).toBe(before);
+  expect(parseHistory('[1,2]', 'analysis_1')).toEqual([]);
+  expect(await count('history')).toBe(before + 1);
+});
