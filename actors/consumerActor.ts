@@ -22,11 +22,17 @@ import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
 import { logRetryResult } from './jobRetry.js';
 import type { JobServices } from './jobServices.js';
-import { type ActorParent, type ActorRef, asParent, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, asParent, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type { ConsumerStatus } from './consumerStep.js';
 
 export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> };
+
+/** What a consumer tells its supervisor: it crashed, or, draining, it holds no work any more. */
+export type ConsumerReport = ChildCrashed | { type: 'consumer.drained'; consumer: string };
+
+/** What a consumer tells the node's heartbeat (its metrics) of each job it ended. */
+export type JobFinishedReport = { type: 'job.finished'; status: JobOutcome['status']; durationMs: number };
 
 export interface ConsumerOptions {
   name: string;
@@ -44,9 +50,9 @@ export interface ConsumerOptions {
   maxRetries: number;
   retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
   jobTimeoutMs: number;
-  onJobFinished(outcome: JobOutcome['status'], durationMs: number): void;
-  /** The supervisor's ear: a crash of this actor, after which it is stopped. */
-  onCrash(error: Error): void;
+  metrics: ActorRef<JobFinishedReport>;
+  /** Hears of this actor's crash (after which it is stopped) and of the end of its drain. */
+  supervisor: ActorRef<ConsumerReport>;
 }
 
 export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions): ActorRef<ConsumerMessage> {
@@ -103,7 +109,9 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
       case 'reportStore':
         return options.services.dependencies.report('store', effect.ok);
       case 'jobFinished':
-        return options.onJobFinished(effect.status, effect.durationMs);
+        return send(options.metrics, { type: 'job.finished', status: effect.status, durationMs: effect.durationMs });
+      case 'drained':
+        return send(options.supervisor, { type: 'consumer.drained', consumer: name });
       case 'retryResult':
         return logRetryResult(log, name, effect.request, effect.result, clock.now());
       case 'log':
@@ -123,6 +131,6 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
       for (const effect of step.effects) run(effect, self);
       return step.state;
     },
-    onCrash: (error) => options.onCrash(error),
+    supervisor: options.supervisor,
   });
 }

@@ -53,6 +53,8 @@ export type ConsumerEffect =
   | { type: 'reportStore'; ok: boolean }
   | { type: 'jobFinished'; status: JobOutcome['status']; durationMs: number }
   | { type: 'retryResult'; request: RetryRequest; result: RetryResult }
+  /** Draining, and nothing is left in hand: told once to the supervisor. */
+  | { type: 'drained' }
   | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
 
 export interface InFlightJob {
@@ -71,6 +73,7 @@ export interface ConsumerState {
   readCount: number;
   claiming: number;
   draining: boolean;
+  drainReported: boolean;
   flushing: boolean;
   backlog: StreamEntry[];
   toFinish: FinishRequest[];
@@ -93,7 +96,7 @@ export interface StepResult {
 
 export const RETRY_AFTER_ERROR_MS = 1000;
 
-export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, drainReported: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
 
 export function consumerStatus(state: ConsumerState, name: string): ConsumerStatus {
   // A paused consumer (open circuit) will not claim its backlog: those entries wait for
@@ -140,12 +143,20 @@ const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect 
 const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
 
 export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
+  const step = react(state, message, context);
+  if (!step.state.draining || step.state.drainReported || consumerStatus(step.state, context.name).busy > 0) return step;
+  return { state: { ...step.state, drainReported: true }, effects: [...step.effects, { type: 'drained' }] };
+}
+
+function react(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
   const effects: ConsumerEffect[] = [];
   const result = (next: ConsumerState): StepResult => ({ state: next, effects });
   const consumer = context.name;
 
   switch (message.type) {
     case 'consumer.start':
+      // Restarted during a drain: take nothing on; what this name still holds is left for reclaim.
+      if (state.draining) return result(state);
       // Entries this consumer name already holds (an actor restarted by its supervisor) come first.
       effects.push({ type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } }, { type: 'readOwnPending' });
       return result(state);

@@ -11,7 +11,7 @@ import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
 import type { CircuitState, Dependency } from './dependencyGate.js';
 import type { JobOutcome } from './jobOutcome.js';
-import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type { CircuitState };
 export type CircuitStates = Record<Dependency, CircuitState>;
@@ -43,6 +43,7 @@ export interface HeartbeatOptions {
   metricsMs: number;
   clock: Clock;
   log: Logger;
+  supervisor: ActorRef<ChildCrashed>;
 }
 
 interface WorkerMetrics {
@@ -76,6 +77,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
 
   return spawnActor<WorkerMetrics, HeartbeatMessage>(parent, {
     name: 'heartbeat',
+    supervisor: options.supervisor,
     initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', circuits: { 'market-data': 'closed', llm: 'closed', store: 'closed' }, stopped: false },
     receive(state, message, self) {
       switch (message.type) {

@@ -9,29 +9,34 @@ import type { Logger } from '../config/logger.js';
 import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import type { Clock } from './clock.js';
 import type { ConsumerMessage } from './consumerActor.js';
-import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type ReclaimerMessage =
   | { type: 'reclaim.tick' }
-  | { type: 'reclaim.done'; taken: number }
+  | { type: 'reclaim.done'; sweep: number; taken: number }
   | { type: 'reclaim.stop' }
   /** A circuit is open: take nothing over, so healthy workers can. */
   | { type: 'reclaim.pause' }
   | { type: 'reclaim.resume' };
 
 export interface ReclaimerOptions {
-  queue: ConsumerQueue;
+  queue: Pick<ConsumerQueue, 'takeOverIdle' | 'trimAcknowledged'>;
   consumers: readonly ActorRef<ConsumerMessage>[];
   claimTimeoutMs: number;
   intervalMs: number;
+  /** A sweep still unanswered after this long (Redis unreachable) is given up, so the next one can start. */
+  sweepTimeoutMs: number;
   /** Entries per XAUTOCLAIM call, and the most taken in one sweep. */
   countPerCall: number;
   maxPerSweep: number;
   clock: Clock;
   log: Logger;
+  supervisor: ActorRef<ChildCrashed>;
 }
 
 interface ReclaimerState {
+  /** Numbers sweeps, so the late answer of one given up is told from the current one's. */
+  sweep: number;
   sweeping: boolean;
   stopped: boolean;
   paused: boolean;
@@ -59,24 +64,36 @@ async function sweep(options: ReclaimerOptions): Promise<number> {
 export function spawnReclaimerActor(parent: ActorParent, options: ReclaimerOptions): ActorRef<ReclaimerMessage> {
   return spawnActor<ReclaimerState, ReclaimerMessage>(parent, {
     name: 'reclaimer',
-    initialState: { sweeping: false, stopped: false, paused: false },
+    initialState: { sweep: 0, sweeping: false, stopped: false, paused: false },
+    supervisor: options.supervisor,
     receive(state, message, self) {
       switch (message.type) {
-        case 'reclaim.tick':
+        case 'reclaim.tick': {
           if (state.sweeping || state.stopped) return state;
           if (state.paused) {
             options.clock.after(options.intervalMs, () => send(self, { type: 'reclaim.tick' }));
             return state;
           }
+          const number = state.sweep + 1;
+          const cancelTimeout = options.clock.after(options.sweepTimeoutMs, () => {
+            options.log.warn({ timeoutMs: options.sweepTimeoutMs }, 'reclaim sweep did not finish in time; starting over');
+            send(self, { type: 'reclaim.done', sweep: number, taken: 0 });
+          });
           sweep(options).then(
-            (taken) => send(self, { type: 'reclaim.done', taken }),
+            (taken) => {
+              cancelTimeout();
+              send(self, { type: 'reclaim.done', sweep: number, taken });
+            },
             (error: Error) => {
+              cancelTimeout();
               options.log.warn({ err: error }, 'reclaim sweep failed; will try again');
-              send(self, { type: 'reclaim.done', taken: 0 });
+              send(self, { type: 'reclaim.done', sweep: number, taken: 0 });
             },
           );
-          return { ...state, sweeping: true };
+          return { ...state, sweep: number, sweeping: true };
+        }
         case 'reclaim.done':
+          if (message.sweep !== state.sweep || !state.sweeping) return state;
           if (!state.stopped) options.clock.after(options.intervalMs, () => send(self, { type: 'reclaim.tick' }));
           return { ...state, sweeping: false };
         case 'reclaim.stop':

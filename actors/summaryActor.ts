@@ -22,7 +22,7 @@ export function spawnSummaryActor(parent: ActorParent, llm: LlmSummarizer | unde
     async receive(state, message, self) {
       const facts = buildSummaryFacts(message.series, message.report);
       let reply: StageReply = { type: 'summary.done', text: writeRuleBasedSummary(facts), source: 'rule-based' };
-      if (llm && dependencies.allows('llm')) {
+      if (llm && (await dependencies.permit('llm'))) {
         try {
           reply = { type: 'summary.done', text: await llm.summarize(facts, message.signal), source: 'llm' };
           dependencies.report('llm', true);

@@ -81,3 +81,17 @@ test('draining stops reads but not the work in hand; abortAll aborts every job',
   expect(consumerStatus(draining.state, 'c0')).toEqual({ name: 'c0', busy: 1, draining: true });
   expect(only(consumerStep(draining.state, { type: 'consumer.abortAll' }, context).effects, 'abortJob')).toEqual([{ type: 'abortJob', analysisId: 'job2', reason: 'shutdown' }]);
 });
+
+test('draining, it tells its supervisor once when nothing is left in hand', () => {
+  const { state } = running();
+  const draining = steps([{ type: 'consumer.drain' }, { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'abandoned', reason: 'shutdown' } }], state);
+  expect(only(draining.effects, 'drained')).toEqual([]);
+  const last = steps([{ type: 'job.outcome', analysisId: 'job2', outcome: { status: 'abandoned', reason: 'shutdown' } }, { type: 'consumer.poll' }], draining.state);
+  expect(only(last.effects, 'drained')).toEqual([{ type: 'drained' }]);
+});
+
+test('restarted during a drain (drain before start), it reads nothing, not even its own pending entries', () => {
+  const { effects } = steps([{ type: 'consumer.drain' }, { type: 'consumer.start' }, { type: 'consumer.poll' }]);
+  expect(effects.filter((effect) => effect.type === 'read' || effect.type === 'readOwnPending')).toEqual([]);
+  expect(only(effects, 'drained')).toEqual([{ type: 'drained' }]);
+});
