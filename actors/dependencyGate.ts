@@ -6,8 +6,6 @@
 export const DEPENDENCIES = ['market-data', 'llm', 'store'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
-
 export interface DependencyGate {
   /** Whether a call may go out now: closed yes, open no, half-open once (the trial); no answer in time counts as no. */
   permit(dependency: Dependency): Promise<boolean>;

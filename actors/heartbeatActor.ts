@@ -9,7 +9,8 @@ import type { Logger } from '../config/logger.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
-import type { CircuitState, Dependency } from './dependencyGate.js';
+import type { CircuitState } from '../storage/circuitState.js';
+import type { Dependency } from './dependencyGate.js';
 import type { JobOutcome } from './jobOutcome.js';
 import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
@@ -40,7 +41,9 @@ export interface HeartbeatOptions {
   redis: RedisClient;
   keys: QueueKeys;
   healthCheckMs: number;
+  registrationTtlSeconds: number;
   metricsMs: number;
+  metricsTtlSeconds: number;
   clock: Clock;
   log: Logger;
   supervisor: ActorRef<ChildCrashed>;
@@ -60,7 +63,6 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
   const startedAt = clock.now();
   const heartbeatKey = keys.workerHeartbeat(workerId);
   const metricsKey = keys.workerMetrics(workerId);
-  const ttlSeconds = (ms: number) => Math.max(1, Math.ceil((3 * ms) / 1000));
 
   const registration = (metrics: WorkerMetrics) =>
     JSON.stringify({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: options.consumerNames, started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
@@ -83,12 +85,12 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
       switch (message.type) {
         case 'heartbeat.beat':
           if (state.stopped) return state;
-          redis.set(heartbeatKey, registration(state), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+          redis.set(heartbeatKey, registration(state), 'EX', options.registrationTtlSeconds).catch(warnOnFailure('heartbeat'));
           clock.after(options.healthCheckMs, () => send(self, { type: 'heartbeat.beat' }));
           return state;
         case 'metrics.publish':
           if (state.stopped) return state;
-          Promise.all([redis.hset(metricsKey, metricsFields(state)), redis.expire(metricsKey, ttlSeconds(options.metricsMs))]).catch(warnOnFailure('metrics publish'));
+          Promise.all([redis.hset(metricsKey, metricsFields(state)), redis.expire(metricsKey, options.metricsTtlSeconds)]).catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
         case 'job.finished':
@@ -101,7 +103,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
         case 'circuit.changed': {
           const next = { ...state, circuit: message.state, circuits: message.circuits };
           if (!state.stopped) {
-            redis.set(heartbeatKey, registration(next), 'EX', ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+            redis.set(heartbeatKey, registration(next), 'EX', options.registrationTtlSeconds).catch(warnOnFailure('heartbeat'));
             redis.hset(metricsKey, 'circuit_breaker_state', message.state).catch(warnOnFailure('metrics publish'));
           }
           return next;

@@ -6,7 +6,7 @@ import type { QueueKeys } from './keys.js';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './redisConnection.js';
 
-export type CircuitStateName = 'closed' | 'open' | 'half-open';
+import type { CircuitState as CircuitStateName } from './circuitState.js';
 
 /** What a worker's heartbeat registration holds (actors/heartbeatActor.ts writes it). */
 export interface WorkerRegistration {

@@ -4,7 +4,7 @@
  * then is `half-open` and lets one trial through; the trial's success closes it, its failure
  * opens it again. Time comes in as `now`, so it is tested without real waiting.
  */
-import type { CircuitState } from '../actors/dependencyGate.js';
+import type { CircuitState } from '../storage/circuitState.js';
 
 export type { CircuitState };
 

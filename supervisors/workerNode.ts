@@ -12,6 +12,7 @@ import { spawnJobActor } from '../actors/jobActor.js';
 import type { ExternalServices } from '../actors/jobServices.js';
 import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor.js';
 import type { Config } from '../config/env.js';
+import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import { ensureConsumerGroup } from '../storage/jobQueue.js';
@@ -63,33 +64,33 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES });
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
   const consumerName = (index: number) => `${workerId}-c${index}`;
-  const claimTimeoutMs = config.ANALYSIS_CLAIM_TIMEOUT * 1000;
+  const timings = workerTimings(config);
 
   useActorLogger(log);
   const system = startActorSystem(workerId);
   const supervisor = spawnNodeSupervisor(system.root, {
     consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
     services: options.services,
-    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000 },
+    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: timings.circuitResetMs },
     consumer: (index) => ({
       name: consumerName(index),
       queue,
       blockingRedis: blocking[index]!,
       batchSize: config.ANALYSIS_WORKER_BATCH_SIZE,
-      blockMs: options.blockMs ?? 1000,
-      claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 3)),
+      blockMs: options.blockMs ?? timings.readBlockMs,
+      claimRefreshMs: timings.claimRefreshMs,
       maxRetries: config.ANALYSIS_MAX_RETRIES,
-      retryDelayMs: (retriesSoFar, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: config.ANALYSIS_RETRY_BASE_MS }, retryAfterMs),
-      jobTimeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
+      retryDelayMs: (retriesSoFar, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs }, retryAfterMs),
+      jobTimeoutMs: timings.jobTimeoutMs,
       spawnJob: options.spawnJob ?? spawnJobActor,
       clock,
       log,
     }),
     reclaimer: {
       queue,
-      claimTimeoutMs,
-      intervalMs: Math.max(100, Math.floor(claimTimeoutMs / 2)),
-      sweepTimeoutMs: claimTimeoutMs,
+      claimTimeoutMs: timings.claimTimeoutMs,
+      intervalMs: timings.reclaimIntervalMs,
+      sweepTimeoutMs: timings.reclaimSweepTimeoutMs,
       countPerCall: config.ANALYSIS_WORKER_BATCH_SIZE,
       maxPerSweep: config.ANALYSIS_WORKER_BATCH_SIZE * config.ANALYSIS_WORKER_CONCURRENCY,
       clock,
@@ -97,9 +98,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     },
     scheduler: {
       schedule: createRetrySchedule(redis, keys),
-      intervalMs: Math.min(1000, Math.max(20, Math.floor(config.ANALYSIS_RETRY_BASE_MS / 4))),
+      intervalMs: timings.retryPollMs,
       batchSize: 100,
-      moveTimeoutMs: 10_000,
+      moveTimeoutMs: timings.retryMoveTimeoutMs,
       clock,
       log,
     },
@@ -107,8 +108,10 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       workerId,
       redis,
       keys,
-      healthCheckMs: config.ANALYSIS_HEALTH_CHECK_INTERVAL * 1000,
-      metricsMs: config.ANALYSIS_METRICS_PUBLISH_INTERVAL * 1000,
+      healthCheckMs: timings.heartbeatMs,
+      registrationTtlSeconds: timings.registrationTtlSeconds,
+      metricsMs: timings.metricsMs,
+      metricsTtlSeconds: timings.metricsTtlSeconds,
       clock,
       log,
     },
