@@ -23,6 +23,12 @@ export function useActorLogger(next: Logger): void {
   log = next;
 }
 
+/** The logger actors without one of their own write to. */
+export function actorLogger(): Logger {
+  log ??= createLogger('candela-actors');
+  return log;
+}
+
 export interface SwallowedErrorContext {
   analysisId?: string;
   [field: string]: unknown;
@@ -30,8 +36,7 @@ export interface SwallowedErrorContext {
 
 export function reportSwallowed(kind: SwallowedErrorKind, context: SwallowedErrorContext, error: unknown, message: string): void {
   swallowedErrors.inc({ kind });
-  log ??= createLogger('candela-actors');
   // Late messages are routine (a Redis reply arriving after its job ended): counted, logged only when debugging.
   const level = kind === 'late-message-dropped' ? 'debug' : 'warn';
-  log[level]({ ...context, kind, ...(error === undefined ? {} : { err: error }) }, message);
+  actorLogger()[level]({ ...context, kind, ...(error === undefined ? {} : { err: error }) }, message);
 }

@@ -16,7 +16,7 @@ import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState } from './consumerStep.js';
+import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState, type StepContext } from './consumerStep.js';
 import type { JobActorFactory } from './jobActorFactory.js';
 import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
@@ -48,7 +48,7 @@ export interface ConsumerOptions {
   log: Logger;
   /** ANALYSIS_MAX_RETRIES, and the backoff before retry number `retriesSoFar + 1`. */
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
   jobTimeoutMs: number;
   metrics: ActorRef<JobFinishedReport>;
   /** Hears of this actor's crash (after which it is stopped) and of the end of its drain. */
@@ -59,6 +59,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   const { queue, clock, log, name } = options;
   /** Job actors by analysis id: refs are the shell's business, not the pure state's. */
   const jobActors = new Map<string, ActorRef<JobMessage>>();
+  const context: StepContext = { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
   const reply = <T>(self: ActorRef<ConsumerMessage>, work: Promise<T>, onOk: (value: T) => ConsumerEvent, onError: (error: Error) => ConsumerEvent) =>
     work.then((value) => send(self, onOk(value)), (error: Error) => send(self, onError(error)));
@@ -127,7 +128,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         send(message.replyTo, consumerStatus(state, name));
         return state;
       }
-      const step = consumerStep(state, message, { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs, now: clock.now() });
+      const step = consumerStep(state, message, context, { now: clock.now(), random: Math.random() });
       for (const effect of step.effects) run(effect, self);
       return step.state;
     },

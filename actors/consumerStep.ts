@@ -1,8 +1,9 @@
 /**
- * The consumer's behaviour as a pure step, xstate-style: (state, message) → state + effects.
- * No I/O, no timers, no randomness here; consumerActor.ts runs the effects and turns their
- * results back into messages. That keeps every decision (capacity, backlog, batching of
- * finishes, retry or finish, aborts) testable without Redis or actors.
+ * The consumer's behaviour as a pure step, xstate-style: (state, message, moment) → state +
+ * effects. No I/O, no timers, no clock and no randomness here: the time and the random draw
+ * (retry jitter) come in with each message as its `moment`; consumerActor.ts runs the effects
+ * and turns their results back into messages. That keeps every decision (capacity, backlog,
+ * batching of finishes, retry or finish, aborts) testable without Redis or actors.
  */
 import type { ClaimReport, ClaimState, FinishRequest, RetryRequest, RetryResult, StreamEntry } from '../storage/consumerQueue.js';
 import { type ConsumerGate, roomFor } from './consumerGate.js';
@@ -85,8 +86,14 @@ export interface StepContext {
   batchSize: number;
   claimRefreshMs: number;
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  /** Pure: `random` (0 to 1) is the moment's draw. */
+  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
+}
+
+/** When a message is handled (epoch ms, from the shell's clock), and a random draw in [0, 1) for it. */
+export interface Moment {
   now: number;
+  random: number;
 }
 
 export interface StepResult {
@@ -142,13 +149,13 @@ function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
 const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'warn', fields, message });
 const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
 
-export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
-  const step = react(state, message, context);
+export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext, moment: Moment): StepResult {
+  const step = react(state, message, context, moment);
   if (!step.state.draining || step.state.drainReported || consumerStatus(step.state, context.name).busy > 0) return step;
   return { state: { ...step.state, drainReported: true }, effects: [...step.effects, { type: 'drained' }] };
 }
 
-function react(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
+function react(state: ConsumerState, message: ConsumerEvent, context: StepContext, moment: Moment): StepResult {
   const effects: ConsumerEffect[] = [];
   const result = (next: ConsumerState): StepResult => ({ state: next, effects });
   const consumer = context.name;
@@ -186,7 +193,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       }
       const inFlight = new Map(state.inFlight);
       for (const job of message.report.claimed) {
-        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: context.now, attempts: job.record.attempts, finishing: false });
+        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: moment.now, attempts: job.record.attempts, finishing: false });
         effects.push({ type: 'startJob', job });
       }
       return result(poll({ ...state, inFlight, claiming: state.claiming - message.requested }, context, effects));
@@ -205,7 +212,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       if (outcome.status === 'abandoned') return result(poll(withJob(state, message.analysisId, undefined), context, effects));
       const finishing = withJob(state, message.analysisId, { ...job, finishing: true });
       if (outcome.status === 'failed' && outcome.retryable) {
-        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, now: context.now }) });
+        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, ...moment }) });
         return result(poll(finishing, context, effects));
       }
       const request = finishRequestFor(message.analysisId, job, outcome);
@@ -219,7 +226,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         inFlight.delete(request.analysisId);
         const status = message.statuses[index];
         if (status === undefined) effects.push(warn('job was taken over by another worker before it finished here; its result was discarded', { analysisId: request.analysisId, consumer }));
-        else if (job) effects.push({ type: 'jobFinished', status, durationMs: context.now - job.startedAt });
+        else if (job) effects.push({ type: 'jobFinished', status, durationMs: moment.now - job.startedAt });
       });
       return result(poll(flush({ ...state, inFlight, flushing: false }, effects), context, effects));
     }
@@ -232,7 +239,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
     case 'job.retried': {
       effects.push({ type: 'reportStore', ok: true }, { type: 'retryResult', request: message.request, result: message.result });
       const job = state.inFlight.get(message.request.analysisId);
-      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: context.now - job.startedAt });
+      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: moment.now - job.startedAt });
       return result(poll(withJob(state, message.request.analysisId, undefined), context, effects));
     }
     case 'retry.failed':

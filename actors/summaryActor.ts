@@ -9,6 +9,7 @@ import type { CandleSeries } from '../analysis/candles.js';
 import { buildSummaryFacts } from '../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../analysis/summary/writeRuleBasedSummary.js';
 import type { LlmSummarizer } from '../storage/llm/llmSummarizer.js';
+import { actorLogger } from './actorDiagnostics.js';
 import type { DependencyGate } from './dependencyGate.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
@@ -29,7 +30,7 @@ export function spawnSummaryActor(parent: ActorParent, llm: LlmSummarizer | unde
         } catch (error) {
           message.signal.throwIfAborted();
           dependencies.report('llm', false);
-          console.warn(`summary: LLM failed, using the rule-based summary: ${(error as Error).message}`);
+          actorLogger().warn({ err: error }, 'summary: LLM failed; using the rule-based summary');
         }
       }
       send(replyTo, reply);

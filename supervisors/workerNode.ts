@@ -42,6 +42,8 @@ export interface WorkerNode {
   consumerNames: string[];
   /** The supervision tree's children by name (each reaches its current incarnation). */
   children: NodeChildren;
+  /** Where /metrics listens, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
   shutdown(graceMs: number): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       blockMs: options.blockMs ?? timings.readBlockMs,
       claimRefreshMs: timings.claimRefreshMs,
       maxRetries: config.ANALYSIS_MAX_RETRIES,
-      retryDelayMs: (retriesSoFar, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs }, retryAfterMs),
+      retryDelayMs: (retriesSoFar, random, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
       jobTimeoutMs: timings.jobTimeoutMs,
       spawnJob: options.spawnJob ?? spawnJobActor,
       clock,
@@ -147,7 +149,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     log.info({ workerId }, 'worker stopped');
   }
 
-  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), children, shutdown };
+  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), children, metricsPort: metricsServer?.port, shutdown };
 }
 
 /**

@@ -157,3 +157,10 @@ test('a consumer restarted during a drain reads no new job, and the drain ends w
   // The first job's entry stays pending under the consumer's name for another worker to reclaim; it was not run again here.
   expect(await redis.client.hget(keys.job(first.analysisId), 'takeovers')).toBeNull();
 });
+
+test('the worker\'s /metrics shows the errors its actors swallowed, by kind', async () => {
+  node = await start({ METRICS_PORT: '0' });
+  expect(node.metricsPort).toBeDefined();
+  const text = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
+  expect(text).toMatch(/# TYPE candela_worker_swallowed_errors_total counter/);
+});

@@ -1,9 +1,11 @@
 /** The consumer's decisions as a pure step: no Redis, no actors, no waiting. */
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, consumerStatus, consumerStep, initialConsumerState, type StepContext } from '../../../actors/consumerStep.js';
+import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, consumerStatus, consumerStep as step, initialConsumerState, type Moment, type StepContext } from '../../../actors/consumerStep.js';
 import type { ClaimedJob, StreamEntry } from '../../../storage/consumerQueue.js';
 import type { JobRecord } from '../../../storage/jobRecord.js';
 
-const context: StepContext = { name: 'c0', batchSize: 2, claimRefreshMs: 1000, maxRetries: 3, retryDelayMs: (retries) => 100 * 2 ** retries, now: 10_000 };
+const context: StepContext = { name: 'c0', batchSize: 2, claimRefreshMs: 1000, maxRetries: 3, retryDelayMs: (retries, random) => 100 * 2 ** retries + Math.round(random * 10) };
+const moment: Moment = { now: 10_000, random: 0 };
+const consumerStep = (state: ConsumerState, message: ConsumerEvent, stepContext: StepContext, at: Moment = moment) => step(state, message, stepContext, at);
 
 function steps(messages: ConsumerEvent[], from: ConsumerState = initialConsumerState): { state: ConsumerState; effects: ConsumerEffect[] } {
   let state = from;
@@ -94,4 +96,14 @@ test('restarted during a drain (drain before start), it reads nothing, not even 
   const { effects } = steps([{ type: 'consumer.drain' }, { type: 'consumer.start' }, { type: 'consumer.poll' }]);
   expect(effects.filter((effect) => effect.type === 'read' || effect.type === 'readOwnPending')).toEqual([]);
   expect(only(effects, 'drained')).toEqual([{ type: 'drained' }]);
+});
+
+test('time and the jitter draw come with the message: durations and retry due times follow the moment, not a clock', () => {
+  const { state } = running();
+  const failed = consumerStep(state, { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'failed', error: 'candles: HTTP 503', retryable: true } }, context, { now: 20_000, random: 0.5 });
+  expect(only(failed.effects, 'retry')).toEqual([{ type: 'retry', request: expect.objectContaining({ dueAt: 20_105 }) }]);
+  const completed = consumerStep(state, { type: 'job.outcome', analysisId: 'job2', outcome: { status: 'completed', result: {} } }, context);
+  const requests = (only(completed.effects, 'finish')[0] as Extract<ConsumerEffect, { type: 'finish' }>).requests;
+  const finished = consumerStep(completed.state, { type: 'jobs.finished', requests, statuses: ['completed'] }, context, { now: 13_500, random: 0 });
+  expect(only(finished.effects, 'jobFinished')).toEqual([{ type: 'jobFinished', status: 'completed', durationMs: 3_500 }]);
 });
