@@ -18,6 +18,7 @@ import { syntheticCandleSource } from '../../../storage/marketData/syntheticCand
 import type { RestartPolicy } from '../../../supervisors/supervisionPolicy.js';
 import { startWorkerNode, type WorkerNode } from '../../../supervisors/workerNode.js';
 import { eventually } from '../../support/candelaProcess.js';
+import { type ManualClock, manualClock } from '../../support/manualClock.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
@@ -48,7 +49,7 @@ function capturingLogger() {
   return pino({ level: 'info' }, sink);
 }
 
-async function start(env: Record<string, string>, spawnJob: JobActorFactory = spawnNoopJobActor, escalations: Error[] = []): Promise<WorkerNode> {
+async function start(env: Record<string, string>, spawnJob: JobActorFactory = spawnNoopJobActor, escalations: Error[] = [], clock?: ManualClock): Promise<WorkerNode> {
   const config = loadConfig({ REDIS_URL: redis.url, ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '1', ...env });
   return startWorkerNode({
     config,
@@ -58,6 +59,7 @@ async function start(env: Record<string, string>, spawnJob: JobActorFactory = sp
     blockMs: 100,
     onEscalate: (error) => escalations.push(error),
     policies: { consumer: quick, reclaimer: quick, 'retry-scheduler': quick, heartbeat: quick },
+    ...(clock ? { clock } : {}),
   });
 }
 
@@ -78,6 +80,23 @@ test('a crashed reclaimer is restarted and takes over the jobs of a worker that 
   await untilStatus(analysisId, 'completed', 'the dead worker\'s job to be reclaimed and completed');
   const restartedAt = logs.findIndex((line) => line.child === 'reclaimer');
   expect(logs.findIndex((line) => /took over idle jobs/.test(line.msg))).toBeGreaterThan(restartedAt);
+});
+
+test('the restart waits out its backoff on the supervisor\'s clock: until then no reclaimer runs', async () => {
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
+  await redis.client.xreadgroup('GROUP', keys.group, 'worker-dead-1-c0', 'COUNT', 1, 'STREAMS', keys.stream, '>');
+  const clock = manualClock(Date.now());
+  node = await start({ ANALYSIS_CLAIM_TIMEOUT: '1' }, spawnNoopJobActor, [], clock);
+  crash(node.children.reclaimer);
+  await eventually(async () => (restarts('reclaimer') === 1 ? true : undefined), 10_000, 'the restart decision');
+  // The dead worker's entry is now idle past the claim timeout: a reclaimer alive would take it.
+  await eventually(async () => {
+    const [pending] = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1)) as [string, string, number, number][];
+    return pending && pending[2] >= 1500 ? true : undefined;
+  }, 10_000, 'the entry to be idle past the claim timeout');
+  expect(await statusOf(analysisId)).toBe('queued');
+  clock.advance(quick.backoff.initialMs);
+  await untilStatus(analysisId, 'completed', 'the restarted reclaimer to take the job over');
 });
 
 test('a crashed retry scheduler is restarted and moves due retries back onto the stream', async () => {

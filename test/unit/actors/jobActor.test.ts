@@ -2,6 +2,7 @@
  * The job actor and its children, in process: candles from an in-memory source, charts to an
  * in-memory store, no LLM. Stage order, the result, failure classes, cancel and timeout.
  */
+import { waitFor } from '../../support/waitFor.js';
 import type { CandleSeries } from '../../../analysis/candles.js';
 import pino from 'pino';
 import { swallowedErrors, useActorLogger } from '../../../actors/actorDiagnostics.js';
@@ -36,15 +37,6 @@ const record: JobRecord = {
 function memoryCharts(): ChartStore & { saved: Map<string, RenderedChart> } {
   const saved = new Map<string, RenderedChart>();
   return { saved, save: async (id, chart) => (saved.set(id, chart), `memory:${id}`), read: async () => undefined };
-}
-
-/** Waits on a condition instead of a fixed sleep. */
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 function run(candles: CandleSource, options: { timeoutMs?: number; clock?: ReturnType<typeof manualClock>; reportProgress?: () => Promise<boolean> } = {}) {

@@ -1,18 +1,10 @@
 /** The nact facade: order, crashes as messages to the supervisor, asks, and messages to stopped actors. */
+import { waitFor } from '../../support/waitFor.js';
 import pino from 'pino';
 import { swallowedErrors, useActorLogger } from '../../../actors/actorDiagnostics.js';
 import { type ActorRef, ask, inspectMessages, send, spawnActor, startActorSystem, stopActor } from '../../../actors/typedActor.js';
 
 type CounterMessage = { type: 'add'; amount: number } | { type: 'explode' } | { type: 'total'; replyTo: ActorRef<number> };
-
-/** Waits on a condition instead of a fixed sleep. */
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 function spawnCounter(onCrash?: (error: Error, message: CounterMessage) => void) {
   const system = startActorSystem(`test-${Math.random().toString(36).slice(2)}`);
