@@ -16,7 +16,7 @@ import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState, type StepContext } from './consumerStep.js';
+import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState, roomToReclaim, type StepContext } from './consumerStep.js';
 import type { JobActorFactory } from './jobActorFactory.js';
 import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
@@ -26,7 +26,7 @@ import { type ActorParent, type ActorRef, asParent, type ChildCrashed, send, spa
 
 export type { ConsumerStatus } from './consumerStep.js';
 
-export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> };
+export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> } | { type: 'consumer.room'; replyTo: ActorRef<number> };
 
 /** What a consumer tells its supervisor: it crashed, or, draining, it holds no work any more. */
 export type ConsumerReport = ChildCrashed | { type: 'consumer.drained'; consumer: string };
@@ -59,6 +59,8 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   const { queue, clock, log, name } = options;
   /** Job actors by analysis id: refs are the shell's business, not the pure state's. */
   const jobActors = new Map<string, ActorRef<JobMessage>>();
+  /** Owner tokens of jobs claimed again while running (rare): their progress writes use the newest. */
+  const reowned = new Map<string, string>();
   const context: StepContext = { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
   const reply = <T>(self: ActorRef<ConsumerMessage>, work: Promise<T>, onOk: (value: T) => ConsumerEvent, onError: (error: Error) => ConsumerEvent) =>
@@ -78,9 +80,10 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         const actor = options.spawnJob(asParent(self), {
           record: effect.job.record,
           services: options.services,
-          reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, ownerToken, progressEvent('processing', stage, fraction, message)),
+          reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, reowned.get(analysisId) ?? ownerToken, progressEvent('processing', stage, fraction, message)),
           onOutcome: (outcome) => {
             jobActors.delete(analysisId);
+            if (reowned.size > 0) reowned.delete(analysisId);
             send(self, { type: 'job.outcome', analysisId, outcome });
           },
           timeoutMs: options.jobTimeoutMs,
@@ -111,6 +114,9 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         return options.services.dependencies.report('store', effect.ok);
       case 'jobFinished':
         return send(options.metrics, { type: 'job.finished', status: effect.status, durationMs: effect.durationMs });
+      case 'reowned':
+        reowned.set(effect.analysisId, effect.ownerToken);
+        return;
       case 'drained':
         return send(options.supervisor, { type: 'consumer.drained', consumer: name });
       case 'retryResult':
@@ -126,6 +132,10 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     receive(state, message, self) {
       if (message.type === 'consumer.status') {
         send(message.replyTo, consumerStatus(state, name));
+        return state;
+      }
+      if (message.type === 'consumer.room') {
+        send(message.replyTo, roomToReclaim(state, options.batchSize));
         return state;
       }
       const step = consumerStep(state, message, context, { now: clock.now(), random: Math.random() });

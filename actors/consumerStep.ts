@@ -54,6 +54,8 @@ export type ConsumerEffect =
   | { type: 'reportStore'; ok: boolean }
   | { type: 'jobFinished'; status: JobOutcome['status']; durationMs: number }
   | { type: 'retryResult'; request: RetryRequest; result: RetryResult }
+  /** A job running here was claimed again: its progress writes carry the new owner token. */
+  | { type: 'reowned'; analysisId: string; ownerToken: string }
   /** Draining, and nothing is left in hand: told once to the supervisor. */
   | { type: 'drained' }
   | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
@@ -112,6 +114,15 @@ export function consumerStatus(state: ConsumerState, name: string): ConsumerStat
   return { name, busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining };
 }
 
+/**
+ * How many taken-over entries this consumer could claim at once. An outstanding read does not
+ * count against it: an idle consumer is always blocked in one, which may well bring nothing.
+ */
+export function roomToReclaim(state: ConsumerState, batchSize: number): number {
+  if (state.draining) return 0;
+  return Math.max(0, roomFor(state.gate, batchSize, running(state) + state.claiming) - state.backlog.length);
+}
+
 /** Jobs still computing. One waiting only for its finish write does not hold a slot, so the next read overlaps that round trip. */
 function running(state: ConsumerState): number {
   let count = 0;
@@ -146,6 +157,8 @@ function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
   return { ...state, flushing: true, toFinish: [] };
 }
 
+const parked = ({ entryId, analysisId }: StreamEntry): StreamEntry => ({ entryId, analysisId });
+
 const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'warn', fields, message });
 const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
 
@@ -173,15 +186,22 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       effects.push({ type: 'reportStore', ok: true });
       const read = { ...state, reading: false, readCount: 0 };
       // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
+      // Parked, they are no longer fresh: another worker may take them over meanwhile, so their
+      // claim must check whom they are pending for.
       if (roomFor(state.gate, context.batchSize, running(state) + state.claiming) < message.entries.length) {
-        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries] }, context, effects));
+        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries.map(parked)] }, context, effects));
       }
       if (message.entries.length === 0) return result(poll(read, context, effects));
       effects.push({ type: 'claim', entries: message.entries });
       return result(poll({ ...read, claiming: state.claiming + message.entries.length }, context, effects));
     }
-    case 'entries.reclaimed':
-      return result(poll({ ...state, backlog: [...state.backlog, ...message.entries] }, context, effects));
+    case 'entries.reclaimed': {
+      // An entry this consumer already runs or holds (taken over twice) is not claimed again.
+      const held = new Set([...state.inFlight.keys(), ...state.backlog.map((entry) => entry.analysisId)]);
+      const fresh = message.entries.filter((entry) => !held.has(entry.analysisId));
+      if (fresh.length < message.entries.length) effects.push(info('ignoring entries taken over again while this consumer holds them', { consumer, jobs: message.entries.filter((entry) => held.has(entry.analysisId)).map((entry) => entry.analysisId) }));
+      return result(poll({ ...state, backlog: [...state.backlog, ...fresh.map(parked)] }, context, effects));
+    }
     case 'read.failed':
       effects.push({ type: 'reportStore', ok: false }, warn('stream read failed; retrying', { err: message.error, consumer }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
       return result({ ...state, reading: false, readCount: 0 });
@@ -193,6 +213,13 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       }
       const inFlight = new Map(state.inFlight);
       for (const job of message.report.claimed) {
+        const current = inFlight.get(job.record.analysis_id);
+        if (current) {
+          // Claimed again while it runs here (a race with a takeover): the job actor goes on, under the new claim.
+          inFlight.set(job.record.analysis_id, { ...current, entryId: job.entryId, ownerToken: job.ownerToken });
+          effects.push({ type: 'reowned', analysisId: job.record.analysis_id, ownerToken: job.ownerToken }, warn('job claimed again while it runs here; it goes on under the new claim', { analysisId: job.record.analysis_id, consumer }));
+          continue;
+        }
         inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: moment.now, attempts: job.record.attempts, finishing: false });
         effects.push({ type: 'startJob', job });
       }

@@ -1,7 +1,8 @@
 /**
  * Takes over entries that have sat idle in another consumer's pending list longer than the
  * claim timeout (a worker that died or was cut off), following XAUTOCLAIM's cursor to the
- * end of the pending list, and hands them to this node's consumers in turn. Live jobs keep
+ * end of the pending list, and hands them to this node's consumers in turn, each no more than
+ * it has room to start. Live jobs keep
  * their claims fresh (consumerActor), so only orphans are idle this long. Each sweep also
  * trims acknowledged entries from the stream.
  */
@@ -9,7 +10,7 @@ import type { Logger } from '../config/logger.js';
 import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import type { Clock } from './clock.js';
 import type { ConsumerMessage } from './consumerActor.js';
-import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, ask, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type ReclaimerMessage =
   | { type: 'reclaim.tick' }
@@ -42,20 +43,32 @@ interface ReclaimerState {
   paused: boolean;
 }
 
+/** How long a consumer may take to say how much room it has; no answer counts as none. */
+const ROOM_QUERY_TIMEOUT_MS = 1000;
+
 async function sweep(options: ReclaimerOptions): Promise<number> {
+  // Only what the consumers can start now: an entry handed to a full consumer would idle in its
+  // backlog past the claim timeout and be taken over again, each time counting a delivery.
+  const rooms = await Promise.all(options.consumers.map((consumer) => ask(consumer, (replyTo: ActorRef<number>) => ({ type: 'consumer.room' as const, replyTo }), ROOM_QUERY_TIMEOUT_MS).catch(() => 0)));
+  let room = Math.min(options.maxPerSweep, rooms.reduce((sum, one) => sum + Math.max(0, one), 0));
   let cursor = '0-0';
   let taken = 0;
   let turn = 0;
-  do {
-    const consumer = options.consumers[turn++ % options.consumers.length]!;
-    const page = await options.queue.takeOverIdle(consumer.name, options.claimTimeoutMs, options.countPerCall, cursor);
+  while (room > 0) {
+    while (rooms[turn % rooms.length]! <= 0) turn += 1;
+    const index = turn++ % rooms.length;
+    const consumer = options.consumers[index]!;
+    const page = await options.queue.takeOverIdle(consumer.name, options.claimTimeoutMs, Math.min(options.countPerCall, rooms[index]!, room), cursor);
     if (page.entries.length > 0) {
       options.log.info({ consumer: consumer.name, entries: page.entries.map((entry) => entry.analysisId) }, 'took over idle jobs from a silent consumer');
       send(consumer, { type: 'entries.reclaimed', entries: page.entries });
     }
+    rooms[index]! -= page.entries.length;
+    room -= page.entries.length;
     taken += page.entries.length;
     cursor = page.cursor;
-  } while (cursor !== '0-0' && taken < options.maxPerSweep);
+    if (cursor === '0-0') break;
+  }
   // The same periodic pass keeps the stream from growing with every job ever queued.
   await options.queue.trimAcknowledged();
   return taken;

@@ -63,6 +63,20 @@ async function start(env: Record<string, string>, spawnJob: JobActorFactory = sp
   });
 }
 
+/** Runs until aborted. */
+const hang: JobActorFactory = (parent, options) =>
+  spawnActor<null, JobMessage>(parent, {
+    name: options.record.analysis_id.toLowerCase(),
+    initialState: null,
+    receive(state, message, self) {
+      if (message.type === 'job.abort') {
+        options.onOutcome({ status: 'abandoned', reason: message.reason });
+        stopActor(self);
+      }
+      return state;
+    },
+  });
+
 /** Makes the child's handler throw, as a bug would. */
 const crash = (child: ActorRef<never>) => send(child as unknown as ActorRef<null>, null);
 
@@ -146,19 +160,6 @@ test('a child that keeps crashing past its restart intensity escalates to the pr
 });
 
 test('a consumer restarted during a drain reads no new job, and the drain ends without waiting out the grace period', async () => {
-  // Runs until aborted: the drain has to wait for it.
-  const hang: JobActorFactory = (parent, options) =>
-    spawnActor<null, JobMessage>(parent, {
-      name: options.record.analysis_id.toLowerCase(),
-      initialState: null,
-      receive(state, message, self) {
-        if (message.type === 'job.abort') {
-          options.onOutcome({ status: 'abandoned', reason: message.reason });
-          stopActor(self);
-        }
-        return state;
-      },
-    });
   node = await start({}, hang);
   const queue = createJobQueue(redis.client, keys);
   const first = await queue.enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
@@ -182,4 +183,22 @@ test('the worker\'s /metrics shows the errors its actors swallowed, by kind', as
   expect(node.metricsPort).toBeDefined();
   const text = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
   expect(text).toMatch(/# TYPE candela_worker_swallowed_errors_total counter/);
+});
+
+test('the reclaimer takes nothing over for a consumer that is full: an orphan waits, its delivery count unchanged, for room', async () => {
+  const queue = createJobQueue(redis.client, keys);
+  node = await start({ ANALYSIS_CLAIM_TIMEOUT: '1' }, hang);
+  const busy = await queue.enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
+  await untilStatus(busy.analysisId, 'processing', 'the one slot to be taken');
+  const orphan = await queue.enqueue({ user_id: 'bob', symbol: 'ETHUSDT', interval: '1h', timeframe: '1d' });
+  await redis.client.xreadgroup('GROUP', keys.group, 'worker-dead-1-c0', 'COUNT', 1, 'STREAMS', keys.stream, '>');
+  const entryId = await redis.client.hget(keys.job(orphan.analysisId), 'entry_id');
+  // Idle for several reclaim periods (half a second each) past the claim timeout.
+  const pending = await eventually(async () => {
+    const [found] = (await redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)) as [string, string, number, number][];
+    return found && found[2] >= 3000 ? found : undefined;
+  }, 10_000, 'the orphan to sit idle through several sweeps');
+  expect(pending[1]).toBe('worker-dead-1-c0');
+  expect(pending[3]).toBe(1);
+  expect(await statusOf(orphan.analysisId)).toBe('queued');
 });

@@ -17,13 +17,15 @@ type Sweeps = Pick<ConsumerQueue, 'takeOverIdle' | 'trimAcknowledged'>;
 const entry = (n: number): StreamEntry => ({ entryId: `1-${n}`, analysisId: `job${n}` });
 
 /** Idle entries served a page per call, cursor and all; every call and trim is recorded. */
-function idlePendingList(pages: StreamEntry[][]): Sweeps & { calls: { consumer: string; cursor: string }[]; trims: number; hang: boolean } {
+function idlePendingList(pages: StreamEntry[][]): Sweeps & { calls: { consumer: string; cursor: string }[]; counts: number[]; trims: number; hang: boolean } {
   const queue = {
-    calls: [] as { consumer: string; cursor: string }[],
+    calls: [] as { consumer: string; cursor: string; count?: number }[],
     trims: 0,
+    counts: [] as number[],
     hang: false,
-    takeOverIdle(consumer: string, _minIdleMs: number, _count: number, cursor: string) {
+    takeOverIdle(consumer: string, _minIdleMs: number, count: number, cursor: string) {
       queue.calls.push({ consumer, cursor });
+      queue.counts.push(count);
       if (queue.hang) return new Promise<never>(() => undefined);
       const page = Number(cursor.split('-')[1]);
       const next = page + 1 < pages.length ? `0-${page + 1}` : '0-0';
@@ -37,7 +39,7 @@ function idlePendingList(pages: StreamEntry[][]): Sweeps & { calls: { consumer: 
   return queue;
 }
 
-function setUp(pages: StreamEntry[][], maxPerSweep = 100) {
+function setUp(pages: StreamEntry[][], maxPerSweep = 100, rooms: Record<string, number> = { c0: 5, c1: 5 }) {
   const system = startActorSystem(`reclaimer-${Math.random().toString(36).slice(2)}`);
   const clock = manualClock();
   const queue = idlePendingList(pages);
@@ -48,6 +50,7 @@ function setUp(pages: StreamEntry[][], maxPerSweep = 100) {
       initialState: null,
       receive(state, message) {
         if (message.type === 'entries.reclaimed') received.push({ consumer: name, entries: message.entries.map((one) => one.analysisId) });
+        if (message.type === 'consumer.room') send(message.replyTo, rooms[name] ?? 0);
         return state;
       },
     }),
@@ -129,5 +132,24 @@ test('a sweep that never answers is given up after its timeout, and sweeping goe
   await waitFor(() => clock.pendingTimers() === 1, 5000, 'the next sweep to be armed');
   clock.advance(30_000);
   await waitFor(() => queue.trims === 1, 5000, 'a sweep after the one given up');
+  system.shutdown();
+});
+
+test('it takes over only what the consumers have room for: a full consumer gets nothing, the sweep stops when all are full', async () => {
+  const { system, queue, received, reclaimer } = setUp([[entry(1), entry(2)], [entry(3)], [entry(4)]], 100, { c0: 0, c1: 3 });
+  send(reclaimer, { type: 'reclaim.tick' });
+  await waitFor(() => queue.trims === 1, 5000, 'the sweep to end');
+  expect(queue.calls.map((call) => call.consumer)).toEqual(['c1', 'c1']);
+  expect(queue.counts).toEqual([3, 1]);
+  await waitFor(() => received.length === 2, 5000, 'the pages to arrive');
+  expect(received.every((page) => page.consumer === 'c1')).toBe(true);
+  system.shutdown();
+});
+
+test('with no room anywhere it takes nothing over, and still trims', async () => {
+  const { system, queue, reclaimer } = setUp([[entry(1)]], 100, { c0: 0, c1: 0 });
+  send(reclaimer, { type: 'reclaim.tick' });
+  await waitFor(() => queue.trims === 1, 5000, 'the sweep to end');
+  expect(queue.calls).toEqual([]);
   system.shutdown();
 });
