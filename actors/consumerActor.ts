@@ -16,17 +16,23 @@ import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState } from './consumerStep.js';
+import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState, roomToReclaim, type StepContext } from './consumerStep.js';
 import type { JobActorFactory } from './jobActorFactory.js';
 import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
 import { logRetryResult } from './jobRetry.js';
 import type { JobServices } from './jobServices.js';
-import { type ActorParent, type ActorRef, asParent, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, asParent, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type { ConsumerStatus } from './consumerStep.js';
 
-export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> };
+export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> } | { type: 'consumer.room'; replyTo: ActorRef<number> };
+
+/** What a consumer tells its supervisor: it crashed, or, draining, it holds no work any more. */
+export type ConsumerReport = ChildCrashed | { type: 'consumer.drained'; consumer: string };
+
+/** What a consumer tells the node's heartbeat (its metrics) of each job it ended. */
+export type JobFinishedReport = { type: 'job.finished'; status: JobOutcome['status']; durationMs: number };
 
 export interface ConsumerOptions {
   name: string;
@@ -42,17 +48,20 @@ export interface ConsumerOptions {
   log: Logger;
   /** ANALYSIS_MAX_RETRIES, and the backoff before retry number `retriesSoFar + 1`. */
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
   jobTimeoutMs: number;
-  onJobFinished(outcome: JobOutcome['status'], durationMs: number): void;
-  /** The supervisor's ear: a crash of this actor, after which it is stopped. */
-  onCrash(error: Error): void;
+  metrics: ActorRef<JobFinishedReport>;
+  /** Hears of this actor's crash (after which it is stopped) and of the end of its drain. */
+  supervisor: ActorRef<ConsumerReport>;
 }
 
 export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions): ActorRef<ConsumerMessage> {
   const { queue, clock, log, name } = options;
   /** Job actors by analysis id: refs are the shell's business, not the pure state's. */
   const jobActors = new Map<string, ActorRef<JobMessage>>();
+  /** Owner tokens of jobs claimed again while running (rare): their progress writes use the newest. */
+  const reowned = new Map<string, string>();
+  const context: StepContext = { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
   const reply = <T>(self: ActorRef<ConsumerMessage>, work: Promise<T>, onOk: (value: T) => ConsumerEvent, onError: (error: Error) => ConsumerEvent) =>
     work.then((value) => send(self, onOk(value)), (error: Error) => send(self, onError(error)));
@@ -71,9 +80,10 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         const actor = options.spawnJob(asParent(self), {
           record: effect.job.record,
           services: options.services,
-          reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, ownerToken, progressEvent('processing', stage, fraction, message)),
+          reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, reowned.get(analysisId) ?? ownerToken, progressEvent('processing', stage, fraction, message)),
           onOutcome: (outcome) => {
             jobActors.delete(analysisId);
+            if (reowned.size > 0) reowned.delete(analysisId);
             send(self, { type: 'job.outcome', analysisId, outcome });
           },
           timeoutMs: options.jobTimeoutMs,
@@ -103,7 +113,12 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
       case 'reportStore':
         return options.services.dependencies.report('store', effect.ok);
       case 'jobFinished':
-        return options.onJobFinished(effect.status, effect.durationMs);
+        return send(options.metrics, { type: 'job.finished', status: effect.status, durationMs: effect.durationMs });
+      case 'reowned':
+        reowned.set(effect.analysisId, effect.ownerToken);
+        return;
+      case 'drained':
+        return send(options.supervisor, { type: 'consumer.drained', consumer: name });
       case 'retryResult':
         return logRetryResult(log, name, effect.request, effect.result, clock.now());
       case 'log':
@@ -119,10 +134,14 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         send(message.replyTo, consumerStatus(state, name));
         return state;
       }
-      const step = consumerStep(state, message, { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs, now: clock.now() });
+      if (message.type === 'consumer.room') {
+        send(message.replyTo, roomToReclaim(state, options.batchSize));
+        return state;
+      }
+      const step = consumerStep(state, message, context, { now: clock.now(), random: Math.random() });
       for (const effect of step.effects) run(effect, self);
       return step.state;
     },
-    onCrash: (error) => options.onCrash(error),
+    supervisor: options.supervisor,
   });
 }

@@ -1,8 +1,9 @@
 /**
- * The consumer's behaviour as a pure step, xstate-style: (state, message) → state + effects.
- * No I/O, no timers, no randomness here; consumerActor.ts runs the effects and turns their
- * results back into messages. That keeps every decision (capacity, backlog, batching of
- * finishes, retry or finish, aborts) testable without Redis or actors.
+ * The consumer's behaviour as a pure step, xstate-style: (state, message, moment) → state +
+ * effects. No I/O, no timers, no clock and no randomness here: the time and the random draw
+ * (retry jitter) come in with each message as its `moment`; consumerActor.ts runs the effects
+ * and turns their results back into messages. That keeps every decision (capacity, backlog,
+ * batching of finishes, retry or finish, aborts) testable without Redis or actors.
  */
 import type { ClaimReport, ClaimState, FinishRequest, RetryRequest, RetryResult, StreamEntry } from '../storage/consumerQueue.js';
 import { type ConsumerGate, roomFor } from './consumerGate.js';
@@ -53,6 +54,10 @@ export type ConsumerEffect =
   | { type: 'reportStore'; ok: boolean }
   | { type: 'jobFinished'; status: JobOutcome['status']; durationMs: number }
   | { type: 'retryResult'; request: RetryRequest; result: RetryResult }
+  /** A job running here was claimed again: its progress writes carry the new owner token. */
+  | { type: 'reowned'; analysisId: string; ownerToken: string }
+  /** Draining, and nothing is left in hand: told once to the supervisor. */
+  | { type: 'drained' }
   | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
 
 export interface InFlightJob {
@@ -71,6 +76,7 @@ export interface ConsumerState {
   readCount: number;
   claiming: number;
   draining: boolean;
+  drainReported: boolean;
   flushing: boolean;
   backlog: StreamEntry[];
   toFinish: FinishRequest[];
@@ -82,8 +88,14 @@ export interface StepContext {
   batchSize: number;
   claimRefreshMs: number;
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  /** Pure: `random` (0 to 1) is the moment's draw. */
+  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
+}
+
+/** When a message is handled (epoch ms, from the shell's clock), and a random draw in [0, 1) for it. */
+export interface Moment {
   now: number;
+  random: number;
 }
 
 export interface StepResult {
@@ -93,13 +105,22 @@ export interface StepResult {
 
 export const RETRY_AFTER_ERROR_MS = 1000;
 
-export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, drainReported: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
 
 export function consumerStatus(state: ConsumerState, name: string): ConsumerStatus {
   // A paused consumer (open circuit) will not claim its backlog: those entries wait for
   // reclaim, so they must not hold a draining worker for the whole grace period.
   const backlog = state.gate === 'paused' ? 0 : state.backlog.length;
   return { name, busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining };
+}
+
+/**
+ * How many taken-over entries this consumer could claim at once. An outstanding read does not
+ * count against it: an idle consumer is always blocked in one, which may well bring nothing.
+ */
+export function roomToReclaim(state: ConsumerState, batchSize: number): number {
+  if (state.draining) return 0;
+  return Math.max(0, roomFor(state.gate, batchSize, running(state) + state.claiming) - state.backlog.length);
 }
 
 /** Jobs still computing. One waiting only for its finish write does not hold a slot, so the next read overlaps that round trip. */
@@ -136,16 +157,26 @@ function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
   return { ...state, flushing: true, toFinish: [] };
 }
 
+const parked = ({ entryId, analysisId }: StreamEntry): StreamEntry => ({ entryId, analysisId });
+
 const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'warn', fields, message });
 const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
 
-export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext): StepResult {
+export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext, moment: Moment): StepResult {
+  const step = react(state, message, context, moment);
+  if (!step.state.draining || step.state.drainReported || consumerStatus(step.state, context.name).busy > 0) return step;
+  return { state: { ...step.state, drainReported: true }, effects: [...step.effects, { type: 'drained' }] };
+}
+
+function react(state: ConsumerState, message: ConsumerEvent, context: StepContext, moment: Moment): StepResult {
   const effects: ConsumerEffect[] = [];
   const result = (next: ConsumerState): StepResult => ({ state: next, effects });
   const consumer = context.name;
 
   switch (message.type) {
     case 'consumer.start':
+      // Restarted during a drain: take nothing on; what this name still holds is left for reclaim.
+      if (state.draining) return result(state);
       // Entries this consumer name already holds (an actor restarted by its supervisor) come first.
       effects.push({ type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } }, { type: 'readOwnPending' });
       return result(state);
@@ -155,15 +186,22 @@ export function consumerStep(state: ConsumerState, message: ConsumerEvent, conte
       effects.push({ type: 'reportStore', ok: true });
       const read = { ...state, reading: false, readCount: 0 };
       // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
+      // Parked, they are no longer fresh: another worker may take them over meanwhile, so their
+      // claim must check whom they are pending for.
       if (roomFor(state.gate, context.batchSize, running(state) + state.claiming) < message.entries.length) {
-        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries] }, context, effects));
+        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries.map(parked)] }, context, effects));
       }
       if (message.entries.length === 0) return result(poll(read, context, effects));
       effects.push({ type: 'claim', entries: message.entries });
       return result(poll({ ...read, claiming: state.claiming + message.entries.length }, context, effects));
     }
-    case 'entries.reclaimed':
-      return result(poll({ ...state, backlog: [...state.backlog, ...message.entries] }, context, effects));
+    case 'entries.reclaimed': {
+      // An entry this consumer already runs or holds (taken over twice) is not claimed again.
+      const held = new Set([...state.inFlight.keys(), ...state.backlog.map((entry) => entry.analysisId)]);
+      const fresh = message.entries.filter((entry) => !held.has(entry.analysisId));
+      if (fresh.length < message.entries.length) effects.push(info('ignoring entries taken over again while this consumer holds them', { consumer, jobs: message.entries.filter((entry) => held.has(entry.analysisId)).map((entry) => entry.analysisId) }));
+      return result(poll({ ...state, backlog: [...state.backlog, ...fresh.map(parked)] }, context, effects));
+    }
     case 'read.failed':
       effects.push({ type: 'reportStore', ok: false }, warn('stream read failed; retrying', { err: message.error, consumer }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
       return result({ ...state, reading: false, readCount: 0 });
@@ -175,7 +213,14 @@ export function consumerStep(state: ConsumerState, message: ConsumerEvent, conte
       }
       const inFlight = new Map(state.inFlight);
       for (const job of message.report.claimed) {
-        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: context.now, attempts: job.record.attempts, finishing: false });
+        const current = inFlight.get(job.record.analysis_id);
+        if (current) {
+          // Claimed again while it runs here (a race with a takeover): the job actor goes on, under the new claim.
+          inFlight.set(job.record.analysis_id, { ...current, entryId: job.entryId, ownerToken: job.ownerToken });
+          effects.push({ type: 'reowned', analysisId: job.record.analysis_id, ownerToken: job.ownerToken }, warn('job claimed again while it runs here; it goes on under the new claim', { analysisId: job.record.analysis_id, consumer }));
+          continue;
+        }
+        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: moment.now, attempts: job.record.attempts, finishing: false });
         effects.push({ type: 'startJob', job });
       }
       return result(poll({ ...state, inFlight, claiming: state.claiming - message.requested }, context, effects));
@@ -194,7 +239,7 @@ export function consumerStep(state: ConsumerState, message: ConsumerEvent, conte
       if (outcome.status === 'abandoned') return result(poll(withJob(state, message.analysisId, undefined), context, effects));
       const finishing = withJob(state, message.analysisId, { ...job, finishing: true });
       if (outcome.status === 'failed' && outcome.retryable) {
-        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, now: context.now }) });
+        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, ...moment }) });
         return result(poll(finishing, context, effects));
       }
       const request = finishRequestFor(message.analysisId, job, outcome);
@@ -208,7 +253,7 @@ export function consumerStep(state: ConsumerState, message: ConsumerEvent, conte
         inFlight.delete(request.analysisId);
         const status = message.statuses[index];
         if (status === undefined) effects.push(warn('job was taken over by another worker before it finished here; its result was discarded', { analysisId: request.analysisId, consumer }));
-        else if (job) effects.push({ type: 'jobFinished', status, durationMs: context.now - job.startedAt });
+        else if (job) effects.push({ type: 'jobFinished', status, durationMs: moment.now - job.startedAt });
       });
       return result(poll(flush({ ...state, inFlight, flushing: false }, effects), context, effects));
     }
@@ -221,7 +266,7 @@ export function consumerStep(state: ConsumerState, message: ConsumerEvent, conte
     case 'job.retried': {
       effects.push({ type: 'reportStore', ok: true }, { type: 'retryResult', request: message.request, result: message.result });
       const job = state.inFlight.get(message.request.analysisId);
-      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: context.now - job.startedAt });
+      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: moment.now - job.startedAt });
       return result(poll(withJob(state, message.request.analysisId, undefined), context, effects));
     }
     case 'retry.failed':

@@ -10,9 +10,10 @@ import type { QueueKeys } from '../storage/keys.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import { createWorkerRegistry, type WorkerRegistration } from '../storage/workerRegistry.js';
 import type { Clock } from './clock.js';
-import type { CircuitState, Dependency } from './dependencyGate.js';
+import type { CircuitState } from '../storage/circuitState.js';
+import type { Dependency } from './dependencyGate.js';
 import type { JobOutcome } from './jobOutcome.js';
-import { type ActorParent, type ActorRef, send, spawnActor } from './typedActor.js';
+import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type { CircuitState };
 export type CircuitStates = Record<Dependency, CircuitState>;
@@ -41,9 +42,12 @@ export interface HeartbeatOptions {
   redis: RedisClient;
   keys: QueueKeys;
   healthCheckMs: number;
+  registrationTtlSeconds: number;
   metricsMs: number;
+  metricsTtlSeconds: number;
   clock: Clock;
   log: Logger;
+  supervisor: ActorRef<ChildCrashed>;
 }
 
 interface WorkerMetrics {
@@ -59,7 +63,6 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
   const { redis, keys, workerId, clock } = options;
   const startedAt = clock.now();
   const registry = createWorkerRegistry(redis, keys);
-  const ttlSeconds = (ms: number) => Math.max(1, Math.ceil((3 * ms) / 1000));
 
   const registration = (metrics: WorkerMetrics): WorkerRegistration =>
     ({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: [...options.consumerNames], started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
@@ -76,17 +79,18 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
 
   return spawnActor<WorkerMetrics, HeartbeatMessage>(parent, {
     name: 'heartbeat',
+    supervisor: options.supervisor,
     initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', circuits: { 'market-data': 'closed', llm: 'closed', store: 'closed' }, stopped: false },
     receive(state, message, self) {
       switch (message.type) {
         case 'heartbeat.beat':
           if (state.stopped) return state;
-          registry.register(registration(state), ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+          registry.register(registration(state), options.registrationTtlSeconds).catch(warnOnFailure('heartbeat'));
           clock.after(options.healthCheckMs, () => send(self, { type: 'heartbeat.beat' }));
           return state;
         case 'metrics.publish':
           if (state.stopped) return state;
-          registry.publishMetrics(workerId, metricsFields(state), ttlSeconds(options.metricsMs)).catch(warnOnFailure('metrics publish'));
+          registry.publishMetrics(workerId, metricsFields(state), options.metricsTtlSeconds).catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
         case 'job.finished':
@@ -99,7 +103,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
         case 'circuit.changed': {
           const next = { ...state, circuit: message.state, circuits: message.circuits };
           if (!state.stopped) {
-            registry.register(registration(next), ttlSeconds(options.healthCheckMs)).catch(warnOnFailure('heartbeat'));
+            registry.register(registration(next), options.registrationTtlSeconds).catch(warnOnFailure('heartbeat'));
             registry.publishCircuitState(workerId, message.state).catch(warnOnFailure('metrics publish'));
           }
           return next;

@@ -14,6 +14,7 @@ import { loadCandles } from '../pipeline/loadCandles.js';
 import { describeError, isPermanent, RetryableFailure } from '../storage/failures.js';
 import type { JobRecord, SummarySource } from '../storage/jobRecord.js';
 import type { ProgressStage } from '../storage/progressEvent.js';
+import { reportSwallowed } from './actorDiagnostics.js';
 import { spawnChartActor } from './chartActor.js';
 import type { Clock } from './clock.js';
 import type { JobAbortReason, JobOutcome } from './jobOutcome.js';
@@ -54,7 +55,8 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
   const progress = (stage: ProgressStage, fraction: number, message: string, self: ActorRef<JobMessage>) => {
     options.reportProgress(stage, fraction, message).then(
       (stillOwned) => stillOwned || send(self, { type: 'job.abort', reason: 'ownership-lost' }),
-      () => undefined, // a lost progress event is not worth failing the job for
+      // A lost progress event is not worth failing the job for; it is logged and counted.
+      (error: unknown) => reportSwallowed('progress-write-failed', { analysisId: record.analysis_id, stage }, error, 'progress event could not be written; the job goes on'),
     );
   };
 

@@ -7,8 +7,10 @@ import type { JobOutcome } from './jobOutcome.js';
 export interface RetrySettings {
   name: string;
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, retryAfterMs?: number): number;
+  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
   now: number;
+  /** A draw in [0, 1) for the backoff's jitter. */
+  random: number;
 }
 
 export function retryRequestFor(
@@ -17,7 +19,7 @@ export function retryRequestFor(
   outcome: Extract<JobOutcome, { status: 'failed' }>,
   settings: RetrySettings,
 ): RetryRequest {
-  const delayMs = settings.retryDelayMs(job.attempts, outcome.retryAfterMs);
+  const delayMs = settings.retryDelayMs(job.attempts, settings.random, outcome.retryAfterMs);
   const retryNumber = job.attempts + 1;
   return {
     analysisId,

@@ -1,6 +1,6 @@
 /**
  * Process configuration from the environment, validated once at start with zod.
- * Names and defaults are the contract of DESIGN.md section 5.
+ * Names and defaults are part of the public contract: operators set them, the README lists them.
  */
 import { z } from 'zod';
 
@@ -11,7 +11,7 @@ const optionalText = z.string().trim().min(1).optional();
 const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: optionalText,
-  // Named by DESIGN.md, not built yet: refusing it beats silently keeping jobs in Redis.
+  // Part of the contract, not built yet: refusing it beats silently keeping jobs in Redis.
   MONGODB_URL: optionalText.refine((value) => value === undefined, 'the MongoDB job store and GridFS chart store are not available in this version; unset MONGODB_URL to keep jobs and charts in Redis and DATA_DIR'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),

@@ -8,7 +8,9 @@
  */
 import type { Config } from '../config/env.js';
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
+import type { CircuitState } from '../storage/circuitState.js';
+
+export type { CircuitState };
 
 export interface CircuitSettings {
   failureThreshold: number;

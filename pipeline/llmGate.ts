@@ -6,8 +6,8 @@
 import { type CircuitBreaker, type CircuitSettings, type CircuitState, closedBreaker, elapse, recordFailure, recordSuccess, tryPass } from './circuitBreaker.js';
 
 export interface LlmGate {
-  /** Whether a call may go out now: closed yes, open no, half-open once (the trial). */
-  allows(): boolean;
+  /** Whether a call may go out now: closed yes, open no, half-open once (the trial). A worker's gate asks its supervisor, hence async. */
+  permit(): Promise<boolean>;
   /** The outcome of one call that went out (an aborted call is not reported). */
   report(ok: boolean): void;
 }
@@ -27,11 +27,11 @@ export function createBreakerGate(settings: CircuitSettings, now: () => number, 
     if (from !== next.state) onChange({ from, to: next.state, consecutiveFailures: next.consecutiveFailures });
   };
   return {
-    allows() {
+    permit() {
       apply(elapse(breaker, now(), settings));
       const { breaker: next, allowed } = tryPass(breaker);
       breaker = next;
-      return allowed;
+      return Promise.resolve(allowed);
     },
     report(ok) {
       apply((ok ? recordSuccess : recordFailure)(breaker, now(), settings));

@@ -27,7 +27,7 @@ export interface Summary {
 export async function writeSummary(analysisId: string, series: CandleSeries, report: AnalysisReport, services: SummaryServices, signal: AbortSignal): Promise<Summary> {
   const facts = buildSummaryFacts(series, report);
   const { llm, gate, log } = services;
-  if (llm && gate.allows()) {
+  if (llm && (await gate.permit())) {
     try {
       const text = await llm.summarize(facts, signal);
       gate.report(true);

@@ -9,7 +9,7 @@
 import type { QueueKeys } from './keys.js';
 import type { RedisClient } from './redisConnection.js';
 
-export type CircuitStateName = 'closed' | 'open' | 'half-open';
+import type { CircuitState as CircuitStateName } from './circuitState.js';
 
 /** What a worker's heartbeat registration holds. */
 export interface WorkerRegistration {

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../actors/clock.js';
 import { DEPENDENCIES, type Dependency } from '../actors/dependencyGate.js';
-import { type CircuitBreaker, type CircuitSettings, type CircuitState, closedBreaker, elapse, msUntilHalfOpen, recordFailure, recordSuccess, tryPass, worstState } from './circuitBreaker.js';
+import { type CircuitBreaker, type CircuitSettings, type CircuitState, closedBreaker, elapse, msUntilHalfOpen, recordFailure, recordSuccess, tryPass, worstState } from '../pipeline/circuitBreaker.js';
 
 export { DEPENDENCIES, type Dependency };
 

@@ -1,11 +1,24 @@
 /**
- * The worker node's supervisor actor: it owns the consumer actors, the reclaimer, the retry
- * scheduler and the heartbeat, and the node's circuit breakers (one per dependency). A
- * crashed consumer is restarted under the same name (so it finds its own pending entries)
- * within a bounded restart intensity; past it, the supervisor escalates to the process, which
- * exits non-zero and lets its process manager restart it. Dependency outcomes reported by
- * job actors and consumers feed the breakers; while the market-data or store breaker is open
- * the consumers stop pulling (half-open: one trial job), and every change is logged and
+ * The worker node's supervisor actor. It owns every long-lived actor of the node (the
+ * consumers, the reclaimer, the retry scheduler, the heartbeat) and the node's circuit
+ * breakers (one per dependency), and it runs the node's shutdown.
+ *
+ * Supervision, OTP-style: each child reports its crash as a `child.crashed` message; the
+ * supervisor restarts it under the same name (so a consumer finds its own pending entries,
+ * and every ref held elsewhere stays valid) after a backoff, within a restart intensity per
+ * kind of child (supervisionPolicy.ts); past it, it escalates to the process, which exits
+ * non-zero and lets its process manager start a fresh one. A child is restarted or the
+ * process ends: none is left stopped while the node runs.
+ *
+ * Shutdown is messages, handled here, so a child restarted in the middle of it is started in
+ * the node's current mode: `node.drain` stops the periodic children and every consumer's
+ * reading, and answers once every consumer reports it holds nothing (or the grace period is
+ * over, after which in-flight jobs are aborted and left pending for reclaim); `node.abort`
+ * aborts in-flight jobs; `node.deregister` removes the heartbeat and the idle consumers.
+ *
+ * Circuits: dependency outcomes arrive as messages and feed the breakers; a call that may
+ * meet an open breaker asks first (`dependency.permit`). While market data or the store is
+ * open the consumers stop pulling (half-open: one trial job), and every change is logged and
  * shown in the heartbeat.
  */
 import type { Clock } from '../actors/clock.js';
@@ -16,12 +29,15 @@ import { type HeartbeatMessage, spawnHeartbeatActor, type HeartbeatOptions } fro
 import type { ExternalServices } from '../actors/jobServices.js';
 import { type ReclaimerMessage, type ReclaimerOptions, spawnReclaimerActor } from '../actors/reclaimerActor.js';
 import { type RetrySchedulerMessage, type RetrySchedulerOptions, spawnRetrySchedulerActor } from '../actors/retrySchedulerActor.js';
-import { type ActorParent, type ActorRef, asParent, send, spawnActor } from '../actors/typedActor.js';
+import { type ActorParent, type ActorRef, asParent, ask, type ChildCrashed, send, spawnActor } from '../actors/typedActor.js';
 import type { Logger } from '../config/logger.js';
+import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { type CircuitBoard, type CircuitChange, createCircuitBoard } from './circuitBoard.js';
-import type { CircuitSettings } from './circuitBreaker.js';
-import { createRestartIntensity } from './restartIntensity.js';
+import type { CircuitSettings } from '../pipeline/circuitBreaker.js';
+import { settleWithin } from './settleWithin.js';
+import { decideOnCrash, NODE_CHILD_POLICIES, type NodeChildKind, noRestarts, type RestartHistory, type RestartPolicy } from './supervisionPolicy.js';
 
+/** Refs by name: they reach the current incarnation of each child, restarted ones included. */
 export interface NodeChildren {
   consumers: ActorRef<ConsumerMessage>[];
   reclaimer: ActorRef<ReclaimerMessage>;
@@ -29,29 +45,47 @@ export interface NodeChildren {
   heartbeat: ActorRef<HeartbeatMessage>;
 }
 
+export interface DrainReport {
+  /** Every consumer ended its work within the grace period. */
+  drained: boolean;
+  /** Consumers still holding work when the grace period ran out (their jobs were aborted). */
+  stillBusy: string[];
+}
+
 export type SupervisorMessage =
   | { type: 'node.start'; replyTo: ActorRef<NodeChildren> }
-  | { type: 'consumer.crashed'; index: number; error: Error }
+  | ChildCrashed
+  | { type: 'child.restart'; child: string }
+  | { type: 'consumer.drained'; consumer: string }
   | { type: 'node.cancelJob'; analysisId: string }
   | { type: 'dependency.reported'; dependency: Dependency; ok: boolean }
-  | { type: 'circuit.elapsed'; dependency: Dependency };
+  | { type: 'dependency.permit'; dependency: Dependency; replyTo: ActorRef<boolean> }
+  | { type: 'circuit.elapsed'; dependency: Dependency }
+  | { type: 'node.drain'; graceMs: number; replyTo: ActorRef<DrainReport> }
+  | { type: 'drain.deadline' }
+  | { type: 'node.abort' }
+  | { type: 'node.deregister'; replyTo: ActorRef<boolean> };
 
 export interface SupervisorOptions {
-  consumer: (index: number) => Omit<ConsumerOptions, 'onCrash' | 'onJobFinished' | 'services'>;
+  consumer: (index: number) => Omit<ConsumerOptions, 'supervisor' | 'metrics' | 'services'>;
   consumerCount: number;
   services: ExternalServices;
   circuit: CircuitSettings;
-  reclaimer: Omit<ReclaimerOptions, 'consumers'>;
-  scheduler: RetrySchedulerOptions;
-  heartbeat: Omit<HeartbeatOptions, 'consumerNames'>;
+  reclaimer: Omit<ReclaimerOptions, 'consumers' | 'supervisor'>;
+  scheduler: Omit<RetrySchedulerOptions, 'supervisor'>;
+  heartbeat: Omit<HeartbeatOptions, 'consumerNames' | 'supervisor'>;
+  /** What deregistering needs: the group's consumers, and how long each Redis call may take. */
+  deregistration: { queue: Pick<ConsumerQueue, 'removeConsumerIfIdle'>; timeoutMs: number };
+  /** Restart policy per kind of child; the node's defaults otherwise. */
+  policies?: Partial<Record<NodeChildKind, RestartPolicy>>;
   clock: Clock;
   log: Logger;
-  /** Restart intensity exceeded: the node cannot heal itself. */
+  /** Restart intensity exceeded, or the supervisor itself crashed: the node cannot heal itself. */
   onEscalate(error: Error): void;
 }
 
-const MAX_RESTARTS = 5;
-const RESTART_WINDOW_MS = 60_000;
+/** How long a summary stage waits for the supervisor's answer before it treats the LLM's circuit as open. */
+const PERMIT_TIMEOUT_MS = 2000;
 
 /** Market data or the store failing: pull nothing (half-open: one trial job). The LLM has its own fallback. */
 function pullGate(board: CircuitBoard): ConsumerGate {
@@ -60,36 +94,87 @@ function pullGate(board: CircuitBoard): ConsumerGate {
   return states.includes('half-open') ? 'trial' : 'open';
 }
 
+interface Drain {
+  replyTo: ActorRef<DrainReport> | undefined;
+  waitingFor: Set<string>;
+  cancelDeadline: () => void;
+}
+
 export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOptions): ActorRef<SupervisorMessage> {
   const { clock, log } = options;
-  const intensity = createRestartIntensity(MAX_RESTARTS, RESTART_WINDOW_MS, clock);
+  const policies = { ...NODE_CHILD_POLICIES, ...options.policies };
+  const histories = new Map<NodeChildKind, RestartHistory>();
   const board = createCircuitBoard(options.circuit, clock);
+  const consumerNames = Array.from({ length: options.consumerCount }, (_, index) => options.consumer(index).name);
+  /** Each child by name: its kind (for the policy) and how to start it. */
+  const slots = new Map<string, { kind: NodeChildKind; start(): void }>();
   let children: NodeChildren | undefined;
   let gate: ConsumerGate = 'open';
+  let drain: Drain | undefined;
+  let escalated = false;
 
   const dependenciesFor = (self: ActorRef<SupervisorMessage>): DependencyGate => ({
-    allows: (dependency) => board.tryPass(dependency),
+    permit: (dependency) => ask(self, (replyTo: ActorRef<boolean>) => ({ type: 'dependency.permit' as const, dependency, replyTo }), PERMIT_TIMEOUT_MS).catch(() => false),
     report: (dependency, ok) => send(self, { type: 'dependency.reported', dependency, ok }),
   });
 
-  function startConsumer(self: ActorRef<SupervisorMessage>, heartbeat: ActorRef<HeartbeatMessage>, index: number): ActorRef<ConsumerMessage> {
-    const consumer = spawnConsumerActor(asParent(self), {
-      ...options.consumer(index),
-      services: { ...options.services, dependencies: dependenciesFor(self) },
-      onJobFinished: (status, durationMs) => send(heartbeat, { type: 'job.finished', status, durationMs }),
-      onCrash: (error) => send(self, { type: 'consumer.crashed', index, error }),
+  function spawnChildren(self: ActorRef<SupervisorMessage>): NodeChildren {
+    const heartbeat = spawnHeartbeatActor(asParent(self), { ...options.heartbeat, consumerNames, supervisor: self });
+    const startHeartbeat = () => {
+      send(heartbeat, { type: 'heartbeat.beat' });
+      send(heartbeat, { type: 'metrics.publish' });
+    };
+    slots.set(heartbeat.name, {
+      kind: 'heartbeat',
+      start() {
+        spawnHeartbeatActor(asParent(self), { ...options.heartbeat, consumerNames, supervisor: self });
+        if (drain) return; // deregistration comes next: a fresh registration would outlive the process
+        startHeartbeat();
+        send(heartbeat, { type: 'circuit.changed', state: board.worst(), circuits: board.snapshot() });
+      },
     });
-    send(consumer, { type: 'consumer.start' });
-    if (gate !== 'open') send(consumer, { type: 'consumer.gate', gate: index === 0 ? gate : 'paused' });
-    return consumer;
+    startHeartbeat();
+
+    const consumers = consumerNames.map((name, index) => {
+      const spawn = () => {
+        const consumer = spawnConsumerActor(asParent(self), { ...options.consumer(index), services: { ...options.services, dependencies: dependenciesFor(self) }, metrics: heartbeat, supervisor: self });
+        // Before start: FIFO, so a consumer restarted mid-drain never reads.
+        if (drain) send(consumer, { type: 'consumer.drain' });
+        send(consumer, { type: 'consumer.start' });
+        if (gate !== 'open') send(consumer, { type: 'consumer.gate', gate: consumerGate(index) });
+        return consumer;
+      };
+      slots.set(name, { kind: 'consumer', start: spawn });
+      return spawn();
+    });
+
+    const startReclaimer = () => {
+      const reclaimer = spawnReclaimerActor(asParent(self), { ...options.reclaimer, consumers, supervisor: self });
+      if (gate !== 'open') send(reclaimer, { type: 'reclaim.pause' });
+      send(reclaimer, { type: 'reclaim.tick' });
+      return reclaimer;
+    };
+    const reclaimer = startReclaimer();
+    slots.set(reclaimer.name, { kind: 'reclaimer', start: startReclaimer });
+
+    const startScheduler = () => {
+      const scheduler = spawnRetrySchedulerActor(asParent(self), { ...options.scheduler, supervisor: self });
+      send(scheduler, { type: 'schedule.tick' });
+      return scheduler;
+    };
+    const scheduler = startScheduler();
+    slots.set(scheduler.name, { kind: 'retry-scheduler', start: startScheduler });
+    return { consumers, reclaimer, scheduler, heartbeat };
   }
+
+  /** One trial job for the node: consumer 0 pulls it, the others wait. */
+  const consumerGate = (index: number): ConsumerGate => (gate === 'trial' && index > 0 ? 'paused' : gate);
 
   function applyGate(): void {
     const next = pullGate(board);
     if (next === gate || !children) return;
     gate = next;
-    // One trial job for the node: consumer 0 pulls it, the others wait.
-    children.consumers.forEach((consumer, index) => send(consumer, { type: 'consumer.gate', gate: gate === 'trial' && index > 0 ? 'paused' : gate }));
+    children.consumers.forEach((consumer, index) => send(consumer, { type: 'consumer.gate', gate: consumerGate(index) }));
     send(children.reclaimer, { type: gate === 'open' ? 'reclaim.resume' : 'reclaim.pause' });
   }
 
@@ -105,39 +190,106 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     applyGate();
   }
 
+  function onChildCrashed(message: ChildCrashed, self: ActorRef<SupervisorMessage>): void {
+    const slot = slots.get(message.child);
+    if (!slot || escalated) return;
+    const decision = decideOnCrash(policies[slot.kind], histories.get(slot.kind) ?? noRestarts, clock.now());
+    histories.set(slot.kind, decision.history);
+    if (decision.action === 'escalate') {
+      escalated = true;
+      log.fatal({ err: message.error, child: message.child, restartsInWindow: decision.restartsInWindow, windowMs: policies[slot.kind].windowMs }, `${slot.kind} keeps crashing; escalating to the process`);
+      options.onEscalate(message.error);
+      return;
+    }
+    // Stopped by the drain: nothing to restart.
+    if (drain && (slot.kind === 'reclaimer' || slot.kind === 'retry-scheduler')) {
+      log.error({ err: message.error, child: message.child }, `${slot.kind} crashed while the node drains; not restarting it`);
+      return;
+    }
+    log.error({ err: message.error, child: message.child, restartInMs: decision.delayMs }, `${slot.kind} crashed; restarting it`);
+    clock.after(decision.delayMs, () => send(self, { type: 'child.restart', child: message.child }));
+  }
+
+  function startDrain(message: Extract<SupervisorMessage, { type: 'node.drain' }>, self: ActorRef<SupervisorMessage>): void {
+    if (drain) {
+      // A second request: answered when the first one is.
+      drain.replyTo = message.replyTo;
+      return;
+    }
+    drain = {
+      replyTo: message.replyTo,
+      waitingFor: new Set(consumerNames),
+      cancelDeadline: clock.after(message.graceMs, () => send(self, { type: 'drain.deadline' })),
+    };
+    if (children) {
+      send(children.reclaimer, { type: 'reclaim.stop' });
+      send(children.scheduler, { type: 'schedule.stop' });
+    }
+    for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.drain' });
+  }
+
+  function answerDrain(report: DrainReport): void {
+    if (!drain?.replyTo) return;
+    drain.cancelDeadline();
+    send(drain.replyTo, report);
+    drain.replyTo = undefined;
+  }
+
+  function deregister(replyTo: ActorRef<boolean>): void {
+    const { queue, timeoutMs } = options.deregistration;
+    const heartbeat = children?.heartbeat;
+    const work = async () => {
+      const stopped = heartbeat ? await ask(heartbeat, (reply: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo: reply }), timeoutMs).catch(() => false) : true;
+      let ok = stopped;
+      for (const name of consumerNames) {
+        // One script checks and deletes, so an entry delivered in between is never deleted with the consumer;
+        // a consumer with pending entries stays in the group, so they can be reclaimed.
+        const removal = await settleWithin(timeoutMs, queue.removeConsumerIfIdle(name)).catch(() => ({ settled: false as const }));
+        if (!removal.settled) ok = false;
+      }
+      return ok;
+    };
+    work().then(
+      (ok) => send(replyTo, ok),
+      () => send(replyTo, false),
+    );
+  }
+
   return spawnActor<null, SupervisorMessage>(parent, {
     name: 'node-supervisor',
     initialState: null,
     receive(state, message, self) {
       switch (message.type) {
-        case 'node.start': {
-          if (!children) {
-            const consumerNames = Array.from({ length: options.consumerCount }, (_, index) => options.consumer(index).name);
-            const heartbeat = spawnHeartbeatActor(asParent(self), { ...options.heartbeat, consumerNames });
-            send(heartbeat, { type: 'heartbeat.beat' });
-            send(heartbeat, { type: 'metrics.publish' });
-            const consumers = consumerNames.map((_, index) => startConsumer(self, heartbeat, index));
-            const reclaimer = spawnReclaimerActor(asParent(self), { ...options.reclaimer, consumers });
-            send(reclaimer, { type: 'reclaim.tick' });
-            const scheduler = spawnRetrySchedulerActor(asParent(self), options.scheduler);
-            send(scheduler, { type: 'schedule.tick' });
-            children = { consumers, reclaimer, scheduler, heartbeat };
-          }
+        case 'node.start':
+          children ??= spawnChildren(self);
           send(message.replyTo, children);
           return state;
-        }
-        case 'consumer.crashed': {
-          const name = options.consumer(message.index).name;
-          if (!children || !intensity.allowRestart()) {
-            log.fatal({ err: message.error, consumer: name }, 'consumers keep crashing; escalating to the process');
-            options.onEscalate(message.error);
-            return state;
-          }
-          log.error({ err: message.error, consumer: name }, 'consumer crashed; restarting it');
-          // Same name, so the nact path (and every ref held elsewhere) stays valid.
-          children.consumers[message.index] = startConsumer(self, children.heartbeat, message.index);
+        case 'child.crashed':
+          onChildCrashed(message, self);
           return state;
-        }
+        case 'child.restart':
+          if (!escalated) slots.get(message.child)?.start();
+          return state;
+        case 'consumer.drained':
+          if (!drain) return state;
+          drain.waitingFor.delete(message.consumer);
+          if (drain.waitingFor.size === 0) answerDrain({ drained: true, stillBusy: [] });
+          return state;
+        case 'node.drain':
+          startDrain(message, self);
+          if (drain?.waitingFor.size === 0) answerDrain({ drained: true, stillBusy: [] });
+          return state;
+        case 'drain.deadline':
+          if (!drain?.replyTo) return state;
+          for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.abortAll' });
+          answerDrain({ drained: false, stillBusy: [...drain.waitingFor] });
+          return state;
+        case 'node.abort':
+          for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.abortAll' });
+          return state;
+        case 'node.deregister':
+          deregister(message.replyTo);
+          return state;
         case 'node.cancelJob':
           for (const consumer of children?.consumers ?? []) send(consumer, { type: 'job.cancel', analysisId: message.analysisId });
           return state;
@@ -146,6 +298,9 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
           if (change) onCircuitChange(change, self);
           return state;
         }
+        case 'dependency.permit':
+          send(message.replyTo, board.tryPass(message.dependency));
+          return state;
         case 'circuit.elapsed': {
           const change = board.elapse(message.dependency);
           if (change) onCircuitChange(change, self);
@@ -153,5 +308,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
         }
       }
     },
+    // The supervisor itself failing leaves no one to heal the node.
+    onCrash: (error) => options.onEscalate(error),
   });
 }

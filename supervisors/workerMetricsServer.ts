@@ -1,10 +1,12 @@
 /**
  * `/metrics` (Prometheus text) for a worker process on METRICS_PORT: what its heartbeat
- * actor counts, read at scrape time, plus the process's default metrics (prom-client).
+ * actor counts, read at scrape time, the errors its actors swallowed, and the process's
+ * default metrics (prom-client).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { swallowedErrors } from '../actors/actorDiagnostics.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 
 export interface WorkerMetricsServer {
@@ -17,6 +19,7 @@ const CIRCUIT_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
 export async function startWorkerMetricsServer(port: number, host: string, snapshot: () => Promise<WorkerMetricsSnapshot>): Promise<WorkerMetricsServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registry.registerMetric(swallowedErrors);
   const gauge = (name: string, help: string, read: (metrics: WorkerMetricsSnapshot) => number) =>
     new Gauge({ name, help, registers: [registry], async collect() { this.set(read(await snapshot())); } });
   gauge('candela_worker_analyses_processed', 'Analyses this process completed', (metrics) => metrics.analyses_processed);

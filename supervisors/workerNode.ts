@@ -5,13 +5,14 @@
  * grace period, leave the rest pending for reclaim, deregister, close).
  */
 import { hostname } from 'node:os';
+import { useActorLogger } from '../actors/actorDiagnostics.js';
 import { type Clock, systemClock } from '../actors/clock.js';
-import type { ConsumerStatus } from '../actors/consumerActor.js';
 import type { JobActorFactory } from '../actors/jobActorFactory.js';
 import { spawnJobActor } from '../actors/jobActor.js';
 import type { ExternalServices } from '../actors/jobServices.js';
 import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor.js';
 import type { Config } from '../config/env.js';
+import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import { ensureConsumerGroup } from '../storage/jobQueue.js';
@@ -20,7 +21,7 @@ import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConn
 import { createRetrySchedule } from '../storage/retrySchedule.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 import { startWorkerMetricsServer } from './workerMetricsServer.js';
-import { type NodeChildren, spawnNodeSupervisor, type SupervisorMessage } from './nodeSupervisor.js';
+import { type DrainReport, type NodeChildren, spawnNodeSupervisor, type SupervisorMessage, type SupervisorOptions } from './nodeSupervisor.js';
 import { retryDelayMs } from './retryPolicy.js';
 
 export interface WorkerNodeOptions {
@@ -32,27 +33,23 @@ export interface WorkerNodeOptions {
   /** How long one XREADGROUP blocks; shorter means a quicker drain. */
   blockMs?: number;
   onEscalate?(error: Error): void;
+  /** Restart policies per kind of child, instead of the node's defaults (tests). */
+  policies?: SupervisorOptions['policies'];
 }
 
 export interface WorkerNode {
   workerId: string;
   consumerNames: string[];
+  /** The supervision tree's children by name (each reaches its current incarnation). */
+  children: NodeChildren;
+  /** Where /metrics listens, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
   shutdown(graceMs: number): Promise<void>;
 }
 
 const ASK_TIMEOUT_MS = 5000;
 /** Commands wait for Redis to come back (maxRetriesPerRequest: null); a stopping process does not. */
 const CLEANUP_TIMEOUT_MS = 3000;
-
-async function settleWithin(ms: number, work: Promise<void>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const done = await Promise.race([work.then(() => true, () => true), timeout]);
-  clearTimeout(timer);
-  return done;
-}
 
 /** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
 export function workerIdFor(host: string, pid: number): string {
@@ -66,34 +63,41 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const workerId = workerIdFor(hostname(), process.pid);
   const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
   await ensureConsumerGroup(redis, keys);
-  const queue = createConsumerQueue(redis, keys, { maxDeliveries: config.ANALYSIS_MAX_DELIVERIES, deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX });
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
   const consumerName = (index: number) => `${workerId}-c${index}`;
-  const claimTimeoutMs = config.ANALYSIS_CLAIM_TIMEOUT * 1000;
+  const timings = workerTimings(config);
+  // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
+  const queue = createConsumerQueue(redis, keys, {
+    maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
+    deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
+    freshForMs: Math.floor(timings.claimTimeoutMs / 2),
+  });
 
+  useActorLogger(log);
   const system = startActorSystem(workerId);
   const supervisor = spawnNodeSupervisor(system.root, {
     consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
     services: options.services,
-    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000 },
+    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: timings.circuitResetMs },
     consumer: (index) => ({
       name: consumerName(index),
       queue,
       blockingRedis: blocking[index]!,
       batchSize: config.ANALYSIS_WORKER_BATCH_SIZE,
-      blockMs: options.blockMs ?? 1000,
-      claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 3)),
+      blockMs: options.blockMs ?? timings.readBlockMs,
+      claimRefreshMs: timings.claimRefreshMs,
       maxRetries: config.ANALYSIS_MAX_RETRIES,
-      retryDelayMs: (retriesSoFar, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: config.ANALYSIS_RETRY_BASE_MS }, retryAfterMs),
-      jobTimeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
+      retryDelayMs: (retriesSoFar, random, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
+      jobTimeoutMs: timings.jobTimeoutMs,
       spawnJob: options.spawnJob ?? spawnJobActor,
       clock,
       log,
     }),
     reclaimer: {
       queue,
-      claimTimeoutMs,
-      intervalMs: Math.max(100, Math.floor(claimTimeoutMs / 2)),
+      claimTimeoutMs: timings.claimTimeoutMs,
+      intervalMs: timings.reclaimIntervalMs,
+      sweepTimeoutMs: timings.reclaimSweepTimeoutMs,
       countPerCall: config.ANALYSIS_WORKER_BATCH_SIZE,
       maxPerSweep: config.ANALYSIS_WORKER_BATCH_SIZE * config.ANALYSIS_WORKER_CONCURRENCY,
       clock,
@@ -101,8 +105,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     },
     scheduler: {
       schedule: createRetrySchedule(redis, keys),
-      intervalMs: Math.min(1000, Math.max(20, Math.floor(config.ANALYSIS_RETRY_BASE_MS / 4))),
+      intervalMs: timings.retryPollMs,
       batchSize: 100,
+      moveTimeoutMs: timings.retryMoveTimeoutMs,
       clock,
       log,
     },
@@ -110,11 +115,15 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       workerId,
       redis,
       keys,
-      healthCheckMs: config.ANALYSIS_HEALTH_CHECK_INTERVAL * 1000,
-      metricsMs: config.ANALYSIS_METRICS_PUBLISH_INTERVAL * 1000,
+      healthCheckMs: timings.heartbeatMs,
+      registrationTtlSeconds: timings.registrationTtlSeconds,
+      metricsMs: timings.metricsMs,
+      metricsTtlSeconds: timings.metricsTtlSeconds,
       clock,
       log,
     },
+    deregistration: { queue, timeoutMs: CLEANUP_TIMEOUT_MS },
+    ...(options.policies ? { policies: options.policies } : {}),
     clock,
     log,
     onEscalate: options.onEscalate ?? ((error) => {
@@ -129,38 +138,15 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     : await startWorkerMetricsServer(config.METRICS_PORT, config.HOST, () => ask(children.heartbeat, (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }), ASK_TIMEOUT_MS));
   log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE, metricsPort: metricsServer?.port }, 'worker started');
 
-  async function busyJobs(): Promise<number> {
-    const statuses = await Promise.all(
-      children.consumers.map((consumer) => ask(consumer, (replyTo: ActorRef<ConsumerStatus>) => ({ type: 'consumer.status' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => ({ busy: 0 }))),
-    );
-    return statuses.reduce((sum, status) => sum + status.busy, 0);
-  }
-
-  async function deregister(): Promise<void> {
-    await ask(children.heartbeat, (replyTo: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo }), ASK_TIMEOUT_MS).catch(() => false);
-    for (let index = 0; index < children.consumers.length; index += 1) {
-      // A consumer with nothing pending leaves the group; one with pending entries stays, so they can be reclaimed.
-      const name = consumerName(index);
-      if ((await queue.pendingCount(name).catch(() => 1)) === 0) await queue.removeConsumer(name).catch(() => undefined);
-    }
-  }
-
   async function shutdown(graceMs: number): Promise<void> {
     log.info({ workerId, graceMs }, 'shutting down: no new jobs; waiting for in-flight jobs');
-    send(children.reclaimer, { type: 'reclaim.stop' });
-    send(children.scheduler, { type: 'schedule.stop' });
-    for (const consumer of children.consumers) send(consumer, { type: 'consumer.drain' });
-    const deadline = clock.now() + graceMs;
-    let busy = await busyJobs();
-    while (busy > 0 && clock.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      busy = await busyJobs();
-    }
-    if (busy > 0) {
-      log.warn({ workerId, busy }, 'grace period over; unfinished jobs stay pending for another worker to reclaim');
-      for (const consumer of children.consumers) send(consumer, { type: 'consumer.abortAll' });
-    }
-    const deregistered = await settleWithin(CLEANUP_TIMEOUT_MS, deregister());
+    // The supervisor answers when the consumers are drained or the grace period (on its clock) is over; no answer at all is not "idle".
+    const drain = await ask(supervisor, (replyTo: ActorRef<DrainReport>) => ({ type: 'node.drain' as const, graceMs, replyTo }), graceMs + ASK_TIMEOUT_MS).catch((): DrainReport => {
+      send(supervisor, { type: 'node.abort' });
+      return { drained: false, stillBusy: ['(the supervisor did not answer)'] };
+    });
+    if (!drain.drained) log.warn({ workerId, stillBusy: drain.stillBusy }, 'grace period over; unfinished jobs stay pending for another worker to reclaim');
+    const deregistered = await ask(supervisor, (replyTo: ActorRef<boolean>) => ({ type: 'node.deregister' as const, replyTo }), CLEANUP_TIMEOUT_MS).catch(() => false);
     if (!deregistered) log.warn({ workerId }, 'Redis did not answer while deregistering; the heartbeat key expires by itself');
     await metricsServer?.close();
     system.shutdown();
@@ -168,7 +154,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     log.info({ workerId }, 'worker stopped');
   }
 
-  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), shutdown };
+  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), children, metricsPort: metricsServer?.port, shutdown };
 }
 
 /**

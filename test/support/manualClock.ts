@@ -3,6 +3,8 @@ import type { Clock } from '../../actors/clock.js';
 
 export interface ManualClock extends Clock {
   advance(ms: number): void;
+  /** Timers armed and not yet fired or cancelled: what a test waits on instead of sleeping. */
+  pendingTimers(): number;
 }
 
 export function manualClock(start = 0): ManualClock {
@@ -17,6 +19,7 @@ export function manualClock(start = 0): ManualClock {
         timers = timers.filter((other) => other !== timer);
       };
     },
+    pendingTimers: () => timers.length,
     advance(ms) {
       now += ms;
       const due = timers.filter((timer) => timer.at <= now);

@@ -1,9 +1,11 @@
 /** The consumer's decisions as a pure step: no Redis, no actors, no waiting. */
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, consumerStatus, consumerStep, initialConsumerState, type StepContext } from '../../../actors/consumerStep.js';
+import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, consumerStatus, consumerStep as step, initialConsumerState, type Moment, roomToReclaim, type StepContext } from '../../../actors/consumerStep.js';
 import type { ClaimedJob, StreamEntry } from '../../../storage/consumerQueue.js';
 import type { JobRecord } from '../../../storage/jobRecord.js';
 
-const context: StepContext = { name: 'c0', batchSize: 2, claimRefreshMs: 1000, maxRetries: 3, retryDelayMs: (retries) => 100 * 2 ** retries, now: 10_000 };
+const context: StepContext = { name: 'c0', batchSize: 2, claimRefreshMs: 1000, maxRetries: 3, retryDelayMs: (retries, random) => 100 * 2 ** retries + Math.round(random * 10) };
+const moment: Moment = { now: 10_000, random: 0 };
+const consumerStep = (state: ConsumerState, message: ConsumerEvent, stepContext: StepContext, at: Moment = moment) => step(state, message, stepContext, at);
 
 function steps(messages: ConsumerEvent[], from: ConsumerState = initialConsumerState): { state: ConsumerState; effects: ConsumerEffect[] } {
   let state = from;
@@ -57,10 +59,11 @@ test('a retryable failure becomes a retry request with the backoff; a lost finis
 test('paused by a circuit it reads nothing; entries read just before the pause wait in the backlog, not counted as busy', () => {
   const paused = steps([{ type: 'consumer.poll' }, { type: 'consumer.gate', gate: 'paused' }, { type: 'entries.read', entries: [entry(1)] }]);
   expect(only(paused.effects, 'claim')).toEqual([]);
-  expect(paused.state.backlog).toEqual([entry(1)]);
+  // Parked, no longer fresh: its claim checks whom it is pending for (another worker may take it over meanwhile).
+  expect(paused.state.backlog).toEqual([{ entryId: '1-1', analysisId: 'job1' }]);
   expect(consumerStatus(paused.state, 'c0').busy).toBe(0);
   const resumed = consumerStep(paused.state, { type: 'consumer.gate', gate: 'trial' }, context);
-  expect(only(resumed.effects, 'claim')).toEqual([{ type: 'claim', entries: [entry(1)] }]);
+  expect(only(resumed.effects, 'claim')).toEqual([{ type: 'claim', entries: [{ entryId: '1-1', analysisId: 'job1' }] }]);
 });
 
 test('a claim refresh that finds a job lost or cancel-requested aborts that job', () => {
@@ -80,4 +83,57 @@ test('draining stops reads but not the work in hand; abortAll aborts every job',
   expect(only(draining.effects, 'read')).toEqual([]);
   expect(consumerStatus(draining.state, 'c0')).toEqual({ name: 'c0', busy: 1, draining: true });
   expect(only(consumerStep(draining.state, { type: 'consumer.abortAll' }, context).effects, 'abortJob')).toEqual([{ type: 'abortJob', analysisId: 'job2', reason: 'shutdown' }]);
+});
+
+test('draining, it tells its supervisor once when nothing is left in hand', () => {
+  const { state } = running();
+  const draining = steps([{ type: 'consumer.drain' }, { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'abandoned', reason: 'shutdown' } }], state);
+  expect(only(draining.effects, 'drained')).toEqual([]);
+  const last = steps([{ type: 'job.outcome', analysisId: 'job2', outcome: { status: 'abandoned', reason: 'shutdown' } }, { type: 'consumer.poll' }], draining.state);
+  expect(only(last.effects, 'drained')).toEqual([{ type: 'drained' }]);
+});
+
+test('restarted during a drain (drain before start), it reads nothing, not even its own pending entries', () => {
+  const { effects } = steps([{ type: 'consumer.drain' }, { type: 'consumer.start' }, { type: 'consumer.poll' }]);
+  expect(effects.filter((effect) => effect.type === 'read' || effect.type === 'readOwnPending')).toEqual([]);
+  expect(only(effects, 'drained')).toEqual([{ type: 'drained' }]);
+});
+
+test('time and the jitter draw come with the message: durations and retry due times follow the moment, not a clock', () => {
+  const { state } = running();
+  const failed = consumerStep(state, { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'failed', error: 'candles: HTTP 503', retryable: true } }, context, { now: 20_000, random: 0.5 });
+  expect(only(failed.effects, 'retry')).toEqual([{ type: 'retry', request: expect.objectContaining({ dueAt: 20_105 }) }]);
+  const completed = consumerStep(state, { type: 'job.outcome', analysisId: 'job2', outcome: { status: 'completed', result: {} } }, context);
+  const requests = (only(completed.effects, 'finish')[0] as Extract<ConsumerEffect, { type: 'finish' }>).requests;
+  const finished = consumerStep(completed.state, { type: 'jobs.finished', requests, statuses: ['completed'] }, context, { now: 13_500, random: 0 });
+  expect(only(finished.effects, 'jobFinished')).toEqual([{ type: 'jobFinished', status: 'completed', durationMs: 3_500 }]);
+});
+
+test('an entry taken over again while this consumer runs or holds it is not claimed twice; parked entries lose their fresh flag', () => {
+  const { state } = running();
+  const again = consumerStep(state, { type: 'entries.reclaimed', entries: [{ entryId: '1-1', analysisId: 'job1' }] }, context);
+  expect(only(again.effects, 'claim')).toEqual([]);
+  expect(again.state.backlog).toEqual([]);
+  // Full: what it reads is parked, and parked entries are checked against the pending list when claimed.
+  const parkedRead = consumerStep({ ...state, reading: true, readCount: 1 }, { type: 'entries.read', entries: [entry(3)] }, context);
+  expect(parkedRead.state.backlog).toEqual([{ entryId: '1-3', analysisId: 'job3' }]);
+});
+
+test('a job claimed again while it runs here does not start a second job actor (whose name would clash); it goes on under the new claim', () => {
+  const { state } = running();
+  const twice = consumerStep(state, { type: 'jobs.claimed', report: { claimed: [{ ...claimed(1), ownerToken: 't1-new' }], skipped: [] }, requested: 1 }, { ...context });
+  expect(only(twice.effects, 'startJob')).toEqual([]);
+  expect(only(twice.effects, 'reowned')).toEqual([{ type: 'reowned', analysisId: 'job1', ownerToken: 't1-new' }]);
+  const done = consumerStep(twice.state, { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'completed', result: {} } }, context);
+  expect(only(done.effects, 'finish')).toEqual([{ type: 'finish', requests: [expect.objectContaining({ analysisId: 'job1', ownerToken: 't1-new' })] }]);
+});
+
+test('the room it offers the reclaimer: its free slots less its backlog, none while draining or paused, an outstanding read not counted', () => {
+  const idle = steps([{ type: 'consumer.poll' }]).state;
+  expect(idle.reading).toBe(true);
+  expect(roomToReclaim(idle, 2)).toBe(2);
+  expect(roomToReclaim(running().state, 2)).toBe(0);
+  expect(roomToReclaim({ ...idle, backlog: [entry(5)] }, 2)).toBe(1);
+  expect(roomToReclaim({ ...idle, gate: 'paused' }, 2)).toBe(0);
+  expect(roomToReclaim({ ...idle, draining: true }, 2)).toBe(0);
 });

@@ -2,7 +2,10 @@
  * The job actor and its children, in process: candles from an in-memory source, charts to an
  * in-memory store, no LLM. Stage order, the result, failure classes, cancel and timeout.
  */
+import { waitFor } from '../../support/waitFor.js';
 import type { CandleSeries } from '../../../analysis/candles.js';
+import pino from 'pino';
+import { swallowedErrors, useActorLogger } from '../../../actors/actorDiagnostics.js';
 import { openGate } from '../../../actors/dependencyGate.js';
 import { spawnJobActor } from '../../../actors/jobActor.js';
 import type { JobOutcome } from '../../../actors/jobOutcome.js';
@@ -36,7 +39,7 @@ function memoryCharts(): ChartStore & { saved: Map<string, RenderedChart> } {
   return { saved, save: async (id, chart) => (saved.set(id, chart), `memory:${id}`), read: async () => undefined };
 }
 
-function run(candles: CandleSource, options: { timeoutMs?: number; clock?: ReturnType<typeof manualClock> } = {}) {
+function run(candles: CandleSource, options: { timeoutMs?: number; clock?: ReturnType<typeof manualClock>; reportProgress?: () => Promise<boolean> } = {}) {
   const system = startActorSystem(`job-${Math.random().toString(36).slice(2)}`);
   const stages: { stage: string; progress: number }[] = [];
   const charts = memoryCharts();
@@ -45,7 +48,7 @@ function run(candles: CandleSource, options: { timeoutMs?: number; clock?: Retur
   const job = spawnJobActor(system.root, {
     record,
     services: { candles, charts, llm: undefined, dependencies: openGate },
-    reportProgress: async (stage, progress) => (stages.push({ stage, progress }), true),
+    reportProgress: options.reportProgress ?? (async (stage, progress) => (stages.push({ stage, progress }), true)),
     onOutcome: resolveOutcome,
     timeoutMs: options.timeoutMs ?? 60_000,
     clock: options.clock ?? manualClock(),
@@ -88,7 +91,7 @@ function hangingSource(): CandleSource & { request?: CandleRequest } {
 test('a cancel ends the job cancelled and aborts the I/O it was waiting on', async () => {
   const source = hangingSource();
   const { job, outcome } = run(source);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => source.request !== undefined);
   send(job, { type: 'job.abort', reason: 'cancelled' });
   expect(await outcome).toEqual({ status: 'cancelled', reason: 'cancelled by the user' });
   expect(source.request?.signal.aborted).toBe(true);
@@ -98,11 +101,22 @@ test('ANALYSIS_JOB_TIMEOUT, on the injected clock, aborts the job as a retryable
   const clock = manualClock();
   const source = hangingSource();
   const { outcome } = run(source, { timeoutMs: 5000, clock });
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  clock.advance(4999);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => source.request !== undefined);
+  clock.advance(4999); // the manual clock fires due timers synchronously: none is due yet
   expect(source.request?.signal.aborted).toBe(false);
   clock.advance(1);
   expect(await outcome).toMatchObject({ status: 'failed', retryable: true, error: expect.stringMatching(/timed out after 5 s/) });
   expect(source.request?.signal.aborted).toBe(true);
+});
+
+test('a progress event that cannot be written does not fail the job; it is logged with the job id and counted', async () => {
+  const lines: { analysisId?: string; kind?: string }[] = [];
+  useActorLogger(pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { analysisId?: string }) }));
+  const failedWrites = async () => (await swallowedErrors.get()).values.find((value) => value.labels.kind === 'progress-write-failed')?.value ?? 0;
+  const before = await failedWrites();
+  const { outcome } = run(syntheticCandleSource, { reportProgress: () => Promise.reject(new Error('Connection is closed')) });
+  expect(await outcome).toMatchObject({ status: 'completed' });
+  await waitFor(() => lines.length >= 4);
+  expect(await failedWrites()).toBe(before + 4);
+  expect(lines[0]).toMatchObject({ analysisId: record.analysis_id, kind: 'progress-write-failed' });
 });

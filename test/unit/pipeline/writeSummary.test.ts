@@ -22,7 +22,7 @@ function llmThat(answer: () => Promise<string>): LlmSummarizer & { calls: number
 
 function recordingGate(allowed: boolean): LlmGate & { reports: boolean[] } {
   const reports: boolean[] = [];
-  return { reports, allows: () => allowed, report: (ok) => void reports.push(ok) };
+  return { reports, permit: () => Promise.resolve(allowed), report: (ok) => void reports.push(ok) };
 }
 
 const summarize = (llm: LlmSummarizer | undefined, gate: LlmGate, signal = noSignal) => writeSummary('analysis_TEST', series, report, { llm, gate, log: silent }, signal);
@@ -68,8 +68,8 @@ test('a breaker gate opens at the threshold, refuses until the reset timeout, th
   expect(failing.calls).toBe(2);
 
   now = 1000;
-  expect(gate.allows()).toBe(true);
-  expect(gate.allows()).toBe(false);
+  await expect(gate.permit()).resolves.toBe(true);
+  await expect(gate.permit()).resolves.toBe(false);
   gate.report(true);
   expect(changes.map((change) => change.to)).toEqual(['open', 'half-open', 'closed']);
   expect(await summarize(llmThat(async () => 'back'), gate)).toEqual({ text: 'back', source: 'llm' });

@@ -1,6 +1,6 @@
 /** The circuit breaker state machine and the board, on a manual clock: no real waiting. */
 import type { Clock } from '../../../actors/clock.js';
-import { closedBreaker, elapse, recordFailure, recordSuccess, tryPass, worstState } from '../../../supervisors/circuitBreaker.js';
+import { closedBreaker, elapse, recordFailure, recordSuccess, tryPass, worstState } from '../../../pipeline/circuitBreaker.js';
 import { createCircuitBoard } from '../../../supervisors/circuitBoard.js';
 
 const settings = { failureThreshold: 5, resetTimeoutMs: 60_000 };
