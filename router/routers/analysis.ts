@@ -10,7 +10,7 @@ import type { JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { analysisRequestSchema, jobLookupSchema, userIdSchema } from '../schemas.js';
 import { authedProcedure, router } from '../trpc.js';
-import { runImmediate } from './immediate.js';
+import { runImmediate } from '../resolvers/immediateResolver.js';
 
 /** Another user's job does not exist, as far as this caller can tell. */
 export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: string): Promise<JobRecord> {

@@ -1,4 +1,4 @@
-/** analysis.immediate: a small analysis answered in the request, computed in the thread pool. */
+/** The resolver of analysis.immediate: a small analysis answered in the request, computed in the thread pool. */
 import { TRPCError } from '@trpc/server';
 import { candleCount, type Interval } from '../../analysis/intervals.js';
 import { newAnalysisId } from '../../storage/jobQueue.js';
