@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { ApiServices } from './apiServices.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, MAX_AUTHORIZATION_LENGTH } from './auth.js';
 
 export interface Context {
   services: ApiServices;
@@ -27,10 +27,13 @@ function backlogOf(res: ServerResponse | WebSocket | undefined): () => number {
   return 'bufferedAmount' in res ? () => res.bufferedAmount : () => res.writableLength;
 }
 
+/** A bare `token` connection parameter, refused unread past the same length as a header. */
+const plainToken = (value: string | undefined) => (value !== undefined && value.length <= MAX_AUTHORIZATION_LENGTH ? value : undefined);
+
 export function createContextFactory(services: ApiServices) {
   return ({ req, res, info }: ContextSource): Context => ({
     services,
-    token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? info?.connectionParams?.token ?? undefined,
+    token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? plainToken(info?.connectionParams?.token ?? undefined),
     outboundBacklog: backlogOf(res),
   });
 }

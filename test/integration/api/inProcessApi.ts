@@ -9,6 +9,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../../config/env.js';
 import type { ApiServices } from '../../../router/apiServices.js';
 import { signToken } from '../../../router/auth.js';
+import { type ApiServer, startApiServer } from '../../../router/httpServer.js';
 import { createChartSigner } from '../../../router/charts/chartUrls.js';
 import type { Context } from '../../../router/context.js';
 import { createAnalysisPool } from '../../../router/immediate/analysisPool.js';
@@ -32,13 +33,15 @@ export interface InProcessApi {
   /** A caller whose context carries this bearer token (undefined: none). */
   caller(token: string | undefined, context?: Partial<Context>): Caller;
   token(user: string, options?: { admin?: boolean; expiresIn?: string }): Promise<string>;
+  /** Starts the real HTTP + WebSocket server on these services (once); its base URL. */
+  serve(): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startInProcessApi(env: Record<string, string> = {}): Promise<InProcessApi> {
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-router-'));
-  const config: Config = loadConfig({ REDIS_URL: redis.url, AUTH_SECRET: SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'silent', IMMEDIATE_ANALYSIS_THREADS: '1', ...env });
+  const config: Config = loadConfig({ REDIS_URL: redis.url, AUTH_SECRET: SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'silent', PORT: '0', IMMEDIATE_ANALYSIS_THREADS: '1', ...env });
   const keys = createKeys();
   await ensureConsumerGroup(redis.client, keys);
   const subscriber = redis.client.duplicate();
@@ -57,12 +60,18 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     chartSigner: createChartSigner(SECRET, 60_000),
     pool,
   } satisfies ApiServices;
+  let server: ApiServer | undefined;
   return {
     redis,
     services,
     caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, ...context }),
     token: (user, options) => signToken(SECRET, user, options),
+    async serve() {
+      server ??= await startApiServer(services);
+      return server.url;
+    },
     async stop() {
+      await server?.close(100);
       await pool.close();
       await progressHub.close();
       subscriber.disconnect();
