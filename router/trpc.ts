@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { TokenRejected, verifyToken, type AuthUser } from './auth.js';
 import type { Context } from './context.js';
+import { INTERNAL_MESSAGE, newRequestId } from './publicErrors.js';
 import { userIdSchema } from './schemas.js';
 
 /** The first problem of a validation error as `field: message`, so a 400 names the field. */
@@ -10,8 +11,26 @@ export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
+/** One id per failed call, even if tRPC formats the error more than once. */
+const requestIds = new WeakMap<Error, string>();
+
+/** An unexpected failure is logged with a fresh request id, and the client gets only the id. */
+function internalRequestId(error: Error, ctx: Context | undefined, path: string | undefined): string {
+  let requestId = requestIds.get(error);
+  if (requestId === undefined) {
+    requestId = newRequestId();
+    requestIds.set(error, requestId);
+    ctx?.services.log.error({ err: error.cause ?? error, requestId, path }, 'procedure failed');
+  }
+  return requestId;
+}
+
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx, path }) {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const requestId = internalRequestId(error, ctx, path);
+      return { ...shape, message: `${INTERNAL_MESSAGE} (request id ${requestId})`, data: { ...shape.data, stack: undefined, requestId } };
+    }
     const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
     return {
       ...shape,
@@ -28,14 +47,22 @@ export const publicProcedure = t.procedure;
 
 export const LOCAL_USER = 'local';
 
-async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
+/** The input's user_id, checked before it is compared with the token: a number is a 400 naming its type, not a 403. */
+function claimedUserId(rawInput: unknown): string | undefined {
   const claimed = typeof rawInput === 'object' && rawInput !== null ? (rawInput as { user_id?: unknown }).user_id : undefined;
+  if (claimed === undefined || claimed === null) return undefined;
+  const userId = userIdSchema.safeParse(claimed);
+  if (userId.success) return userId.data;
+  const problem = typeof claimed === 'string' ? (userId.error.issues[0]?.message ?? 'invalid') : `must be a string, got ${Array.isArray(claimed) ? 'array' : typeof claimed}`;
+  throw new TRPCError({ code: 'BAD_REQUEST', message: `user_id: ${problem}` });
+}
+
+async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
+  const claimed = claimedUserId(rawInput);
   if (ctx.services.config.AUTH_MODE === 'none') {
     // Local development on loopback only (checkApiConfig): the caller is whoever user_id says, `local` if unsaid.
     if (claimed === undefined) return { id: LOCAL_USER, admin: true };
-    const userId = userIdSchema.safeParse(claimed);
-    if (!userId.success) throw new TRPCError({ code: 'BAD_REQUEST', message: `user_id: ${userId.error.issues[0]?.message ?? 'invalid'}` });
-    return { id: userId.data, admin: true };
+    return { id: claimed, admin: true };
   }
   if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
   try {

@@ -5,6 +5,7 @@ import { newAnalysisId } from '../../storage/jobQueue.js';
 import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
 import { PoolRefused } from '../immediate/analysisPool.js';
+import { publicMessage } from '../publicErrors.js';
 import type { AnalysisRequest } from '../schemas.js';
 
 const REFUSALS = { busy: 'TOO_MANY_REQUESTS', timeout: 'TIMEOUT', closed: 'SERVICE_UNAVAILABLE', permanent: 'UNPROCESSABLE_CONTENT', failed: 'INTERNAL_SERVER_ERROR' } as const;
@@ -38,7 +39,8 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
       analysis_data: outcome.analysisData,
     };
   } catch (error) {
-    if (error instanceof PoolRefused) throw new TRPCError({ code: REFUSALS[error.reason], message: error.message });
+    // The thread's message comes from the market-data and LLM clients: for the log, and without server details for the client.
+    if (error instanceof PoolRefused) throw new TRPCError({ code: REFUSALS[error.reason], message: publicMessage(error.message), cause: error });
     throw error;
   }
 }

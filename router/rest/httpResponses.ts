@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { z } from 'zod';
+import { INTERNAL_MESSAGE, newRequestId } from '../publicErrors.js';
 import { describeZodError } from '../trpc.js';
 
 /** A transport-level refusal that happens before any procedure is called (body size, JSON syntax). */
@@ -29,23 +30,28 @@ export interface ErrorBody {
   /** The original API's FastAPI-style key, kept for its clients. */
   detail: string;
   fields?: Record<string, string[] | undefined>;
+  /** On an internal error: the id the server's log line carries. */
+  request_id?: string;
 }
 
-export function errorReply(error: unknown): { status: number; body: ErrorBody } {
+const internalReply = (requestId: string) => ({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR', message: `${INTERNAL_MESSAGE} (request id ${requestId})`, detail: INTERNAL_MESSAGE, request_id: requestId } });
+
+export function errorReply(error: unknown, requestId: string = newRequestId()): { status: number; body: ErrorBody } {
   if (error instanceof HttpError) return { status: error.status, body: { error: `HTTP_${error.status}`, message: error.message, detail: error.message } };
-  if (error instanceof TRPCError) {
+  if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
     const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
     const message = zodError ? describeZodError(zodError) : error.message;
     return { status: getHTTPStatusCodeFromError(error), body: { error: error.code, message, detail: message, ...(zodError ? { fields: z.flattenError(zodError).fieldErrors } : {}) } };
   }
-  return { status: 500, body: { error: 'INTERNAL_SERVER_ERROR', message: 'internal error', detail: 'internal error' } };
+  return internalReply(requestId);
 }
 
 export function sendError(res: ServerResponse, error: unknown, log?: { error(obj: object, msg: string): void }): void {
-  const { status, body } = errorReply(error);
-  if (status >= 500) log?.error({ err: error }, 'request failed');
+  const requestId = newRequestId();
+  const { status, body } = errorReply(error, requestId);
+  if (status >= 500) log?.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, requestId }, 'request failed');
   // After a 413 the rest of the body is never read, so the connection cannot be reused.
-  sendJson(res, status, body, status === 413 ? { connection: 'close' } : {});
+  sendJson(res, status, body, { ...(status === 413 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;

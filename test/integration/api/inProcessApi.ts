@@ -30,6 +30,8 @@ export type Caller = ReturnType<typeof createCaller>;
 export interface InProcessApi {
   redis: TestRedis;
   services: ApiServices;
+  /** Every log line the services wrote at warn level or above, parsed. */
+  logLines: Record<string, unknown>[];
   /** A caller whose context carries this bearer token (undefined: none). */
   caller(token: string | undefined, context?: Partial<Context>): Caller;
   token(user: string, options?: { admin?: boolean; expiresIn?: string }): Promise<string>;
@@ -45,7 +47,8 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   const keys = createKeys();
   await ensureConsumerGroup(redis.client, keys);
   const subscriber = redis.client.duplicate();
-  const log = pino({ level: 'silent' });
+  const logLines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
   const services = {
@@ -64,6 +67,7 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   return {
     redis,
     services,
+    logLines,
     caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, ...context }),
     token: (user, options) => signToken(SECRET, user, options),
     async serve() {
