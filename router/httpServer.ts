@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { ApiServices } from './apiServices.js';
 import { serveChart } from './charts/chartRoute.js';
 import { createContextFactory } from './context.js';
+import { localRequestRefusal } from './localOrigin.js';
 import { createApiMetrics } from './metrics.js';
 import { MAX_BODY_BYTES, sendError, sendJson } from './rest/httpResponses.js';
 import { matchRestRoute } from './rest/restRoutes.js';
@@ -51,6 +52,8 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     } catch {
       return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'path: not a valid URL', detail: 'path: not a valid URL' });
     }
+    const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, false) : undefined;
+    if (refusal) return sendJson(res, 403, { error: 'FORBIDDEN', message: refusal, detail: refusal });
     const handler = route(req, res, url);
     const done = metrics.startRequest(req.method ?? 'GET', handler.name);
     res.once('finish', () => done(res.statusCode));
@@ -59,7 +62,16 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
       .catch((error: unknown) => sendError(res, error, services.log));
   });
 
-  const wss = new WebSocketServer({ server, path: '/trpc', maxPayload: MAX_BODY_BYTES });
+  const wss = new WebSocketServer({
+    server,
+    path: '/trpc',
+    maxPayload: MAX_BODY_BYTES,
+    verifyClient: ({ req }, accept) => {
+      const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, true) : undefined;
+      if (refusal) services.log.warn({ host: req.headers.host, origin: req.headers.origin }, 'websocket upgrade refused: not local');
+      accept(refusal === undefined, 403, refusal);
+    },
+  });
   const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
 
   await new Promise<void>((resolve) => server.listen(services.config.PORT, services.config.HOST, resolve));

@@ -60,9 +60,9 @@ function claimedUserId(rawInput: unknown): string | undefined {
 async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
   const claimed = claimedUserId(rawInput);
   if (ctx.services.config.AUTH_MODE === 'none') {
-    // Local development on loopback only (checkApiConfig): the caller is whoever user_id says, `local` if unsaid.
-    if (claimed === undefined) return { id: LOCAL_USER, admin: true };
-    return { id: claimed, admin: true };
+    // Local development on loopback only (checkApiConfig): the caller is whoever user_id says, `local` if unsaid;
+    // admin only when the operator says so, since any local process can call.
+    return { id: claimed ?? LOCAL_USER, admin: ctx.services.config.AUTH_NONE_ADMIN };
   }
   if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
   try {

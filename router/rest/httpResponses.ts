@@ -50,8 +50,8 @@ export function sendError(res: ServerResponse, error: unknown, log?: { error(obj
   const requestId = newRequestId();
   const { status, body } = errorReply(error, requestId);
   if (status >= 500) log?.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, requestId }, 'request failed');
-  // After a 413 the rest of the body is never read, so the connection cannot be reused.
-  sendJson(res, status, body, { ...(status === 413 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
+  // After a 413 or 415 the rest of the body is never read, so the connection cannot be reused.
+  sendJson(res, status, body, { ...(status === 413 || status === 415 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -59,6 +59,11 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** The JSON object body of a request: 413 past 16 KB, 400 when it is not a JSON object. An empty body is `{}`. */
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const declared = Number(req.headers['content-length'] ?? 0);
+  const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
+  // A cross-site form or text/plain POST needs no preflight; a JSON body does, so only JSON is read.
+  if (hasBody && req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') {
+    throw new HttpError(415, `content-type: a request body must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+  }
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body: at most ${MAX_BODY_BYTES} bytes are accepted`);
   const chunks: Buffer[] = [];
   let size = 0;
