@@ -8,12 +8,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { ApiServices } from './apiServices.js';
 import { bearerToken, MAX_AUTHORIZATION_LENGTH } from './auth.js';
+import { createResponseBudget, perCallBudget, type ResponseBudget } from './responseBudget.js';
 
 export interface Context {
   services: ApiServices;
   token: string | undefined;
   /** Bytes written to this client and not yet sent: subscriptions coalesce while it is high. */
   outboundBacklog(): number;
+  /** Job records this HTTP request may still return (a batch shares it). */
+  responseBudget: ResponseBudget;
 }
 
 export interface ContextSource {
@@ -35,5 +38,6 @@ export function createContextFactory(services: ApiServices) {
     services,
     token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? plainToken(info?.connectionParams?.token ?? undefined),
     outboundBacklog: backlogOf(res),
+    responseBudget: res && 'bufferedAmount' in res ? perCallBudget : createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
   });
 }

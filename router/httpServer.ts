@@ -25,7 +25,7 @@ export interface ApiServer {
 
 export async function startApiServer(services: ApiServices): Promise<ApiServer> {
   const createContext = createContextFactory(services);
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: MAX_BODY_BYTES });
+  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: MAX_BODY_BYTES, maxBatchSize: services.config.API_MAX_BATCH_SIZE });
   const metrics = createApiMetrics(services);
 
   function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): { name: string; run(): unknown } {
@@ -72,7 +72,7 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
       accept(refusal === undefined, 403, refusal);
     },
   });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, maxBatchSize: services.config.API_MAX_BATCH_SIZE, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
 
   await new Promise<void>((resolve) => server.listen(services.config.PORT, services.config.HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -78,11 +78,15 @@ export const analysisRouter = router({
 
   immediate: authedProcedure.input(analysisRequestSchema).mutation(({ ctx, input }) => runImmediate(ctx, input)),
 
-  status: jobProcedure.query(({ ctx }) => presentJob(ctx, ctx.job)),
+  status: jobProcedure.query(({ ctx }) => {
+    ctx.responseBudget.take(1);
+    return presentJob(ctx, ctx.job);
+  }),
 
   list: authedProcedure
     .input(z.object({ user_id: userIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).max(1_000_000).default(0) }).default({ limit: 20, offset: 0 }))
     .query(async ({ ctx, input }) => {
+      ctx.responseBudget.take(input.limit);
       const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
       return { total, limit: input.limit, offset: input.offset, analyses: jobs.map((job) => presentJob(ctx, job)) };
     }),

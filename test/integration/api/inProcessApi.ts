@@ -12,6 +12,7 @@ import { signToken } from '../../../router/auth.js';
 import { type ApiServer, startApiServer } from '../../../router/httpServer.js';
 import { createChartSigner } from '../../../router/charts/chartUrls.js';
 import type { Context } from '../../../router/context.js';
+import { createResponseBudget } from '../../../router/responseBudget.js';
 import { createAnalysisPool } from '../../../router/immediate/analysisPool.js';
 import { startProgressHub } from '../../../router/progress/progressHub.js';
 import { appRouter } from '../../../router/routers/_app.js';
@@ -68,7 +69,7 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     redis,
     services,
     logLines,
-    caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, ...context }),
+    caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, responseBudget: createResponseBudget(config.API_MAX_ROWS_PER_REQUEST), ...context }),
     token: (user, options) => signToken(SECRET, user, options),
     async serve() {
       server ??= await startApiServer(services);
