@@ -11,6 +11,7 @@ import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
 import { startProgressHub } from './progress/progressHub.js';
+import { createSubscriptionLimits } from './progress/subscriptionLimits.js';
 
 export interface ApiNode {
   url: string;
@@ -50,6 +51,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
+    subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
   });
   log.info({ url: server.url, authMode: config.AUTH_MODE }, 'api listening');
   return {

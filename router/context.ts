@@ -17,6 +17,8 @@ export interface Context {
   outboundBacklog(): number;
   /** Job records this HTTP request may still return (a batch shares it). */
   responseBudget: ResponseBudget;
+  /** Identifies the connection (WebSocket) or request (HTTP) for the per-connection subscription limit. */
+  connection: object;
 }
 
 export interface ContextSource {
@@ -38,6 +40,7 @@ export function createContextFactory(services: ApiServices) {
     services,
     token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? plainToken(info?.connectionParams?.token ?? undefined),
     outboundBacklog: backlogOf(res),
+    connection: {},
     responseBudget: res && 'bufferedAmount' in res ? perCallBudget : createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
   });
 }

@@ -107,15 +107,25 @@ export const analysisRouter = router({
   }),
 
   progress: jobProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(async function* ({ ctx, input, signal }) {
-    const feed = followProgress({
-      hub: ctx.services.progressHub,
-      log: ctx.services.progressLog,
-      queue: ctx.services.queue,
-      analysisId: ctx.job.analysis_id,
-      lastEventId: input.lastEventId ?? undefined,
-      signal: signal ?? new AbortController().signal,
-      outboundBacklog: ctx.outboundBacklog,
-    });
-    for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+    const release = ctx.services.subscriptions.acquire(ctx.connection, ctx.user.id);
+    try {
+      yield* presentFeed(ctx, input.lastEventId ?? undefined, signal);
+    } finally {
+      release();
+    }
   }),
 });
+
+/** The job's progress feed as clients see it: stream ids as tracked ids (resumable), events presented. */
+async function* presentFeed(ctx: Context & { job: JobRecord }, lastEventId: string | undefined, signal: AbortSignal | undefined) {
+  const feed = followProgress({
+    hub: ctx.services.progressHub,
+    log: ctx.services.progressLog,
+    queue: ctx.services.queue,
+    analysisId: ctx.job.analysis_id,
+    lastEventId,
+    signal: signal ?? new AbortController().signal,
+    outboundBacklog: ctx.outboundBacklog,
+  });
+  for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+}

@@ -15,6 +15,7 @@ import type { Context } from '../../../router/context.js';
 import { createResponseBudget } from '../../../router/responseBudget.js';
 import { createAnalysisPool } from '../../../router/immediate/analysisPool.js';
 import { startProgressHub } from '../../../router/progress/progressHub.js';
+import { createSubscriptionLimits } from '../../../router/progress/subscriptionLimits.js';
 import { appRouter } from '../../../router/routers/_app.js';
 import { createCallerFactory } from '../../../router/trpc.js';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
@@ -63,13 +64,14 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     charts: createFileChartStore(path.join(dataDir, 'charts')),
     chartSigner: createChartSigner(SECRET, 60_000),
     pool,
+    subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
   } satisfies ApiServices;
   let server: ApiServer | undefined;
   return {
     redis,
     services,
     logLines,
-    caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, responseBudget: createResponseBudget(config.API_MAX_ROWS_PER_REQUEST), ...context }),
+    caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, responseBudget: createResponseBudget(config.API_MAX_ROWS_PER_REQUEST), connection: {}, ...context }),
     token: (user, options) => signToken(SECRET, user, options),
     async serve() {
       server ??= await startApiServer(services);
