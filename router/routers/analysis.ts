@@ -49,7 +49,8 @@ const jobProcedure = authedProcedure.input(jobLookupSchema).use(async function o
 
 /** Both halves of a stream id are unsigned 64-bit numbers; Redis refuses anything larger with a raw error. */
 const MAX_STREAM_ID_PART = 2n ** 64n - 1n;
-const inStreamIdRange = (id: string) => id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
+// zod runs every check, so an id that failed the pattern reaches here too: only the pattern's message is wanted then.
+const inStreamIdRange = (id: string) => !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
 
 const lastEventIdSchema = z
   .string()

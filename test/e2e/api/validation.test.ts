@@ -55,8 +55,8 @@ test.each([
   await expectRefused(method, path, body, 400, field);
 });
 
-test('REST: a user_id that is not a valid id is refused naming user_id', async () => {
-  await expectRefused('POST', '/analyze/BTCUSDT/1h', JSON.stringify({ user_id: '../../etc', timeframe: '7d' }), 403, 'user_id');
+test('REST: a user_id that is not a valid id is a 400 naming user_id (checked before it is compared with the token)', async () => {
+  await expectRefused('POST', '/analyze/BTCUSDT/1h', JSON.stringify({ user_id: '../../etc', timeframe: '7d' }), 400, 'user_id');
 });
 
 test('REST: a body over 16 KB is 413 and writes nothing', async () => {

@@ -17,5 +17,6 @@ test('"Bearer" + 15,000 spaces + "\\n\\n" in connectionParams is answered fast w
   const response = await fetch(`${base}/trpc/analysis.list?connectionParams=${params}`);
   const elapsed = performance.now() - started;
   expect(response.status).toBe(401);
-  expect(elapsed).toBeLessThan(150);
+  // The backtracking regex took 1.5 s here; a single pass is a few ms, with room for a loaded machine.
+  expect(elapsed).toBeLessThan(400);
 });
