@@ -54,6 +54,10 @@ const envSchema = z.object({
   /** Progress subscriptions open at once for one user, over all connections and SSE streams of this API node. */
   API_MAX_SUBSCRIPTIONS_PER_USER: positiveInt(100),
   /** AUTH_MODE=none only: grant the admin procedures to every local caller (off: nobody is admin). */
+  /** Requests per second per bearer token (tRPC calls, REST routes), 0 for no limit. */
+  API_RATE_LIMIT_PER_TOKEN: z.coerce.number().min(0).default(0),
+  /** HTTP requests per second per client IP address, 0 for no limit. */
+  API_RATE_LIMIT_PER_IP: z.coerce.number().min(0).default(0),
   AUTH_NONE_ADMIN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

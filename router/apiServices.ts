@@ -10,6 +10,7 @@ import type { ChartSigner } from './charts/chartUrls.js';
 import type { AnalysisPool } from './immediate/analysisPool.js';
 import type { ProgressHub } from './progress/progressHub.js';
 import type { SubscriptionLimits } from './progress/subscriptionLimits.js';
+import type { RateLimits } from './rateLimits.js';
 
 export interface ApiServices {
   config: Config;
@@ -23,4 +24,5 @@ export interface ApiServices {
   chartSigner: ChartSigner;
   pool: AnalysisPool;
   subscriptions: SubscriptionLimits;
+  rateLimits: RateLimits;
 }

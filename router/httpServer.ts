@@ -14,9 +14,13 @@ import { serveChart } from './charts/chartRoute.js';
 import { createContextFactory } from './context.js';
 import { localRequestRefusal } from './localOrigin.js';
 import { createApiMetrics } from './metrics.js';
+import { RateLimited, retryAfterOf } from './rateLimits.js';
 import { MAX_BODY_BYTES, sendError, sendJson } from './rest/httpResponses.js';
 import { matchRestRoute } from './rest/restRoutes.js';
 import { appRouter } from './routers/_app.js';
+
+/** Probes and scrapes are never throttled: a limited client must not make the node look down. */
+const UNLIMITED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export interface ApiServer {
   url: string;
@@ -25,7 +29,17 @@ export interface ApiServer {
 
 export async function startApiServer(services: ApiServices): Promise<ApiServer> {
   const createContext = createContextFactory(services);
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: MAX_BODY_BYTES, maxBatchSize: services.config.API_MAX_BATCH_SIZE });
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    maxBatchSize: services.config.API_MAX_BATCH_SIZE,
+    responseMeta: ({ errors }) => {
+      const retryAfter = errors.map(retryAfterOf).find((seconds) => seconds !== undefined);
+      return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+    },
+  });
   const metrics = createApiMetrics(services);
 
   function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): { name: string; run(): unknown } {
@@ -54,6 +68,14 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     }
     const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, false) : undefined;
     if (refusal) return sendJson(res, 403, { error: 'FORBIDDEN', message: refusal, detail: refusal });
+    if (!UNLIMITED_PATHS.has(url.pathname)) {
+      try {
+        services.rateLimits.perIp.take(req.socket.remoteAddress ?? 'unknown');
+      } catch (error) {
+        if (error instanceof RateLimited) return sendError(res, error);
+        throw error;
+      }
+    }
     const handler = route(req, res, url);
     const done = metrics.startRequest(req.method ?? 'GET', handler.name);
     res.once('finish', () => done(res.statusCode));

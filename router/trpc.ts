@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TokenRejected, verifyToken, type AuthUser } from './auth.js';
 import type { Context } from './context.js';
 import { INTERNAL_MESSAGE, newRequestId } from './publicErrors.js';
+import { RateLimited, rateLimitedError } from './rateLimits.js';
 import { userIdSchema } from './schemas.js';
 
 /** The first problem of a validation error as `field: message`, so a 400 names the field. */
@@ -67,10 +68,13 @@ async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
   if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
   try {
     const user = await verifyToken(ctx.services.config.AUTH_SECRET ?? '', ctx.token);
+    // Counted once the token is genuine, so forged tokens cannot use up someone's allowance (the IP limit covers them).
+    ctx.services.rateLimits.perToken.take(ctx.token);
     if (claimed !== undefined && claimed !== user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'user_id: does not match the token' });
     return user;
   } catch (error) {
     if (error instanceof TokenRejected) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
+    if (error instanceof RateLimited) throw rateLimitedError(error);
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { z } from 'zod';
 import { INTERNAL_MESSAGE, newRequestId } from '../publicErrors.js';
+import { RateLimited, retryAfterOf } from '../rateLimits.js';
 import { describeZodError } from '../trpc.js';
 
 /** A transport-level refusal that happens before any procedure is called (body size, JSON syntax). */
@@ -37,6 +38,7 @@ export interface ErrorBody {
 const internalReply = (requestId: string) => ({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR', message: `${INTERNAL_MESSAGE} (request id ${requestId})`, detail: INTERNAL_MESSAGE, request_id: requestId } });
 
 export function errorReply(error: unknown, requestId: string = newRequestId()): { status: number; body: ErrorBody } {
+  if (error instanceof RateLimited) return { status: 429, body: { error: 'TOO_MANY_REQUESTS', message: error.message, detail: error.message } };
   if (error instanceof HttpError) return { status: error.status, body: { error: `HTTP_${error.status}`, message: error.message, detail: error.message } };
   if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
     const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
@@ -51,7 +53,8 @@ export function sendError(res: ServerResponse, error: unknown, log?: { error(obj
   const { status, body } = errorReply(error, requestId);
   if (status >= 500) log?.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, requestId }, 'request failed');
   // After a 413 or 415 the rest of the body is never read, so the connection cannot be reused.
-  sendJson(res, status, body, { ...(status === 413 || status === 415 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
+  const retryAfter = retryAfterOf(error);
+  sendJson(res, status, body, { ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...(status === 413 || status === 415 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -16,6 +16,7 @@ import { createResponseBudget } from '../../../router/responseBudget.js';
 import { createAnalysisPool } from '../../../router/immediate/analysisPool.js';
 import { startProgressHub } from '../../../router/progress/progressHub.js';
 import { createSubscriptionLimits } from '../../../router/progress/subscriptionLimits.js';
+import { createRateLimits } from '../../../router/rateLimits.js';
 import { appRouter } from '../../../router/routers/_app.js';
 import { createCallerFactory } from '../../../router/trpc.js';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
@@ -64,6 +65,7 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     charts: createFileChartStore(path.join(dataDir, 'charts')),
     chartSigner: createChartSigner(SECRET, 60_000),
     pool,
+    rateLimits: createRateLimits(config),
     subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
   } satisfies ApiServices;
   let server: ApiServer | undefined;
