@@ -58,6 +58,8 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_TOKEN: z.coerce.number().min(0).default(0),
   /** HTTP requests per second per client IP address, 0 for no limit. */
   API_RATE_LIMIT_PER_IP: z.coerce.number().min(0).default(0),
+  /** Immediate analyses one user may have running or waiting at once on an API node (their share of the thread pool). */
+  API_IMMEDIATE_MAX_PER_USER: positiveInt(25),
   AUTH_NONE_ADMIN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

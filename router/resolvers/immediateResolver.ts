@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
 import { PoolRefused } from '../immediate/analysisPool.js';
 import { publicMessage } from '../publicErrors.js';
+import { withinImmediateShare } from './immediateShare.js';
 import type { AnalysisRequest } from '../schemas.js';
 
 const REFUSALS = { busy: 'TOO_MANY_REQUESTS', timeout: 'TIMEOUT', closed: 'SERVICE_UNAVAILABLE', permanent: 'UNPROCESSABLE_CONTENT', failed: 'INTERNAL_SERVER_ERROR' } as const;
@@ -23,7 +24,7 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
   const analysisId = newAnalysisId();
   const started = new Date().toISOString();
   try {
-    const outcome = await ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe });
+    const outcome = await withinImmediateShare(ctx.services, ctx.user.id, () => ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe }));
     return {
       analysis_id: analysisId,
       user_id: ctx.user.id,
