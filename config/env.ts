@@ -44,6 +44,23 @@ const envSchema = z.object({
   IMMEDIATE_ANALYSIS_THREADS: positiveInt(2),
   /** How long a signed chart URL (image_url) stays valid. */
   CHART_URL_TTL: seconds(3600),
+  // API limits (router): batch size, response work, subscriptions, local-mode trust.
+  /** Calls in one tRPC batch (HTTP or WebSocket message). */
+  API_MAX_BATCH_SIZE: positiveInt(10),
+  /** Job records one HTTP request (a whole batch) may return, summed over its list calls. */
+  API_MAX_ROWS_PER_REQUEST: positiveInt(200),
+  /** Progress subscriptions open at once on one WebSocket connection. */
+  API_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
+  /** Progress subscriptions open at once for one user, over all connections and SSE streams of this API node. */
+  API_MAX_SUBSCRIPTIONS_PER_USER: positiveInt(100),
+  /** AUTH_MODE=none only: grant the admin procedures to every local caller (off: nobody is admin). */
+  /** Requests per second per bearer token (tRPC calls, REST routes), 0 for no limit. */
+  API_RATE_LIMIT_PER_TOKEN: z.coerce.number().min(0).default(0),
+  /** HTTP requests per second per client IP address, 0 for no limit. */
+  API_RATE_LIMIT_PER_IP: z.coerce.number().min(0).default(0),
+  /** Immediate analyses one user may have running or waiting at once on an API node (their share of the thread pool). */
+  API_IMMEDIATE_MAX_PER_USER: positiveInt(25),
+  AUTH_NONE_ADMIN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // storage (queue retention)
   /** Letters kept on the dead-letter stream; the oldest are dropped first. */

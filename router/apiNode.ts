@@ -11,6 +11,8 @@ import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
 import { startProgressHub } from './progress/progressHub.js';
+import { createSubscriptionLimits } from './progress/subscriptionLimits.js';
+import { createRateLimits } from './rateLimits.js';
 
 export interface ApiNode {
   url: string;
@@ -50,6 +52,8 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
+    rateLimits: createRateLimits(config),
+    subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
   });
   log.info({ url: server.url, authMode: config.AUTH_MODE }, 'api listening');
   return {

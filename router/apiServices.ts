@@ -9,6 +9,8 @@ import type { RedisClient } from '../storage/redisConnection.js';
 import type { ChartSigner } from './charts/chartUrls.js';
 import type { AnalysisPool } from './immediate/analysisPool.js';
 import type { ProgressHub } from './progress/progressHub.js';
+import type { SubscriptionLimits } from './progress/subscriptionLimits.js';
+import type { RateLimits } from './rateLimits.js';
 
 export interface ApiServices {
   config: Config;
@@ -21,4 +23,6 @@ export interface ApiServices {
   charts: ChartStore;
   chartSigner: ChartSigner;
   pool: AnalysisPool;
+  subscriptions: SubscriptionLimits;
+  rateLimits: RateLimits;
 }

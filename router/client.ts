@@ -14,12 +14,17 @@ export interface ClientOptions {
   url: string;
   /** A JWT from `candela token USER`; omit with AUTH_MODE=none. */
   token?: string;
+  /** Calls per HTTP batch; match the server's API_MAX_BATCH_SIZE if it is not the default. */
+  maxBatchSize?: number;
 }
 
 export interface CandelaClient {
   api: TRPCClient<AppRouter>;
   close(): void;
 }
+
+/** The server's default API_MAX_BATCH_SIZE. */
+export const DEFAULT_MAX_BATCH_SIZE = 10;
 
 export function createClient(options: ClientOptions): CandelaClient {
   const base = options.url.replace(/\/$/, '');
@@ -35,7 +40,8 @@ export function createClient(options: ClientOptions): CandelaClient {
       splitLink({
         condition: (operation) => operation.type === 'subscription',
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({ url: `${base}/trpc`, headers }),
+        // The server refuses batches over API_MAX_BATCH_SIZE (default 10); the link splits larger ones.
+        false: httpBatchLink({ url: `${base}/trpc`, headers, maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE }),
       }),
     ],
   });

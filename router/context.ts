@@ -7,13 +7,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { ApiServices } from './apiServices.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, MAX_AUTHORIZATION_LENGTH } from './auth.js';
+import { createResponseBudget, perCallBudget, type ResponseBudget } from './responseBudget.js';
 
 export interface Context {
   services: ApiServices;
   token: string | undefined;
   /** Bytes written to this client and not yet sent: subscriptions coalesce while it is high. */
   outboundBacklog(): number;
+  /** Job records this HTTP request may still return (a batch shares it). */
+  responseBudget: ResponseBudget;
+  /** Identifies the connection (WebSocket) or request (HTTP) for the per-connection subscription limit. */
+  connection: object;
 }
 
 export interface ContextSource {
@@ -27,10 +32,15 @@ function backlogOf(res: ServerResponse | WebSocket | undefined): () => number {
   return 'bufferedAmount' in res ? () => res.bufferedAmount : () => res.writableLength;
 }
 
+/** A bare `token` connection parameter, refused unread past the same length as a header. */
+const plainToken = (value: string | undefined) => (value !== undefined && value.length <= MAX_AUTHORIZATION_LENGTH ? value : undefined);
+
 export function createContextFactory(services: ApiServices) {
   return ({ req, res, info }: ContextSource): Context => ({
     services,
-    token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? info?.connectionParams?.token ?? undefined,
+    token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? plainToken(info?.connectionParams?.token ?? undefined),
     outboundBacklog: backlogOf(res),
+    connection: {},
+    responseBudget: res && 'bufferedAmount' in res ? perCallBudget : createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
   });
 }

@@ -12,10 +12,15 @@ import { WebSocketServer } from 'ws';
 import type { ApiServices } from './apiServices.js';
 import { serveChart } from './charts/chartRoute.js';
 import { createContextFactory } from './context.js';
+import { localRequestRefusal } from './localOrigin.js';
 import { createApiMetrics } from './metrics.js';
+import { RateLimited, retryAfterOf } from './rateLimits.js';
 import { MAX_BODY_BYTES, sendError, sendJson } from './rest/httpResponses.js';
 import { matchRestRoute } from './rest/restRoutes.js';
 import { appRouter } from './routers/_app.js';
+
+/** Probes and scrapes are never throttled: a limited client must not make the node look down. */
+const UNLIMITED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export interface ApiServer {
   url: string;
@@ -24,7 +29,17 @@ export interface ApiServer {
 
 export async function startApiServer(services: ApiServices): Promise<ApiServer> {
   const createContext = createContextFactory(services);
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: MAX_BODY_BYTES });
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    maxBatchSize: services.config.API_MAX_BATCH_SIZE,
+    responseMeta: ({ errors }) => {
+      const retryAfter = errors.map(retryAfterOf).find((seconds) => seconds !== undefined);
+      return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+    },
+  });
   const metrics = createApiMetrics(services);
 
   function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): { name: string; run(): unknown } {
@@ -51,6 +66,16 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     } catch {
       return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'path: not a valid URL', detail: 'path: not a valid URL' });
     }
+    const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, false) : undefined;
+    if (refusal) return sendJson(res, 403, { error: 'FORBIDDEN', message: refusal, detail: refusal });
+    if (!UNLIMITED_PATHS.has(url.pathname)) {
+      try {
+        services.rateLimits.perIp.take(req.socket.remoteAddress ?? 'unknown');
+      } catch (error) {
+        if (error instanceof RateLimited) return sendError(res, error);
+        throw error;
+      }
+    }
     const handler = route(req, res, url);
     const done = metrics.startRequest(req.method ?? 'GET', handler.name);
     res.once('finish', () => done(res.statusCode));
@@ -59,8 +84,17 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
       .catch((error: unknown) => sendError(res, error, services.log));
   });
 
-  const wss = new WebSocketServer({ server, path: '/trpc', maxPayload: MAX_BODY_BYTES });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
+  const wss = new WebSocketServer({
+    server,
+    path: '/trpc',
+    maxPayload: MAX_BODY_BYTES,
+    verifyClient: ({ req }, accept) => {
+      const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, true) : undefined;
+      if (refusal) services.log.warn({ host: req.headers.host, origin: req.headers.origin }, 'websocket upgrade refused: not local');
+      accept(refusal === undefined, 403, refusal);
+    },
+  });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, maxBatchSize: services.config.API_MAX_BATCH_SIZE, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
 
   await new Promise<void>((resolve) => server.listen(services.config.PORT, services.config.HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -36,7 +36,13 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
     const isNew = (message: PublishedProgress) => lastId === undefined || compareStreamIds(message.event_id, lastId) > 0;
     // Read after listening: a job that ended before we listened has its terminal event in the log.
     const endedBefore = (await options.queue.get(analysisId))?.status;
+    const waitForRoom = async () => {
+      while (options.outboundBacklog() > SOCKET_HIGH_WATER_BYTES && !signal.aborted) await sleep(10);
+    };
     for (const message of await options.log.readAfter(analysisId, lastId)) {
+      // The replay respects the socket too: a client that stops reading gets no more than the high-water mark queued.
+      await waitForRoom();
+      if (signal.aborted) return;
       lastId = message.event_id;
       yield message;
       if (isTerminal(message.event.status)) return;
@@ -44,7 +50,7 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
     // Terminal, and its event was not after lastEventId: the client has already seen it (or the log expired).
     if (endedBefore !== undefined && isTerminal(endedBefore)) return;
     while (!signal.aborted) {
-      while (options.outboundBacklog() > SOCKET_HIGH_WATER_BYTES && !signal.aborted) await sleep(10);
+      await waitForRoom();
       const batch = await mailbox.takeAll(signal);
       if (!batch) return;
       for (const message of batch) {

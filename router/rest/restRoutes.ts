@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiServices } from '../apiServices.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './httpResponses.js';
+import { forwardInput, type ProcedureInputs } from './procedureInput.js';
 import { type RestCaller, restCaller } from './restCaller.js';
 import { streamAnalysis } from './sseRoute.js';
 
@@ -37,7 +38,9 @@ const routes: Route[] = [
     async handle({ req, res, params: [symbol, interval], caller }) {
       const body = await readJsonBody(req);
       const idempotencyKey = text(body.idempotency_key) ?? optional(req.headers['idempotency-key'] as string | null);
-      const queued = await caller.analysis.queue({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: idempotencyKey } as never);
+      const queued = await caller.analysis.queue(
+        forwardInput<ProcedureInputs['analysis']['queue']>({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: idempotencyKey }),
+      );
       sendJson(res, 202, queued, { location: queued.check_status_url });
     },
   },
@@ -47,7 +50,8 @@ const routes: Route[] = [
     pattern: /^\/analyze-immediate\/([^/]+)\/([^/]+)$/,
     async handle({ req, res, params: [symbol, interval], caller }) {
       const body = await readJsonBody(req);
-      sendJson(res, 200, await caller.analysis.immediate({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id) } as never));
+      const input = forwardInput<ProcedureInputs['analysis']['immediate']>({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: undefined });
+      sendJson(res, 200, await caller.analysis.immediate(input));
     },
   },
   {
@@ -61,7 +65,7 @@ const routes: Route[] = [
     name: '/analysis/queue/stats',
     pattern: /^\/analysis\/queue\/stats$/,
     async handle({ res, query, caller }) {
-      const stats = await caller.queue.stats(query.has('user_id') ? ({ user_id: query.get('user_id') } as never) : undefined);
+      const stats = await caller.queue.stats(query.has('user_id') ? forwardInput<ProcedureInputs['queue']['stats']>({ user_id: query.get('user_id') }) : undefined);
       const { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp } = stats;
       sendJson(res, 200, { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp });
     },
@@ -71,7 +75,7 @@ const routes: Route[] = [
     name: '/analysis/status/{id}',
     pattern: /^\/analysis\/status\/([^/]+)$/,
     async handle({ res, params: [id], query, caller }) {
-      const job = await caller.analysis.status({ analysis_id: id, user_id: optional(query.get('user_id')) } as never);
+      const job = await caller.analysis.status(forwardInput<ProcedureInputs['analysis']['status']>({ analysis_id: id, user_id: optional(query.get('user_id')) }));
       const { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error } = job;
       sendJson(res, 200, { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error });
     },
@@ -81,7 +85,7 @@ const routes: Route[] = [
     name: '/analysis/cancel/{id}',
     pattern: /^\/analysis\/cancel\/([^/]+)$/,
     async handle({ res, params: [id], query, caller }) {
-      const result = await caller.analysis.cancel({ analysis_id: id, user_id: optional(query.get('user_id')) } as never);
+      const result = await caller.analysis.cancel(forwardInput<ProcedureInputs['analysis']['cancel']>({ analysis_id: id, user_id: optional(query.get('user_id')) }));
       sendJson(res, result.status === 'processing' ? 202 : 200, result);
     },
   },

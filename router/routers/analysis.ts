@@ -8,9 +8,10 @@ import { STREAM_ID } from '../../storage/progressLog.js';
 import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
 import type { JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
+import { publicMessage } from '../publicErrors.js';
 import { analysisRequestSchema, jobLookupSchema, userIdSchema } from '../schemas.js';
 import { authedProcedure, router } from '../trpc.js';
-import { runImmediate } from './immediate.js';
+import { runImmediate } from '../resolvers/immediateResolver.js';
 
 /** Another user's job does not exist, as far as this caller can tell. */
 export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: string): Promise<JobRecord> {
@@ -19,16 +20,26 @@ export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: st
   return job;
 }
 
-/** The record as clients see it: image_url signed, so an <img> tag can load it. */
+/** The record as clients see it: image_url signed, so an <img> tag can load it; the worker's error without server details. */
 export function presentJob(ctx: Context, job: JobRecord): JobRecord {
-  return { ...job, image_url: ctx.services.chartSigner.signImageUrl(job.image_url) };
+  return { ...job, image_url: ctx.services.chartSigner.signImageUrl(job.image_url), error: job.error === null ? null : publicMessage(job.error) };
 }
 
-/** A final event carries the result; its image_url is signed like the record's. */
+/** A final event carries the result; its image_url is signed like the record's, and worker messages lose server details. */
 function presentEvent(ctx: Context, event: ProgressEvent): ProgressEvent {
-  const imageUrl = event.data?.image_url;
-  if (typeof imageUrl !== 'string') return event;
-  return { ...event, data: { ...event.data, image_url: ctx.services.chartSigner.signImageUrl(imageUrl) } };
+  const { data } = event;
+  const message = publicMessage(event.message);
+  if (data === undefined) return { ...event, message };
+  const imageUrl = data.image_url;
+  return {
+    ...event,
+    message,
+    data: {
+      ...data,
+      ...(typeof imageUrl === 'string' ? { image_url: ctx.services.chartSigner.signImageUrl(imageUrl) } : {}),
+      ...(typeof data.error === 'string' ? { error: publicMessage(data.error) } : {}),
+    },
+  };
 }
 
 /** Procedures about one job: the caller must own it, checked before the resolver (and before a subscription starts). */
@@ -36,7 +47,16 @@ const jobProcedure = authedProcedure.input(jobLookupSchema).use(async function o
   return next({ ctx: { job: await ownedJob(ctx, input.analysis_id) } });
 });
 
-const lastEventIdSchema = z.string().regex(STREAM_ID, 'lastEventId must be an event id such as 1700000000000-0').nullish();
+/** Both halves of a stream id are unsigned 64-bit numbers; Redis refuses anything larger with a raw error. */
+const MAX_STREAM_ID_PART = 2n ** 64n - 1n;
+// zod runs every check, so an id that failed the pattern reaches here too: only the pattern's message is wanted then.
+const inStreamIdRange = (id: string) => !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
+
+const lastEventIdSchema = z
+  .string()
+  .regex(STREAM_ID, 'lastEventId must be an event id such as 1700000000000-0')
+  .refine(inStreamIdRange, 'lastEventId: each part of an event id is at most 18446744073709551615')
+  .nullish();
 
 export const analysisRouter = router({
   queue: authedProcedure.input(analysisRequestSchema).mutation(async ({ ctx, input }) => {
@@ -59,11 +79,15 @@ export const analysisRouter = router({
 
   immediate: authedProcedure.input(analysisRequestSchema).mutation(({ ctx, input }) => runImmediate(ctx, input)),
 
-  status: jobProcedure.query(({ ctx }) => presentJob(ctx, ctx.job)),
+  status: jobProcedure.query(({ ctx }) => {
+    ctx.responseBudget.take(1);
+    return presentJob(ctx, ctx.job);
+  }),
 
   list: authedProcedure
     .input(z.object({ user_id: userIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).max(1_000_000).default(0) }).default({ limit: 20, offset: 0 }))
     .query(async ({ ctx, input }) => {
+      ctx.responseBudget.take(input.limit);
       const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
       return { total, limit: input.limit, offset: input.offset, analyses: jobs.map((job) => presentJob(ctx, job)) };
     }),
@@ -84,15 +108,25 @@ export const analysisRouter = router({
   }),
 
   progress: jobProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(async function* ({ ctx, input, signal }) {
-    const feed = followProgress({
-      hub: ctx.services.progressHub,
-      log: ctx.services.progressLog,
-      queue: ctx.services.queue,
-      analysisId: ctx.job.analysis_id,
-      lastEventId: input.lastEventId ?? undefined,
-      signal: signal ?? new AbortController().signal,
-      outboundBacklog: ctx.outboundBacklog,
-    });
-    for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+    const release = ctx.services.subscriptions.acquire(ctx.connection, ctx.user.id);
+    try {
+      yield* presentFeed(ctx, input.lastEventId ?? undefined, signal);
+    } finally {
+      release();
+    }
   }),
 });
+
+/** The job's progress feed as clients see it: stream ids as tracked ids (resumable), events presented. */
+async function* presentFeed(ctx: Context & { job: JobRecord }, lastEventId: string | undefined, signal: AbortSignal | undefined) {
+  const feed = followProgress({
+    hub: ctx.services.progressHub,
+    log: ctx.services.progressLog,
+    queue: ctx.services.queue,
+    analysisId: ctx.job.analysis_id,
+    lastEventId,
+    signal: signal ?? new AbortController().signal,
+    outboundBacklog: ctx.outboundBacklog,
+  });
+  for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+}

@@ -6,7 +6,7 @@ import { analysisIdSchema, userIdSchema } from '../schemas.js';
 import { adminProcedure, authedProcedure, router } from '../trpc.js';
 
 export const queueRouter = router({
-  stats: authedProcedure.query(({ ctx }) => ctx.services.queue.stats()),
+  stats: authedProcedure.input(z.object({ user_id: userIdSchema.optional() }).optional()).query(({ ctx }) => ctx.services.queue.stats()),
   /** Jobs on the dead-letter stream, each with its attempt history. */
   deadLetters: adminProcedure
     .input(z.object({ limit: z.number().int().min(1).max(10_000).optional(), user_id: userIdSchema.optional() }).optional())

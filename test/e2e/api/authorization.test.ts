@@ -171,7 +171,7 @@ describe('AUTH_MODE=none', () => {
     try {
       await api.waitForOutput(/api listening/);
       const base = `http://127.0.0.1:${port}`;
-      const queued = (await (await fetch(`${base}/analyze/BTCUSDT/1h`, { method: 'POST', body: JSON.stringify({ user_id: 'carol', timeframe: '7d' }) })).json()) as { analysis_id: string };
+      const queued = (await (await fetch(`${base}/analyze/BTCUSDT/1h`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: 'carol', timeframe: '7d' }) })).json()) as { analysis_id: string };
       expect((await fetch(`${base}/analysis/status/${queued.analysis_id}?user_id=carol`)).status).toBe(200);
       expect((await fetch(`${base}/analysis/status/${queued.analysis_id}?user_id=dave`)).status).toBe(404);
     } finally {

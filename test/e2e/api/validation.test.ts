@@ -55,8 +55,8 @@ test.each([
   await expectRefused(method, path, body, 400, field);
 });
 
-test('REST: a user_id that is not a valid id is refused naming user_id', async () => {
-  await expectRefused('POST', '/analyze/BTCUSDT/1h', JSON.stringify({ user_id: '../../etc', timeframe: '7d' }), 403, 'user_id');
+test('REST: a user_id that is not a valid id is a 400 naming user_id (checked before it is compared with the token)', async () => {
+  await expectRefused('POST', '/analyze/BTCUSDT/1h', JSON.stringify({ user_id: '../../etc', timeframe: '7d' }), 400, 'user_id');
 });
 
 test('REST: a body over 16 KB is 413 and writes nothing', async () => {
@@ -113,7 +113,7 @@ test('tRPC: a bad lastEventId on the progress subscription is BAD_REQUEST naming
 
 test('each user has a cap on queued + running jobs: 429 beyond it, and room again once one is cancelled', async () => {
   const user = bearer(await cluster.token('capped'));
-  const queue = () => fetch(`${api}/analyze/BTCUSDT/1h`, { method: 'POST', headers: user, body: JSON.stringify({ timeframe: '7d' }) });
+  const queue = () => fetch(`${api}/analyze/BTCUSDT/1h`, { method: 'POST', headers: { 'content-type': 'application/json', ...user }, body: JSON.stringify({ timeframe: '7d' }) });
   const accepted: string[] = [];
   for (let index = 0; index < 3; index += 1) accepted.push(((await (await queue()).json()) as { analysis_id: string }).analysis_id);
   const before = await streamLength();

@@ -73,11 +73,12 @@ test('events appended while the replay is being read arrive once, in order, and 
 
 test('a reader whose socket is backed up gets coalesced events: bounded, newest kept, terminal never dropped', async () => {
   const job = await runningJob();
-  let backedUp = true;
+  let backedUp = false;
   const feed = feedFor(job.analysisId, undefined, () => (backedUp ? 1e9 : 0));
   const replayed: PublishedProgress[] = [];
-  // The replay (queued, processing) is yielded without waiting; then the feed waits for the socket.
+  // The replay (queued, processing) is read while the socket has room; then the socket backs up.
   replayed.push((await feed.next()).value as PublishedProgress, (await feed.next()).value as PublishedProgress);
+  backedUp = true;
   const pending = feed.next();
   for (let n = 1; n <= 50; n += 1) await job.stage(n);
   await job.finish();
@@ -103,4 +104,24 @@ test('resuming after the terminal event yields nothing and ends', async () => {
   await job.finish();
   const all = await drain(feedFor(job.analysisId));
   expect(await drain(feedFor(job.analysisId, all.at(-1)!.event_id))).toEqual([]);
+});
+
+test('the replay waits while the socket is backed up, instead of queuing the whole log on it', async () => {
+  const job = await runningJob();
+  for (let n = 1; n <= 5; n += 1) await job.stage(n);
+  let backedUp = true;
+  const feed = feedFor(job.analysisId, undefined, () => (backedUp ? 1e9 : 0));
+  let delivered = 0;
+  const first = feed.next().then((result) => {
+    delivered += 1;
+    return result;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  expect(delivered).toBe(0);
+  backedUp = false;
+  expect((await first).value).toMatchObject({ event: { status: 'queued' } });
+  await job.finish();
+  const rest = await drain(feed);
+  expect(rest.map((message) => message.event.message).slice(1, 6)).toEqual(['stage 1', 'stage 2', 'stage 3', 'stage 4', 'stage 5']);
+  expect(rest.at(-1)!.event.status).toBe('completed');
 });

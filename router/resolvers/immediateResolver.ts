@@ -1,10 +1,12 @@
-/** analysis.immediate: a small analysis answered in the request, computed in the thread pool. */
+/** The resolver of analysis.immediate: a small analysis answered in the request, computed in the thread pool. */
 import { TRPCError } from '@trpc/server';
 import { candleCount, type Interval } from '../../analysis/intervals.js';
 import { newAnalysisId } from '../../storage/jobQueue.js';
 import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
 import { PoolRefused } from '../immediate/analysisPool.js';
+import { publicMessage } from '../publicErrors.js';
+import { withinImmediateShare } from './immediateShare.js';
 import type { AnalysisRequest } from '../schemas.js';
 
 const REFUSALS = { busy: 'TOO_MANY_REQUESTS', timeout: 'TIMEOUT', closed: 'SERVICE_UNAVAILABLE', permanent: 'UNPROCESSABLE_CONTENT', failed: 'INTERNAL_SERVER_ERROR' } as const;
@@ -22,7 +24,7 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
   const analysisId = newAnalysisId();
   const started = new Date().toISOString();
   try {
-    const outcome = await ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe });
+    const outcome = await withinImmediateShare(ctx.services, ctx.user.id, () => ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe }));
     return {
       analysis_id: analysisId,
       user_id: ctx.user.id,
@@ -38,7 +40,8 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
       analysis_data: outcome.analysisData,
     };
   } catch (error) {
-    if (error instanceof PoolRefused) throw new TRPCError({ code: REFUSALS[error.reason], message: error.message });
+    // The thread's message comes from the market-data and LLM clients: for the log, and without server details for the client.
+    if (error instanceof PoolRefused) throw new TRPCError({ code: REFUSALS[error.reason], message: publicMessage(error.message), cause: error });
     throw error;
   }
 }

@@ -1,0 +1,50 @@
+/** Bearer parsing in linear time, and the claims a token must carry. */
+import { SignJWT } from 'jose';
+import { bearerToken, MAX_AUTHORIZATION_LENGTH, TokenRejected, verifyToken } from '../../../router/auth.js';
+
+const SECRET = 'unit-secret-0123456789abcdef';
+const sign = (claims: { sub?: string; exp?: string }) => {
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
+  if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
+  return jwt.sign(new TextEncoder().encode(SECRET));
+};
+
+describe('bearerToken', () => {
+  test('takes the token after the scheme, any case, surrounding whitespace trimmed', () => {
+    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('bearer \t abc ')).toBe('abc');
+    expect(bearerToken('Bearerabc')).toBeUndefined();
+    expect(bearerToken('Basic abc')).toBeUndefined();
+    expect(bearerToken('Bearer    ')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+
+  test('"Bearer" + 15,000 spaces + two newlines is answered in linear time', () => {
+    const hostile = `Bearer${' '.repeat(15_000)}\n\n`;
+    const started = performance.now();
+    for (let round = 0; round < 20; round += 1) bearerToken(hostile.slice(0, MAX_AUTHORIZATION_LENGTH));
+    bearerToken(hostile);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  test('a header longer than the cap is not read', () => {
+    expect(bearerToken(`Bearer ${'a'.repeat(MAX_AUTHORIZATION_LENGTH)}`)).toBeUndefined();
+  });
+});
+
+describe('verifyToken', () => {
+  test('accepts a token with a valid subject and an expiry', async () => {
+    expect(await verifyToken(SECRET, await sign({ sub: 'alice', exp: '1h' }))).toEqual({ id: 'alice', admin: false });
+  });
+
+  test('refuses a token without exp', async () => {
+    await expect(verifyToken(SECRET, await sign({ sub: 'alice' }))).rejects.toThrow(new TokenRejected('token has no expiry (exp)'));
+  });
+
+  test('refuses a subject that is not a valid user id (it would go into Redis keys)', async () => {
+    for (const sub of ['alice:x', 'a b', 'x'.repeat(65), 'ü']) {
+      await expect(verifyToken(SECRET, await sign({ sub, exp: '1h' }))).rejects.toThrow(/not a valid user id/);
+    }
+  });
+});
