@@ -2,7 +2,7 @@
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../analysis/chart/svgToPng.js';
+import { svgToPng } from '../integrations/chartRasterizer.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';

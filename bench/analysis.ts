@@ -8,7 +8,7 @@
 import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../analysis/chart/svgToPng.js';
+import { svgToPng } from '../integrations/chartRasterizer.js';
 import { detectChartPatterns } from '../analysis/chartPatterns/detectChartPatterns.js';
 import { computeIndicators } from '../analysis/indicators/computeIndicators.js';
 import { buildCandleContext } from '../analysis/patterns/candleContext.js';

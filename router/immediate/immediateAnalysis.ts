@@ -6,7 +6,7 @@
 import { buildAnalysisData, type AnalysisData } from '../../analysis/analysisData.js';
 import { analyzeSeries } from '../../analysis/analyzeSeries.js';
 import { renderChartSvg } from '../../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../../analysis/chart/svgToPng.js';
+import { svgToPng } from '../../integrations/chartRasterizer.js';
 import type { Interval } from '../../analysis/intervals.js';
 import { buildSummaryFacts } from '../../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../../analysis/summary/writeRuleBasedSummary.js';
