@@ -2,7 +2,7 @@
  * Analysis pipeline benchmark: one JSON line per size with milliseconds per stage (median of
  * the measured runs after a warm-up) and the process's peak RSS. Candles come from the
  * synthetic source (in memory, so the figure is generation, not I/O).
- * Targets (issue #3): whole pipeline ≤ 15 ms at 168 candles, ≤ 250 ms at 10,000, PNG included,
+ * Targets the project holds itself to: whole pipeline ≤ 15 ms at 168 candles, ≤ 250 ms at 10,000, PNG included,
  * under 200 MB RSS.
  */
 import { analyzeSeries } from '../analysis/analyzeSeries.js';

@@ -25,7 +25,7 @@ afterEach(async () => {
   await Promise.all([binance.close(), openai.close()]);
 });
 
-/** What the API's cancel route does for a processing job (DESIGN.md section 4.6). */
+/** What the API's cancel route (cancelJob.lua) does for a processing job: flag it, then publish its id. */
 async function requestCancel(analysisId: string): Promise<void> {
   await harness.redis.client.hset(keys.job(analysisId), 'cancel_requested', 1);
   await harness.redis.client.publish(keys.cancelChannel(), JSON.stringify({ analysis_id: analysisId }));
