@@ -1,5 +1,5 @@
 # The front door: `make demo` and `make test` work on a fresh machine.
-.PHONY: setup build typecheck test demo bench chaos clean
+.PHONY: setup build typecheck lint test demo bench chaos clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -15,7 +15,11 @@ build: setup
 typecheck: setup
 	npm run typecheck
 
-test: build typecheck
+# eslint (type-aware), prettier --check and the dependency rules; fails on any violation.
+lint: setup
+	npm run lint
+
+test: build typecheck lint
 	npm test
 
 demo: build

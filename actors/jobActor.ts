@@ -104,7 +104,7 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
         case 'patterns.done': {
           progress('patterns', 0.5, 'patterns detected', self);
           const series = state.series!;
-          send(spawnChartActor(asParent(self), services.charts, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
+          send(spawnChartActor(asParent(self), services, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
           send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), { type: 'summary.run', analysisId: record.analysis_id, series, report: message.report, signal });
           return { ...state, report: message.report };
         }

@@ -1,4 +1,7 @@
-/** Candle intervals and look-back windows of DESIGN.md section 2, and the candle count they imply. */
+/**
+ * The candle intervals the API accepts (Binance's kline intervals), look-back windows such as
+ * `7d`, and the candle count they imply.
+ */
 
 export const INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
 export type Interval = (typeof INTERVALS)[number];

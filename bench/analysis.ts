@@ -2,13 +2,13 @@
  * Analysis pipeline benchmark: one JSON line per size with milliseconds per stage (median of
  * the measured runs after a warm-up) and the process's peak RSS. Candles come from the
  * synthetic source (in memory, so the figure is generation, not I/O).
- * Targets (issue #3): whole pipeline ≤ 15 ms at 168 candles, ≤ 250 ms at 10,000, PNG included,
+ * Targets the project holds itself to: whole pipeline ≤ 15 ms at 168 candles, ≤ 250 ms at 10,000, PNG included,
  * under 200 MB RSS.
  */
 import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../analysis/chart/svgToPng.js';
+import { svgToPng } from '../integrations/chartRasterizer.js';
 import { detectChartPatterns } from '../analysis/chartPatterns/detectChartPatterns.js';
 import { computeIndicators } from '../analysis/indicators/computeIndicators.js';
 import { buildCandleContext } from '../analysis/patterns/candleContext.js';

@@ -35,12 +35,12 @@ export interface WorkerProcess {
 export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   return {
     child,
-    go: () => void child.stdin!.write('go\n'),
+    go: () => void child.stdin.write('go\n'),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

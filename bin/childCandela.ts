@@ -17,7 +17,7 @@ export function startChildCandela(command: 'api' | 'worker', env: Record<string,
   const child = spawn(process.execPath, [CANDELA, command], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'inherit', 'pipe'] });
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (READY.test(log)) resolve();
       for (const line of chunk.toString().split('\n')) if (/"level":(40|50|60)/.test(line)) process.stderr.write(`[${command}] ${line}\n`);

@@ -1,6 +1,7 @@
 /**
  * Process configuration from the environment, validated once at start with zod.
- * Names and defaults are part of the public contract: operators set them, the README lists them.
+ * Names and defaults are what operators set (README's configuration table, deploy/): renaming
+ * one, or changing a default, changes every deployment.
  */
 import { z } from 'zod';
 

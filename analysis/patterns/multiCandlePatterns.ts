@@ -23,7 +23,7 @@ function window(context: CandleContext, index: number, span: number): Window | u
   if (first < 0) return undefined;
   const average = context.averageRange[first]!;
   if (!(average > 0)) return undefined;
-  const candles = context.candles.slice(first, index + 1) as Candle[];
+  const candles = context.candles.slice(first, index + 1);
   const volume = candles[candles.length - 1]!.volume / context.averageVolume[first]!;
   return { candles, average, trend: priorTrend(context, first), volume };
 }

@@ -40,6 +40,6 @@ export async function runImmediateAnalysis(task: ImmediateTask, services: Immedi
   const report = detectPatterns(series, signal);
   // The summary first: its LLM request is under way while the chart renders.
   const summaryServices = { llm: services.llm, gate: services.llmGate, log: services.log };
-  const [summary, imageUrl] = await Promise.all([writeSummary(task.analysisId, series, report, summaryServices, signal), renderChart(services.charts, task.analysisId, series, report, signal)]);
+  const [summary, imageUrl] = await Promise.all([writeSummary(task.analysisId, series, report, summaryServices, signal), renderChart(services.charts, services.rasterize, task.analysisId, series, report, signal)]);
   return { imageUrl, summary: summary.text, summarySource: summary.source, analysisData: buildAnalysisData(series, report) };
 }

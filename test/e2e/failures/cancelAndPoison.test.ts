@@ -25,7 +25,7 @@ afterEach(async () => {
   await Promise.all([binance.close(), openai.close()]);
 });
 
-/** What the API's cancel route does for a processing job (DESIGN.md section 4.6). */
+/** What the API's cancel route (cancelJob.lua) does for a processing job: flag it, then publish its id. */
 async function requestCancel(analysisId: string): Promise<void> {
   await harness.redis.client.hset(keys.job(analysisId), 'cancel_requested', 1);
   await harness.redis.client.publish(keys.cancelChannel(), JSON.stringify({ analysis_id: analysisId }));
@@ -46,7 +46,7 @@ test('cancel while the LLM call hangs: cancelled within a second, acknowledged, 
   await eventually(async () => (openai.abortedRequests() > 0 ? true : undefined), 5_000, 'the hanging LLM request to be aborted');
 
   const entryId = await harness.redis.client.hget(keys.job(id), 'entry_id');
-  expect(((await harness.redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)) as unknown[]).length).toBe(0);
+  expect(await harness.redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)).toEqual([]);
   // Past the job timeout and a claim timeout: never retried, never completed.
   await new Promise((resolve) => setTimeout(resolve, 3_500));
   expect(await waitForStatus(harness, id, 'cancelled', 1_000)).toMatchObject({ attempts: 0 });

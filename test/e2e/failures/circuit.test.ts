@@ -33,9 +33,11 @@ async function metricsOf(worker: CandelaProcess): Promise<Record<string, string>
   return key ? harness.redis.client.hgetall(key) : {};
 }
 
-async function registrationOf(worker: CandelaProcess): Promise<{ circuit_breaker_state: string; circuits: Record<string, string> }> {
+type Registration = { circuit_breaker_state: string; circuits: Record<string, string> };
+
+async function registrationOf(worker: CandelaProcess): Promise<Registration> {
   const [key] = await harness.redis.client.keys(`workers:analysis-workers:*-${worker.child.pid}`);
-  return JSON.parse((await harness.redis.client.get(key!))!);
+  return JSON.parse((await harness.redis.client.get(key!))!) as Registration;
 }
 
 test('opens after five consecutive failures, stops pulling while another worker completes the jobs, half-opens after the reset time, closes on success', async () => {

@@ -59,7 +59,9 @@ test('a permanent failure (unknown symbol): failed at once with its error, never
 
   const job = await waitForStatus(harness, id, 'failed');
   expect(job).toMatchObject({ attempts: 0, error: expect.stringMatching(/does not know the symbol NOSUCHCOIN/) });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Acknowledged with the terminal write, so no consumer can be handed the entry again.
+  const entryId = await harness.redis.client.hget(keys.job(id), 'entry_id');
+  expect(await harness.redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)).toEqual([]);
   expect(binance.requests('NOSUCHCOIN')).toHaveLength(1);
   expect(await harness.redis.client.zscore(keys.retrySchedule(), id)).toBeNull();
   expect(await createDeadLetters(harness.redis.client, keys).list()).toEqual([]);

@@ -3,6 +3,7 @@
  * crashes is restarted under its name and finishes the entry it held; one that keeps crashing
  * past the restart intensity escalates to the process.
  */
+import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import pino from 'pino';
 import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
 import { spawnNoopJobActor } from '../../../actors/noopJobActor.js';
@@ -41,7 +42,7 @@ async function start(spawnJob: JobActorFactory, onEscalate: (error: Error) => vo
   const config = loadConfig({ REDIS_URL: redis.url, ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '1', ANALYSIS_CLAIM_TIMEOUT: '30', ANALYSIS_MAX_DELIVERIES: String(maxDeliveries) });
   return startWorkerNode({
     config,
-    services: { candles: syntheticCandleSource, charts: createFileChartStore('/tmp/candela-supervision-charts'), llm: undefined },
+    services: { candles: syntheticCandleSource, charts: createFileChartStore('/tmp/candela-supervision-charts'), rasterize: svgToPng, llm: undefined },
     log: pino({ level: 'silent' }),
     spawnJob,
     blockMs: 100,

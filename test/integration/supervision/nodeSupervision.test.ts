@@ -4,6 +4,7 @@
  * restart intensity the supervisor escalates; a consumer restarted during a drain reads nothing.
  * A crash is a handler that throws: here, on a message no actor accepts (null).
  */
+import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
@@ -53,7 +54,7 @@ async function start(env: Record<string, string>, spawnJob: JobActorFactory = sp
   const config = loadConfig({ REDIS_URL: redis.url, ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '1', ...env });
   return startWorkerNode({
     config,
-    services: { candles: syntheticCandleSource, charts: createFileChartStore('/tmp/candela-supervision-charts'), llm: undefined },
+    services: { candles: syntheticCandleSource, charts: createFileChartStore('/tmp/candela-supervision-charts'), rasterize: svgToPng, llm: undefined },
     log: capturingLogger(),
     spawnJob,
     blockMs: 100,

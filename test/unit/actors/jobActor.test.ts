@@ -2,6 +2,7 @@
  * The job actor and its children, in process: candles from an in-memory source, charts to an
  * in-memory store, no LLM. Stage order, the result, failure classes, cancel and timeout.
  */
+import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { waitFor } from '../../support/waitFor.js';
 import type { CandleSeries } from '../../../analysis/candles.js';
 import pino from 'pino';
@@ -47,7 +48,7 @@ function run(candles: CandleSource, options: { timeoutMs?: number; clock?: Retur
   const outcome = new Promise<JobOutcome>((resolve) => (resolveOutcome = resolve));
   const job = spawnJobActor(system.root, {
     record,
-    services: { candles, charts, llm: undefined, dependencies: openGate },
+    services: { candles, charts, rasterize: svgToPng, llm: undefined, dependencies: openGate },
     reportProgress: options.reportProgress ?? (async (stage, progress) => (stages.push({ stage, progress }), true)),
     onOutcome: resolveOutcome,
     timeoutMs: options.timeoutMs ?? 60_000,

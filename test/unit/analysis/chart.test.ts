@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-wasm';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChartSvg } from '../../../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../../../analysis/chart/svgToPng.js';
+import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { seriesOf, typedTraderCandles } from './candleBuilders.js';
 
 const week = { ...seriesOf(typedTraderCandles('urth-2025-1h').slice(-168)), symbol: 'URTH', timeframe: '30d' };
@@ -85,7 +85,7 @@ describe('PNG', () => {
 
 describe('encodePng', () => {
   test('round-trips through zlib: the IDAT holds the rows, each led by filter 0', async () => {
-    const { encodePng } = await import('../../../analysis/chart/encodePng.js');
+    const { encodePng } = await import('../../../integrations/encodePng.js');
     const { inflateSync, crc32 } = await import('node:zlib');
     const pixels = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]);
     const png = Buffer.from(encodePng(pixels, 2, 2));

@@ -1,7 +1,9 @@
 /**
- * SVG → PNG through resvg's WebAssembly build, with Inter from @expo-google-fonts/inter.
- * resvg draws no text at all without a font (LIBRARIES.md), so we never rely on system
- * fonts: the TTF ships with our dependencies and is found through module resolution.
+ * The chart rasterizer: SVG → PNG through resvg's WebAssembly build, with Inter from
+ * @expo-google-fonts/inter. Importing this module loads the wasm and the fonts (once per
+ * process or thread). resvg draws no text at all without a font it was given, and with
+ * `loadSystemFonts: false` it looks at none of the host's, so the TTFs ship with our
+ * dependencies and are found through module resolution.
  *
  * Why the wasm build and not @resvg/resvg-js: measured here, resvg-js 2.6.2 (and
  * 2.7.0-alpha.2) never releases a render's pixmap, about 3.2 MB of native memory per
@@ -11,11 +13,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Resvg, initWasm, type ResvgRenderOptions } from '@resvg/resvg-wasm';
+import { CHART_FONT_FAMILY, type SvgRasterizer } from '../analysis/chart/svgRasterizer.js';
 import { encodePng } from './encodePng.js';
 
 const require = createRequire(import.meta.url);
 
-export const CHART_FONT_FAMILY = 'Inter';
 export const CHART_FONT_FILES: readonly string[] = [
   require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'),
   require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf'),
@@ -35,7 +37,7 @@ const OPTIONS: ResvgRenderOptions = {
   textRendering: 2,
 };
 
-export function svgToPng(svg: string): Uint8Array {
+export const svgToPng: SvgRasterizer = (svg) => {
   const resvg = new Resvg(svg, OPTIONS);
   const image = resvg.render();
   try {
@@ -44,4 +46,4 @@ export function svgToPng(svg: string): Uint8Array {
     image.free();
     resvg.free();
   }
-}
+};
