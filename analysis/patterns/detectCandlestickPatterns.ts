@@ -1,49 +1,57 @@
-/** Runs every candlestick detector over a series, in candle order. */
+/**
+ * Runs all 61 TA-Lib candlestick definitions over a series and returns the hits in candle
+ * order (within a candle, in TA-Lib's function order), each with our judgement attached.
+ */
 import type { Candle } from '../candles.js';
 import { buildCandleContext, type CandleContext } from './candleContext.js';
-import type { CandlestickHit, CandlestickPatternName, DetectorResult } from './candlestickTypes.js';
-import * as multi from './multiCandlePatterns.js';
-import * as single from './singleCandlePatterns.js';
+import { PATTERN_SPECS } from './candlestickCatalog.js';
+import { strength, trendContext, volumeRatio } from './candlestickJudgement.js';
+import { CANDLESTICK_PATTERNS, type BarDetector, type CandlestickHit, type CandlestickPatternName, type PatternSpec, TALIB_FUNCTIONS } from './candlestickTypes.js';
 
-interface Detector {
-  pattern: CandlestickPatternName;
-  candles: number;
-  detect(context: CandleContext, index: number): DetectorResult | undefined;
+function hitOf(x: CandleContext, spec: PatternSpec, index: number, signal: number): CandlestickHit {
+  const direction = spec.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
+  const first = Math.max(0, index - spec.candles + 1);
+  const partial = {
+    pattern: spec.pattern,
+    talib: TALIB_FUNCTIONS[spec.pattern],
+    signal,
+    time: x.candles[index]!.time,
+    index,
+    candles: spec.candles,
+    direction,
+    trend_context: trendContext(x, first, direction),
+    volume_ratio: volumeRatio(x, first, index),
+  } as const;
+  return { ...partial, strength: strength(x, partial) };
 }
 
-const DETECTORS: readonly Detector[] = [
-  { pattern: 'doji', candles: 1, detect: single.doji },
-  { pattern: 'hammer', candles: 1, detect: single.hammer },
-  { pattern: 'inverted_hammer', candles: 1, detect: single.invertedHammer },
-  { pattern: 'hanging_man', candles: 1, detect: single.hangingMan },
-  { pattern: 'shooting_star', candles: 1, detect: single.shootingStar },
-  { pattern: 'marubozu', candles: 1, detect: single.marubozu },
-  { pattern: 'spinning_top', candles: 1, detect: single.spinningTop },
-  { pattern: 'bullish_engulfing', candles: 2, detect: multi.bullishEngulfing },
-  { pattern: 'bearish_engulfing', candles: 2, detect: multi.bearishEngulfing },
-  { pattern: 'harami', candles: 2, detect: multi.harami },
-  { pattern: 'piercing_line', candles: 2, detect: multi.piercingLine },
-  { pattern: 'dark_cloud_cover', candles: 2, detect: multi.darkCloudCover },
-  { pattern: 'morning_star', candles: 3, detect: multi.morningStar },
-  { pattern: 'evening_star', candles: 3, detect: multi.eveningStar },
-  { pattern: 'three_white_soldiers', candles: 3, detect: multi.threeWhiteSoldiers },
-  { pattern: 'three_black_crows', candles: 3, detect: multi.threeBlackCrows },
-];
-
 export function detectCandlestickPatterns(candles: readonly Candle[], context: CandleContext = buildCandleContext(candles)): CandlestickHit[] {
-  const hits: CandlestickHit[] = [];
-  for (let index = 0; index < candles.length; index += 1) {
-    for (const detector of DETECTORS) {
-      if (index + 1 < detector.candles) continue;
-      const found = detector.detect(context, index);
-      if (found) hits.push({ pattern: detector.pattern, time: candles[index]!.time, index, candles: detector.candles, ...found });
+  const length = candles.length;
+  const bar: { spec: PatternSpec; detect: BarDetector }[] = [];
+  // Stateful scanners run first, into one signal array each, read back in candle order below.
+  const scanned: { spec: PatternSpec; signals: Int16Array }[] = [];
+  for (const spec of PATTERN_SPECS) {
+    if (typeof spec.detect === 'function') bar.push({ spec, detect: spec.detect });
+    else {
+      const signals = new Int16Array(length);
+      spec.detect.scan(context, (index, signal) => (signals[index] = signal));
+      scanned.push({ spec, signals });
     }
+  }
+  const hits: CandlestickHit[] = [];
+  for (let index = 0; index < length; index += 1) {
+    for (const { spec, detect } of bar) {
+      if (index < spec.lookback) continue;
+      const signal = detect(context, index);
+      if (signal !== 0) hits.push(hitOf(context, spec, index, signal));
+    }
+    for (const { spec, signals } of scanned) if (signals[index] !== 0) hits.push(hitOf(context, spec, index, signals[index]!));
   }
   return hits;
 }
 
 export function countByPattern(hits: readonly CandlestickHit[]): Record<CandlestickPatternName, number> {
-  const counts = Object.fromEntries(DETECTORS.map((detector) => [detector.pattern, 0])) as Record<CandlestickPatternName, number>;
+  const counts = Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern) => [pattern, 0])) as Record<CandlestickPatternName, number>;
   for (const hit of hits) counts[hit.pattern] += 1;
   return counts;
 }
