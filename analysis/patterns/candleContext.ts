@@ -5,7 +5,7 @@
  * RANGE_LOOKBACK candles before each one) for trend context, volume and chart patterns.
  */
 import type { Candle } from '../candles.js';
-import { CANDLE_SETTINGS, type CandleSettingName, settingThresholds } from './candleSettings.js';
+import { CANDLE_SETTINGS, type CandleSettingName, type RangeType, settingThresholds } from './candleSettings.js';
 
 /** Candles averaged for the "recent average range" (the candle itself excluded). */
 export const RANGE_LOOKBACK = 14;
@@ -16,6 +16,12 @@ export interface CandleContext {
   high: Float64Array;
   low: Float64Array;
   close: Float64Array;
+  /** |close − open|, high − max(open, close), min(open, close) − low, per candle. */
+  body: Float64Array;
+  upperShadow: Float64Array;
+  lowerShadow: Float64Array;
+  /** TA-Lib's candle colour: +1 white (close ≥ open), −1 black. */
+  color: Int8Array;
   /** Per TA-Lib candle setting, its threshold at each candle (NaN while warming up). */
   threshold: Record<CandleSettingName, Float64Array>;
   /** Mean high − low of the RANGE_LOOKBACK candles before index i; NaN when fewer than 5 exist. */
@@ -30,6 +36,10 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
   const high = new Float64Array(length);
   const low = new Float64Array(length);
   const close = new Float64Array(length);
+  const body = new Float64Array(length);
+  const upperShadow = new Float64Array(length);
+  const lowerShadow = new Float64Array(length);
+  const color = new Int8Array(length);
   const averageRange = new Float64Array(length).fill(Number.NaN);
   const averageVolume = new Float64Array(length).fill(Number.NaN);
   let rangeSum = 0;
@@ -40,6 +50,10 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     high[index] = candle.high;
     low[index] = candle.low;
     close[index] = candle.close;
+    body[index] = Math.abs(candle.close - candle.open);
+    upperShadow[index] = candle.high - Math.max(candle.open, candle.close);
+    lowerShadow[index] = Math.min(candle.open, candle.close) - candle.low;
+    color[index] = candle.close >= candle.open ? 1 : -1;
     const count = Math.min(index, RANGE_LOOKBACK);
     if (count >= 5) {
       averageRange[index] = rangeSum / count;
@@ -53,7 +67,27 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
       volumeSum -= leaving.volume;
     }
   }
-  const threshold = {} as Record<CandleSettingName, Float64Array>;
-  for (const name of Object.keys(CANDLE_SETTINGS) as CandleSettingName[]) threshold[name] = settingThresholds(CANDLE_SETTINGS[name], open, high, low, close);
-  return { candles, open, high, low, close, threshold, averageRange, averageVolume };
+  const highLow = new Float64Array(length);
+  const shadows = new Float64Array(length);
+  for (let index = 0; index < length; index += 1) {
+    highLow[index] = high[index]! - low[index]!;
+    shadows[index] = upperShadow[index]! + lowerShadow[index]!;
+  }
+  const measures: Record<RangeType, Float64Array> = { realBody: body, highLow, shadows };
+  const of = (name: CandleSettingName) => settingThresholds(CANDLE_SETTINGS[name], measures[CANDLE_SETTINGS[name].rangeType]);
+  // One literal, so every context has the same shape and the detectors' property loads stay monomorphic.
+  const threshold: Record<CandleSettingName, Float64Array> = {
+    bodyLong: of('bodyLong'),
+    bodyVeryLong: of('bodyVeryLong'),
+    bodyShort: of('bodyShort'),
+    bodyDoji: of('bodyDoji'),
+    shadowLong: of('shadowLong'),
+    shadowVeryLong: of('shadowVeryLong'),
+    shadowShort: of('shadowShort'),
+    shadowVeryShort: of('shadowVeryShort'),
+    near: of('near'),
+    far: of('far'),
+    equal: of('equal'),
+  };
+  return { candles, open, high, low, close, body, upperShadow, lowerShadow, color, threshold, averageRange, averageVolume };
 }

@@ -28,35 +28,29 @@ export const CANDLE_SETTINGS = {
 
 export type CandleSettingName = keyof typeof CANDLE_SETTINGS;
 
-/** The candle's own measure of a range type. */
-export function candleRange(rangeType: RangeType, open: number, high: number, low: number, close: number): number {
-  if (rangeType === 'realBody') return Math.abs(close - open);
-  if (rangeType === 'highLow') return high - low;
-  return high - Math.max(open, close) + (Math.min(open, close) - low);
-}
-
 /**
  * For every candle j, the setting's threshold: factor × mean of the range over candles
  * j−period … j−1 (÷2 for shadows, which count two shadows), as TA-Lib computes it. NaN where
- * fewer than `period` candles precede j. One running sum per setting, so O(n).
+ * fewer than `period` candles precede j. `measure` holds the range of each candle; one
+ * running sum, so O(n).
  */
-export function settingThresholds(setting: CandleSetting, open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
-  const length = open.length;
+export function settingThresholds(setting: CandleSetting, measure: Float64Array): Float64Array {
+  const length = measure.length;
   const out = new Float64Array(length);
   const divisor = setting.rangeType === 'shadows' ? 2.0 : 1.0;
-  const measure = (j: number) => candleRange(setting.rangeType, open[j]!, high[j]!, low[j]!, close[j]!);
-  if (setting.period === 0) {
-    for (let j = 0; j < length; j += 1) out[j] = (setting.factor * measure(j)) / divisor;
+  const { period, factor } = setting;
+  if (period === 0) {
+    for (let j = 0; j < length; j += 1) out[j] = (factor * measure[j]!) / divisor;
     return out;
   }
   let sum = 0;
   for (let j = 0; j < length; j += 1) {
-    if (j < setting.period) out[j] = Number.NaN;
+    if (j < period) out[j] = Number.NaN;
     else {
-      out[j] = (setting.factor * (sum / setting.period)) / divisor;
-      sum -= measure(j - setting.period);
+      out[j] = (factor * (sum / period)) / divisor;
+      sum -= measure[j - period]!;
     }
-    sum += measure(j);
+    sum += measure[j]!;
   }
   return out;
 }

@@ -4,13 +4,13 @@
  */
 import type { CandleContext } from './candleContext.js';
 
-export const realBody = (x: CandleContext, i: number): number => Math.abs(x.close[i]! - x.open[i]!);
+export const realBody = (x: CandleContext, i: number): number => x.body[i]!;
 export const highLow = (x: CandleContext, i: number): number => x.high[i]! - x.low[i]!;
 export const bodyTop = (x: CandleContext, i: number): number => Math.max(x.open[i]!, x.close[i]!);
 export const bodyBottom = (x: CandleContext, i: number): number => Math.min(x.open[i]!, x.close[i]!);
-export const upperShadow = (x: CandleContext, i: number): number => x.high[i]! - bodyTop(x, i);
-export const lowerShadow = (x: CandleContext, i: number): number => bodyBottom(x, i) - x.low[i]!;
-export const color = (x: CandleContext, i: number): 1 | -1 => (x.close[i]! >= x.open[i]! ? 1 : -1);
+export const upperShadow = (x: CandleContext, i: number): number => x.upperShadow[i]!;
+export const lowerShadow = (x: CandleContext, i: number): number => x.lowerShadow[i]!;
+export const color = (x: CandleContext, i: number): 1 | -1 => x.color[i] as 1 | -1;
 
 /** Candle b's real body lies wholly above candle a's. */
 export const realBodyGapUp = (x: CandleContext, b: number, a: number): boolean => bodyBottom(x, b) > bodyTop(x, a);

@@ -4,7 +4,7 @@
  * average, and a 0..1 strength. None of it decides whether a pattern is reported.
  */
 import type { CandleContext } from './candleContext.js';
-import type { CandlestickHit, Direction, TrendContext } from './candlestickTypes.js';
+import type { Direction, TrendContext } from './candlestickTypes.js';
 
 /** Candles over which the move leading into a pattern is measured. */
 export const TREND_LOOKBACK = 6;
@@ -36,19 +36,19 @@ export function volumeRatio(x: CandleContext, first: number, last: number): numb
  * strong a prior move it reverses, or for a neutral hit any prior move (30%), volume (20%)
  * and TA-Lib's confirmation (a hikkake's ±200) (15%).
  */
-export function strength(x: CandleContext, hit: Pick<CandlestickHit, 'index' | 'candles' | 'signal' | 'direction' | 'trend_context' | 'volume_ratio'>): number {
-  const first = hit.index - hit.candles + 1;
-  let top = Number.NEGATIVE_INFINITY;
-  let bottom = Number.POSITIVE_INFINITY;
-  for (let k = first; k <= hit.index; k += 1) {
-    top = Math.max(top, x.high[k]!);
-    bottom = Math.min(bottom, x.low[k]!);
+export function strength(x: CandleContext, index: number, candles: number, signal: number, direction: Direction, context: TrendContext, volume: number | null): number {
+  const first = index - candles + 1;
+  let top = x.high[first]!;
+  let bottom = x.low[first]!;
+  for (let k = first + 1; k <= index; k += 1) {
+    if (x.high[k]! > top) top = x.high[k]!;
+    if (x.low[k]! < bottom) bottom = x.low[k]!;
   }
   const average = x.averageRange[first]!;
-  const size = average > 0 ? clamp01((top - bottom) / (average * hit.candles) / 2) : 0.5;
-  const move = hit.trend_context.move === null ? 0 : clamp01(Math.abs(hit.trend_context.move) / (2 * TREND_THRESHOLD));
-  const trend = hit.direction === 'neutral' ? move : hit.trend_context.reversal ? move : 0;
-  const volume = hit.volume_ratio === null ? 0.5 : clamp01(hit.volume_ratio / 2);
-  const confirmation = Math.abs(hit.signal) >= 200 ? 1 : 0.5;
-  return round2(0.35 * size + 0.3 * trend + 0.2 * volume + 0.15 * confirmation);
+  const size = average > 0 ? clamp01((top - bottom) / (average * candles) / 2) : 0.5;
+  const move = context.move === null ? 0 : clamp01(Math.abs(context.move) / (2 * TREND_THRESHOLD));
+  const trend = direction === 'neutral' || context.reversal ? move : 0;
+  const volumeScore = volume === null ? 0.5 : clamp01(volume / 2);
+  const confirmation = Math.abs(signal) >= 200 ? 1 : 0.5;
+  return round2(0.35 * size + 0.3 * trend + 0.2 * volumeScore + 0.15 * confirmation);
 }

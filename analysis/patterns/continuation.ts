@@ -30,7 +30,7 @@ export function breakaway(x: CandleContext, i: number): number {
 export function concealingBabySwallow(x: CandleContext, i: number): number {
   const { high: h, low: l, close: c } = x;
   for (let k = i - 3; k <= i; k += 1) if (color(x, k) !== -1) return 0;
-  for (const k of [i - 3, i - 2]) if (!(lowerShadow(x, k) < shadowVeryShort(x, k)) || !(upperShadow(x, k) < shadowVeryShort(x, k))) return 0;
+  for (let k = i - 3; k <= i - 2; k += 1) if (!(lowerShadow(x, k) < shadowVeryShort(x, k)) || !(upperShadow(x, k) < shadowVeryShort(x, k))) return 0;
   if (!realBodyGapDown(x, i - 1, i - 2) || !(upperShadow(x, i - 1) > shadowVeryShort(x, i - 1)) || !(h[i - 1]! > c[i - 2]!)) return 0;
   return h[i]! > h[i - 1]! && l[i]! < l[i - 1]! ? 100 : 0;
 }

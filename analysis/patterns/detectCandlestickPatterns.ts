@@ -6,47 +6,101 @@ import type { Candle } from '../candles.js';
 import { buildCandleContext, type CandleContext } from './candleContext.js';
 import { PATTERN_SPECS } from './candlestickCatalog.js';
 import { strength, trendContext, volumeRatio } from './candlestickJudgement.js';
-import { CANDLESTICK_PATTERNS, type BarDetector, type CandlestickHit, type CandlestickPatternName, type PatternSpec, TALIB_FUNCTIONS } from './candlestickTypes.js';
+import { CANDLESTICK_PATTERNS, type CandlestickHit, type CandlestickPatternName, type Direction, type PatternSpec, TALIB_FUNCTIONS, type TalibFunction, type TrendContext } from './candlestickTypes.js';
 
-function hitOf(x: CandleContext, spec: PatternSpec, index: number, signal: number): CandlestickHit {
-  const direction = spec.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
-  const first = Math.max(0, index - spec.candles + 1);
-  const partial = {
-    pattern: spec.pattern,
-    talib: TALIB_FUNCTIONS[spec.pattern],
+/** A spec with every field present, so the loops below see one object shape. */
+interface Entry {
+  pattern: CandlestickPatternName;
+  talib: TalibFunction;
+  candles: number;
+  lookback: number;
+  neutral: boolean;
+  detect: PatternSpec['detect'];
+}
+const ENTRIES: readonly Entry[] = PATTERN_SPECS.map((spec) => ({
+  pattern: spec.pattern,
+  talib: TALIB_FUNCTIONS[spec.pattern],
+  candles: spec.candles,
+  lookback: spec.lookback,
+  neutral: spec.neutral === true,
+  detect: spec.detect,
+}));
+
+/** Hits that start on the same candle with the same direction share one TrendContext (read-only). */
+interface ContextCache {
+  first: number;
+  direction: Direction | undefined;
+  value: TrendContext | undefined;
+}
+
+function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, cache: ContextCache): CandlestickHit {
+  const direction: Direction = entry.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
+  const first = Math.max(0, index - entry.candles + 1);
+  if (cache.first !== first || cache.direction !== direction || !cache.value) {
+    cache.first = first;
+    cache.direction = direction;
+    cache.value = trendContext(x, first, direction);
+  }
+  const trend_context = cache.value;
+  const volume_ratio = volumeRatio(x, first, index);
+  return {
+    pattern: entry.pattern,
+    talib: entry.talib,
     signal,
     time: x.candles[index]!.time,
     index,
-    candles: spec.candles,
+    candles: entry.candles,
     direction,
-    trend_context: trendContext(x, first, direction),
-    volume_ratio: volumeRatio(x, first, index),
-  } as const;
-  return { ...partial, strength: strength(x, partial) };
+    trend_context,
+    volume_ratio,
+    strength: strength(x, index, entry.candles, signal, direction, trend_context, volume_ratio),
+  };
+}
+
+/** The bars where one pattern fires, in candle order, with TA-Lib's output for each. */
+function firingsOf(x: CandleContext, entry: Entry): { indices: number[]; signals: number[] } {
+  const indices: number[] = [];
+  const signals: number[] = [];
+  const detect = entry.detect;
+  if (typeof detect === 'function') {
+    for (let index = entry.lookback; index < x.close.length; index += 1) {
+      const signal = detect(x, index);
+      if (signal !== 0) {
+        indices.push(index);
+        signals.push(signal);
+      }
+    }
+  } else
+    detect.scan(x, (index, signal) => {
+      indices.push(index);
+      signals.push(signal);
+    });
+  return { indices, signals };
 }
 
 export function detectCandlestickPatterns(candles: readonly Candle[], context: CandleContext = buildCandleContext(candles)): CandlestickHit[] {
-  const length = candles.length;
-  const bar: { spec: PatternSpec; detect: BarDetector }[] = [];
-  // Stateful scanners run first, into one signal array each, read back in candle order below.
-  const scanned: { spec: PatternSpec; signals: Int16Array }[] = [];
-  for (const spec of PATTERN_SPECS) {
-    if (typeof spec.detect === 'function') bar.push({ spec, detect: spec.detect });
-    else {
-      const signals = new Int16Array(length);
-      spec.detect.scan(context, (index, signal) => (signals[index] = signal));
-      scanned.push({ spec, signals });
+  const firings = ENTRIES.map((entry) => firingsOf(context, entry));
+  // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
+  // that within a candle the hits keep TA-Lib's function order.
+  const start = new Int32Array(candles.length + 1);
+  for (const { indices } of firings) for (const index of indices) start[index + 1]! += 1;
+  for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
+  const total = start[candles.length]!;
+  const slotEntry = new Int32Array(total);
+  const slotSignal = new Int32Array(total);
+  const slotIndex = new Int32Array(total);
+  const next = start.slice(0, candles.length);
+  firings.forEach(({ indices, signals }, k) => {
+    for (let n = 0; n < indices.length; n += 1) {
+      const slot = next[indices[n]!]!++;
+      slotEntry[slot] = k;
+      slotSignal[slot] = signals[n]!;
+      slotIndex[slot] = indices[n]!;
     }
-  }
-  const hits: CandlestickHit[] = [];
-  for (let index = 0; index < length; index += 1) {
-    for (const { spec, detect } of bar) {
-      if (index < spec.lookback) continue;
-      const signal = detect(context, index);
-      if (signal !== 0) hits.push(hitOf(context, spec, index, signal));
-    }
-    for (const { spec, signals } of scanned) if (signals[index] !== 0) hits.push(hitOf(context, spec, index, signals[index]!));
-  }
+  });
+  const hits = new Array<CandlestickHit>(total);
+  const cache: ContextCache = { first: -1, direction: undefined, value: undefined };
+  for (let slot = 0; slot < total; slot += 1) hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
   return hits;
 }
 

@@ -79,7 +79,7 @@ export function separatingLines(x: CandleContext, i: number): number {
 function kickingShape(x: CandleContext, i: number): boolean {
   const first = color(x, i - 1);
   if (first === color(x, i)) return false;
-  for (const k of [i - 1, i]) {
+  for (let k = i - 1; k <= i; k += 1) {
     const v = shadowVeryShort(x, k);
     if (!(realBody(x, k) > bodyLong(x, k)) || !(upperShadow(x, k) < v) || !(lowerShadow(x, k) < v)) return false;
   }
