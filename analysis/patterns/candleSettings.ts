@@ -45,12 +45,14 @@ export function settingThresholds(setting: CandleSetting, measure: Float64Array)
   }
   let sum = 0;
   for (let j = 0; j < length; j += 1) {
-    if (j < period) out[j] = Number.NaN;
-    else {
+    if (j < period) {
+      out[j] = Number.NaN;
+      sum += measure[j]!;
+    } else {
       out[j] = (factor * (sum / period)) / divisor;
-      sum -= measure[j - period]!;
+      // TA-Lib's order: the difference first, then added, so the sums round as TA-Lib's do.
+      sum += measure[j]! - measure[j - period]!;
     }
-    sum += measure[j]!;
   }
   return out;
 }
