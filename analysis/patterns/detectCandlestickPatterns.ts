@@ -6,6 +6,7 @@ import type { Candle } from '../candles.js';
 import { buildCandleContext, type CandleContext } from './candleContext.js';
 import { PATTERN_SPECS } from './candlestickCatalog.js';
 import { strength, trendContext, volumeRatio } from './candlestickJudgement.js';
+import { scanBarPatterns } from './scanBarPatterns.js';
 import { CANDLESTICK_PATTERNS, type CandlestickHit, type CandlestickPatternName, type Direction, type PatternSpec, TALIB_FUNCTIONS, type TalibFunction, type TrendContext } from './candlestickTypes.js';
 
 /** A spec with every field present, so the loops below see one object shape. */
@@ -57,45 +58,36 @@ function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, ca
   };
 }
 
-/** The bars where one pattern fires, in candle order, with TA-Lib's output for each. */
-function firingsOf(x: CandleContext, entry: Entry): { indices: number[]; signals: number[] } {
-  const indices: number[] = [];
-  const signals: number[] = [];
-  const detect = entry.detect;
-  if (typeof detect === 'function') {
-    for (let index = entry.lookback; index < x.close.length; index += 1) {
-      const signal = detect(x, index);
-      if (signal !== 0) {
-        indices.push(index);
-        signals.push(signal);
-      }
-    }
-  } else
-    detect.scan(x, (index, signal) => {
-      indices.push(index);
-      signals.push(signal);
-    });
-  return { indices, signals };
+/** TA-Lib's output of every pattern for every candle (0 before its lookback). */
+function signalsOf(x: CandleContext): Int16Array[] {
+  const signals = ENTRIES.map(() => new Int16Array(x.close.length));
+  scanBarPatterns(x, LOOKBACKS, signals);
+  ENTRIES.forEach((entry, k) => {
+    if (typeof entry.detect !== 'function') entry.detect.scan(x, (index, signal) => (signals[k]![index] = signal));
+  });
+  return signals;
 }
+const LOOKBACKS = Int32Array.from(ENTRIES, (entry) => entry.lookback);
 
 export function detectCandlestickPatterns(candles: readonly Candle[], context: CandleContext = buildCandleContext(candles)): CandlestickHit[] {
-  const firings = ENTRIES.map((entry) => firingsOf(context, entry));
+  const signals = signalsOf(context);
   // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
   // that within a candle the hits keep TA-Lib's function order.
   const start = new Int32Array(candles.length + 1);
-  for (const { indices } of firings) for (const index of indices) start[index + 1]! += 1;
+  for (const row of signals) for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
   for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
   const total = start[candles.length]!;
   const slotEntry = new Int32Array(total);
   const slotSignal = new Int32Array(total);
   const slotIndex = new Int32Array(total);
   const next = start.slice(0, candles.length);
-  firings.forEach(({ indices, signals }, k) => {
-    for (let n = 0; n < indices.length; n += 1) {
-      const slot = next[indices[n]!]!++;
+  signals.forEach((row, k) => {
+    for (let index = 0; index < row.length; index += 1) {
+      if (row[index] === 0) continue;
+      const slot = next[index]!++;
       slotEntry[slot] = k;
-      slotSignal[slot] = signals[n]!;
-      slotIndex[slot] = indices[n]!;
+      slotSignal[slot] = row[index]!;
+      slotIndex[slot] = index;
     }
   });
   const hits = new Array<CandlestickHit>(total);
