@@ -38,7 +38,7 @@ const PENETRATION: Record<string, number> = {
 };
 
 /**
- * TA-Lib's default candle settings, as in its ta_global.c, in TA_CandleSettingType order
+ * TA-Lib's default candle settings (its TA_CandleDefaultSettings table), in TA_CandleSettingType order
  * (BodyLong … Equal): [rangeType (0 RealBody, 1 HighLow, 2 Shadows), avgPeriod, factor].
  */
 const TALIB_DEFAULT_CANDLE_SETTINGS: readonly [number, number, number][] = [
