@@ -7,7 +7,7 @@ import type { AnalysisReport } from './analyzeSeries.js';
 import type { CandleSeries, DataSource } from './candles.js';
 import type { ChartPatternName } from './chartPatterns/chartPatternTypes.js';
 import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
-import type { CandlestickPatternName, Direction } from './patterns/candlestickTypes.js';
+import type { CandlestickPatternName, Direction, TalibFunction, TrendContext } from './patterns/candlestickTypes.js';
 import { countByPattern } from './patterns/detectCandlestickPatterns.js';
 
 /** Hits kept per kind; counts always cover the whole window. */
@@ -41,7 +41,18 @@ export interface AnalysisData {
   levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; confidence: number }[];
   candlestick_patterns: {
     counts: Record<CandlestickPatternName, number>;
-    recent: { pattern: CandlestickPatternName; time: string; index: number; candles: number; direction: Direction; strength: number }[];
+    recent: {
+      pattern: CandlestickPatternName;
+      time: string;
+      index: number;
+      candles: number;
+      direction: Direction;
+      strength: number;
+      talib: TalibFunction;
+      signal: number;
+      trend_context: TrendContext;
+      volume_ratio: number | null;
+    }[];
   };
   chart_patterns: {
     counts: Partial<Record<ChartPatternName, number>>;
@@ -136,6 +147,10 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         candles: hit.candles,
         direction: hit.direction,
         strength: hit.strength,
+        talib: hit.talib,
+        signal: hit.signal,
+        trend_context: hit.trend_context,
+        volume_ratio: hit.volume_ratio,
       })),
     },
     chart_patterns: {

@@ -1,23 +1,29 @@
 /**
- * What every candlestick pattern is measured against: the candle's own range and body,
- * the average range of the candles before it, and the trend that led into it. Thresholds
- * are ratios of these, never a share of the price, so a rule means the same on a $2 and a
- * $90,000 market.
+ * What every candlestick pattern is measured against, computed once per series: the prices
+ * as typed arrays, TA-Lib's candle-setting thresholds for every candle (trailing averages,
+ * the candle itself excluded), and our own yardsticks (average range and volume over the
+ * RANGE_LOOKBACK candles before each one) for trend context, volume and chart patterns.
  */
 import type { Candle } from '../candles.js';
+import { CANDLE_SETTINGS, type CandleSettingName, type RangeType, settingThresholds } from './candleSettings.js';
 
 /** Candles averaged for the "recent average range" (the candle itself excluded). */
 export const RANGE_LOOKBACK = 14;
-/** Candles over which the trend leading into a pattern is measured. */
-export const TREND_LOOKBACK = 6;
-/**
- * A prior decline or advance must move the close at least this many average ranges over
- * TREND_LOOKBACK candles. On URTH 2025 hourly candles about one bar in six qualifies each way.
- */
-export const TREND_THRESHOLD = 2;
 
 export interface CandleContext {
   candles: readonly Candle[];
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  /** |close − open|, high − max(open, close), min(open, close) − low, per candle. */
+  body: Float64Array;
+  upperShadow: Float64Array;
+  lowerShadow: Float64Array;
+  /** TA-Lib's candle colour: +1 white (close ≥ open), −1 black. */
+  color: Int8Array;
+  /** Per TA-Lib candle setting, its threshold at each candle (NaN while warming up). */
+  threshold: Record<CandleSettingName, Float64Array>;
   /** Mean high − low of the RANGE_LOOKBACK candles before index i; NaN when fewer than 5 exist. */
   averageRange: Float64Array;
   /** Mean volume of the RANGE_LOOKBACK candles before index i; NaN when fewer than 5 exist. */
@@ -26,17 +32,33 @@ export interface CandleContext {
 
 export function buildCandleContext(candles: readonly Candle[]): CandleContext {
   const length = candles.length;
+  const open = new Float64Array(length);
+  const high = new Float64Array(length);
+  const low = new Float64Array(length);
+  const close = new Float64Array(length);
+  const body = new Float64Array(length);
+  const upperShadow = new Float64Array(length);
+  const lowerShadow = new Float64Array(length);
+  const color = new Int8Array(length);
   const averageRange = new Float64Array(length).fill(Number.NaN);
   const averageVolume = new Float64Array(length).fill(Number.NaN);
   let rangeSum = 0;
   let volumeSum = 0;
   for (let index = 0; index < length; index += 1) {
+    const candle = candles[index]!;
+    open[index] = candle.open;
+    high[index] = candle.high;
+    low[index] = candle.low;
+    close[index] = candle.close;
+    body[index] = Math.abs(candle.close - candle.open);
+    upperShadow[index] = candle.high - Math.max(candle.open, candle.close);
+    lowerShadow[index] = Math.min(candle.open, candle.close) - candle.low;
+    color[index] = candle.close >= candle.open ? 1 : -1;
     const count = Math.min(index, RANGE_LOOKBACK);
     if (count >= 5) {
       averageRange[index] = rangeSum / count;
       averageVolume[index] = volumeSum / count;
     }
-    const candle = candles[index]!;
     rangeSum += candle.high - candle.low;
     volumeSum += candle.volume;
     const leaving = candles[index - RANGE_LOOKBACK];
@@ -45,45 +67,27 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
       volumeSum -= leaving.volume;
     }
   }
-  return { candles, averageRange, averageVolume };
+  const highLow = new Float64Array(length);
+  const shadows = new Float64Array(length);
+  for (let index = 0; index < length; index += 1) {
+    highLow[index] = high[index]! - low[index]!;
+    shadows[index] = upperShadow[index]! + lowerShadow[index]!;
+  }
+  const measures: Record<RangeType, Float64Array> = { realBody: body, highLow, shadows };
+  const of = (name: CandleSettingName) => settingThresholds(CANDLE_SETTINGS[name], measures[CANDLE_SETTINGS[name].rangeType]);
+  // One literal, so every context has the same shape and the detectors' property loads stay monomorphic.
+  const threshold: Record<CandleSettingName, Float64Array> = {
+    bodyLong: of('bodyLong'),
+    bodyVeryLong: of('bodyVeryLong'),
+    bodyShort: of('bodyShort'),
+    bodyDoji: of('bodyDoji'),
+    shadowLong: of('shadowLong'),
+    shadowVeryLong: of('shadowVeryLong'),
+    shadowShort: of('shadowShort'),
+    shadowVeryShort: of('shadowVeryShort'),
+    near: of('near'),
+    far: of('far'),
+    equal: of('equal'),
+  };
+  return { candles, open, high, low, close, body, upperShadow, lowerShadow, color, threshold, averageRange, averageVolume };
 }
-
-export const body = (candle: Candle): number => Math.abs(candle.close - candle.open);
-export const range = (candle: Candle): number => candle.high - candle.low;
-export const upperShadow = (candle: Candle): number => candle.high - Math.max(candle.open, candle.close);
-export const lowerShadow = (candle: Candle): number => Math.min(candle.open, candle.close) - candle.low;
-export const bodyTop = (candle: Candle): number => Math.max(candle.open, candle.close);
-export const bodyBottom = (candle: Candle): number => Math.min(candle.open, candle.close);
-export const bodyMiddle = (candle: Candle): number => (candle.open + candle.close) / 2;
-export const isBullish = (candle: Candle): boolean => candle.close > candle.open;
-export const isBearish = (candle: Candle): boolean => candle.close < candle.open;
-
-/**
- * The move of the close over the TREND_LOOKBACK candles before `index`, in average
- * ranges measured at `index`: −3 means the price fell three average ranges into it.
- * NaN when there is not enough history.
- */
-export function priorTrend(context: CandleContext, index: number): number {
-  const average = context.averageRange[index];
-  const last = context.candles[index - 1];
-  const first = context.candles[index - 1 - TREND_LOOKBACK];
-  if (average === undefined || !last || !first || !(average > 0)) return Number.NaN;
-  return (last.close - first.close) / average;
-}
-
-export const clamp01 = (value: number): number => (value < 0 ? 0 : value > 1 ? 1 : value);
-
-/**
- * Strength in [0, 1]: how clearly the shape passed its thresholds (0..1), how large the
- * candles are against the average range, how strong the preceding trend was (when the
- * pattern needs one) and whether volume was above average.
- */
-export function strengthScore(parts: { shape: number; size: number; trend?: number; volume: number }): number {
-  const size = clamp01(parts.size / 2);
-  const volume = Number.isNaN(parts.volume) ? 0.5 : clamp01(parts.volume / 2);
-  if (parts.trend === undefined) return round2(0.55 * clamp01(parts.shape) + 0.25 * size + 0.2 * volume);
-  const trend = clamp01(Math.abs(parts.trend) / (2 * TREND_THRESHOLD));
-  return round2(0.4 * clamp01(parts.shape) + 0.2 * size + 0.25 * trend + 0.15 * volume);
-}
-
-export const round2 = (value: number): number => Math.round(value * 100) / 100;

@@ -1,49 +1,103 @@
-/** Runs every candlestick detector over a series, in candle order. */
+/**
+ * Runs all 61 TA-Lib candlestick definitions over a series and returns the hits in candle
+ * order (within a candle, in TA-Lib's function order), each with our judgement attached.
+ */
 import type { Candle } from '../candles.js';
 import { buildCandleContext, type CandleContext } from './candleContext.js';
-import type { CandlestickHit, CandlestickPatternName, DetectorResult } from './candlestickTypes.js';
-import * as multi from './multiCandlePatterns.js';
-import * as single from './singleCandlePatterns.js';
+import { PATTERN_SPECS } from './candlestickCatalog.js';
+import { strength, trendContext, volumeRatio } from './candlestickJudgement.js';
+import { scanBarPatterns } from './scanBarPatterns.js';
+import { CANDLESTICK_PATTERNS, type CandlestickHit, type CandlestickPatternName, type Direction, type PatternSpec, TALIB_FUNCTIONS, type TalibFunction, type TrendContext } from './candlestickTypes.js';
 
-interface Detector {
+/** A spec with every field present, so the loops below see one object shape. */
+interface Entry {
   pattern: CandlestickPatternName;
+  talib: TalibFunction;
   candles: number;
-  detect(context: CandleContext, index: number): DetectorResult | undefined;
+  lookback: number;
+  neutral: boolean;
+  detect: PatternSpec['detect'];
+}
+const ENTRIES: readonly Entry[] = PATTERN_SPECS.map((spec) => ({
+  pattern: spec.pattern,
+  talib: TALIB_FUNCTIONS[spec.pattern],
+  candles: spec.candles,
+  lookback: spec.lookback,
+  neutral: spec.neutral === true,
+  detect: spec.detect,
+}));
+
+/** Hits that start on the same candle with the same direction share one TrendContext (read-only). */
+interface ContextCache {
+  first: number;
+  direction: Direction | undefined;
+  value: TrendContext | undefined;
 }
 
-const DETECTORS: readonly Detector[] = [
-  { pattern: 'doji', candles: 1, detect: single.doji },
-  { pattern: 'hammer', candles: 1, detect: single.hammer },
-  { pattern: 'inverted_hammer', candles: 1, detect: single.invertedHammer },
-  { pattern: 'hanging_man', candles: 1, detect: single.hangingMan },
-  { pattern: 'shooting_star', candles: 1, detect: single.shootingStar },
-  { pattern: 'marubozu', candles: 1, detect: single.marubozu },
-  { pattern: 'spinning_top', candles: 1, detect: single.spinningTop },
-  { pattern: 'bullish_engulfing', candles: 2, detect: multi.bullishEngulfing },
-  { pattern: 'bearish_engulfing', candles: 2, detect: multi.bearishEngulfing },
-  { pattern: 'harami', candles: 2, detect: multi.harami },
-  { pattern: 'piercing_line', candles: 2, detect: multi.piercingLine },
-  { pattern: 'dark_cloud_cover', candles: 2, detect: multi.darkCloudCover },
-  { pattern: 'morning_star', candles: 3, detect: multi.morningStar },
-  { pattern: 'evening_star', candles: 3, detect: multi.eveningStar },
-  { pattern: 'three_white_soldiers', candles: 3, detect: multi.threeWhiteSoldiers },
-  { pattern: 'three_black_crows', candles: 3, detect: multi.threeBlackCrows },
-];
+function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, cache: ContextCache): CandlestickHit {
+  const direction: Direction = entry.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
+  const first = Math.max(0, index - entry.candles + 1);
+  if (cache.first !== first || cache.direction !== direction || !cache.value) {
+    cache.first = first;
+    cache.direction = direction;
+    cache.value = trendContext(x, first, direction);
+  }
+  const trend_context = cache.value;
+  const volume_ratio = volumeRatio(x, first, index);
+  return {
+    pattern: entry.pattern,
+    talib: entry.talib,
+    signal,
+    time: x.candles[index]!.time,
+    index,
+    candles: entry.candles,
+    direction,
+    trend_context,
+    volume_ratio,
+    strength: strength(x, index, entry.candles, signal, direction, trend_context, volume_ratio),
+  };
+}
+
+/** TA-Lib's output of every pattern for every candle (0 before its lookback). */
+function signalsOf(x: CandleContext): Int16Array[] {
+  const signals = ENTRIES.map(() => new Int16Array(x.close.length));
+  scanBarPatterns(x, LOOKBACKS, signals);
+  ENTRIES.forEach((entry, k) => {
+    if (typeof entry.detect !== 'function') entry.detect.scan(x, (index, signal) => (signals[k]![index] = signal));
+  });
+  return signals;
+}
+const LOOKBACKS = Int32Array.from(ENTRIES, (entry) => entry.lookback);
 
 export function detectCandlestickPatterns(candles: readonly Candle[], context: CandleContext = buildCandleContext(candles)): CandlestickHit[] {
-  const hits: CandlestickHit[] = [];
-  for (let index = 0; index < candles.length; index += 1) {
-    for (const detector of DETECTORS) {
-      if (index + 1 < detector.candles) continue;
-      const found = detector.detect(context, index);
-      if (found) hits.push({ pattern: detector.pattern, time: candles[index]!.time, index, candles: detector.candles, ...found });
+  const signals = signalsOf(context);
+  // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
+  // that within a candle the hits keep TA-Lib's function order.
+  const start = new Int32Array(candles.length + 1);
+  for (const row of signals) for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
+  for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
+  const total = start[candles.length]!;
+  const slotEntry = new Int32Array(total);
+  const slotSignal = new Int32Array(total);
+  const slotIndex = new Int32Array(total);
+  const next = start.slice(0, candles.length);
+  signals.forEach((row, k) => {
+    for (let index = 0; index < row.length; index += 1) {
+      if (row[index] === 0) continue;
+      const slot = next[index]!++;
+      slotEntry[slot] = k;
+      slotSignal[slot] = row[index]!;
+      slotIndex[slot] = index;
     }
-  }
+  });
+  const hits = new Array<CandlestickHit>(total);
+  const cache: ContextCache = { first: -1, direction: undefined, value: undefined };
+  for (let slot = 0; slot < total; slot += 1) hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
   return hits;
 }
 
 export function countByPattern(hits: readonly CandlestickHit[]): Record<CandlestickPatternName, number> {
-  const counts = Object.fromEntries(DETECTORS.map((detector) => [detector.pattern, 0])) as Record<CandlestickPatternName, number>;
+  const counts = Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern) => [pattern, 0])) as Record<CandlestickPatternName, number>;
   for (const hit of hits) counts[hit.pattern] += 1;
   return counts;
 }

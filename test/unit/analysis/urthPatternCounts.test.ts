@@ -9,16 +9,19 @@ const report = analyzeSeries({ ...seriesOf(candles), symbol: 'URTH', timeframe: 
 const counts = countByPattern(report.candlestickPatterns);
 const chartCounts = Object.fromEntries(['double_top', 'double_bottom', 'head_and_shoulders', 'inverse_head_and_shoulders', 'breakout'].map((name) => [name, report.chartPatterns.filter((hit) => hit.pattern === name).length]));
 
-test('candlestick patterns: none fires on more than 5% of candles, all together under 15%', () => {
-  for (const pattern of CANDLESTICK_PATTERNS) expect({ pattern, share: counts[pattern] / candles.length < 0.05 }).toEqual({ pattern, share: true });
-  expect(report.candlestickPatterns.length / candles.length).toBeLessThan(0.15);
+// TA-Lib's definitions flag short lines, belt holds and dojis on many thinly traded hourly bars; the reversal shapes stay rare.
+test('candlestick patterns: none fires on more than 40% of candles, the two-candle reversals on under 8%', () => {
+  for (const pattern of CANDLESTICK_PATTERNS) expect({ pattern, share: counts[pattern] / candles.length < 0.4 }).toEqual({ pattern, share: true });
+  for (const pattern of ['engulfing', 'harami', 'morning_star', 'evening_star', 'three_white_soldiers', 'three_black_crows', 'piercing_line', 'dark_cloud_cover'] as const) {
+    expect({ pattern, share: counts[pattern] / candles.length < 0.08 }).toEqual({ pattern, share: true });
+  }
 });
 
 test('candlestick patterns: the common ones do occur in a year', () => {
-  for (const pattern of ['doji', 'hammer', 'inverted_hammer', 'hanging_man', 'shooting_star', 'marubozu', 'spinning_top', 'bullish_engulfing', 'bearish_engulfing', 'harami'] as const) {
+  for (const pattern of ['doji', 'hammer', 'inverted_hammer', 'hanging_man', 'shooting_star', 'marubozu', 'spinning_top', 'engulfing', 'harami'] as const) {
     expect({ pattern, seen: counts[pattern] > 0 }).toEqual({ pattern, seen: true });
   }
-  expect(counts.morning_star + counts.evening_star + counts.three_white_soldiers + counts.three_black_crows).toBeLessThan(20);
+  expect(counts.morning_star + counts.evening_star + counts.three_white_soldiers + counts.three_black_crows).toBeLessThan(40);
 });
 
 test('chart patterns and levels stay plausible', () => {
