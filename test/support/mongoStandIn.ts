@@ -70,7 +70,7 @@ export function createCommandRunner(data: MongoData, commandLog: string[] = []) 
   return (command: Document, session: Session): Document => {
     const given = Object.keys(command)[0] ?? '';
     const name = aliases[given] ?? given;
-    commandLog.push(name);
+    commandLog.push(given);
     try {
       const handler = handlers[name];
       if (!handler) throw notEmulated(`command '${given}'`);
