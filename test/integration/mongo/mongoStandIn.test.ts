@@ -21,8 +21,8 @@ afterAll(async () => {
 test('the driver connects, pings and reads the build info', async () => {
   expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
   expect((await db.admin().buildInfo()).version).toMatch(/^\d+\.\d+/);
-  // The driver's first handshake is the legacy isMaster over OP_QUERY, later ones hello over OP_MSG.
-  expect(standIn.commandLog[0]).toBe('isMaster');
+  // The driver's first handshake is the legacy isMaster over OP_QUERY, before it knows OP_MSG is spoken.
+  expect(standIn.commandLog[0]).toMatch(/^ismaster$/i);
 });
 
 test('insert, find, update and delete round-trip documents with their BSON types', async () => {
