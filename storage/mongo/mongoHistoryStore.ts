@@ -1,0 +1,110 @@
+/**
+ * Finished analyses in MongoDB (`analyses`), the system of record once their Redis copy
+ * expired. Records go in and come out in the job-record shape that Redis serves, under the
+ * same ownership rule: a user sees only their own analyses.
+ */
+import { MongoServerError, type Db, type Filter } from 'mongodb';
+import type { JobRecord, JobStatus } from '../jobRecord.js';
+import { documentFromRecord, recordFromDocument, type AnalysisDocument } from './analysisDocument.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './historyCursor.js';
+import { ensureHistoryIndexes } from './historyIndexes.js';
+
+export const ANALYSES_COLLECTION = 'analyses';
+export const DEFAULT_HISTORY_TTL_SECONDS = 90 * 24 * 60 * 60;
+export const MAX_HISTORY_PAGE = 100;
+
+/**
+ * inserted / updated: this call wrote. unchanged: the same copy was already there.
+ * superseded: a copy at least as recent (a later attempt after a replay, or a concurrent
+ * archive of the same one) is there, and was kept.
+ */
+export type ArchiveOutcome = 'inserted' | 'updated' | 'unchanged' | 'superseded';
+
+export interface HistoryQuery {
+  userId: string;
+  symbol?: string;
+  interval?: string;
+  status?: JobStatus;
+  /** Inclusive lower bound of created_at. */
+  createdFrom?: Date;
+  /** Exclusive upper bound of created_at. */
+  createdTo?: Date;
+  /** The nextCursor of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface HistoryPage {
+  analyses: JobRecord[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface AnalysisHistory {
+  ensureIndexes(): Promise<void>;
+  archive(record: JobRecord): Promise<ArchiveOutcome>;
+  get(analysisId: string, userId: string): Promise<JobRecord | undefined>;
+  list(query: HistoryQuery): Promise<HistoryPage>;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: number } = {}): AnalysisHistory {
+  const analyses = db.collection<AnalysisDocument>(ANALYSES_COLLECTION);
+  const historyTtlSeconds = options.historyTtlSeconds ?? DEFAULT_HISTORY_TTL_SECONDS;
+  if (!Number.isInteger(historyTtlSeconds) || historyTtlSeconds < 0) throw new Error(`history TTL must be a whole number of seconds >= 0 (0 keeps forever), got ${historyTtlSeconds}`);
+
+  return {
+    ensureIndexes: () => ensureHistoryIndexes(analyses, historyTtlSeconds),
+
+    async archive(record) {
+      const document = documentFromRecord(record);
+      try {
+        // Matching only an older-or-equal copy makes a stale redelivery fall through to the
+        // insert, which the unique index on analysis_id refuses: the newer copy stays.
+        const result = await analyses.updateOne({ analysis_id: document.analysis_id, updated_at: { $lte: document.updated_at } }, { $set: document }, { upsert: true });
+        if (result.upsertedCount === 1) return 'inserted';
+        return result.modifiedCount === 1 ? 'updated' : 'unchanged';
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return 'superseded';
+        throw error;
+      }
+    },
+
+    async get(analysisId, userId) {
+      const document = await analyses.findOne({ analysis_id: analysisId, user_id: userId }, { projection: { _id: 0 } });
+      return document ? recordFromDocument(document) : undefined;
+    },
+
+    async list(query) {
+      const limit = Math.min(Math.max(1, Math.floor(query.limit)), MAX_HISTORY_PAGE);
+      const filter = historyFilter(query);
+      const documents = await analyses
+        .find(filter, { projection: { _id: 0 } })
+        .sort({ created_at: -1, analysis_id: -1 })
+        .limit(limit + 1)
+        .toArray();
+      const page = documents.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        analyses: page.map(recordFromDocument),
+        nextCursor: documents.length > limit && last ? encodeHistoryCursor({ createdAt: last.created_at, analysisId: last.analysis_id }) : null,
+      };
+    },
+  };
+}
+
+function historyFilter(query: HistoryQuery): Filter<AnalysisDocument> {
+  const filter: Filter<AnalysisDocument> = { user_id: query.userId };
+  if (query.symbol !== undefined) filter.symbol = query.symbol;
+  if (query.interval !== undefined) filter.interval = query.interval;
+  if (query.status !== undefined) filter.status = query.status;
+  if (query.createdFrom !== undefined || query.createdTo !== undefined) {
+    filter.created_at = { ...(query.createdFrom && { $gte: query.createdFrom }), ...(query.createdTo && { $lt: query.createdTo }) };
+  }
+  if (query.cursor !== undefined) {
+    const after = decodeHistoryCursor(query.cursor);
+    filter.$or = [{ created_at: { $lt: after.createdAt } }, { created_at: after.createdAt, analysis_id: { $lt: after.analysisId } }];
+  }
+  return filter;
+}

@@ -1,0 +1,95 @@
+/** One contract for every chart store: the file store and GridFS (on a real MongoDB when MONGODB_URL is set, else the stand-in). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChartStore } from '../../storage/charts/chartStore.js';
+import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
+import { createGridFsChartStore, type GridFsChartStore } from '../../storage/charts/gridFsChartStore.js';
+import { startMongoTarget, type MongoTarget } from '../support/mongoTarget.js';
+
+const chart = (label: string, size = 2000) => ({
+  svg: `<svg xmlns="http://www.w3.org/2000/svg"><text>${label} ✓</text></svg>`,
+  png: Uint8Array.from({ length: size }, (_, n) => (n * 7 + label.length) % 256),
+});
+
+let directory: string;
+let target: MongoTarget;
+let gridFs: GridFsChartStore;
+
+beforeAll(async () => {
+  directory = await mkdtemp(path.join(os.tmpdir(), 'candela-charts-'));
+  target = await startMongoTarget('charts');
+  gridFs = createGridFsChartStore(target.connection.db);
+  await gridFs.ensureIndexes();
+});
+
+afterAll(async () => {
+  await target.stop();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const implementations: [string, () => ChartStore][] = [
+  ['file store', () => createFileChartStore(directory)],
+  ['GridFS', () => gridFs],
+];
+
+describe.each(implementations)('chart store contract: %s', (_name, storeOf) => {
+  test('save then read returns both files byte for byte', async () => {
+    const store = storeOf();
+    const rendered = chart('first', 300_000) // past GridFS's 255 KiB chunk: the read crosses a chunk boundary;
+    const location = await store.save('analysis_contract_1', rendered);
+    expect(location).toContain('analysis_contract_1');
+    expect((await store.read('analysis_contract_1', 'svg'))?.toString('utf8')).toBe(rendered.svg);
+    expect(Buffer.from(rendered.png).equals((await store.read('analysis_contract_1', 'png'))!)).toBe(true);
+  });
+
+  test('a chart never saved reads as undefined', async () => {
+    expect(await storeOf().read('analysis_never_saved', 'png')).toBeUndefined();
+  });
+
+  test('saving again replaces both files', async () => {
+    const store = storeOf();
+    await store.save('analysis_contract_2', chart('old'));
+    const replacement = chart('replacement', 500);
+    await store.save('analysis_contract_2', replacement);
+    expect((await store.read('analysis_contract_2', 'svg'))?.toString('utf8')).toBe(replacement.svg);
+    expect((await store.read('analysis_contract_2', 'png'))?.length).toBe(500);
+  });
+
+  test('charts of different analyses saved at once stay apart', async () => {
+    const store = storeOf();
+    const ids = Array.from({ length: 6 }, (_, n) => `analysis_parallel_${n}`);
+    await Promise.all(ids.map((id) => store.save(id, chart(id))));
+    for (const id of ids) expect((await store.read(id, 'svg'))?.toString('utf8')).toBe(chart(id).svg);
+  });
+
+  test('an unsafe id is refused', async () => {
+    const store = storeOf();
+    await expect(store.save('../escape', chart('x'))).rejects.toThrow(/unsafe analysis id/);
+    await expect(store.read('a/b', 'svg')).rejects.toThrow(/unsafe analysis id/);
+  });
+});
+
+describe('GridFS chart store beyond the contract', () => {
+  test(`streams a chart, keeps one file per format after replacement, and removes for retention (${process.env.MONGODB_URL ? 'real MongoDB' : 'stand-in'})`, async () => {
+    await gridFs.save('analysis_gridfs_1', chart('one'));
+    await gridFs.save('analysis_gridfs_1', chart('two', 4000));
+    const files = target.connection.db.collection('charts.files');
+    expect(await files.countDocuments({ 'metadata.analysis_id': 'analysis_gridfs_1' })).toBe(2);
+
+    const stream = await gridFs.stream('analysis_gridfs_1', 'png');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream!) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(chart('two', 4000).png))).toBe(true);
+    expect(await gridFs.stream('analysis_gridfs_missing', 'svg')).toBeUndefined();
+
+    expect(await gridFs.remove('analysis_gridfs_1')).toBe(2);
+    expect(await gridFs.read('analysis_gridfs_1', 'svg')).toBeUndefined();
+
+    await gridFs.save('analysis_gridfs_2', chart('kept'));
+    const removed = await gridFs.removeOlderThan(new Date(Date.now() + 1000));
+    expect(removed).toBeGreaterThanOrEqual(2);
+    expect(await files.countDocuments({})).toBe(0);
+    expect(await target.connection.db.collection('charts.chunks').countDocuments({})).toBe(0);
+  });
+});
