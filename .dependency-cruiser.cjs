@@ -3,8 +3,9 @@
  *
  *   router ──► storage ◄── actors ◄── supervisors
  *     │                      │
- *     └──► pipeline ◄────────┘        pipeline ──► analysis, storage, integrations, config
- *                                     integrations ──► analysis, config
+ *     └──► pipeline ◄────────┴────────── supervisors (breakers)
+ *                                     pipeline ──► analysis, storage, integrations, config
+ *                                     integrations ──► analysis, config, storage/failures
  *   actors ──► analysis               analysis ──► npm packages only (pure: no node:, no I/O)
  *
  * bench/, bin/ and test/ sit on top and may import anything. Type-only imports count:
@@ -78,16 +79,18 @@ module.exports = {
     {
       name: 'pipeline-importers',
       severity: 'error',
-      comment: 'The stages are run by the job actor children and the immediate-analysis thread only.',
-      from: { pathNot: `^(pipeline|actors|router)/|${TOP}` },
+      comment:
+        'The stages are run by the job actor children and the immediate-analysis thread; supervisors hold the breakers of the same state machine.',
+      from: { pathNot: `^(pipeline|actors|router|supervisors)/|${TOP}` },
       to: { path: '^pipeline/' },
     },
     {
       name: 'integrations-imports',
       severity: 'error',
-      comment: 'integrations/ (market-data, LLM and rasteriser clients) builds on analysis types and config only.',
+      comment:
+        'integrations/ (market-data, LLM and rasteriser clients) builds on analysis types and config, and classifies its errors with the failure classes every layer retries by.',
       from: { path: '^integrations/' },
-      to: { path: '^(?!(integrations|analysis|config)/)[^/]+/', dependencyTypes: ['local'] },
+      to: { path: '^(?!(integrations|analysis|config)/|storage/failures[.]ts$)[^/]+/', dependencyTypes: ['local'] },
     },
   ],
   options: {

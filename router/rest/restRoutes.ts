@@ -2,21 +2,14 @@
  * The original REST API, with the original documentation's shapes. Each route turns its
  * path, query and body into one procedure call; the procedure validates and authorizes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiServices } from '../apiServices.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './httpResponses.js';
 import { forwardInput, type ProcedureInputs } from './procedureInput.js';
-import { type RestCaller, restCaller } from './restCaller.js';
+import { restCaller } from './restCaller.js';
+import type { RestRequest } from './restRequest.js';
 import { streamAnalysis } from './sseRoute.js';
 
-export interface RestRequest {
-  req: IncomingMessage;
-  res: ServerResponse;
-  params: string[];
-  query: URLSearchParams;
-  caller: RestCaller;
-  signal: AbortSignal;
-}
+
 
 interface Route {
   method: string;

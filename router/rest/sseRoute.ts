@@ -7,7 +7,7 @@
 import { isTrackedEnvelope } from '@trpc/server';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { forwardInput, type ProcedureInputs } from './procedureInput.js';
-import type { RestRequest } from './restRoutes.js';
+import type { RestRequest } from './restRequest.js';
 
 const KEEPALIVE_MS = 15_000;
 
