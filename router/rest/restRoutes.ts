@@ -2,6 +2,7 @@
  * The original REST API, with the original documentation's shapes. Each route turns its
  * path, query and body into one procedure call; the procedure validates and authorizes.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiServices } from '../apiServices.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './httpResponses.js';
 import { forwardInput, type ProcedureInputs } from './procedureInput.js';
