@@ -48,7 +48,7 @@ export interface ConsumerOptions {
   log: Logger;
   /** ANALYSIS_MAX_RETRIES, and the backoff before retry number `retriesSoFar + 1`. */
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
+  retryDelayMs: (retriesSoFar: number, random: number, retryAfterMs?: number) => number;
   jobTimeoutMs: number;
   metrics: ActorRef<JobFinishedReport>;
   /** Hears of this actor's crash (after which it is stopped) and of the end of its drain. */

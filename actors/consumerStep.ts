@@ -89,7 +89,7 @@ export interface StepContext {
   claimRefreshMs: number;
   maxRetries: number;
   /** Pure: `random` (0 to 1) is the moment's draw. */
-  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
+  retryDelayMs: (retriesSoFar: number, random: number, retryAfterMs?: number) => number;
 }
 
 /** When a message is handled (epoch ms, from the shell's clock), and a random draw in [0, 1) for it. */

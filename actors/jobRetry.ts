@@ -7,7 +7,7 @@ import type { JobOutcome } from './jobOutcome.js';
 export interface RetrySettings {
   name: string;
   maxRetries: number;
-  retryDelayMs(retriesSoFar: number, random: number, retryAfterMs?: number): number;
+  retryDelayMs: (retriesSoFar: number, random: number, retryAfterMs?: number) => number;
   now: number;
   /** A draw in [0, 1) for the backoff's jitter. */
   random: number;

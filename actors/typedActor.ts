@@ -86,7 +86,7 @@ export function stopActor(actor: ActorRef<never> | ActorRef<unknown> | { nactRef
 
 /** Asks an actor and waits for its answer; the message carries the reply ref. */
 export async function ask<M, R>(to: ActorRef<M>, makeMessage: (replyTo: ActorRef<R>) => M, timeoutMs: number): Promise<R> {
-  return (await query(to.nactRef as Ref<M>, (temp: Ref<R>) => makeMessage({ name: 'reply', nactRef: temp as Ref<unknown> }), timeoutMs)) as R;
+  return (await query(to.nactRef as Ref<M>, (temp: Ref<R>) => makeMessage({ name: 'reply', nactRef: temp as Ref<unknown> }), timeoutMs));
 }
 
 export interface ActorDefinition<S, M> {
@@ -123,7 +123,7 @@ export function spawnActor<S, M>(parent: ActorParent, definition: ActorDefinitio
       },
     } as never,
   );
-  return { name: definition.name, nactRef: nactRef as Ref<unknown> };
+  return { name: definition.name, nactRef: nactRef };
 }
 
 /** Turns an actor ref into a parent handle for its own children. */

@@ -14,7 +14,7 @@ export interface Context {
   services: ApiServices;
   token: string | undefined;
   /** Bytes written to this client and not yet sent: subscriptions coalesce while it is high. */
-  outboundBacklog(): number;
+  outboundBacklog: () => number;
   /** Job records this HTTP request may still return (a batch shares it). */
   responseBudget: ResponseBudget;
   /** Identifies the connection (WebSocket) or request (HTTP) for the per-connection subscription limit. */

@@ -1,6 +1,6 @@
 /** Input fields shared by the tRPC procedures and the REST routes; messages name the field and what it allows. */
 import { z } from 'zod';
-import { INTERVALS, MAX_CANDLES, candleCount, type Interval } from '../analysis/intervals.js';
+import { INTERVALS, MAX_CANDLES, candleCount } from '../analysis/intervals.js';
 
 export const symbolSchema = z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbol must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
 export const intervalSchema = z.enum(INTERVALS, { error: `interval must be one of ${INTERVALS.join(', ')}` });
@@ -18,7 +18,7 @@ export const analysisRequestSchema = z
     idempotency_key: idempotencyKeySchema.optional(),
   })
   .superRefine((request, context) => {
-    const count = candleCount(request.interval as Interval, request.timeframe);
+    const count = candleCount(request.interval, request.timeframe);
     if (count === undefined) return;
     if (count < 1) context.addIssue({ code: 'custom', path: ['timeframe'], message: `timeframe ${request.timeframe} is shorter than one ${request.interval} candle` });
     if (count > MAX_CANDLES) context.addIssue({ code: 'custom', path: ['timeframe'], message: `timeframe ${request.timeframe} at ${request.interval} is ${count} candles; at most ${MAX_CANDLES} are allowed` });

@@ -5,7 +5,7 @@
 import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
-import { type JobRecord, type JobRequest, pairsToHash, recordFromHash } from './jobRecord.js';
+import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
 import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { infoReply } from './streamReplies.js';

@@ -81,7 +81,7 @@ export interface SupervisorOptions {
   clock: Clock;
   log: Logger;
   /** Restart intensity exceeded, or the supervisor itself crashed: the node cannot heal itself. */
-  onEscalate(error: Error): void;
+  onEscalate: (error: Error) => void;
 }
 
 /** How long a summary stage waits for the supervisor's answer before it treats the LLM's circuit as open. */

@@ -32,7 +32,7 @@ export interface WorkerNodeOptions {
   clock?: Clock;
   /** How long one XREADGROUP blocks; shorter means a quicker drain. */
   blockMs?: number;
-  onEscalate?(error: Error): void;
+  onEscalate?: (error: Error) => void;
   /** Restart policies per kind of child, instead of the node's defaults (tests). */
   policies?: SupervisorOptions['policies'];
 }

@@ -74,9 +74,10 @@ function classify(error: unknown, signal: AbortSignal, timedOut: boolean, where:
   if (error instanceof OpenAI.APIUserAbortError) return error;
   if (error instanceof OpenAI.APIConnectionError) return new RetryableFailure(`cannot reach the LLM at ${where}: ${error.message}; check OPENAI_BASE_URL`, undefined, { cause: error });
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const status = error.status;
+    const status = Number(error.status);
     if (status === 429 || status >= 500) {
-      const seconds = Number(error.headers?.get('retry-after'));
+      const headers = error.headers as Headers | undefined;
+      const seconds = Number(headers?.get('retry-after'));
       return new RetryableFailure(`LLM ${model} at ${where} failed with HTTP ${status}: ${error.message}`, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined, { cause: error });
     }
     const hint = status === 401 || status === 403 ? '; check OPENAI_API_KEY' : status === 404 ? '; check OPENAI_MODEL and OPENAI_BASE_URL' : '';

@@ -46,7 +46,7 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
     if (response.ok) {
       const body = parseJson(text);
       if (!Array.isArray(body)) throw new RetryableFailure(`Binance answered ${request.symbol} klines with something that is not an array: ${text.slice(0, 120)}`);
-      return body;
+      return body as unknown[];
     }
     throw failureFor(response, text, request);
   }

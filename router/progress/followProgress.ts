@@ -22,7 +22,7 @@ export interface FollowOptions {
   lastEventId: string | undefined;
   signal: AbortSignal;
   /** Bytes written to the client and not yet sent. */
-  outboundBacklog(): number;
+  outboundBacklog: () => number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

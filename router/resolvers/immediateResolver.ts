@@ -1,6 +1,6 @@
 /** The resolver of analysis.immediate: a small analysis answered in the request, computed in the thread pool. */
 import { TRPCError } from '@trpc/server';
-import { candleCount, type Interval } from '../../analysis/intervals.js';
+import { candleCount } from '../../analysis/intervals.js';
 import { newAnalysisId } from '../../storage/jobQueue.js';
 import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
@@ -12,7 +12,7 @@ import type { AnalysisRequest } from '../schemas.js';
 const REFUSALS = { busy: 'TOO_MANY_REQUESTS', timeout: 'TIMEOUT', closed: 'SERVICE_UNAVAILABLE', permanent: 'UNPROCESSABLE_CONTENT', failed: 'INTERNAL_SERVER_ERROR' } as const;
 
 export async function runImmediate(ctx: Context & { user: AuthUser }, input: AnalysisRequest) {
-  const interval = input.interval as Interval;
+  const interval = input.interval;
   const threshold = ctx.services.config.BACKGROUND_ANALYSIS_THRESHOLD;
   const count = candleCount(interval, input.timeframe) ?? 0;
   if (count > threshold) {

@@ -58,7 +58,7 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
   const newestFileId = async (analysisId: string, format: ChartFormat): Promise<ObjectId | undefined> => {
     // _id breaks ties between uploads in the same millisecond: ObjectIds grow within a process.
     const newest = await files.find({ filename: fileName(analysisId, format) }, { projection: { _id: 1 } }).sort({ uploadDate: -1, _id: -1 }).limit(1).next();
-    return newest ? (newest._id as ObjectId) : undefined;
+    return newest ? (newest._id) : undefined;
   };
 
   const deleteFiles = async (ids: ObjectId[]) => {
@@ -74,7 +74,7 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
     return deleted;
   };
 
-  const idsOf = async (filter: Record<string, unknown>) => (await files.find(filter, { projection: { _id: 1 } }).toArray()).map((file) => file._id as ObjectId);
+  const idsOf = async (filter: Record<string, unknown>) => (await files.find(filter, { projection: { _id: 1 } }).toArray()).map((file) => file._id);
 
   const store: GridFsChartStore = {
     async save(analysisId: string, chart: RenderedChart) {

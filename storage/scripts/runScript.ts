@@ -35,7 +35,7 @@ function describe(reply: unknown): string {
 }
 
 export async function runScript<S extends AnyScript>(client: RedisClient, spec: S, call: CallOf<S>): Promise<ScriptReply<S>> {
-  const { keys, argv } = scriptArguments(spec, call as Parameters<typeof scriptArguments>[1]);
+  const { keys, argv } = scriptArguments(spec, call);
   const reply = await commandFor(client, spec)(keys.length, ...keys, ...argv);
   const fail = (expected: string): never => {
     throw new ScriptReplyError(`Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`);

@@ -1,5 +1,5 @@
 /** Handshake, diagnostics, index and collection management of the MongoDB test stand-in. */
-import { Long, type Document } from 'bson';
+import { type Long, type Document } from 'bson';
 import type { CursorRegistry } from './mongoCursors.js';
 import type { MongoData } from './mongoDatabase.js';
 import { badValue, MongoCommandError, notEmulated } from './mongoErrors.js';
@@ -46,7 +46,7 @@ export function createIndexes({ data, namespace }: CommandTarget, command: Docum
 export function listIndexes({ data, namespace }: CommandTarget, command: Document, cursors: CursorRegistry): Document {
   const collection = data.required(namespace);
   const batchSize = (command.cursor as Document | undefined)?.batchSize;
-  return cursors.start(namespace, collection.indexes as unknown as Document[], typeof batchSize === 'number' && batchSize > 0 ? batchSize : undefined);
+  return cursors.start(namespace, collection.indexes, typeof batchSize === 'number' && batchSize > 0 ? batchSize : undefined);
 }
 
 export function dropIndexes({ data, namespace }: CommandTarget, command: Document): Document {

@@ -41,7 +41,7 @@ export function aggregate({ data, namespace }: CommandTarget, command: Document,
   }
   if (command.collation !== undefined) throw notEmulated('aggregate option collation');
   const collection = data.readable(namespace);
-  const results = new Aggregator(pipeline).run(collection.documents) as Document[];
+  const results = new Aggregator(pipeline).run<Document>(collection.documents);
   const cursorOptions = (command.cursor as Document | undefined) ?? {};
   return cursors.start(namespace, results, positiveOrUndefined(cursorOptions.batchSize));
 }

@@ -64,7 +64,7 @@ interface UpdateResult {
 function sortedPositions(collection: Collection, positions: number[], sort: Document | undefined): number[] {
   if (!sort || positions.length < 2) return positions;
   const byDocument = new Map(positions.map((position) => [collection.documents[position]!, position]));
-  const sorted = new Query<Document>({}).find<Document>([...byDocument.keys()]).sort(sort as Record<string, 1 | -1>).all();
+  const sorted = new Query<Document>({}).find<Document>([...byDocument.keys()]).sort(sort).all();
   return sorted.map((document) => byDocument.get(document)!);
 }
 

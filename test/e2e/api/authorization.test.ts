@@ -131,7 +131,7 @@ test("another user's chart is 404: only a signed link opens a chart", async () =
 
 test('a user_id that does not match the token is FORBIDDEN and names user_id', async () => {
   for (const [method, path, body] of restRoutes().filter(([, path]) => path.includes('user_id') || path.startsWith('/analyze'))) {
-    const reply = await rest(method, path.replace('user_id=alice', 'user_id=mallory'), body ? { ...(body as object), user_id: 'mallory' } : undefined, aliceToken);
+    const reply = await rest(method, path.replace('user_id=alice', 'user_id=mallory'), body ? { ...(body), user_id: 'mallory' } : undefined, aliceToken);
     expect({ path, status: reply.status, message: reply.body.message }).toEqual({ path, status: 403, message: 'user_id: does not match the token' });
   }
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../config/env.js';
-import { type AnalysisPool, createAnalysisPool, PoolRefused } from '../../../router/immediate/analysisPool.js';
+import { type AnalysisPool, createAnalysisPool, type PoolRefused } from '../../../router/immediate/analysisPool.js';
 import { newAnalysisId } from '../../../storage/jobQueue.js';
 
 let dataDir: string;

@@ -26,7 +26,7 @@ test('a connection holds at most API_MAX_SUBSCRIPTIONS_PER_CONNECTION; closing o
   expect(await refusal(open(connection))).toMatch(/^TOO_MANY_REQUESTS: subscriptions: at most 3 progress subscriptions per connection/);
   await feeds[0]!.return?.(undefined);
   const again = await open(connection);
-  await Promise.all([again, ...feeds].map((feed) => feed.return?.(undefined)));
+  for (const feed of [again, ...feeds]) await feed.return?.(undefined);
   expect(api.services.subscriptions.openFor('alice')).toBe(0);
 });
 
@@ -34,7 +34,7 @@ test('a user holds at most API_MAX_SUBSCRIPTIONS_PER_USER over all connections',
   const feeds = [];
   for (let index = 0; index < 5; index += 1) feeds.push(await open({}));
   expect(await refusal(open({}))).toMatch(/^TOO_MANY_REQUESTS: subscriptions: at most 5 progress subscriptions per user/);
-  await Promise.all(feeds.map((feed) => feed.return?.(undefined)));
+  for (const feed of feeds) await feed.return?.(undefined);
   expect(api.services.subscriptions.openFor('alice')).toBe(0);
   await (await open({})).return?.(undefined);
 });
@@ -46,5 +46,5 @@ test('an SSE stream counts against the user too, and is refused with 429 before 
   const response = await fetch(`${base}/analyze-stream/BTCUSDT/1h?timeframe=7d`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(429);
   expect(((await response.json()) as { message: string }).message).toMatch(/subscriptions: at most 5/);
-  await Promise.all(feeds.map((feed) => feed.return?.(undefined)));
+  for (const feed of feeds) await feed.return?.(undefined);
 });

@@ -55,7 +55,7 @@ const retryOf = (job: ClaimedJob, error: string, dueAt: number, maxRetries = 3) 
   event: progressEvent('queued', 'retrying', 0, `retrying: ${error}`),
 });
 
-const isPending = async (entryId: string) => ((await redis.client.xpending(keys.stream, keys.group, entryId, entryId, 1)) as unknown[]).length > 0;
+const isPending = async (entryId: string) => ((await redis.client.xpending(keys.stream, keys.group, entryId, entryId, 1))).length > 0;
 
 const eventsOf = async (analysisId: string) =>
   (await redis.client.xrange(keys.progress(analysisId), '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as { status: string; stage: string; message: string });

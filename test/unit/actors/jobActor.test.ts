@@ -83,7 +83,7 @@ function hangingSource(): CandleSource & { request?: CandleRequest } {
   const source: CandleSource & { request?: CandleRequest } = {
     load: (request) => {
       source.request = request;
-      return new Promise<CandleSeries>((_resolve, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      return new Promise<CandleSeries>((_resolve, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)));
     },
   };
   return source;
