@@ -19,6 +19,20 @@ export interface RawResponse {
   body: string;
 }
 
+const STREAM_EVENTS = 2;
+const STREAM_WAIT_MS = 500;
+
+/** The HTTP status a tRPC event stream really answered: a `serialized-error` event carries it; otherwise the status line's. */
+export function effectiveStatus(response: RawResponse): number {
+  const error = /event: serialized-error\ndata: (.*)\n/.exec(response.body);
+  if (!error) return response.status;
+  try {
+    return (JSON.parse(error[1]!) as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500;
+  } catch {
+    return 500;
+  }
+}
+
 function parseHead(head: string): { status: number; headers: Record<string, string> } {
   const [statusLine = '', ...lines] = head.split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? NaN);
@@ -72,13 +86,19 @@ export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000
       resolve({ ...parsed, body: parsed.headers['transfer-encoding'] === 'chunked' ? unchunk(rest) : rest.toString('utf8') });
     };
     const timer = setTimeout(() => finish(new Error(`${request.method} ${request.path.slice(0, 200)}: no response within ${timeoutMs} ms`)), timeoutMs);
+    let streamTimer: NodeJS.Timeout | undefined;
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       const all = Buffer.concat(chunks);
       const split = all.indexOf('\r\n\r\n');
-      // A stream that started is answered; the rest of it would only wait for the job.
-      if (split >= 0 && /content-type:\s*text\/event-stream/i.test(all.subarray(0, split).toString('latin1'))) finish();
+      if (split < 0 || !/content-type:\s*text\/event-stream/i.test(all.subarray(0, split).toString('latin1'))) return;
+      // A stream is judged by its first events (tRPC sends `connected`, then the data or a serialized error);
+      // the rest would only wait for the job.
+      const events = all.subarray(split + 4).toString('utf8').split('\n\n').length - 1;
+      if (events >= STREAM_EVENTS) finish();
+      else streamTimer ??= setTimeout(() => finish(), STREAM_WAIT_MS);
     });
+    socket.once('close', () => clearTimeout(streamTimer));
     let socketError: Error | undefined;
     socket.on('end', () => finish());
     // The server may answer and close before it read the whole body (413, 431): a write then fails
