@@ -59,6 +59,16 @@ function unchunk(body: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
+/** Node answers a head past its limit (16 KB) with 431 and closes; a client still writing then gets a reset and may lose the answer. */
+export const NODE_MAX_HEAD_BYTES = 16 * 1024;
+
+export class ConnectionClosed extends Error {
+  override readonly name = 'ConnectionClosed';
+  constructor(message: string, readonly headBytes: number, readonly socketError: Error | undefined) {
+    super(message);
+  }
+}
+
 export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000): Promise<RawResponse> {
   const url = new URL(base);
   const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
@@ -78,7 +88,7 @@ export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000
       const all = Buffer.concat(chunks);
       const split = all.indexOf('\r\n\r\n');
       if (split < 0) {
-        reject(error ?? new Error(`${request.method} ${request.path.slice(0, 200)}: connection closed without a response (${all.length} bytes)`));
+        reject(new ConnectionClosed(`${request.method} ${request.path.slice(0, 200)}: connection closed without a response (${all.length} bytes)${error ? `: ${error.message}` : ''}`, Buffer.byteLength(head), error));
         return;
       }
       const parsed = parseHead(all.subarray(0, split).toString('latin1'));

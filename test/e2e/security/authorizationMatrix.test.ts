@@ -104,7 +104,7 @@ const trpcHttpSubscription = (procedure: string, input: unknown) => async (ident
 const trpcMutation = (procedure: string, input: unknown) => (identity: Identity) => rest('POST', `/trpc/${procedure}`, identity, JSON.stringify(input));
 
 /** A call over WebSocket with the token in connectionParams, as the client library sends it; the first reply decides. */
-function overWebSocket(method: 'query' | 'mutation' | 'subscription', path: string, input: unknown): Attempt {
+function overWebSocket(method: 'query' | 'mutation' | 'subscription', path: string, input: unknown, form: 'token' | 'authorization' = 'token'): Attempt {
   return (identity) =>
     new Promise((resolve, reject) => {
       const socket = new WebSocket(`${target.url.replace(/^http/, 'ws')}/trpc?connectionParams=1`);
@@ -118,7 +118,7 @@ function overWebSocket(method: 'query' | 'mutation' | 'subscription', path: stri
         resolve(status);
       };
       socket.on('open', () => {
-        socket.send(JSON.stringify({ method: 'connectionParams', data: tokens[identity] === undefined ? {} : { token: tokens[identity] } }));
+        socket.send(JSON.stringify({ method: 'connectionParams', data: tokens[identity] === undefined ? {} : form === 'token' ? { token: tokens[identity] } : { authorization: `Bearer ${tokens[identity]}` } }));
         socket.send(JSON.stringify({ id: 1, method, params: { path, input } }));
       });
       socket.on('message', (raw: Buffer) => {
@@ -173,6 +173,9 @@ const rows = (): Row[] => [
   { name: "tRPC queue.replay of Alice's job", attempt: trpcMutation('queue.replay', { analysis_id: aliceJob }), owner: 403, other: 403, admin: 404 },
   { name: 'tRPC workers.list', attempt: trpcQuery('workers.list', undefined), owner: 403, other: 403, admin: 200 },
   { name: "WebSocket analysis.progress of Alice's job", attempt: overWebSocket('subscription', 'analysis.progress', { analysis_id: aliceJob }), owner: 200, other: 404, admin: 404 },
+  { name: "WebSocket analysis.progress of Alice's job from the start (lastEventId 0-0)", attempt: overWebSocket('subscription', 'analysis.progress', { analysis_id: aliceJob, lastEventId: '0-0' }), owner: 200, other: 404, admin: 404 },
+  { name: "WebSocket analysis.progress of Alice's job, token as connectionParams.authorization", attempt: overWebSocket('subscription', 'analysis.progress', { analysis_id: aliceJob }, 'authorization'), owner: 200, other: 404, admin: 404 },
+  { name: "tRPC analysis.progress of Alice's job over HTTP from the start (lastEventId 0-0)", attempt: trpcHttpSubscription('analysis.progress', { analysis_id: aliceJob, lastEventId: '0-0' }), owner: 200, other: 404, admin: 404 },
   { name: "WebSocket analysis.status of Alice's job", attempt: overWebSocket('query', 'analysis.status', { analysis_id: aliceJob }), owner: 200, other: 404, admin: 404 },
   { name: "WebSocket analysis.cancel of Alice's job", attempt: overWebSocket('mutation', 'analysis.cancel', { analysis_id: aliceJob }), owner: 409, other: 404, admin: 404 },
   { name: 'WebSocket workers.list', attempt: overWebSocket('query', 'workers.list', undefined), owner: 403, other: 403, admin: 200 },

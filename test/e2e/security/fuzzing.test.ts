@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { type ApiUnderTest, startApiUnderTest, TEST_SECRET } from '../../support/apiUnderTest.js';
-import { effectiveStatus, rawRequest, type RawResponse } from '../../support/rawHttp.js';
+import { ConnectionClosed, effectiveStatus, NODE_MAX_HEAD_BYTES, rawRequest, type RawResponse } from '../../support/rawHttp.js';
 import { badSubjectToken, expiredToken, tokenWithoutExpiry, unsignedToken, validToken, wronglySignedToken } from '../../support/tokenVariants.js';
 import { authorization, bodyText, contentType, type IdentityLabel, jsonish, nastyString, PROCEDURES, pathSegment, percentEncode, procedureInput, procedurePath, VALID_ID } from './fuzzArbitraries.js';
 
@@ -17,6 +17,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const runs = (base: number) => Math.max(1, Math.round(base * SCALE));
 /** Resident memory may grow this much over the whole suite after the warm-up (about 20 MB measured at the default size): heap and caches, not per request. */
 const RSS_GROWTH_LIMIT = 64 * 1024 * 1024;
+const API_OLD_SPACE_MB = 96;
 
 let target: ApiUnderTest;
 let tokens: Record<IdentityLabel, string | undefined>;
@@ -28,7 +29,8 @@ let statuses = new Map<number, number>();
 const PROPERTY_TIMEOUT_MS = 120_000 * Math.max(1, SCALE);
 
 beforeAll(async () => {
-  target = await startApiUnderTest({ ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '20' });
+  // A small old space makes the collector keep the heap tight, so growth that remains is retained memory, and a leak ends in a crash the suite sees.
+  target = await startApiUnderTest({ ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '20', NODE_OPTIONS: `--max-old-space-size=${API_OLD_SPACE_MB}` });
   const bearer = (token: string) => `Bearer ${token}`;
   tokens = {
     alice: bearer(await validToken(TEST_SECRET, 'alice')),
@@ -63,7 +65,14 @@ afterAll(async () => {
 /** Sends one request and checks the properties every answer must have; returns the answer for more checks. */
 async function checked(request: Parameters<typeof rawRequest>[1]): Promise<RawResponse> {
   const before = await target.writeCounters();
-  const response = await rawRequest(target.url, request);
+  let response: RawResponse;
+  try {
+    response = await rawRequest(target.url, request);
+  } catch (error) {
+    // An oversized head is refused by Node's parser before any route runs; the reset may beat its 431 to us.
+    if (!(error instanceof ConnectionClosed && error.headBytes > NODE_MAX_HEAD_BYTES && error.socketError !== undefined)) throw error;
+    response = { status: 431, headers: {}, body: `(reset: ${error.socketError.message})` };
+  }
   // A tRPC subscription over HTTP answers 200 and sends its refusal (or failure) as an event.
   const status = effectiveStatus(response);
   statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -183,8 +192,8 @@ function trpcRequest(generated: TrpcCall, auth: string | undefined): Parameters<
   const full = generated.encoding === 'broken' ? `${JSON.stringify(payload) ?? ''}}{` : generated.encoding === 'raw' ? (JSON.stringify(inputOf(0)) ?? 'undefined').slice(1) : (JSON.stringify(payload) ?? 'undefined');
   // Past the limits either way; a multi-megabyte write would only race the server's early close (EPIPE, lost answer).
   const encoded = full.slice(0, MAX_WIRE_BYTES);
-  const path = `/trpc/${calls.join(',')}${generated.batch === 0 ? '' : '?batch=1'}`;
-  if (method === 'GET') return { method, path: `${path}${generated.batch === 0 ? '?' : '&'}input=${percentEncode(encoded)}`, headers: headersOf(auth, undefined) };
+  const path = `/trpc/${calls.join(',')}`.slice(0, MAX_WIRE_BYTES) + (generated.batch === 0 ? '' : '?batch=1');
+  if (method === 'GET') return { method, path: `${path}${generated.batch === 0 ? '?' : '&'}input=${percentEncode(encoded)}`.slice(0, MAX_WIRE_BYTES), headers: headersOf(auth, undefined) };
   return { method, path, headers: headersOf(auth, generated.type ?? 'application/json'), body: encoded };
 }
 
