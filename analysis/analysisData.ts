@@ -25,6 +25,8 @@ export interface AnalysisData {
   source_detail: string | null;
   candle_count: number;
   window: { start: string | null; end: string | null };
+  /** Candles before the window the indicators converged on; `indicators_from` is the first window time with every indicator reported. */
+  warmup: { candles: number; indicators_from: string | null };
   price: { first_open: number; last_close: number; high: number; low: number; change_percent: number; last_volume: number; mean_range: number };
   indicators: {
     sma_fast: { period: number; value: number | null };
@@ -77,6 +79,7 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
     source_detail: series.sourceDetail ?? null,
     candle_count: report.candleCount,
     window: { start: empty ? null : iso(report.firstTime), end: empty ? null : iso(report.lastTime) },
+    warmup: { candles: report.warmupCount, indicators_from: report.indicatorsFrom < report.candleCount ? iso(series.candles[report.indicatorsFrom]!.time) : null },
     price: {
       first_open: roundPrice(report.firstOpen),
       last_close: roundPrice(report.lastClose),
