@@ -1,7 +1,7 @@
 /** What a job actor and its children need from the outside world, injected by the worker node. */
-import type { CandleSource } from '../storage/marketData/candleSource.js';
+import type { CandleSource } from '../integrations/marketData/candleSource.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
-import type { LlmSummarizer } from '../storage/llm/llmSummarizer.js';
+import type { LlmSummarizer } from '../integrations/llm/llmSummarizer.js';
 import type { DependencyGate } from './dependencyGate.js';
 
 export interface JobServices {

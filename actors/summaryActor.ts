@@ -8,7 +8,7 @@ import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { buildSummaryFacts } from '../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../analysis/summary/writeRuleBasedSummary.js';
-import type { LlmSummarizer } from '../storage/llm/llmSummarizer.js';
+import type { LlmSummarizer } from '../integrations/llm/llmSummarizer.js';
 import type { DependencyGate } from './dependencyGate.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';

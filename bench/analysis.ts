@@ -15,7 +15,7 @@ import { buildCandleContext } from '../analysis/patterns/candleContext.js';
 import { detectCandlestickPatterns } from '../analysis/patterns/detectCandlestickPatterns.js';
 import { buildSummaryFacts } from '../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../analysis/summary/writeRuleBasedSummary.js';
-import { syntheticCandleSource } from '../storage/marketData/syntheticCandleSource.js';
+import { syntheticCandleSource } from '../integrations/marketData/syntheticCandleSource.js';
 
 const SIZES = [
   { candles: 168, timeframe: '7d', warmup: 30, runs: 60 },

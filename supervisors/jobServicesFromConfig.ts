@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { ExternalServices } from '../actors/jobServices.js';
 import type { Config } from '../config/env.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
-import { createLlmSummarizer } from '../storage/llm/llmSummarizer.js';
-import { createCandleSource } from '../storage/marketData/createCandleSource.js';
+import { createLlmSummarizer } from '../integrations/llm/llmSummarizer.js';
+import { createCandleSource } from '../integrations/marketData/createCandleSource.js';
 
 export function jobServicesFromConfig(config: Config): ExternalServices {
   return {

@@ -4,8 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../../config/env.js';
 import { isPermanent } from '../../storage/failures.js';
 import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
-import { createLlmSummarizer } from '../../storage/llm/llmSummarizer.js';
-import { createCandleSource } from '../../storage/marketData/createCandleSource.js';
+import { createLlmSummarizer } from '../../integrations/llm/llmSummarizer.js';
+import { createCandleSource } from '../../integrations/marketData/createCandleSource.js';
 import { type ImmediateServices, runImmediateAnalysis } from './immediateAnalysis.js';
 import type { ThreadReply, ThreadRequest } from './threadMessages.js';
 

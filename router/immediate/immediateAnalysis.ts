@@ -12,8 +12,8 @@ import { buildSummaryFacts } from '../../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../../analysis/summary/writeRuleBasedSummary.js';
 import type { ChartStore } from '../../storage/charts/chartStore.js';
 import type { SummarySource } from '../../storage/jobRecord.js';
-import type { LlmSummarizer } from '../../storage/llm/llmSummarizer.js';
-import type { CandleSource } from '../../storage/marketData/candleSource.js';
+import type { LlmSummarizer } from '../../integrations/llm/llmSummarizer.js';
+import type { CandleSource } from '../../integrations/marketData/candleSource.js';
 
 /** The same outside world a worker's job actor gets (actors/jobServices.ts), built from storage/ alone. */
 export interface ImmediateServices {

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PermanentFailure, RetryableFailure } from '../../../storage/failures.js';
-import { createBinanceCandleSource } from '../../../storage/marketData/binanceCandleSource.js';
+import { createBinanceCandleSource } from '../../../integrations/marketData/binanceCandleSource.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2025, 5, 1, 12, 30); // mid-candle: the 12:00 candle is still open

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import { buildSummaryFacts } from '../../../analysis/summary/summaryFacts.js';
 import { PermanentFailure, RetryableFailure } from '../../../storage/failures.js';
-import { createLlmSummarizer } from '../../../storage/llm/llmSummarizer.js';
+import { createLlmSummarizer } from '../../../integrations/llm/llmSummarizer.js';
 import { pathCandles, seriesOf } from '../../unit/analysis/candleBuilders.js';
 
 type Handler = (body: { model: string; messages: { role: string; content: string }[] }, response: ServerResponse) => void;

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../config/env.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
-import { syntheticCandleSource } from '../../../storage/marketData/syntheticCandleSource.js';
+import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
 import { startWorkerNode, type WorkerNode } from '../../../supervisors/workerNode.js';
 import { eventually } from '../../support/candelaProcess.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';

@@ -10,8 +10,8 @@ import { send, startActorSystem } from '../../../actors/typedActor.js';
 import type { ChartStore, RenderedChart } from '../../../storage/charts/chartStore.js';
 import { PermanentFailure, RetryableFailure } from '../../../storage/failures.js';
 import type { JobRecord } from '../../../storage/jobRecord.js';
-import type { CandleRequest, CandleSource } from '../../../storage/marketData/candleSource.js';
-import { syntheticCandleSource } from '../../../storage/marketData/syntheticCandleSource.js';
+import type { CandleRequest, CandleSource } from '../../../integrations/marketData/candleSource.js';
+import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
 import { manualClock } from '../../support/manualClock.js';
 
 const record: JobRecord = {

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermanentFailure } from '../../../storage/failures.js';
-import { createCandleSource } from '../../../storage/marketData/createCandleSource.js';
-import { createFileCandleSource } from '../../../storage/marketData/fileCandleSource.js';
-import { syntheticCandleSource } from '../../../storage/marketData/syntheticCandleSource.js';
+import { createCandleSource } from '../../../integrations/marketData/createCandleSource.js';
+import { createFileCandleSource } from '../../../integrations/marketData/fileCandleSource.js';
+import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
 import { typedTraderCandles } from './candleBuilders.js';
 
 const signal = new AbortController().signal;

@@ -5,7 +5,7 @@
  * a file.
  */
 import type { Candle } from '../../analysis/candles.js';
-import { PermanentFailure } from '../failures.js';
+import { PermanentFailure } from '../../storage/failures.js';
 
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 

@@ -1,6 +1,6 @@
 /** The candle count a request implies, or a PermanentFailure that says why there is none. */
 import { candleCount, MAX_CANDLES } from '../../analysis/intervals.js';
-import { PermanentFailure } from '../failures.js';
+import { PermanentFailure } from '../../storage/failures.js';
 import type { CandleRequest } from './candleSource.js';
 
 export function requestedCount(request: CandleRequest): number {

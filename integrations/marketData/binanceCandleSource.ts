@@ -8,7 +8,7 @@
  */
 import type { Candle } from '../../analysis/candles.js';
 import { intervalMs } from '../../analysis/intervals.js';
-import { PermanentFailure, RetryableFailure } from '../failures.js';
+import { PermanentFailure, RetryableFailure } from '../../storage/failures.js';
 import type { CandleRequest, CandleSource } from './candleSource.js';
 import { requestedCount, throwIfAborted } from './requestWindow.js';
 

@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import type { Config } from '../../config/env.js';
 import { buildSummaryPrompt } from '../../analysis/summary/buildSummaryPrompt.js';
 import type { SummaryFacts } from '../../analysis/summary/summaryFacts.js';
-import { PermanentFailure, RetryableFailure } from '../failures.js';
+import { PermanentFailure, RetryableFailure } from '../../storage/failures.js';
 
 export interface LlmSummarizer {
   summarize(facts: SummaryFacts, signal: AbortSignal): Promise<string>;

@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Candle } from '../../analysis/candles.js';
 import { durationMs, intervalMs } from '../../analysis/intervals.js';
-import { PermanentFailure, RetryableFailure } from '../failures.js';
+import { PermanentFailure, RetryableFailure } from '../../storage/failures.js';
 import type { CandleRequest, CandleSource } from './candleSource.js';
 import { parseCsvCandles, parseJsonCandles } from './parseCandleFile.js';
 import { requestedCount, throwIfAborted } from './requestWindow.js';
