@@ -5,7 +5,7 @@
  */
 import type { AnalysisReport } from './analyzeSeries.js';
 import type { CandleSeries, DataSource } from './candles.js';
-import type { ChartPatternName } from './chartPatterns/chartPatternTypes.js';
+import type { ChartPatternName, PatternStatus } from './chartPatterns/chartPatternTypes.js';
 import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
 import type { CandlestickPatternName, Direction } from './patterns/candlestickTypes.js';
 import { countByPattern } from './patterns/detectCandlestickPatterns.js';
@@ -40,7 +40,7 @@ export interface AnalysisData {
     volume: { period: number; average: number | null; last: number; ratio: number | null };
   };
   trend: { direction: 'up' | 'down' | 'sideways'; strength: number; change_percent: number; change_in_ranges: number };
-  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; confidence: number }[];
+  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; distance_in_ranges: number; confidence: number }[];
   candlestick_patterns: {
     counts: Record<CandlestickPatternName, number>;
     recent: { pattern: CandlestickPatternName; time: string; index: number; candles: number; direction: Direction; strength: number }[];
@@ -54,8 +54,14 @@ export interface AnalysisData {
       end: string;
       level: number;
       confirmed: boolean;
+      status: PatternStatus;
+      confirmed_at: string | null;
+      failed_at: string | null;
+      invalidation: number;
+      volatility: number;
       confidence: number;
       points: { label: string; time: string; price: number }[];
+      lines: { label: 'upper' | 'lower'; start: string; start_price: number; end: string; end_price: number }[] | null;
     }[];
   };
 }
@@ -128,6 +134,7 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
       touches: level.touches,
       first_touch: iso(level.firstTouchTime),
       last_touch: iso(level.lastTouchTime),
+      distance_in_ranges: level.distance,
       confidence: level.confidence,
     })),
     candlestick_patterns: {
@@ -150,8 +157,16 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         end: iso(hit.endTime),
         level: roundPrice(hit.level),
         confirmed: hit.confirmed,
+        status: hit.status,
+        confirmed_at: hit.confirmedTime === undefined ? null : iso(hit.confirmedTime),
+        failed_at: hit.failedTime === undefined ? null : iso(hit.failedTime),
+        invalidation: roundPrice(hit.invalidation),
+        volatility: roundPrice(hit.volatility),
         confidence: hit.confidence,
         points: hit.points.map((point) => ({ label: point.label, time: iso(point.time), price: roundPrice(point.price) })),
+        lines: hit.lines
+          ? hit.lines.map((line) => ({ label: line.label, start: iso(series.candles[line.startIndex]!.time), start_price: roundPrice(line.startPrice), end: iso(series.candles[line.endIndex]!.time), end_price: roundPrice(line.endPrice) }))
+          : null,
       })),
     },
   };

@@ -35,7 +35,7 @@ export interface SummaryFacts {
   support: { price: number; touches: number }[];
   resistance: { price: number; touches: number }[];
   recentCandlestickPatterns: { pattern: string; direction: Direction; time: string; strength: number }[];
-  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; level: number; time: string; confidence: number }[];
+  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; status: 'unconfirmed' | 'confirmed' | 'failed'; failedTime: string | null; level: number; time: string; confidence: number }[];
 }
 
 /** `double_top` → `double top`. */
@@ -78,6 +78,8 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
       pattern: patternLabel(hit.pattern),
       direction: hit.direction,
       confirmed: hit.confirmed,
+      status: hit.status,
+      failedTime: hit.failedTime === undefined ? null : iso(hit.failedTime),
       level: roundPrice(hit.level),
       time: iso(hit.endTime),
       confidence: hit.confidence,

@@ -52,7 +52,7 @@ export function writeRuleBasedSummary(facts: SummaryFacts): string {
   }
   if (facts.chartPatterns.length > 0) {
     const hits = facts.chartPatterns.map(
-      (hit) => `${hit.pattern} (${hit.direction}, ${hit.confirmed ? 'confirmed' : 'unconfirmed'}, level ${formatPrice(hit.level)}, ${when(hit.time)}, confidence ${hit.confidence.toFixed(2)})`,
+      (hit) => `${hit.pattern} (${hit.direction}, ${hit.status === 'failed' && hit.failedTime ? `failed ${when(hit.failedTime)}` : hit.status}, level ${formatPrice(hit.level)}, ${when(hit.time)}, confidence ${hit.confidence.toFixed(2)})`,
     );
     sentences.push(`Chart patterns: ${hits.join('; ')}.`);
   }
