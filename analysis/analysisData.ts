@@ -5,6 +5,7 @@
  */
 import type { AnalysisReport } from './analyzeSeries.js';
 import type { CandleSeries, DataSource } from './candles.js';
+import { HORIZONS, MIN_OCCURRENCES } from './chartPatterns/hitRates.js';
 import type { ChartPatternName, PatternStatus } from './chartPatterns/chartPatternTypes.js';
 import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
 import type { CandlestickPatternName, Direction } from './patterns/candlestickTypes.js';
@@ -44,6 +45,18 @@ export interface AnalysisData {
   candlestick_patterns: {
     counts: Record<CandlestickPatternName, number>;
     recent: { pattern: CandlestickPatternName; time: string; index: number; candles: number; direction: Direction; strength: number }[];
+  };
+  /** How the close moved 5, 10 and 20 candles after each pattern kind's past occurrences in this window. */
+  statistics: {
+    horizons: number[];
+    min_occurrences: number;
+    patterns: {
+      pattern: string;
+      direction: 'bullish' | 'bearish' | 'neutral';
+      occurrences: number;
+      meaningful: boolean;
+      after: { bars: number; count: number; in_direction: number | null; median_return_percent: number | null }[];
+    }[];
   };
   chart_patterns: {
     counts: Partial<Record<ChartPatternName, number>>;
@@ -146,6 +159,17 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         candles: hit.candles,
         direction: hit.direction,
         strength: hit.strength,
+      })),
+    },
+    statistics: {
+      horizons: [...HORIZONS],
+      min_occurrences: MIN_OCCURRENCES,
+      patterns: report.hitRates.map((rate) => ({
+        pattern: rate.pattern,
+        direction: rate.direction,
+        occurrences: rate.occurrences,
+        meaningful: rate.meaningful,
+        after: rate.horizons.map((horizon) => ({ bars: horizon.bars, count: horizon.count, in_direction: horizon.inDirection, median_return_percent: horizon.medianReturn })),
       })),
     },
     chart_patterns: {

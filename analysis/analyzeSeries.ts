@@ -8,6 +8,7 @@
 import type { CandleSeries } from './candles.js';
 import type { ChartPatternHit, Pivot, PriceLevel, TrendEstimate } from './chartPatterns/chartPatternTypes.js';
 import { detectChartPatterns, meanRangeOf } from './chartPatterns/detectChartPatterns.js';
+import { patternHitRates, type PatternHitRate } from './chartPatterns/hitRates.js';
 import { computeIndicators, lastDefined, type IndicatorSeries } from './indicators/computeIndicators.js';
 import { warmedUpFrom, windowIndicators } from './indicators/indicatorWarmup.js';
 import { buildCandleContext } from './patterns/candleContext.js';
@@ -51,6 +52,8 @@ export interface AnalysisReport {
   levels: PriceLevel[];
   candlestickPatterns: CandlestickHit[];
   chartPatterns: ChartPatternHit[];
+  /** Forward returns after each pattern kind's past occurrences in this window. */
+  hitRates: PatternHitRate[];
 }
 
 export function analyzeSeries(series: CandleSeries): AnalysisReport {
@@ -93,6 +96,10 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
     levels: chart.levels,
     candlestickPatterns,
     chartPatterns: chart.patterns,
+    hitRates: patternHitRates(candles, [
+      ...chart.patterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex })),
+      ...candlestickPatterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.index })),
+    ]),
   };
 }
 

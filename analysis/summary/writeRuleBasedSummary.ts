@@ -56,6 +56,13 @@ export function writeRuleBasedSummary(facts: SummaryFacts): string {
     );
     sentences.push(`Chart patterns: ${hits.join('; ')}.`);
   }
+  if (facts.hitRates.length > 0) {
+    const rates = facts.hitRates.map((rate) => {
+      const share = rate.inDirection === null ? '' : `${Math.round(rate.inDirection * 100)}% moved ${rate.direction === 'bullish' ? 'up' : 'down'}, `;
+      return `${rate.pattern} (${rate.direction}) ${rate.occurrences} times: ${share}median ${signed(rate.medianReturn)}`;
+    });
+    sentences.push(`Ten candles after earlier occurrences in this window: ${rates.join('; ')}.`);
+  }
   return sentences.join(' ');
 }
 
