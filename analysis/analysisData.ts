@@ -5,7 +5,8 @@
  */
 import type { AnalysisReport } from './analyzeSeries.js';
 import type { CandleSeries, DataSource } from './candles.js';
-import type { ChartPatternName } from './chartPatterns/chartPatternTypes.js';
+import { HORIZONS, MIN_OCCURRENCES } from './chartPatterns/hitRates.js';
+import type { ChartPatternName, PatternStatus } from './chartPatterns/chartPatternTypes.js';
 import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
 import type { CandlestickPatternName, Direction, TalibFunction, TrendContext } from './patterns/candlestickTypes.js';
 import { countByPattern } from './patterns/detectCandlestickPatterns.js';
@@ -25,6 +26,8 @@ export interface AnalysisData {
   source_detail: string | null;
   candle_count: number;
   window: { start: string | null; end: string | null };
+  /** Candles before the window the indicators converged on; `indicators_from` is the first window time with every indicator reported. */
+  warmup: { candles: number; indicators_from: string | null };
   price: { first_open: number; last_close: number; high: number; low: number; change_percent: number; last_volume: number; mean_range: number };
   indicators: {
     sma_fast: { period: number; value: number | null };
@@ -38,7 +41,7 @@ export interface AnalysisData {
     volume: { period: number; average: number | null; last: number; ratio: number | null };
   };
   trend: { direction: 'up' | 'down' | 'sideways'; strength: number; change_percent: number; change_in_ranges: number };
-  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; confidence: number }[];
+  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; distance_in_ranges: number; confidence: number }[];
   candlestick_patterns: {
     counts: Record<CandlestickPatternName, number>;
     recent: {
@@ -54,6 +57,18 @@ export interface AnalysisData {
       volume_ratio: number | null;
     }[];
   };
+  /** How the close moved 5, 10 and 20 candles after each pattern kind's past occurrences in this window. */
+  statistics: {
+    horizons: number[];
+    min_occurrences: number;
+    patterns: {
+      pattern: string;
+      direction: 'bullish' | 'bearish' | 'neutral';
+      occurrences: number;
+      meaningful: boolean;
+      after: { bars: number; count: number; in_direction: number | null; median_return_percent: number | null }[];
+    }[];
+  };
   chart_patterns: {
     counts: Partial<Record<ChartPatternName, number>>;
     recent: {
@@ -63,8 +78,14 @@ export interface AnalysisData {
       end: string;
       level: number;
       confirmed: boolean;
+      status: PatternStatus;
+      confirmed_at: string | null;
+      failed_at: string | null;
+      invalidation: number;
+      volatility: number;
       confidence: number;
       points: { label: string; time: string; price: number }[];
+      lines: { label: 'upper' | 'lower'; start: string; start_price: number; end: string; end_price: number }[] | null;
     }[];
   };
 }
@@ -88,6 +109,7 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
     source_detail: series.sourceDetail ?? null,
     candle_count: report.candleCount,
     window: { start: empty ? null : iso(report.firstTime), end: empty ? null : iso(report.lastTime) },
+    warmup: { candles: report.warmupCount, indicators_from: report.indicatorsFrom < report.candleCount ? iso(series.candles[report.indicatorsFrom]!.time) : null },
     price: {
       first_open: roundPrice(report.firstOpen),
       last_close: roundPrice(report.lastClose),
@@ -136,6 +158,7 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
       touches: level.touches,
       first_touch: iso(level.firstTouchTime),
       last_touch: iso(level.lastTouchTime),
+      distance_in_ranges: level.distance,
       confidence: level.confidence,
     })),
     candlestick_patterns: {
@@ -153,6 +176,17 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         volume_ratio: hit.volume_ratio,
       })),
     },
+    statistics: {
+      horizons: [...HORIZONS],
+      min_occurrences: MIN_OCCURRENCES,
+      patterns: report.hitRates.map((rate) => ({
+        pattern: rate.pattern,
+        direction: rate.direction,
+        occurrences: rate.occurrences,
+        meaningful: rate.meaningful,
+        after: rate.horizons.map((horizon) => ({ bars: horizon.bars, count: horizon.count, in_direction: horizon.inDirection, median_return_percent: horizon.medianReturn })),
+      })),
+    },
     chart_patterns: {
       counts: chartCounts,
       recent: report.chartPatterns.slice(-RECENT_CHART_PATTERNS).map((hit) => ({
@@ -162,8 +196,16 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         end: iso(hit.endTime),
         level: roundPrice(hit.level),
         confirmed: hit.confirmed,
+        status: hit.status,
+        confirmed_at: hit.confirmedTime === undefined ? null : iso(hit.confirmedTime),
+        failed_at: hit.failedTime === undefined ? null : iso(hit.failedTime),
+        invalidation: roundPrice(hit.invalidation),
+        volatility: roundPrice(hit.volatility),
         confidence: hit.confidence,
         points: hit.points.map((point) => ({ label: point.label, time: iso(point.time), price: roundPrice(point.price) })),
+        lines: hit.lines
+          ? hit.lines.map((line) => ({ label: line.label, start: iso(series.candles[line.startIndex]!.time), start_price: roundPrice(line.startPrice), end: iso(series.candles[line.endIndex]!.time), end_price: roundPrice(line.endPrice) }))
+          : null,
       })),
     },
   };

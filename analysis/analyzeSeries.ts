@@ -1,11 +1,16 @@
 /**
  * Everything a job computes from its candles: indicators, candlestick patterns, pivots,
  * support and resistance, trend and chart patterns. Pure and deterministic.
+ * Indicators and the per-candle yardsticks are computed over warm-up + window so that a
+ * value does not depend on how long the window is; everything reported (indices included)
+ * is about the window alone.
  */
 import type { CandleSeries } from './candles.js';
 import type { ChartPatternHit, Pivot, PriceLevel, TrendEstimate } from './chartPatterns/chartPatternTypes.js';
 import { detectChartPatterns, meanRangeOf } from './chartPatterns/detectChartPatterns.js';
+import { patternHitRates, type PatternHitRate } from './chartPatterns/hitRates.js';
 import { computeIndicators, lastDefined, type IndicatorSeries } from './indicators/computeIndicators.js';
+import { warmedUpFrom, windowIndicators } from './indicators/indicatorWarmup.js';
 import { buildCandleContext } from './patterns/candleContext.js';
 import type { CandlestickHit } from './patterns/candlestickTypes.js';
 import { detectCandlestickPatterns } from './patterns/detectCandlestickPatterns.js';
@@ -35,7 +40,11 @@ export interface AnalysisReport {
   lastVolume: number;
   /** Mean high − low over the window: the yardstick the chart patterns are measured in. */
   meanRange: number;
-  /** One value per candle (NaN during warm-up); used by the chart, not stored. */
+  /** Candles before the window that the indicators warmed up on. */
+  warmupCount: number;
+  /** First window index where every indicator has converged (0 when the warm-up sufficed). */
+  indicatorsFrom: number;
+  /** One value per window candle (NaN until the indicator converged); used by the chart, not stored. */
   indicators: IndicatorSeries;
   latest: LatestIndicators;
   trend: TrendEstimate;
@@ -43,14 +52,22 @@ export interface AnalysisReport {
   levels: PriceLevel[];
   candlestickPatterns: CandlestickHit[];
   chartPatterns: ChartPatternHit[];
+  /** Forward returns after each pattern kind's past occurrences in this window. */
+  hitRates: PatternHitRate[];
 }
 
 export function analyzeSeries(series: CandleSeries): AnalysisReport {
   const { candles } = series;
-  const indicators = computeIndicators(candles);
-  const context = buildCandleContext(candles);
-  const candlestickPatterns = detectCandlestickPatterns(candles, context);
-  const chart = detectChartPatterns(candles, context.averageRange, context.averageVolume);
+  const warmup = series.warmup ?? [];
+  const offset = warmup.length;
+  const all = offset > 0 ? [...warmup, ...candles] : candles;
+  const computed = computeIndicators(all);
+  const indicators = windowIndicators(computed, offset);
+  const context = buildCandleContext(all);
+  const candlestickPatterns = detectCandlestickPatterns(all, context)
+    .filter((hit) => hit.index - hit.candles + 1 >= offset)
+    .map((hit) => (offset > 0 ? { ...hit, index: hit.index - offset } : hit));
+  const chart = detectChartPatterns(candles, context.averageRange.subarray(offset), context.averageVolume.subarray(offset));
   const first = candles[0];
   const last = candles.at(-1);
   let high = Number.NEGATIVE_INFINITY;
@@ -70,6 +87,8 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
     changePercent: first && last && first.open !== 0 ? ((last.close - first.open) / first.open) * 100 : 0,
     lastVolume: last?.volume ?? 0,
     meanRange: meanRangeOf(candles),
+    warmupCount: offset,
+    indicatorsFrom: Math.min(candles.length, warmedUpFrom(computed.settings, offset)),
     indicators,
     latest: latestIndicators(indicators),
     trend: chart.trend,
@@ -77,6 +96,10 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
     levels: chart.levels,
     candlestickPatterns,
     chartPatterns: chart.patterns,
+    hitRates: patternHitRates(candles, [
+      ...chart.patterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex })),
+      ...candlestickPatterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.index })),
+    ]),
   };
 }
 

@@ -22,4 +22,9 @@ export interface CandleSeries {
   /** Where exactly: the file read, the exchange URL, or how synthetic candles were made. */
   sourceDetail?: string;
   candles: Candle[];
+  /**
+   * Candles just before the window, oldest first, for indicators to converge on; never
+   * analysed or reported themselves. Empty or absent when the source has no earlier history.
+   */
+  warmup?: Candle[];
 }

@@ -1,7 +1,10 @@
 /**
  * The analysis chart as an SVG string: candlesticks, volume bars, Bollinger bands and moving
  * averages, support and resistance lines, pattern markers, and a title naming the symbol,
- * interval, window and data source. Built with d3 scales and shapes, no DOM. Each layer is a
+ * interval, window and data source, the trend line, and where the indicators finished warming up
+ * when that lies inside the window (the warm-up candles before the window are not plotted; the
+ * title says how many there were). Labels are placed clear of candles, levels and each other.
+ * Built with d3 scales and shapes, no DOM. Each layer is a
  * `<g class="…">` so tests and stylesheets can find it; candles and volume bars are drawn as a
  * few long paths rather than thousands of elements, which keeps rasterising fast.
  */
@@ -11,14 +14,14 @@ import { area, line } from 'd3-shape';
 import { utcFormat } from 'd3-time-format';
 import type { AnalysisReport } from '../analyzeSeries.js';
 import type { CandleSeries } from '../candles.js';
-import { CHART_HEIGHT, CHART_WIDTH, escapeXml, PLOT, px, toBars, type Bar } from './chartLayout.js';
-import { renderMarkers } from './renderMarkers.js';
+import { CHART_HEIGHT, CHART_WIDTH, escapeXml, labelText, placeLabel, PLOT, px, toBars, type Bar, type Box } from './chartLayout.js';
+import { renderMarkers, type MarkerOptions } from './renderMarkers.js';
 
 export { CHART_HEIGHT, CHART_WIDTH } from './chartLayout.js';
 
 export const COLORS = { up: '#16a34a', down: '#dc2626', neutral: '#6b7280', grid: '#e5e7eb', text: '#111827', muted: '#6b7280', band: '#3b82f6', smaFast: '#f59e0b', smaSlow: '#8b5cf6' } as const;
 
-export function renderChartSvg(series: CandleSeries, report: AnalysisReport): string {
+export function renderChartSvg(series: CandleSeries, report: AnalysisReport, options: MarkerOptions = {}): string {
   const { bars, bucket } = toBars(series.candles);
   const x = scaleBand<number>()
     .domain(bars.map((_, index) => index))
@@ -79,8 +82,13 @@ export function renderChartSvg(series: CandleSeries, report: AnalysisReport): st
     `<g class="volume"><path class="volume-up" d="${volumes.up.join('')}" fill="${COLORS.up}" fill-opacity="0.45"/><path class="volume-down" d="${volumes.down.join('')}" fill="${COLORS.down}" fill-opacity="0.45"/></g>`,
     `<g class="candles"><path class="wicks-up" d="${wicks.up.join('')}" stroke="${COLORS.up}" stroke-width="1"/><path class="wicks-down" d="${wicks.down.join('')}" stroke="${COLORS.down}" stroke-width="1"/>`,
     `<path class="bodies-up" d="${bodies.up.join('')}" fill="${COLORS.up}"/><path class="bodies-down" d="${bodies.down.join('')}" fill="${COLORS.down}"/></g>`,
-    renderLevels(report, y),
-    renderMarkers(report, bars, bucket, centre, y),
+  );
+  const obstacles: Box[] = bars.map((bar, index) => ({ x: x(index) ?? 0, y: y(bar.high), width: Math.max(1, x.bandwidth()), height: Math.max(1, y(bar.low) - y(bar.high)) }));
+  parts.push(
+    renderTrend(report, bars, bucket, centre, y),
+    renderWarmupBoundary(report, bars, bucket, centre),
+    renderLevels(report, y, obstacles),
+    renderMarkers(report, bars, bucket, centre, y, obstacles, options),
     '</svg>',
   );
   return parts.join('\n');
@@ -90,7 +98,8 @@ function renderTitle(series: CandleSeries, report: AnalysisReport, bucket: numbe
   const day = utcFormat('%Y-%m-%d %H:%M');
   const window = report.candleCount > 0 ? `${day(new Date(report.firstTime))} → ${day(new Date(report.lastTime))} UTC` : 'no candles';
   const aggregated = bucket > 1 ? ` · ${bucket} candles per bar` : '';
-  const title = `${series.symbol} · ${series.interval} · ${series.timeframe} · ${window} · ${report.candleCount} candles${aggregated}`;
+  const warmup = report.warmupCount > 0 ? ` · indicators warmed up on ${report.warmupCount} earlier` : '';
+  const title = `${series.symbol} · ${series.interval} · ${series.timeframe} · ${window} · ${report.candleCount} candles${aggregated}${warmup}`;
   const source = series.source === 'synthetic' ? 'SYNTHETIC DATA — not market prices' : `source: ${series.source}`;
   const sourceColor = series.source === 'synthetic' ? COLORS.down : COLORS.muted;
   const legend = [
@@ -130,16 +139,41 @@ function renderAxes(bars: readonly Bar[], y: (value: number) => number, yVolume:
   return `<g class="axes">${grid}<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.volumeBottom}" y2="${PLOT.volumeBottom}" stroke="${COLORS.grid}"/>${volumeLabel}${times}</g>`;
 }
 
-function renderLevels(report: AnalysisReport, y: ReturnType<typeof scaleLinear<number, number>>): string {
+function renderLevels(report: AnalysisReport, y: ReturnType<typeof scaleLinear<number, number>>, obstacles: Box[]): string {
   const [bottom, top] = y.domain() as [number, number];
-  const lines = report.levels
-    .filter((level) => level.price >= bottom && level.price <= top)
+  const visible = report.levels.filter((level) => level.price >= bottom && level.price <= top);
+  for (const level of visible) obstacles.push({ x: PLOT.left, y: y(level.price) - 1, width: PLOT.right - PLOT.left, height: 2 });
+  const lines = visible
     .map((level) => {
       const color = level.kind === 'support' ? COLORS.up : COLORS.down;
       const at = px(y(level.price));
-      const label = `${level.kind === 'support' ? 'S' : 'R'} ${y.tickFormat(8)(level.price)} ×${level.touches}`;
-      return `<line class="level-${level.kind}" x1="${PLOT.left}" x2="${PLOT.right}" y1="${at}" y2="${at}" stroke="${color}" stroke-dasharray="6 4" stroke-width="1.2"/><text x="${PLOT.right - 4}" y="${px(y(level.price) - 3)}" text-anchor="end" fill="${color}" font-size="10">${escapeXml(label)}</text>`;
+      const text = `${level.kind === 'support' ? 'S' : 'R'} ${y.tickFormat(8)(level.price)} ×${level.touches}`;
+      const box = placeLabel(PLOT.right - 40, y(level.price), text, true, obstacles);
+      obstacles.push(box);
+      return `<line class="level-${level.kind}" x1="${PLOT.left}" x2="${PLOT.right}" y1="${at}" y2="${at}" stroke="${color}" stroke-dasharray="6 4" stroke-width="1.2"/>${labelText(box, text, color, 'level-label')}`;
     })
     .join('');
   return `<g class="levels">${lines}</g>`;
+}
+
+/** The least-squares trend line through the window's closes. */
+function renderTrend(report: AnalysisReport, bars: readonly Bar[], bucket: number, centre: (index: number) => number, y: (value: number) => number): string {
+  if (bars.length < 2 || report.candleCount < 3) return '<g class="trend"></g>';
+  const { intercept, slopePerCandle, direction } = report.trend;
+  const lastIndex = report.candleCount - 1;
+  const color = direction === 'up' ? COLORS.up : direction === 'down' ? COLORS.down : COLORS.muted;
+  return `<g class="trend"><line class="trend-line" data-direction="${direction}" x1="${px(centre(0))}" y1="${px(y(intercept))}" x2="${px(centre(Math.floor(lastIndex / bucket)))}" y2="${px(y(intercept + slopePerCandle * lastIndex))}" stroke="${color}" stroke-width="1.2" stroke-opacity="0.7" stroke-dasharray="10 4"/></g>`;
+}
+
+/** Where every indicator has converged, when that is inside the window (not enough history before it). */
+function renderWarmupBoundary(report: AnalysisReport, bars: readonly Bar[], bucket: number, centre: (index: number) => number): string {
+  if (report.indicatorsFrom <= 0 || report.candleCount === 0) return '<g class="warmup"></g>';
+  const inside = report.indicatorsFrom < report.candleCount;
+  const at = inside ? centre(Math.floor(report.indicatorsFrom / bucket)) : PLOT.right;
+  const text = inside ? 'indicators warmed up →' : 'indicators still warming up';
+  return (
+    `<g class="warmup"><rect class="warmup-shade" x="${PLOT.left}" y="${PLOT.priceTop}" width="${px(Math.max(0, at - PLOT.left))}" height="${PLOT.priceBottom - PLOT.priceTop}" fill="${COLORS.muted}" fill-opacity="0.06"/>` +
+    `<line class="warmup-boundary" x1="${px(at)}" x2="${px(at)}" y1="${PLOT.priceTop}" y2="${PLOT.volumeBottom}" stroke="${COLORS.muted}" stroke-dasharray="2 3"/>` +
+    `<text x="${px(Math.min(at + 4, PLOT.right - 150))}" y="${PLOT.priceTop + 12}" font-size="10" fill="${COLORS.muted}">${escapeXml(text)}</text></g>`
+  );
 }

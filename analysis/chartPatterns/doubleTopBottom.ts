@@ -1,62 +1,89 @@
 /**
- * Double top (bearish) and double bottom (bullish) on consecutive alternating pivots
- * peak–trough–peak (or trough–peak–trough):
- * - the pattern is tall: from the lower peak to the trough ≥ 3 average ranges (height h);
- * - the peaks match: they differ by at most 0.2·h;
- * - they are apart: at least 5 candles between them;
- * - confirmed when a later close goes through the trough (the neckline) before price
- *   runs past the peaks by 0.25·h, which would void the pattern.
+ * Double top (bearish) and double bottom (bullish): two matching peaks with a trough between,
+ * found across any minor swings in between (the zigzag's smaller pivots), as a chartist sees
+ * two peaks a month apart. For a top, with v the local true range and h = lower peak − trough:
+ * - the two peaks are the highest pivots from the first to the second (no high between reaches the lower one);
+ * - h ≥ MIN_HEIGHT·v, the peaks differ by ≤ MAX_PEAK_DIFFERENCE·h, and they are 5 to 200 candles apart;
+ * - the trough (the lowest low between) is the neckline: confirmed by a close below it by the
+ *   margin, failed by a close above the higher peak by the margin.
+ * Each first peak pairs with the first second peak that qualifies. Bottoms mirror this.
  */
 import type { Candle } from '../candles.js';
 import type { ChartPatternHit, Pivot } from './chartPatternTypes.js';
-import { reversalHit } from './reversalHit.js';
+import { patternHit } from './patternHit.js';
+import { CLOSE_MARGIN, patternOutcome } from './patternOutcome.js';
+import type { Volatility } from './volatility.js';
 
-export const MIN_HEIGHT_RANGES = 3;
+export const MIN_HEIGHT = 3;
 export const MAX_PEAK_DIFFERENCE = 0.2;
 export const MIN_PEAK_DISTANCE = 5;
+export const MAX_PEAK_DISTANCE = 200;
 
-export function findDoubleTopsAndBottoms(candles: readonly Candle[], pivots: readonly Pivot[], meanRange: number): ChartPatternHit[] {
+export function findDoubleTopsAndBottoms(candles: readonly Candle[], pivots: readonly Pivot[], volatility: Volatility): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
-  for (let p = 0; p + 2 < pivots.length; p += 1) {
+  for (let p = 0; p < pivots.length; p += 1) {
     const first = pivots[p]!;
-    const middle = pivots[p + 1]!;
-    const second = pivots[p + 2]!;
     const top = first.kind === 'high';
     const sign = top ? 1 : -1;
-    const height = sign * ((top ? Math.min(first.price, second.price) : Math.max(first.price, second.price)) - middle.price);
-    if (height < MIN_HEIGHT_RANGES * meanRange) continue;
-    const difference = Math.abs(first.price - second.price);
-    if (difference > MAX_PEAK_DIFFERENCE * height || second.index - first.index < MIN_PEAK_DISTANCE) continue;
-    const extreme = top ? Math.max(first.price, second.price) : Math.min(first.price, second.price);
-    const confirmedIndex = confirmation(candles, second.index + 1, middle.price, extreme + sign * 0.25 * height, top);
-    const similarity = 1 - difference / (MAX_PEAK_DIFFERENCE * height);
-    const size = Math.min(1, height / (2 * MIN_HEIGHT_RANGES * meanRange));
-    const label = top ? 'top' : 'bottom';
-    hits.push(
-      reversalHit(candles, {
-        pattern: top ? 'double_top' : 'double_bottom',
-        top,
-        pivots: [[`first ${label}`, first], [top ? 'trough' : 'peak', middle], [`second ${label}`, second]],
-        level: () => middle.price,
-        confirmedIndex,
-        quality: 0.4 * similarity + 0.3 * size,
-        confirmationWeight: 0.3,
-      }),
-    );
+    let trough: Pivot | undefined;
+    let between = Number.NEGATIVE_INFINITY; // highest (sign-adjusted) same-kind pivot between the peaks
+    for (let q = p + 1; q < pivots.length && pivots[q]!.index - first.index <= MAX_PEAK_DISTANCE; q += 1) {
+      const second = pivots[q]!;
+      if (second.kind !== first.kind) {
+        if (!trough || sign * (trough.price - second.price) > 0) trough = second;
+        continue;
+      }
+      const peak = sign * second.price;
+      if (trough && peak > between && second.index - first.index >= MIN_PEAK_DISTANCE) {
+        const hit = doubleShape(candles, first, trough, second, volatility);
+        if (hit) {
+          hits.push(hit);
+          break;
+        }
+      }
+      if (peak > sign * first.price) break; // past the first peak: it no longer tops the range
+      if (peak > between) between = peak;
+    }
   }
   return hits;
 }
 
-/**
- * The first close from `from` on beyond `neckline` (below it for a top), unless a candle
- * first reaches `invalidation` (above it for a top).
- */
-export function confirmation(candles: readonly Candle[], from: number, neckline: number | ((index: number) => number), invalidation: number, top: boolean): number | undefined {
-  for (let index = from; index < candles.length; index += 1) {
-    const candle = candles[index]!;
-    const line = typeof neckline === 'number' ? neckline : neckline(index);
-    if (top ? candle.close < line : candle.close > line) return index;
-    if (top ? candle.high > invalidation : candle.low < invalidation) return undefined;
-  }
-  return undefined;
+function doubleShape(candles: readonly Candle[], first: Pivot, trough: Pivot, second: Pivot, volatility: Volatility): ChartPatternHit | undefined {
+  const top = first.kind === 'high';
+  const sign = top ? 1 : -1;
+  const lower = top ? Math.min(first.price, second.price) : Math.max(first.price, second.price);
+  const extreme = top ? Math.max(first.price, second.price) : Math.min(first.price, second.price);
+  const height = sign * (lower - trough.price);
+  const v = volatility.around(first.index, second.index);
+  if (height < MIN_HEIGHT * v) return undefined;
+  const difference = Math.abs(first.price - second.price);
+  if (difference > MAX_PEAK_DIFFERENCE * height) return undefined;
+  const span = second.index - first.index;
+  const outcome = patternOutcome(candles, {
+    from: second.index + 1,
+    until: second.index + 2 * span,
+    bullish: !top,
+    trigger: () => trough.price,
+    invalidation: () => extreme,
+    margin: CLOSE_MARGIN * v,
+    watch: span,
+  });
+  const similarity = 1 - difference / (MAX_PEAK_DIFFERENCE * height);
+  const size = Math.min(1, height / (2 * MIN_HEIGHT * v));
+  const label = top ? 'top' : 'bottom';
+  return patternHit(candles, {
+    pattern: top ? 'double_top' : 'double_bottom',
+    bullish: !top,
+    points: [
+      [`first ${label}`, first],
+      [top ? 'trough' : 'peak', trough],
+      [`second ${label}`, second],
+    ],
+    level: () => trough.price,
+    invalidation: extreme,
+    outcome,
+    quality: 0.4 * similarity + 0.3 * size,
+    confirmationWeight: 0.3,
+    volatility: v,
+  });
 }

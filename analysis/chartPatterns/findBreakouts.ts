@@ -1,23 +1,30 @@
 /**
- * Breakouts: a close through a level, by at least 0.75 average ranges, after the level
- * was established (its second touch) and after at least MIN_BARS_BEFORE closes on the other
- * side. Closes within the margin count for neither side, so hovering at a level is not a
- * string of breakouts.
+ * Breakouts: a close through a level by at least BREAKOUT_MARGIN local true ranges, after the
+ * level was established (its second touch) and after at least MIN_BARS_BEFORE closes beyond
+ * the margin on the other side. Closes within the margin count for neither side, so hovering
+ * at a level is not a string of breakouts. A close back through the level by the margin within
+ * FAIL_BARS fails the breakout, and no new breakout of the same level is reported within
+ * REARM_BARS of the last one: a whipsaw is one event, not several.
  */
 import type { Candle } from '../candles.js';
 import type { ChartPatternHit, PriceLevel } from './chartPatternTypes.js';
+import type { Volatility } from './volatility.js';
 
 export const BREAKOUT_MARGIN = 0.75;
 export const MIN_BARS_BEFORE = 5;
+export const FAIL_BARS = 10;
+export const REARM_BARS = 20;
 
-export function findBreakouts(candles: readonly Candle[], levels: readonly PriceLevel[], meanRange: number, averageVolume: ArrayLike<number>): ChartPatternHit[] {
+export function findBreakouts(candles: readonly Candle[], levels: readonly PriceLevel[], volatility: Volatility, averageVolume: ArrayLike<number>): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
-  const margin = BREAKOUT_MARGIN * meanRange;
   for (const level of levels) {
     let side = 0;
     let run = 0;
+    let last: ChartPatternHit | undefined;
     for (let index = level.establishedIndex + 1; index < candles.length; index += 1) {
       const candle = candles[index]!;
+      const v = volatility.around(index, index);
+      const margin = BREAKOUT_MARGIN * v;
       const distance = candle.close - level.price;
       const now = distance > margin ? 1 : distance < -margin ? -1 : 0;
       if (now === 0) continue;
@@ -25,12 +32,17 @@ export function findBreakouts(candles: readonly Candle[], levels: readonly Price
         run += 1;
         continue;
       }
-      if (side !== 0 && run >= MIN_BARS_BEFORE) {
+      if (last && last.failedIndex === undefined && last.endIndex + FAIL_BARS >= index && (last.direction === 'bullish' ? -1 : 1) === now) {
+        last.status = 'failed';
+        last.failedIndex = index;
+        last.failedTime = candle.time;
+      }
+      if (side !== 0 && run >= MIN_BARS_BEFORE && !(last && index - last.endIndex < REARM_BARS)) {
         const volumeRatio = candle.volume / averageVolume[index]!;
-        const penetration = Math.min(1, Math.abs(distance) / (2 * meanRange));
+        const penetration = Math.min(1, Math.abs(distance) / (2 * v));
         const volumeScore = Number.isFinite(volumeRatio) ? Math.min(1, Math.max(0, volumeRatio - 0.5)) : 0.5;
         const touches = Math.min(1, (level.touches - 1) / 4);
-        hits.push({
+        last = {
           pattern: 'breakout',
           direction: now > 0 ? 'bullish' : 'bearish',
           startIndex: index,
@@ -41,8 +53,12 @@ export function findBreakouts(candles: readonly Candle[], levels: readonly Price
           level: level.price,
           confirmed: true,
           confirmedTime: candle.time,
+          status: 'confirmed',
+          invalidation: level.price,
+          volatility: v,
           confidence: Math.round((0.35 * penetration + 0.35 * volumeScore + 0.3 * touches) * 100) / 100,
-        });
+        };
+        hits.push(last);
       }
       side = now;
       run = 1;

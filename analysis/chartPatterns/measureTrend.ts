@@ -9,7 +9,7 @@ export const MIN_TREND_RANGES = 3;
 
 export function measureTrend(candles: readonly Candle[], meanRange: number): TrendEstimate {
   const n = candles.length;
-  if (n < 3) return { direction: 'sideways', strength: 0, slopePerCandle: 0, changePercent: 0, changeInRanges: 0 };
+  if (n < 3) return { direction: 'sideways', strength: 0, slopePerCandle: 0, changePercent: 0, changeInRanges: 0, intercept: candles[0]?.close ?? 0 };
   let sumY = 0;
   for (const candle of candles) sumY += candle.close;
   const meanX = (n - 1) / 2;
@@ -36,6 +36,7 @@ export function measureTrend(candles: readonly Candle[], meanRange: number): Tre
     slopePerCandle: slope,
     changePercent: start !== 0 ? round((change / start) * 100, 3) : 0,
     changeInRanges: round(changeInRanges, 2),
+    intercept: start,
   };
 }
 

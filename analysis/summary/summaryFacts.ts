@@ -35,7 +35,9 @@ export interface SummaryFacts {
   support: { price: number; touches: number }[];
   resistance: { price: number; touches: number }[];
   recentCandlestickPatterns: { pattern: string; direction: Direction; time: string; strength: number }[];
-  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; level: number; time: string; confidence: number }[];
+  /** Hit rates of the patterns named above, only those with enough past occurrences (10 candles on). */
+  hitRates: { pattern: string; direction: 'bullish' | 'bearish' | 'neutral'; occurrences: number; inDirection: number | null; medianReturn: number }[];
+  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; status: 'unconfirmed' | 'confirmed' | 'failed'; failedTime: string | null; level: number; time: string; confidence: number }[];
 }
 
 /** `double_top` → `double top`. */
@@ -74,13 +76,29 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
       .filter((hit) => hit.index >= recentFrom)
       .slice(-MAX_RECENT_PATTERNS)
       .map((hit) => ({ pattern: patternLabel(hit.pattern), direction: hit.direction, time: iso(hit.time), strength: hit.strength })),
+    hitRates: hitRatesOf(report, recentFrom),
     chartPatterns: report.chartPatterns.slice(-MAX_CHART_PATTERNS).map((hit) => ({
       pattern: patternLabel(hit.pattern),
       direction: hit.direction,
       confirmed: hit.confirmed,
+      status: hit.status,
+      failedTime: hit.failedTime === undefined ? null : iso(hit.failedTime),
       level: roundPrice(hit.level),
       time: iso(hit.endTime),
       confidence: hit.confidence,
     })),
   };
+}
+
+function hitRatesOf(report: AnalysisReport, recentFrom: number): SummaryFacts['hitRates'] {
+  const named = new Set([
+    ...report.chartPatterns.slice(-MAX_CHART_PATTERNS).map((hit) => `${hit.pattern}:${hit.direction}`),
+    ...report.candlestickPatterns.filter((hit) => hit.index >= recentFrom).slice(-MAX_RECENT_PATTERNS).map((hit) => `${hit.pattern}:${hit.direction}`),
+  ]);
+  return report.hitRates
+    .filter((rate) => rate.meaningful && named.has(`${rate.pattern}:${rate.direction}`))
+    .map((rate) => {
+      const horizon = rate.horizons.find((entry) => entry.bars === 10)!;
+      return { pattern: patternLabel(rate.pattern), direction: rate.direction, occurrences: horizon.count, inDirection: horizon.inDirection, medianReturn: round(horizon.medianReturn ?? 0, 2) };
+    });
 }

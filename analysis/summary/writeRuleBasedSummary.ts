@@ -52,9 +52,16 @@ export function writeRuleBasedSummary(facts: SummaryFacts): string {
   }
   if (facts.chartPatterns.length > 0) {
     const hits = facts.chartPatterns.map(
-      (hit) => `${hit.pattern} (${hit.direction}, ${hit.confirmed ? 'confirmed' : 'unconfirmed'}, level ${formatPrice(hit.level)}, ${when(hit.time)}, confidence ${hit.confidence.toFixed(2)})`,
+      (hit) => `${hit.pattern} (${hit.direction}, ${hit.status === 'failed' && hit.failedTime ? `failed ${when(hit.failedTime)}` : hit.status}, level ${formatPrice(hit.level)}, ${when(hit.time)}, confidence ${hit.confidence.toFixed(2)})`,
     );
     sentences.push(`Chart patterns: ${hits.join('; ')}.`);
+  }
+  if (facts.hitRates.length > 0) {
+    const rates = facts.hitRates.map((rate) => {
+      const share = rate.inDirection === null ? '' : `${Math.round(rate.inDirection * 100)}% moved ${rate.direction === 'bullish' ? 'up' : 'down'}, `;
+      return `${rate.pattern} (${rate.direction}) ${rate.occurrences} times: ${share}median ${signed(rate.medianReturn)}`;
+    });
+    sentences.push(`Ten candles after earlier occurrences in this window: ${rates.join('; ')}.`);
   }
   return sentences.join(' ');
 }

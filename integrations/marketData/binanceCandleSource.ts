@@ -2,11 +2,13 @@
  * Binance REST klines: GET /api/v3/klines?symbol&interval&startTime&endTime&limit, at most
  * 1,000 a page, paged forward until the window is covered. Rows are [open time, open, high,
  * low, close, volume, close time, …] with prices as strings; the newest candle may still be
- * open (its close time is in the future) and is dropped.
+ * open (its close time is in the future) and is dropped. WARMUP_CANDLES more are fetched
+ * before the window, for the indicators to converge on.
  * Failures: 429/418 (rate limit, ban) and 5xx, timeouts and network errors are retryable
  * (with Retry-After when given); an unknown symbol (400, code −1121) and other 4xx are permanent.
  */
 import type { Candle } from '../../analysis/candles.js';
+import { WARMUP_CANDLES } from '../../analysis/indicators/indicatorWarmup.js';
 import { intervalMs } from '../../analysis/intervals.js';
 import { PermanentFailure, RetryableFailure } from '../../storage/failures.js';
 import type { CandleRequest, CandleSource } from './candleSource.js';
@@ -60,7 +62,7 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
       // The last `count` closed candles: the one opening at floor(now) is still open.
       const startTime = Math.floor(endTime / step) * step - count * step;
       const candles: Candle[] = [];
-      let cursor = startTime;
+      let cursor = startTime - WARMUP_CANDLES * step;
       while (cursor <= endTime) {
         const rows = await page(request, cursor, endTime);
         for (const [index, row] of rows.entries()) {
@@ -74,7 +76,11 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
         if (!(next > cursor)) break;
         cursor = next;
       }
-      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'binance', sourceDetail: `${base}/api/v3/klines`, candles: candles.slice(-count) };
+      let first = candles.length;
+      while (first > 0 && candles[first - 1]!.time >= startTime) first -= 1;
+      const window = candles.slice(first).slice(-count);
+      const warmup = candles.slice(Math.max(0, first - WARMUP_CANDLES), first);
+      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'binance', sourceDetail: `${base}/api/v3/klines`, candles: window, warmup };
     },
   };
 }

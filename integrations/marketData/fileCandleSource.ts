@@ -1,12 +1,13 @@
 /**
  * Candles from files under MARKET_DATA_DIR named SYMBOL-INTERVAL.csv or SYMBOL-INTERVAL.json.
  * The window ends at the file's last candle, so historical files work; it holds the candles
- * whose open time lies within `timeframe` of that last candle. Parsed files are cached by
- * path and modification time.
+ * whose open time lies within `timeframe` of that last candle, and up to WARMUP_CANDLES
+ * earlier ones come along as warm-up. Parsed files are cached by path and modification time.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Candle } from '../../analysis/candles.js';
+import { WARMUP_CANDLES } from '../../analysis/indicators/indicatorWarmup.js';
 import { durationMs, intervalMs } from '../../analysis/intervals.js';
 import { PermanentFailure, RetryableFailure } from '../../storage/failures.js';
 import type { CandleRequest, CandleSource } from './candleSource.js';
@@ -61,7 +62,7 @@ export function createFileCandleSource(directory: string): CandleSource {
       const from = last ? last.time - windowMs + intervalMs(request.interval) : 0;
       let start = candles.length;
       while (start > 0 && candles[start - 1]!.time >= from) start -= 1;
-      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'file', sourceDetail: path.resolve(file), candles: candles.slice(start) };
+      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'file', sourceDetail: path.resolve(file), candles: candles.slice(start), warmup: candles.slice(Math.max(0, start - WARMUP_CANDLES), start) };
     },
   };
 }

@@ -3,8 +3,10 @@
  * interval and timeframe give the same candles (seeded by them, ending at a fixed date).
  * A random walk with drifting trend regimes and volatility clusters, volumes that rise with
  * the size of the move: plausible enough to exercise every stage. Always labelled `synthetic`.
+ * WARMUP_CANDLES more are generated before the window, from the same seed, as its warm-up.
  */
 import type { Candle } from '../../analysis/candles.js';
+import { WARMUP_CANDLES } from '../../analysis/indicators/indicatorWarmup.js';
 import { intervalMs } from '../../analysis/intervals.js';
 import type { CandleSource } from './candleSource.js';
 import { requestedCount, throwIfAborted } from './requestWindow.js';
@@ -58,13 +60,15 @@ export const syntheticCandleSource: CandleSource = {
     throwIfAborted(request.signal);
     const count = requestedCount(request);
     const seed = `${request.symbol}:${request.interval}:${request.timeframe}`;
+    const candles = generateSyntheticCandles(seed, WARMUP_CANDLES + count, intervalMs(request.interval));
     return {
       symbol: request.symbol,
       interval: request.interval,
       timeframe: request.timeframe,
       source: 'synthetic',
-      sourceDetail: `synthetic random walk seeded with "${seed}", ending ${new Date(SYNTHETIC_END).toISOString()}; not market prices`,
-      candles: generateSyntheticCandles(seed, count, intervalMs(request.interval)),
+      sourceDetail: `synthetic random walk seeded with "${seed}", ending ${new Date(SYNTHETIC_END).toISOString()}, with ${WARMUP_CANDLES} warm-up candles before the window; not market prices`,
+      candles: candles.slice(WARMUP_CANDLES),
+      warmup: candles.slice(0, WARMUP_CANDLES),
     };
   },
 };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PermanentFailure, RetryableFailure } from '../../../storage/failures.js';
 import { createBinanceCandleSource } from '../../../integrations/marketData/binanceCandleSource.js';
+import { WARMUP_CANDLES } from '../../../analysis/indicators/indicatorWarmup.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2025, 5, 1, 12, 30); // mid-candle: the 12:00 candle is still open
@@ -55,6 +56,8 @@ test('pages past 1,000 candles and drops the open last candle', async () => {
   expect(requests.every((url) => url.searchParams.get('symbol') === 'BTCUSDT' && url.searchParams.get('interval') === '1h')).toBe(true);
   expect(series.source).toBe('binance');
   expect(series.candles).toHaveLength(2400);
+  expect(series.warmup).toHaveLength(WARMUP_CANDLES);
+  expect(series.candles[0]!.time - series.warmup!.at(-1)!.time).toBe(HOUR);
   expect(series.candles.at(-1)!.time).toBe(Date.UTC(2025, 5, 1, 11)); // 12:00 is still open
   const gaps = series.candles.slice(1).filter((candle, index) => candle.time - series.candles[index]!.time !== HOUR);
   expect(gaps).toEqual([]);

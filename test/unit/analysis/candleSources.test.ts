@@ -5,6 +5,7 @@ import { PermanentFailure } from '../../../storage/failures.js';
 import { createCandleSource } from '../../../integrations/marketData/createCandleSource.js';
 import { createFileCandleSource } from '../../../integrations/marketData/fileCandleSource.js';
 import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
+import { WARMUP_CANDLES } from '../../../analysis/indicators/indicatorWarmup.js';
 import { typedTraderCandles } from './candleBuilders.js';
 
 const signal = new AbortController().signal;
@@ -33,6 +34,16 @@ describe('file source', () => {
     expect(series.candles.length).toBeLessThan(60);
     expect(series.candles.at(-1)!.time - series.candles[0]!.time).toBeLessThan(7 * 86_400_000);
     expect(series.candles.at(-1)!.close).toBe(185.715);
+    // The WARMUP_CANDLES before the window come along, ending just before it.
+    expect(series.warmup).toHaveLength(WARMUP_CANDLES);
+    expect(series.warmup!.at(-1)!.time).toBeLessThan(series.candles[0]!.time);
+    const all = typedTraderCandles('urth-2025-1h');
+    expect(all.indexOf(all.find((candle) => candle.time === series.warmup!.at(-1)!.time)!) + 1).toBe(all.findIndex((candle) => candle.time === series.candles[0]!.time));
+  });
+
+  test('a window at the start of the file has only the history there is as warm-up', async () => {
+    const series = await createFileCandleSource(directory).load({ symbol: 'URTH', interval: '1d', timeframe: '10d', signal });
+    expect(series.warmup).toHaveLength(20);
   });
 
   test('reads SYMBOL-INTERVAL.json', async () => {
@@ -60,6 +71,10 @@ describe('synthetic source', () => {
     const b = await syntheticCandleSource.load(request);
     expect(a.candles).toHaveLength(168);
     expect(a.candles).toEqual(b.candles);
+    expect(a.warmup).toHaveLength(WARMUP_CANDLES);
+    expect(a.warmup).toEqual(b.warmup);
+    expect(a.candles[0]!.time - a.warmup!.at(-1)!.time).toBe(3_600_000);
+    expect(a.sourceDetail).toMatch(/synthetic.*warm-up/);
     expect(a.source).toBe('synthetic');
     expect(a.sourceDetail).toMatch(/not market prices/);
     const other = await syntheticCandleSource.load({ ...request, symbol: 'OTHERUSD' });

@@ -50,7 +50,9 @@ describe('analysis_data', () => {
     const big = { ...seriesOf(typedTraderCandles('urth-2025-1h')), symbol: 'URTH', timeframe: '1y', source: 'synthetic' as const, sourceDetail: 'seeded random walk' };
     const data = buildAnalysisData(big, analyzeSeries(big));
     const json = JSON.stringify(data);
-    expect(json.length).toBeLessThan(20_000);
+    // Bounded by the recent hits kept and the pattern kinds (statistics), not by the window's length.
+    expect(json.length).toBeLessThan(30_000);
+    expect(JSON.stringify(data.statistics).length).toBeLessThan(350 * data.statistics.patterns.length);
     expect(JSON.parse(json)).toEqual(data);
     expect(data.data_source).toBe('synthetic');
     expect(data.synthetic).toBe(true);
