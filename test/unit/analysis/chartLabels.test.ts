@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import { renderChartSvg } from '../../../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../../../analysis/chart/svgToPng.js';
+import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { seriesOf, typedTraderCandles } from './candleBuilders.js';
 
 const candles = typedTraderCandles('urth-2025-1h');
