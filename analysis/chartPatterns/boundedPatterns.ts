@@ -6,18 +6,13 @@
  */
 import type { Candle } from '../candles.js';
 import { contained, fitBoundaries, lineAt, type Boundaries } from './boundaryLines.js';
-import type { ChartPatternHit, ChartPatternName, Pivot } from './chartPatternTypes.js';
+import type { BoundedKind, ChartPatternHit, Pivot } from './chartPatternTypes.js';
 import { classifyChannel } from './channels.js';
 import { patternHit } from './patternHit.js';
 import { CLOSE_MARGIN, patternOutcome } from './patternOutcome.js';
 import { classifyTriangle } from './triangles.js';
 import type { Volatility } from './volatility.js';
 import { classifyWedge } from './wedges.js';
-
-export interface BoundedKind {
-  pattern: ChartPatternName;
-  bullish: boolean;
-}
 
 const WINDOW_SIZES = [7, 6, 5] as const;
 

@@ -4,7 +4,7 @@
  * channel is a trading range, which the support and resistance levels already describe.
  */
 import { parallel, type Boundaries } from './boundaryLines.js';
-import type { BoundedKind } from './boundedPatterns.js';
+import type { BoundedKind } from './chartPatternTypes.js';
 
 export const MIN_CHANNEL_MOVE = 2;
 

@@ -102,3 +102,9 @@ export interface ChartPatternHit {
   volatility: number;
   confidence: number;
 }
+
+/** What a pair of boundary lines is, as the triangle, wedge and channel classifiers name it. */
+export interface BoundedKind {
+  pattern: ChartPatternName;
+  bullish: boolean;
+}

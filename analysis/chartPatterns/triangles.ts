@@ -5,7 +5,7 @@
  */
 import type { Candle } from '../candles.js';
 import { converging, FLAT, type Boundaries } from './boundaryLines.js';
-import type { BoundedKind } from './boundedPatterns.js';
+import type { BoundedKind } from './chartPatternTypes.js';
 
 export function classifyTriangle(b: Boundaries, candles: readonly Candle[]): BoundedKind | undefined {
   if (!converging(b, 0.6)) return undefined;

@@ -3,7 +3,7 @@
  * way. A rising wedge is bearish (the advance is losing room), a falling wedge bullish.
  */
 import { converging, FLAT, type Boundaries } from './boundaryLines.js';
-import type { BoundedKind } from './boundedPatterns.js';
+import type { BoundedKind } from './chartPatternTypes.js';
 
 export function classifyWedge(b: Boundaries): BoundedKind | undefined {
   if (!converging(b, 0.6)) return undefined;

@@ -49,7 +49,8 @@ export function indicatorStart(settings: IndicatorSettings = DEFAULT_INDICATOR_S
 
 /** Candles before a window needed for every indicator to be reported from its first candle. */
 export function warmupCandles(settings: IndicatorSettings = DEFAULT_INDICATOR_SETTINGS): number {
-  return Math.max(...Object.values(indicatorStart(settings)));
+  const starts: Record<string, number> = { ...indicatorStart(settings) };
+  return Math.max(...Object.values(starts));
 }
 
 export const WARMUP_CANDLES = warmupCandles();
