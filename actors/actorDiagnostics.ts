@@ -7,7 +7,8 @@
 import { Counter } from 'prom-client';
 import { createLogger, type Logger } from '../config/logger.js';
 
-export type SwallowedErrorKind = 'send-failed' | 'late-message-dropped' | 'crash-report-failed' | 'progress-write-failed';
+export type SwallowedErrorKind =
+  'send-failed' | 'late-message-dropped' | 'crash-report-failed' | 'progress-write-failed';
 
 /** Not in any registry by itself: the worker metrics server registers it in its own. */
 export const swallowedErrors = new Counter({
@@ -34,7 +35,12 @@ export interface SwallowedErrorContext {
   [field: string]: unknown;
 }
 
-export function reportSwallowed(kind: SwallowedErrorKind, context: SwallowedErrorContext, error: unknown, message: string): void {
+export function reportSwallowed(
+  kind: SwallowedErrorKind,
+  context: SwallowedErrorContext,
+  error: unknown,
+  message: string,
+): void {
   swallowedErrors.inc({ kind });
   // Late messages are routine (a Redis reply arriving after its job ended): counted, logged only when debugging.
   const level = kind === 'late-message-dropped' ? 'debug' : 'warn';

@@ -16,7 +16,17 @@ import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { Clock } from './clock.js';
-import { type ConsumerEffect, type ConsumerEvent, type ConsumerState, type ConsumerStatus, consumerStatus, consumerStep, initialConsumerState, roomToReclaim, type StepContext } from './consumerStep.js';
+import {
+  type ConsumerEffect,
+  type ConsumerEvent,
+  type ConsumerState,
+  type ConsumerStatus,
+  consumerStatus,
+  consumerStep,
+  initialConsumerState,
+  roomToReclaim,
+  type StepContext,
+} from './consumerStep.js';
 import type { JobActorFactory } from './jobActorFactory.js';
 import type { JobMessage } from './jobActor.js';
 import type { JobOutcome } from './jobOutcome.js';
@@ -26,7 +36,10 @@ import { type ActorParent, type ActorRef, asParent, type ChildCrashed, send, spa
 
 export type { ConsumerStatus } from './consumerStep.js';
 
-export type ConsumerMessage = ConsumerEvent | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> } | { type: 'consumer.room'; replyTo: ActorRef<number> };
+export type ConsumerMessage =
+  | ConsumerEvent
+  | { type: 'consumer.status'; replyTo: ActorRef<ConsumerStatus> }
+  | { type: 'consumer.room'; replyTo: ActorRef<number> };
 
 /** What a consumer tells its supervisor: it crashed, or, draining, it holds no work any more. */
 export type ConsumerReport = ChildCrashed | { type: 'consumer.drained'; consumer: string };
@@ -61,26 +74,60 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   const jobActors = new Map<string, ActorRef<JobMessage>>();
   /** Owner tokens of jobs claimed again while running (rare): their progress writes use the newest. */
   const reowned = new Map<string, string>();
-  const context: StepContext = { name, batchSize: options.batchSize, claimRefreshMs: options.claimRefreshMs, maxRetries: options.maxRetries, retryDelayMs: options.retryDelayMs };
+  const context: StepContext = {
+    name,
+    batchSize: options.batchSize,
+    claimRefreshMs: options.claimRefreshMs,
+    maxRetries: options.maxRetries,
+    retryDelayMs: options.retryDelayMs,
+  };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
-  const reply = <T>(self: ActorRef<ConsumerMessage>, work: Promise<T>, onOk: (value: T) => ConsumerEvent, onError: (error: Error) => ConsumerEvent) =>
-    work.then((value) => send(self, onOk(value)), (error: Error) => send(self, onError(error)));
+  const reply = <T>(
+    self: ActorRef<ConsumerMessage>,
+    work: Promise<T>,
+    onOk: (value: T) => ConsumerEvent,
+    onError: (error: Error) => ConsumerEvent,
+  ) =>
+    work.then(
+      (value) => send(self, onOk(value)),
+      (error: Error) => send(self, onError(error)),
+    );
 
   function run(effect: ConsumerEffect, self: ActorRef<ConsumerMessage>): void {
     switch (effect.type) {
       case 'read':
-        return void reply(self, queue.readNew(options.blockingRedis, name, effect.count, options.blockMs), (entries) => ({ type: 'entries.read', entries }), (error) => ({ type: 'read.failed', error }));
+        return void reply(
+          self,
+          queue.readNew(options.blockingRedis, name, effect.count, options.blockMs),
+          (entries) => ({ type: 'entries.read', entries }),
+          (error) => ({ type: 'read.failed', error }),
+        );
       case 'readOwnPending':
-        return void reply(self, queue.readOwnPending(options.blockingRedis, name, options.batchSize * 10), (entries) => ({ type: 'entries.reclaimed', entries }), (error) => ({ type: 'read.failed', error }));
+        return void reply(
+          self,
+          queue.readOwnPending(options.blockingRedis, name, options.batchSize * 10),
+          (entries) => ({ type: 'entries.reclaimed', entries }),
+          (error) => ({ type: 'read.failed', error }),
+        );
       case 'claim':
-        return void reply(self, queue.claimBatch(effect.entries, ownerTokenFor, name), (report) => ({ type: 'jobs.claimed', report, requested: effect.entries.length }), (error) => ({ type: 'claim.failed', entries: effect.entries, error }));
+        return void reply(
+          self,
+          queue.claimBatch(effect.entries, ownerTokenFor, name),
+          (report) => ({ type: 'jobs.claimed', report, requested: effect.entries.length }),
+          (error) => ({ type: 'claim.failed', entries: effect.entries, error }),
+        );
       case 'startJob': {
         const analysisId = effect.job.record.analysis_id;
         const ownerToken = effect.job.ownerToken;
         const actor = options.spawnJob(asParent(self), {
           record: effect.job.record,
           services: options.services,
-          reportProgress: (stage, fraction, message) => queue.appendProgress(analysisId, reowned.get(analysisId) ?? ownerToken, progressEvent('processing', stage, fraction, message)),
+          reportProgress: (stage, fraction, message) =>
+            queue.appendProgress(
+              analysisId,
+              reowned.get(analysisId) ?? ownerToken,
+              progressEvent('processing', stage, fraction, message),
+            ),
           onOutcome: (outcome) => {
             jobActors.delete(analysisId);
             if (reowned.size > 0) reowned.delete(analysisId);
@@ -98,12 +145,26 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         return;
       }
       case 'finish':
-        return void reply(self, queue.finishWithStatus(effect.requests), (statuses) => ({ type: 'jobs.finished', requests: effect.requests, statuses }), (error) => ({ type: 'finish.failed', requests: effect.requests, error }));
+        return void reply(
+          self,
+          queue.finishWithStatus(effect.requests),
+          (statuses) => ({ type: 'jobs.finished', requests: effect.requests, statuses }),
+          (error) => ({ type: 'finish.failed', requests: effect.requests, error }),
+        );
       case 'retry':
-        return void reply(self, queue.retry(effect.request), (result) => ({ type: 'job.retried', request: effect.request, result }), (error) => ({ type: 'retry.failed', request: effect.request, error }));
+        return void reply(
+          self,
+          queue.retry(effect.request),
+          (result) => ({ type: 'job.retried', request: effect.request, result }),
+          (error) => ({ type: 'retry.failed', request: effect.request, error }),
+        );
       case 'refreshClaims':
         queue.refreshClaimStates(name, effect.jobs).then(
-          (claims) => send(self, { type: 'claims.checked', checked: effect.jobs.map((job, index) => ({ analysisId: job.analysisId, claim: claims[index]! })) }),
+          (claims) =>
+            send(self, {
+              type: 'claims.checked',
+              checked: effect.jobs.map((job, index) => ({ analysisId: job.analysisId, claim: claims[index]! })),
+            }),
           (error: Error) => log.warn({ err: error, consumer: name }, 'could not refresh job claims; will try again'),
         );
         return;

@@ -5,7 +5,14 @@
  * and turns their results back into messages. That keeps every decision (capacity, backlog,
  * batching of finishes, retry or finish, aborts) testable without Redis or actors.
  */
-import type { ClaimReport, ClaimState, FinishRequest, RetryRequest, RetryResult, StreamEntry } from '../storage/consumerQueue.js';
+import type {
+  ClaimReport,
+  ClaimState,
+  FinishRequest,
+  RetryRequest,
+  RetryResult,
+  StreamEntry,
+} from '../storage/consumerQueue.js';
 import { type ConsumerGate, roomFor } from './consumerGate.js';
 import { finishRequestFor } from './finishRequestFor.js';
 import type { JobAbortReason, JobOutcome } from './jobOutcome.js';
@@ -105,13 +112,28 @@ export interface StepResult {
 
 export const RETRY_AFTER_ERROR_MS = 1000;
 
-export const initialConsumerState: ConsumerState = { gate: 'open', reading: false, readCount: 0, claiming: 0, draining: false, drainReported: false, flushing: false, backlog: [], toFinish: [], inFlight: new Map() };
+export const initialConsumerState: ConsumerState = {
+  gate: 'open',
+  reading: false,
+  readCount: 0,
+  claiming: 0,
+  draining: false,
+  drainReported: false,
+  flushing: false,
+  backlog: [],
+  toFinish: [],
+  inFlight: new Map(),
+};
 
 export function consumerStatus(state: ConsumerState, name: string): ConsumerStatus {
   // A paused consumer (open circuit) will not claim its backlog: those entries wait for
   // reclaim, so they must not hold a draining worker for the whole grace period.
   const backlog = state.gate === 'paused' ? 0 : state.backlog.length;
-  return { name, busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0), draining: state.draining };
+  return {
+    name,
+    busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0),
+    draining: state.draining,
+  };
 }
 
 /**
@@ -159,12 +181,28 @@ function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
 
 const parked = ({ entryId, analysisId }: StreamEntry): StreamEntry => ({ entryId, analysisId });
 
-const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'warn', fields, message });
-const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({ type: 'log', level: 'info', fields, message });
+const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({
+  type: 'log',
+  level: 'warn',
+  fields,
+  message,
+});
+const info = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({
+  type: 'log',
+  level: 'info',
+  fields,
+  message,
+});
 
-export function consumerStep(state: ConsumerState, message: ConsumerEvent, context: StepContext, moment: Moment): StepResult {
+export function consumerStep(
+  state: ConsumerState,
+  message: ConsumerEvent,
+  context: StepContext,
+  moment: Moment,
+): StepResult {
   const step = react(state, message, context, moment);
-  if (!step.state.draining || step.state.drainReported || consumerStatus(step.state, context.name).busy > 0) return step;
+  if (!step.state.draining || step.state.drainReported || consumerStatus(step.state, context.name).busy > 0)
+    return step;
   return { state: { ...step.state, drainReported: true }, effects: [...step.effects, { type: 'drained' }] };
 }
 
@@ -178,7 +216,10 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       // Restarted during a drain: take nothing on; what this name still holds is left for reclaim.
       if (state.draining) return result(state);
       // Entries this consumer name already holds (an actor restarted by its supervisor) come first.
-      effects.push({ type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } }, { type: 'readOwnPending' });
+      effects.push(
+        { type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } },
+        { type: 'readOwnPending' },
+      );
       return result(state);
     case 'consumer.poll':
       return result(poll(state, context, effects));
@@ -199,17 +240,39 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       // An entry this consumer already runs or holds (taken over twice) is not claimed again.
       const held = new Set([...state.inFlight.keys(), ...state.backlog.map((entry) => entry.analysisId)]);
       const fresh = message.entries.filter((entry) => !held.has(entry.analysisId));
-      if (fresh.length < message.entries.length) effects.push(info('ignoring entries taken over again while this consumer holds them', { consumer, jobs: message.entries.filter((entry) => held.has(entry.analysisId)).map((entry) => entry.analysisId) }));
+      if (fresh.length < message.entries.length)
+        effects.push(
+          info('ignoring entries taken over again while this consumer holds them', {
+            consumer,
+            jobs: message.entries.filter((entry) => held.has(entry.analysisId)).map((entry) => entry.analysisId),
+          }),
+        );
       return result(poll({ ...state, backlog: [...state.backlog, ...fresh.map(parked)] }, context, effects));
     }
     case 'read.failed':
-      effects.push({ type: 'reportStore', ok: false }, warn('stream read failed; retrying', { err: message.error, consumer }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
+      effects.push(
+        { type: 'reportStore', ok: false },
+        warn('stream read failed; retrying', { err: message.error, consumer }),
+        { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } },
+      );
       return result({ ...state, reading: false, readCount: 0 });
     case 'jobs.claimed': {
       effects.push({ type: 'reportStore', ok: true });
       for (const skipped of message.report.skipped) {
-        if (skipped.reason === 'dead-lettered') effects.push(warn('poison message: delivered too many times (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream', { analysisId: skipped.analysisId, consumer }));
-        if (skipped.reason === 'cancelled') effects.push(info('job was cancelled while unowned; ended cancelled without running', { analysisId: skipped.analysisId, consumer }));
+        if (skipped.reason === 'dead-lettered')
+          effects.push(
+            warn(
+              'poison message: delivered too many times (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream',
+              { analysisId: skipped.analysisId, consumer },
+            ),
+          );
+        if (skipped.reason === 'cancelled')
+          effects.push(
+            info('job was cancelled while unowned; ended cancelled without running', {
+              analysisId: skipped.analysisId,
+              consumer,
+            }),
+          );
       }
       const inFlight = new Map(state.inFlight);
       for (const job of message.report.claimed) {
@@ -217,10 +280,22 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         if (current) {
           // Claimed again while it runs here (a race with a takeover): the job actor goes on, under the new claim.
           inFlight.set(job.record.analysis_id, { ...current, entryId: job.entryId, ownerToken: job.ownerToken });
-          effects.push({ type: 'reowned', analysisId: job.record.analysis_id, ownerToken: job.ownerToken }, warn('job claimed again while it runs here; it goes on under the new claim', { analysisId: job.record.analysis_id, consumer }));
+          effects.push(
+            { type: 'reowned', analysisId: job.record.analysis_id, ownerToken: job.ownerToken },
+            warn('job claimed again while it runs here; it goes on under the new claim', {
+              analysisId: job.record.analysis_id,
+              consumer,
+            }),
+          );
           continue;
         }
-        inFlight.set(job.record.analysis_id, { entryId: job.entryId, ownerToken: job.ownerToken, startedAt: moment.now, attempts: job.record.attempts, finishing: false });
+        inFlight.set(job.record.analysis_id, {
+          entryId: job.entryId,
+          ownerToken: job.ownerToken,
+          startedAt: moment.now,
+          attempts: job.record.attempts,
+          finishing: false,
+        });
         effects.push({ type: 'startJob', job });
       }
       return result(poll({ ...state, inFlight, claiming: state.claiming - message.requested }, context, effects));
@@ -236,10 +311,19 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       const job = state.inFlight.get(message.analysisId);
       if (!job || job.finishing) return result(state);
       const { outcome } = message;
-      if (outcome.status === 'abandoned') return result(poll(withJob(state, message.analysisId, undefined), context, effects));
+      if (outcome.status === 'abandoned')
+        return result(poll(withJob(state, message.analysisId, undefined), context, effects));
       const finishing = withJob(state, message.analysisId, { ...job, finishing: true });
       if (outcome.status === 'failed' && outcome.retryable) {
-        effects.push({ type: 'retry', request: retryRequestFor(message.analysisId, job, outcome, { name: consumer, maxRetries: context.maxRetries, retryDelayMs: context.retryDelayMs, ...moment }) });
+        effects.push({
+          type: 'retry',
+          request: retryRequestFor(message.analysisId, job, outcome, {
+            name: consumer,
+            maxRetries: context.maxRetries,
+            retryDelayMs: context.retryDelayMs,
+            ...moment,
+          }),
+        });
         return result(poll(finishing, context, effects));
       }
       const request = finishRequestFor(message.analysisId, job, outcome);
@@ -252,39 +336,70 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         const job = inFlight.get(request.analysisId);
         inFlight.delete(request.analysisId);
         const status = message.statuses[index];
-        if (status === undefined) effects.push(warn('job was taken over by another worker before it finished here; its result was discarded', { analysisId: request.analysisId, consumer }));
+        if (status === undefined)
+          effects.push(
+            warn('job was taken over by another worker before it finished here; its result was discarded', {
+              analysisId: request.analysisId,
+              consumer,
+            }),
+          );
         else if (job) effects.push({ type: 'jobFinished', status, durationMs: moment.now - job.startedAt });
       });
       return result(poll(flush({ ...state, inFlight, flushing: false }, effects), context, effects));
     }
     case 'finish.failed':
-      effects.push({ type: 'reportStore', ok: false }, warn('finishing jobs failed; retrying', { err: message.error, jobs: message.requests.length }), { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } });
+      effects.push(
+        { type: 'reportStore', ok: false },
+        warn('finishing jobs failed; retrying', { err: message.error, jobs: message.requests.length }),
+        { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'consumer.poll' } },
+      );
       return result({ ...state, flushing: false, toFinish: [...message.requests, ...state.toFinish] });
     case 'retry.request':
       effects.push({ type: 'retry', request: message.request });
       return result(state);
     case 'job.retried': {
-      effects.push({ type: 'reportStore', ok: true }, { type: 'retryResult', request: message.request, result: message.result });
+      effects.push(
+        { type: 'reportStore', ok: true },
+        { type: 'retryResult', request: message.request, result: message.result },
+      );
       const job = state.inFlight.get(message.request.analysisId);
-      if (job && message.result.outcome !== 'lost') effects.push({ type: 'jobFinished', status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed', durationMs: moment.now - job.startedAt });
+      if (job && message.result.outcome !== 'lost')
+        effects.push({
+          type: 'jobFinished',
+          status: message.result.outcome === 'cancelled' ? 'cancelled' : 'failed',
+          durationMs: moment.now - job.startedAt,
+        });
       return result(poll(withJob(state, message.request.analysisId, undefined), context, effects));
     }
     case 'retry.failed':
       effects.push(
         { type: 'reportStore', ok: false },
-        warn('recording a failed attempt failed; trying again', { err: message.error, analysisId: message.request.analysisId }),
+        warn('recording a failed attempt failed; trying again', {
+          err: message.error,
+          analysisId: message.request.analysisId,
+        }),
         { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'retry.request', request: message.request } },
       );
       return result(state);
     case 'consumer.gate':
       if (message.gate !== state.gate) {
-        const text = message.gate === 'paused' ? 'not pulling new jobs while a dependency circuit is open' : message.gate === 'trial' ? 'pulling one trial job (circuit half-open)' : 'pulling jobs again';
+        const text =
+          message.gate === 'paused'
+            ? 'not pulling new jobs while a dependency circuit is open'
+            : message.gate === 'trial'
+              ? 'pulling one trial job (circuit half-open)'
+              : 'pulling jobs again';
         effects.push(info(text, { consumer, gate: message.gate }));
       }
       return result(poll({ ...state, gate: message.gate }, context, effects));
     case 'claims.refresh': {
-      const jobs = [...state.inFlight].filter(([, job]) => !job.finishing).map(([analysisId, job]) => ({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken }));
-      effects.push({ type: 'refreshClaims', jobs }, { type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } });
+      const jobs = [...state.inFlight]
+        .filter(([, job]) => !job.finishing)
+        .map(([analysisId, job]) => ({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken }));
+      effects.push(
+        { type: 'refreshClaims', jobs },
+        { type: 'later', ms: context.claimRefreshMs, message: { type: 'claims.refresh' } },
+      );
       return result(state.toFinish.length > 0 ? flush(state, effects) : state);
     }
     case 'claims.checked':
@@ -295,12 +410,14 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       }
       return result(state);
     case 'job.cancel':
-      if (state.inFlight.has(message.analysisId)) effects.push({ type: 'abortJob', analysisId: message.analysisId, reason: 'cancelled' });
+      if (state.inFlight.has(message.analysisId))
+        effects.push({ type: 'abortJob', analysisId: message.analysisId, reason: 'cancelled' });
       return result(state);
     case 'consumer.drain':
       return result({ ...state, draining: true });
     case 'consumer.abortAll':
-      for (const analysisId of state.inFlight.keys()) effects.push({ type: 'abortJob', analysisId, reason: 'shutdown' });
+      for (const analysisId of state.inFlight.keys())
+        effects.push({ type: 'abortJob', analysisId, reason: 'shutdown' });
       return result(state);
   }
 }

@@ -64,8 +64,16 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
   const startedAt = clock.now();
   const registry = createWorkerRegistry(redis, keys);
 
-  const registration = (metrics: WorkerMetrics): WorkerRegistration =>
-    ({ worker_id: workerId, host: hostname(), pid: process.pid, consumers: [...options.consumerNames], started_at: new Date(startedAt).toISOString(), circuit_breaker_state: metrics.circuit, circuits: metrics.circuits, last_seen: new Date(clock.now()).toISOString() });
+  const registration = (metrics: WorkerMetrics): WorkerRegistration => ({
+    worker_id: workerId,
+    host: hostname(),
+    pid: process.pid,
+    consumers: [...options.consumerNames],
+    started_at: new Date(startedAt).toISOString(),
+    circuit_breaker_state: metrics.circuit,
+    circuits: metrics.circuits,
+    last_seen: new Date(clock.now()).toISOString(),
+  });
 
   const metricsFields = (metrics: WorkerMetrics): Omit<WorkerMetricsSnapshot, 'circuits'> => ({
     analyses_processed: metrics.processed,
@@ -75,12 +83,20 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
     circuit_breaker_state: metrics.circuit,
   });
 
-  const warnOnFailure = (what: string) => (error: Error) => options.log.warn({ err: error }, `${what} failed; next interval will retry`);
+  const warnOnFailure = (what: string) => (error: Error) =>
+    options.log.warn({ err: error }, `${what} failed; next interval will retry`);
 
   return spawnActor<WorkerMetrics, HeartbeatMessage>(parent, {
     name: 'heartbeat',
     supervisor: options.supervisor,
-    initialState: { processed: 0, errors: 0, totalProcessingMs: 0, circuit: 'closed', circuits: { 'market-data': 'closed', llm: 'closed', store: 'closed' }, stopped: false },
+    initialState: {
+      processed: 0,
+      errors: 0,
+      totalProcessingMs: 0,
+      circuit: 'closed',
+      circuits: { 'market-data': 'closed', llm: 'closed', store: 'closed' },
+      stopped: false,
+    },
     receive(state, message, self) {
       switch (message.type) {
         case 'heartbeat.beat':
@@ -90,7 +106,9 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
           return state;
         case 'metrics.publish':
           if (state.stopped) return state;
-          registry.publishMetrics(workerId, metricsFields(state), options.metricsTtlSeconds).catch(warnOnFailure('metrics publish'));
+          registry
+            .publishMetrics(workerId, metricsFields(state), options.metricsTtlSeconds)
+            .catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
         case 'job.finished':
@@ -113,7 +131,10 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
           return state;
         case 'heartbeat.stop': {
           const replyTo = message.replyTo;
-          registry.deregister(workerId, metricsFields(state)).then(() => send(replyTo, true), () => send(replyTo, false));
+          registry.deregister(workerId, metricsFields(state)).then(
+            () => send(replyTo, true),
+            () => send(replyTo, false),
+          );
           return { ...state, stopped: true };
         }
       }

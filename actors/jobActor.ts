@@ -56,7 +56,13 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
     options.reportProgress(stage, fraction, message).then(
       (stillOwned) => stillOwned || send(self, { type: 'job.abort', reason: 'ownership-lost' }),
       // A lost progress event is not worth failing the job for; it is logged and counted.
-      (error: unknown) => reportSwallowed('progress-write-failed', { analysisId: record.analysis_id, stage }, error, 'progress event could not be written; the job goes on'),
+      (error: unknown) =>
+        reportSwallowed(
+          'progress-write-failed',
+          { analysisId: record.analysis_id, stage },
+          error,
+          'progress event could not be written; the job goes on',
+        ),
     );
   };
 
@@ -71,15 +77,19 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
 
   const finishIfComplete = (state: JobState, self: ActorRef<JobMessage>): JobState => {
     if (!state.series || !state.report || !state.imageUrl || !state.summary) return state;
-    return end(state, {
-      status: 'completed',
-      result: {
-        image_url: state.imageUrl,
-        llm_summary: state.summary.text,
-        summary_source: state.summary.source,
-        analysis_data: buildAnalysisData(state.series, state.report),
+    return end(
+      state,
+      {
+        status: 'completed',
+        result: {
+          image_url: state.imageUrl,
+          llm_summary: state.summary.text,
+          summary_source: state.summary.source,
+          analysis_data: buildAnalysisData(state.series, state.report),
+        },
       },
-    }, self);
+      self,
+    );
   };
 
   return spawnActor<JobState, JobMessage>(parent, {
@@ -90,8 +100,14 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
       const replyTo = self as ActorRef<StageReply>;
       switch (message.type) {
         case 'job.start':
-          cancelTimeout = options.clock.after(options.timeoutMs, () => send(self, { type: 'job.abort', reason: 'timeout' }));
-          loadCandles(services.candles, { symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe }, signal).then(
+          cancelTimeout = options.clock.after(options.timeoutMs, () =>
+            send(self, { type: 'job.abort', reason: 'timeout' }),
+          );
+          loadCandles(
+            services.candles,
+            { symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe },
+            signal,
+          ).then(
             (series) => send(self, { type: 'candles.loaded', series }),
             (error: Error) => send(self, { type: 'stage.failed', stage: 'candles', error }),
           );
@@ -104,8 +120,20 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
         case 'patterns.done': {
           progress('patterns', 0.5, 'patterns detected', self);
           const series = state.series!;
-          send(spawnChartActor(asParent(self), services, replyTo), { type: 'chart.run', analysisId: record.analysis_id, series, report: message.report, signal });
-          send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), { type: 'summary.run', analysisId: record.analysis_id, series, report: message.report, signal });
+          send(spawnChartActor(asParent(self), services, replyTo), {
+            type: 'chart.run',
+            analysisId: record.analysis_id,
+            series,
+            report: message.report,
+            signal,
+          });
+          send(spawnSummaryActor(asParent(self), services.llm, services.dependencies, replyTo), {
+            type: 'summary.run',
+            analysisId: record.analysis_id,
+            series,
+            report: message.report,
+            signal,
+          });
           return { ...state, report: message.report };
         }
         case 'chart.done':
@@ -116,11 +144,16 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
           return finishIfComplete({ ...state, summary: { text: message.text, source: message.source } }, self);
         case 'stage.failed':
           // A permanent failure (an unknown symbol) is an answer: the source itself is fine.
-          if (message.stage === 'candles' && !isPermanent(message.error)) services.dependencies.report('market-data', false);
+          if (message.stage === 'candles' && !isPermanent(message.error))
+            services.dependencies.report('market-data', false);
           return end(state, failedOutcome(message.stage, message.error), self);
         case 'job.abort':
           if (message.reason === 'timeout' && !state.series) services.dependencies.report('market-data', false);
-          return end(state, abortOutcome(message.reason, options.timeoutMs, state.series ? 'analysis' : 'candles'), self);
+          return end(
+            state,
+            abortOutcome(message.reason, options.timeoutMs, state.series ? 'analysis' : 'candles'),
+            self,
+          );
       }
     },
     onCrash: (error) => {
@@ -137,7 +170,12 @@ function fanOutProgress(stateBefore: JobState): number {
 
 function failedOutcome(stage: string, error: Error): JobOutcome {
   const retryAfterMs = error instanceof RetryableFailure ? error.retryAfterMs : undefined;
-  return { status: 'failed', error: `${stage}: ${describeError(error)}`, retryable: !isPermanent(error), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  return {
+    status: 'failed',
+    error: `${stage}: ${describeError(error)}`,
+    retryable: !isPermanent(error),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 function abortOutcome(reason: JobAbortReason, timeoutMs: number, stage: string): JobOutcome {
@@ -145,7 +183,11 @@ function abortOutcome(reason: JobAbortReason, timeoutMs: number, stage: string):
     case 'cancelled':
       return { status: 'cancelled', reason: 'cancelled by the user' };
     case 'timeout':
-      return { status: 'failed', error: `${stage}: job timed out after ${timeoutMs / 1000} s (ANALYSIS_JOB_TIMEOUT)`, retryable: true };
+      return {
+        status: 'failed',
+        error: `${stage}: job timed out after ${timeoutMs / 1000} s (ANALYSIS_JOB_TIMEOUT)`,
+        retryable: true,
+      };
     default:
       return { status: 'abandoned', reason };
   }

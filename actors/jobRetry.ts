@@ -30,11 +30,22 @@ export function retryRequestFor(
     maxRetries: settings.maxRetries,
     dueAt: settings.now + delayMs,
     // Used only when a retry is scheduled (the script dead-letters once retries are used up).
-    event: progressEvent('queued', 'retrying', 0, `retry ${retryNumber} of ${settings.maxRetries} in ${delayMs} ms after: ${outcome.error}`),
+    event: progressEvent(
+      'queued',
+      'retrying',
+      0,
+      `retry ${retryNumber} of ${settings.maxRetries} in ${delayMs} ms after: ${outcome.error}`,
+    ),
   };
 }
 
-export function logRetryResult(log: Logger, consumer: string, request: RetryRequest, result: RetryResult, now: number): void {
+export function logRetryResult(
+  log: Logger,
+  consumer: string,
+  request: RetryRequest,
+  result: RetryResult,
+  now: number,
+): void {
   const context = { analysisId: request.analysisId, consumer, error: request.error, attempts: result.attempts };
   switch (result.outcome) {
     case 'retrying':
@@ -47,6 +58,9 @@ export function logRetryResult(log: Logger, consumer: string, request: RetryRequ
       log.info(context, 'job failed after its user cancelled it; ended cancelled, not retried');
       return;
     case 'lost':
-      log.warn(context, 'job was taken over by another worker before its failure was recorded here; left to the new owner');
+      log.warn(
+        context,
+        'job was taken over by another worker before its failure was recorded here; left to the new owner',
+      );
   }
 }

@@ -11,7 +11,8 @@ export const spawnNoopJobActor: JobActorFactory = (parent, options) =>
     name: options.record.analysis_id.toLowerCase(),
     initialState: null,
     receive(state, message, self) {
-      if (message.type === 'job.start') options.onOutcome({ status: 'completed', result: { analysis_data: { noop: true } } });
+      if (message.type === 'job.start')
+        options.onOutcome({ status: 'completed', result: { analysis_data: { noop: true } } });
       else if (message.type === 'job.abort') options.onOutcome({ status: 'abandoned', reason: message.reason });
       stopActor(self);
       return state;

@@ -49,8 +49,19 @@ const ROOM_QUERY_TIMEOUT_MS = 1000;
 async function sweep(options: ReclaimerOptions): Promise<number> {
   // Only what the consumers can start now: an entry handed to a full consumer would idle in its
   // backlog past the claim timeout and be taken over again, each time counting a delivery.
-  const rooms = await Promise.all(options.consumers.map((consumer) => ask(consumer, (replyTo: ActorRef<number>) => ({ type: 'consumer.room' as const, replyTo }), ROOM_QUERY_TIMEOUT_MS).catch(() => 0)));
-  let room = Math.min(options.maxPerSweep, rooms.reduce((sum, one) => sum + Math.max(0, one), 0));
+  const rooms = await Promise.all(
+    options.consumers.map((consumer) =>
+      ask(
+        consumer,
+        (replyTo: ActorRef<number>) => ({ type: 'consumer.room' as const, replyTo }),
+        ROOM_QUERY_TIMEOUT_MS,
+      ).catch(() => 0),
+    ),
+  );
+  let room = Math.min(
+    options.maxPerSweep,
+    rooms.reduce((sum, one) => sum + Math.max(0, one), 0),
+  );
   let cursor = '0-0';
   let taken = 0;
   let turn = 0;
@@ -58,9 +69,17 @@ async function sweep(options: ReclaimerOptions): Promise<number> {
     while (rooms[turn % rooms.length]! <= 0) turn += 1;
     const index = turn++ % rooms.length;
     const consumer = options.consumers[index]!;
-    const page = await options.queue.takeOverIdle(consumer.name, options.claimTimeoutMs, Math.min(options.countPerCall, rooms[index]!, room), cursor);
+    const page = await options.queue.takeOverIdle(
+      consumer.name,
+      options.claimTimeoutMs,
+      Math.min(options.countPerCall, rooms[index]!, room),
+      cursor,
+    );
     if (page.entries.length > 0) {
-      options.log.info({ consumer: consumer.name, entries: page.entries.map((entry) => entry.analysisId) }, 'took over idle jobs from a silent consumer');
+      options.log.info(
+        { consumer: consumer.name, entries: page.entries.map((entry) => entry.analysisId) },
+        'took over idle jobs from a silent consumer',
+      );
       send(consumer, { type: 'entries.reclaimed', entries: page.entries });
     }
     rooms[index]! -= page.entries.length;
@@ -89,7 +108,10 @@ export function spawnReclaimerActor(parent: ActorParent, options: ReclaimerOptio
           }
           const number = state.sweep + 1;
           const cancelTimeout = options.clock.after(options.sweepTimeoutMs, () => {
-            options.log.warn({ timeoutMs: options.sweepTimeoutMs }, 'reclaim sweep did not finish in time; starting over');
+            options.log.warn(
+              { timeoutMs: options.sweepTimeoutMs },
+              'reclaim sweep did not finish in time; starting over',
+            );
             send(self, { type: 'reclaim.done', sweep: number, taken: 0 });
           });
           sweep(options).then(

@@ -9,7 +9,8 @@ import type { RetrySchedule } from '../storage/retrySchedule.js';
 import type { Clock } from './clock.js';
 import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
-export type RetrySchedulerMessage = { type: 'schedule.tick' } | { type: 'schedule.done'; tick: number; moved: string[] } | { type: 'schedule.stop' };
+export type RetrySchedulerMessage =
+  { type: 'schedule.tick' } | { type: 'schedule.done'; tick: number; moved: string[] } | { type: 'schedule.stop' };
 
 export interface RetrySchedulerOptions {
   schedule: Pick<RetrySchedule, 'moveDue'>;
@@ -30,7 +31,10 @@ interface SchedulerState {
   stopped: boolean;
 }
 
-export function spawnRetrySchedulerActor(parent: ActorParent, options: RetrySchedulerOptions): ActorRef<RetrySchedulerMessage> {
+export function spawnRetrySchedulerActor(
+  parent: ActorParent,
+  options: RetrySchedulerOptions,
+): ActorRef<RetrySchedulerMessage> {
   return spawnActor<SchedulerState, RetrySchedulerMessage>(parent, {
     name: 'retry-scheduler',
     initialState: { tick: 0, moving: false, stopped: false },
@@ -41,7 +45,10 @@ export function spawnRetrySchedulerActor(parent: ActorParent, options: RetrySche
           if (state.moving || state.stopped) return state;
           const tick = state.tick + 1;
           const cancelTimeout = options.clock.after(options.moveTimeoutMs, () => {
-            options.log.warn({ timeoutMs: options.moveTimeoutMs }, 'moving due retries did not finish in time; will try again');
+            options.log.warn(
+              { timeoutMs: options.moveTimeoutMs },
+              'moving due retries did not finish in time; will try again',
+            );
             send(self, { type: 'schedule.done', tick, moved: [] });
           });
           options.schedule.moveDue(options.clock.now(), options.batchSize).then(

@@ -12,15 +12,32 @@ import type { DependencyGate } from './dependencyGate.js';
 import type { StageReply } from './stageReply.js';
 import { type ActorParent, type ActorRef, send, spawnActor, stopActor } from './typedActor.js';
 
-export type SummaryMessage = { type: 'summary.run'; analysisId: string; series: CandleSeries; report: AnalysisReport; signal: AbortSignal };
+export type SummaryMessage = {
+  type: 'summary.run';
+  analysisId: string;
+  series: CandleSeries;
+  report: AnalysisReport;
+  signal: AbortSignal;
+};
 
-export function spawnSummaryActor(parent: ActorParent, llm: LlmSummarizer | undefined, dependencies: DependencyGate, replyTo: ActorRef<StageReply>): ActorRef<SummaryMessage> {
+export function spawnSummaryActor(
+  parent: ActorParent,
+  llm: LlmSummarizer | undefined,
+  dependencies: DependencyGate,
+  replyTo: ActorRef<StageReply>,
+): ActorRef<SummaryMessage> {
   const gate: LlmGate = { permit: () => dependencies.permit('llm'), report: (ok) => dependencies.report('llm', ok) };
   return spawnActor<null, SummaryMessage>(parent, {
     name: 'summary',
     initialState: null,
     async receive(state, message, self) {
-      const summary = await writeSummary(message.analysisId, message.series, message.report, { llm, gate, log: actorLogger() }, message.signal);
+      const summary = await writeSummary(
+        message.analysisId,
+        message.series,
+        message.report,
+        { llm, gate, log: actorLogger() },
+        message.signal,
+      );
       send(replyTo, { type: 'summary.done', text: summary.text, source: summary.source });
       stopActor(self);
       return state;

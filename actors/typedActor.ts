@@ -69,24 +69,44 @@ export function send<M>(to: ActorRef<M>, message: M): void {
   inspector?.({ to: to.name, message });
   if (to.incarnation?.alive === false) {
     // As in Erlang, a message to an actor that is gone is dropped: late effect results of an aborted job land here.
-    reportSwallowed('late-message-dropped', { analysisId: jobIdOf(to, message), to: to.name, message: (message as { type?: unknown }).type }, undefined, 'message to an actor that has ended; dropped');
+    reportSwallowed(
+      'late-message-dropped',
+      { analysisId: jobIdOf(to, message), to: to.name, message: (message as { type?: unknown }).type },
+      undefined,
+      'message to an actor that has ended; dropped',
+    );
     return;
   }
   try {
     dispatch(to.nactRef as Ref<M>, message);
   } catch (error) {
-    reportSwallowed('send-failed', { analysisId: jobIdOf(to, message), to: to.name, message: (message as { type?: unknown }).type }, error, 'message could not be delivered; dropped');
+    reportSwallowed(
+      'send-failed',
+      { analysisId: jobIdOf(to, message), to: to.name, message: (message as { type?: unknown }).type },
+      error,
+      'message could not be delivered; dropped',
+    );
   }
 }
 
-export function stopActor(actor: ActorRef<never> | ActorRef<unknown> | { nactRef: Ref<unknown>; incarnation?: Incarnation }): void {
+export function stopActor(
+  actor: ActorRef<never> | ActorRef<unknown> | { nactRef: Ref<unknown>; incarnation?: Incarnation },
+): void {
   if (actor.incarnation) actor.incarnation.alive = false;
   stop(actor.nactRef);
 }
 
 /** Asks an actor and waits for its answer; the message carries the reply ref. */
-export async function ask<M, R>(to: ActorRef<M>, makeMessage: (replyTo: ActorRef<R>) => M, timeoutMs: number): Promise<R> {
-  return (await query(to.nactRef as Ref<M>, (temp: Ref<R>) => makeMessage({ name: 'reply', nactRef: temp as Ref<unknown> }), timeoutMs));
+export async function ask<M, R>(
+  to: ActorRef<M>,
+  makeMessage: (replyTo: ActorRef<R>) => M,
+  timeoutMs: number,
+): Promise<R> {
+  return await query(
+    to.nactRef as Ref<M>,
+    (temp: Ref<R>) => makeMessage({ name: 'reply', nactRef: temp as Ref<unknown> }),
+    timeoutMs,
+  );
 }
 
 export interface ActorDefinition<S, M> {
@@ -105,7 +125,12 @@ export function spawnActor<S, M>(parent: ActorParent, definition: ActorDefinitio
   let self: ActorRef<M> | undefined;
   const nactRef = spawn(
     parent.nactRef,
-    async (state: S, message: M, ctx: { self: Ref<M> }) => definition.receive(state, message, (self ??= { name: definition.name, nactRef: ctx.self as Ref<unknown>, incarnation })),
+    async (state: S, message: M, ctx: { self: Ref<M> }) =>
+      definition.receive(
+        state,
+        message,
+        (self ??= { name: definition.name, nactRef: ctx.self as Ref<unknown>, incarnation }),
+      ),
     definition.name,
     {
       initialState: definition.initialState,
@@ -114,10 +139,16 @@ export function spawnActor<S, M>(parent: ActorParent, definition: ActorDefinitio
         const crash = error ?? new Error('unknown crash');
         try {
           definition.onCrash?.(crash, message);
-          if (definition.supervisor) send(definition.supervisor, { type: 'child.crashed', child: definition.name, error: crash });
+          if (definition.supervisor)
+            send(definition.supervisor, { type: 'child.crashed', child: definition.name, error: crash });
         } catch (reportError) {
           // A throwing onCrash would kill the process with an unhandled rejection (nact 7.6.2).
-          reportSwallowed('crash-report-failed', { analysisId: jobIdOf(definition, message), actor: definition.name, crash }, reportError, 'crash report failed');
+          reportSwallowed(
+            'crash-report-failed',
+            { analysisId: jobIdOf(definition, message), actor: definition.name, crash },
+            reportError,
+            'crash report failed',
+          );
         }
         return ctx.stop;
       },

@@ -7,7 +7,17 @@ import type { AnalysisReport } from './analyzeSeries.js';
 import type { CandleSeries, DataSource } from './candles.js';
 import { HORIZONS, MIN_OCCURRENCES } from './chartPatterns/hitRates.js';
 import type { ChartPatternName, PatternStatus } from './chartPatterns/chartPatternTypes.js';
-import { bandPosition, macdState, percentB, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from './indicators/indicatorStates.js';
+import {
+  bandPosition,
+  macdState,
+  percentB,
+  round,
+  roundPrice,
+  rsiState,
+  type BandPosition,
+  type MacdState,
+  type RsiState,
+} from './indicators/indicatorStates.js';
 import type { CandlestickPatternName, Direction, TalibFunction, TrendContext } from './patterns/candlestickTypes.js';
 import { countByPattern } from './patterns/detectCandlestickPatterns.js';
 
@@ -28,20 +38,52 @@ export interface AnalysisData {
   window: { start: string | null; end: string | null };
   /** Candles before the window the indicators converged on; `indicators_from` is the first window time with every indicator reported. */
   warmup: { candles: number; indicators_from: string | null };
-  price: { first_open: number; last_close: number; high: number; low: number; change_percent: number; last_volume: number; mean_range: number };
+  price: {
+    first_open: number;
+    last_close: number;
+    high: number;
+    low: number;
+    change_percent: number;
+    last_volume: number;
+    mean_range: number;
+  };
   indicators: {
     sma_fast: { period: number; value: number | null };
     sma_slow: { period: number; value: number | null };
     ema_fast: { period: number; value: number | null };
     ema_slow: { period: number; value: number | null };
     rsi: { period: number; value: number | null; state: RsiState | null };
-    macd: { fast: number; slow: number; signal_period: number; line: number | null; signal: number | null; histogram: number | null; state: MacdState | null };
-    bollinger: { period: number; deviations: number; upper: number | null; middle: number | null; lower: number | null; percent_b: number | null; position: BandPosition | null };
+    macd: {
+      fast: number;
+      slow: number;
+      signal_period: number;
+      line: number | null;
+      signal: number | null;
+      histogram: number | null;
+      state: MacdState | null;
+    };
+    bollinger: {
+      period: number;
+      deviations: number;
+      upper: number | null;
+      middle: number | null;
+      lower: number | null;
+      percent_b: number | null;
+      position: BandPosition | null;
+    };
     atr: { period: number; value: number | null; percent_of_price: number | null };
     volume: { period: number; average: number | null; last: number; ratio: number | null };
   };
   trend: { direction: 'up' | 'down' | 'sideways'; strength: number; change_percent: number; change_in_ranges: number };
-  levels: { kind: 'support' | 'resistance'; price: number; touches: number; first_touch: string; last_touch: string; distance_in_ranges: number; confidence: number }[];
+  levels: {
+    kind: 'support' | 'resistance';
+    price: number;
+    touches: number;
+    first_touch: string;
+    last_touch: string;
+    distance_in_ranges: number;
+    confidence: number;
+  }[];
   candlestick_patterns: {
     counts: Record<CandlestickPatternName, number>;
     recent: {
@@ -91,7 +133,8 @@ export interface AnalysisData {
 }
 
 const iso = (time: number): string => new Date(time).toISOString();
-const orNull = (value: number | undefined, digits?: number): number | null => (value === undefined ? null : digits === undefined ? roundPrice(value) : round(value, digits));
+const orNull = (value: number | undefined, digits?: number): number | null =>
+  value === undefined ? null : digits === undefined ? roundPrice(value) : round(value, digits);
 
 export function buildAnalysisData(series: CandleSeries, report: AnalysisReport): AnalysisData {
   const { latest, indicators } = report;
@@ -109,7 +152,11 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
     source_detail: series.sourceDetail ?? null,
     candle_count: report.candleCount,
     window: { start: empty ? null : iso(report.firstTime), end: empty ? null : iso(report.lastTime) },
-    warmup: { candles: report.warmupCount, indicators_from: report.indicatorsFrom < report.candleCount ? iso(series.candles[report.indicatorsFrom]!.time) : null },
+    warmup: {
+      candles: report.warmupCount,
+      indicators_from:
+        report.indicatorsFrom < report.candleCount ? iso(series.candles[report.indicatorsFrom]!.time) : null,
+    },
     price: {
       first_open: roundPrice(report.firstOpen),
       last_close: roundPrice(report.lastClose),
@@ -124,7 +171,11 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
       sma_slow: { period: settings.smaSlow, value: orNull(latest.smaSlow) },
       ema_fast: { period: settings.emaFast, value: orNull(latest.emaFast) },
       ema_slow: { period: settings.emaSlow, value: orNull(latest.emaSlow) },
-      rsi: { period: settings.rsi, value: orNull(latest.rsi, 2), state: latest.rsi === undefined ? null : rsiState(latest.rsi) },
+      rsi: {
+        period: settings.rsi,
+        value: orNull(latest.rsi, 2),
+        state: latest.rsi === undefined ? null : rsiState(latest.rsi),
+      },
       macd: {
         fast: settings.macd.fast,
         slow: settings.macd.slow,
@@ -143,7 +194,12 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         percent_b: latest.bollinger ? round(percentB(report.lastClose, latest.bollinger), 3) : null,
         position: latest.bollinger ? bandPosition(report.lastClose, latest.bollinger) : null,
       },
-      atr: { period: settings.atr, value: orNull(latest.atr), percent_of_price: latest.atr !== undefined && report.lastClose > 0 ? round((latest.atr / report.lastClose) * 100, 3) : null },
+      atr: {
+        period: settings.atr,
+        value: orNull(latest.atr),
+        percent_of_price:
+          latest.atr !== undefined && report.lastClose > 0 ? round((latest.atr / report.lastClose) * 100, 3) : null,
+      },
       volume: {
         period: settings.volume,
         average: orNull(latest.averageVolume),
@@ -151,7 +207,12 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         ratio: latest.averageVolume ? round(report.lastVolume / latest.averageVolume, 2) : null,
       },
     },
-    trend: { direction: report.trend.direction, strength: report.trend.strength, change_percent: report.trend.changePercent, change_in_ranges: report.trend.changeInRanges },
+    trend: {
+      direction: report.trend.direction,
+      strength: report.trend.strength,
+      change_percent: report.trend.changePercent,
+      change_in_ranges: report.trend.changeInRanges,
+    },
     levels: report.levels.map((level) => ({
       kind: level.kind,
       price: roundPrice(level.price),
@@ -184,7 +245,12 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         direction: rate.direction,
         occurrences: rate.occurrences,
         meaningful: rate.meaningful,
-        after: rate.horizons.map((horizon) => ({ bars: horizon.bars, count: horizon.count, in_direction: horizon.inDirection, median_return_percent: horizon.medianReturn })),
+        after: rate.horizons.map((horizon) => ({
+          bars: horizon.bars,
+          count: horizon.count,
+          in_direction: horizon.inDirection,
+          median_return_percent: horizon.medianReturn,
+        })),
       })),
     },
     chart_patterns: {
@@ -202,9 +268,19 @@ export function buildAnalysisData(series: CandleSeries, report: AnalysisReport):
         invalidation: roundPrice(hit.invalidation),
         volatility: roundPrice(hit.volatility),
         confidence: hit.confidence,
-        points: hit.points.map((point) => ({ label: point.label, time: iso(point.time), price: roundPrice(point.price) })),
+        points: hit.points.map((point) => ({
+          label: point.label,
+          time: iso(point.time),
+          price: roundPrice(point.price),
+        })),
         lines: hit.lines
-          ? hit.lines.map((line) => ({ label: line.label, start: iso(series.candles[line.startIndex]!.time), start_price: roundPrice(line.startPrice), end: iso(series.candles[line.endIndex]!.time), end_price: roundPrice(line.endPrice) }))
+          ? hit.lines.map((line) => ({
+              label: line.label,
+              start: iso(series.candles[line.startIndex]!.time),
+              start_price: roundPrice(line.startPrice),
+              end: iso(series.candles[line.endIndex]!.time),
+              end_price: roundPrice(line.endPrice),
+            }))
           : null,
       })),
     },

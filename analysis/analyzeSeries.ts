@@ -67,7 +67,11 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
   const candlestickPatterns = detectCandlestickPatterns(all, context)
     .filter((hit) => hit.index - hit.candles + 1 >= offset)
     .map((hit) => (offset > 0 ? { ...hit, index: hit.index - offset } : hit));
-  const chart = detectChartPatterns(candles, context.averageRange.subarray(offset), context.averageVolume.subarray(offset));
+  const chart = detectChartPatterns(
+    candles,
+    context.averageRange.subarray(offset),
+    context.averageVolume.subarray(offset),
+  );
   const first = candles[0];
   const last = candles.at(-1);
   let high = Number.NEGATIVE_INFINITY;

@@ -3,13 +3,36 @@
  * `7d`, and the candle count they imply.
  */
 
-export const INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
+export const INTERVALS = [
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+  '1M',
+] as const;
 export type Interval = (typeof INTERVALS)[number];
 
 export const MAX_CANDLES = 50_000;
 
 const MINUTE = 60_000;
-const UNIT_MS: Record<string, number> = { m: MINUTE, h: 60 * MINUTE, d: 1440 * MINUTE, w: 7 * 1440 * MINUTE, M: 30 * 1440 * MINUTE, y: 365 * 1440 * MINUTE };
+const UNIT_MS: Record<string, number> = {
+  m: MINUTE,
+  h: 60 * MINUTE,
+  d: 1440 * MINUTE,
+  w: 7 * 1440 * MINUTE,
+  M: 30 * 1440 * MINUTE,
+  y: 365 * 1440 * MINUTE,
+};
 
 export function isInterval(value: string): value is Interval {
   return (INTERVALS as readonly string[]).includes(value);

@@ -39,7 +39,12 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
     times[stage] = now - start;
     start = now;
   };
-  const series: CandleSeries = await syntheticCandleSource.load({ symbol: 'BENCHUSD', interval: '1h', timeframe, signal: new AbortController().signal });
+  const series: CandleSeries = await syntheticCandleSource.load({
+    symbol: 'BENCHUSD',
+    interval: '1h',
+    timeframe,
+    signal: new AbortController().signal,
+  });
   lap('candles');
   computeIndicators(series.candles);
   lap('indicators');
@@ -65,14 +70,30 @@ for (const size of SIZES) {
   const samples: Record<string, number>[] = [];
   for (let run = 0; run < size.runs; run += 1) samples.push(await runOnce(size.timeframe));
   const stages = Object.keys(samples[0]!);
-  const perStage = Object.fromEntries(stages.map((stage) => [`${stage}_ms`, round(median(samples.map((sample) => sample[stage]!)))]));
+  const perStage = Object.fromEntries(
+    stages.map((stage) => [`${stage}_ms`, round(median(samples.map((sample) => sample[stage]!)))]),
+  );
   const total = round(median(samples.map((sample) => stages.reduce((sum, stage) => sum + sample[stage]!, 0))));
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(JSON.stringify({ bench: 'analysis', candles: size.candles, runs: size.runs, ...perStage, total_ms: total, peak_rss_mb: peakRssMb }));
+  console.log(
+    JSON.stringify({
+      bench: 'analysis',
+      candles: size.candles,
+      runs: size.runs,
+      ...perStage,
+      total_ms: total,
+      peak_rss_mb: peakRssMb,
+    }),
+  );
 }
 
 {
-  const { candles } = await syntheticCandleSource.load({ symbol: 'BENCHUSD', interval: '1h', timeframe: '10000h', signal: new AbortController().signal });
+  const { candles } = await syntheticCandleSource.load({
+    symbol: 'BENCHUSD',
+    interval: '1h',
+    timeframe: '10000h',
+    signal: new AbortController().signal,
+  });
   const runs = 30;
   const times: number[] = [];
   let hits = 0;
@@ -81,5 +102,15 @@ for (const size of SIZES) {
     hits = detectCandlestickPatterns(candles, buildCandleContext(candles)).length;
     if (run >= 10) times.push(performance.now() - start);
   }
-  console.log(JSON.stringify({ bench: 'analysis_candlesticks', candles: candles.length, patterns: PATTERN_SPECS.length, runs, hits, median_ms: round(median(times)), min_ms: round(Math.min(...times)) }));
+  console.log(
+    JSON.stringify({
+      bench: 'analysis_candlesticks',
+      candles: candles.length,
+      patterns: PATTERN_SPECS.length,
+      runs,
+      hits,
+      median_ms: round(median(times)),
+      min_ms: round(Math.min(...times)),
+    }),
+  );
 }

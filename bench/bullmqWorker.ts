@@ -5,5 +5,8 @@ import { Worker } from 'bullmq';
 const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
-const worker = new Worker('bench', async () => undefined, { connection: { host: url.hostname, port: Number(url.port) }, concurrency: 50 });
+const worker = new Worker('bench', async () => undefined, {
+  connection: { host: url.hostname, port: Number(url.port) },
+  concurrency: 50,
+});
 process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));

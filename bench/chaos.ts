@@ -22,7 +22,15 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const redis = await startRedis({ appendOnly: true });
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-chaos-'));
-const env = { REDIS_URL: redis.url, MARKET_DATA_PROVIDER: 'synthetic', DATA_DIR: dataDir, ANALYSIS_CLAIM_TIMEOUT: '3', ANALYSIS_WORKER_CONCURRENCY: '2', ANALYSIS_WORKER_BATCH_SIZE: '10', LOG_LEVEL: 'warn' };
+const env = {
+  REDIS_URL: redis.url,
+  MARKET_DATA_PROVIDER: 'synthetic',
+  DATA_DIR: dataDir,
+  ANALYSIS_CLAIM_TIMEOUT: '3',
+  ANALYSIS_WORKER_CONCURRENCY: '2',
+  ANALYSIS_WORKER_BATCH_SIZE: '10',
+  LOG_LEVEL: 'warn',
+};
 let workers: CandelaProcess[] = [];
 const started = Date.now();
 try {
@@ -30,7 +38,16 @@ try {
   const queue = createJobQueue(redis.client, keys);
   const ids: string[] = [];
   for (let start = 0; start < JOBS; start += 500) {
-    const batch = await Promise.all(Array.from({ length: Math.min(500, JOBS - start) }, (_, index) => queue.enqueue({ user_id: `chaos${(start + index) % 50}`, symbol: `SYM${(start + index) % 97}`, interval: '15m', timeframe: '3d' })));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(500, JOBS - start) }, (_, index) =>
+        queue.enqueue({
+          user_id: `chaos${(start + index) % 50}`,
+          symbol: `SYM${(start + index) % 97}`,
+          interval: '15m',
+          timeframe: '3d',
+        }),
+      ),
+    );
     ids.push(...batch.map((job) => job.analysisId));
   }
   workers = [0, 1, 2].map(() => startCandela(['worker'], env));
@@ -56,7 +73,10 @@ try {
     workers.push(startCandela(['worker'], env));
   }
   while ((await completedCount()) < JOBS) {
-    if (Date.now() - started > TIMEOUT_MS) throw new Error(`chaos: only ${await completedCount()} of ${JOBS} jobs completed within ${TIMEOUT_MS / 60_000} min`);
+    if (Date.now() - started > TIMEOUT_MS)
+      throw new Error(
+        `chaos: only ${await completedCount()} of ${JOBS} jobs completed within ${TIMEOUT_MS / 60_000} min`,
+      );
     await pause(500);
   }
 
@@ -64,13 +84,28 @@ try {
   let takeovers = 0;
   for (const id of ids) {
     const events = await redis.client.xrange(keys.progress(id), '-', '+');
-    const terminal = events.filter(([, fields]) => ['completed', 'failed', 'cancelled'].includes((JSON.parse(fields[1]!) as { status: string }).status)).length;
+    const terminal = events.filter(([, fields]) =>
+      ['completed', 'failed', 'cancelled'].includes((JSON.parse(fields[1]!) as { status: string }).status),
+    ).length;
     if (terminal !== 1) duplicates += 1;
     takeovers += Number((await redis.client.hget(keys.job(id), 'takeovers')) ?? 0);
   }
   const pending = ((await redis.client.xpending(keys.stream, keys.group)) as [number])[0];
   const ok = duplicates === 0 && pending === 0;
-  console.log(JSON.stringify({ bench: 'chaos', jobs: JOBS, completed: await completedCount(), jobs_without_exactly_one_terminal_event: duplicates, pending_at_end: pending, worker_kills: kills, redis_restarts: redisRestarts, takeovers, elapsed_s: Math.round((Date.now() - started) / 1000), ok }));
+  console.log(
+    JSON.stringify({
+      bench: 'chaos',
+      jobs: JOBS,
+      completed: await completedCount(),
+      jobs_without_exactly_one_terminal_event: duplicates,
+      pending_at_end: pending,
+      worker_kills: kills,
+      redis_restarts: redisRestarts,
+      takeovers,
+      elapsed_s: Math.round((Date.now() - started) / 1000),
+      ok,
+    }),
+  );
   if (!ok) process.exitCode = 1;
 } finally {
   await stopCandela(workers, 'SIGKILL');

@@ -13,5 +13,10 @@ import { startWorkerNode } from '../supervisors/workerNode.js';
 const config = loadConfig();
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
-const node = await startWorkerNode({ config, services: pipelineServicesFromConfig(config), log: createLogger('bench-worker', 'warn'), spawnJob: spawnNoopJobActor });
+const node = await startWorkerNode({
+  config,
+  services: pipelineServicesFromConfig(config),
+  log: createLogger('bench-worker', 'warn'),
+  spawnJob: spawnNoopJobActor,
+});
 process.once('SIGTERM', () => void node.shutdown(1000).then(() => process.exit(0)));

@@ -21,13 +21,23 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const SECRET = 'bench-secret-0123456789abcdef';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function main(): Promise<void> {
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-bench-progress-'));
-  const env = { REDIS_URL: redis.url, AUTH_SECRET: SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'info', ANALYSIS_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '1', ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '100000' };
+  const env = {
+    REDIS_URL: redis.url,
+    AUTH_SECRET: SECRET,
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'info',
+    ANALYSIS_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '1',
+    ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '100000',
+  };
   const processes: CandelaProcess[] = [];
   const clients: CandelaClient[] = [];
   try {
@@ -42,7 +52,17 @@ async function main(): Promise<void> {
     const token = await signToken(SECRET, 'bench');
     const producer = createClient({ url: apis[0]!.url, token });
     const jobIds: string[] = [];
-    for (let index = 0; index < JOBS; index += 1) jobIds.push((await producer.api.analysis.queue.mutate({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', idempotency_key: `bench-${index}` })).analysis_id);
+    for (let index = 0; index < JOBS; index += 1)
+      jobIds.push(
+        (
+          await producer.api.analysis.queue.mutate({
+            symbol: 'BTCUSDT',
+            interval: '1h',
+            timeframe: '7d',
+            idempotency_key: `bench-${index}`,
+          })
+        ).analysis_id,
+      );
     producer.close();
 
     // Subscribe everyone before any worker runs, so every event after `queued` is delivered live.
@@ -52,7 +72,10 @@ async function main(): Promise<void> {
     const hops: number[] = [];
     const tap = redis.client.duplicate();
     tap.on('message', (_channel: string, message: string) => {
-      const { analysis_id: analysisId, event_id: eventId } = JSON.parse(message) as { analysis_id: string; event_id: string };
+      const { analysis_id: analysisId, event_id: eventId } = JSON.parse(message) as {
+        analysis_id: string;
+        event_id: string;
+      };
       published.set(`${analysisId}/${eventId}`, Date.now());
     });
     await tap.subscribe(createKeys().progressChannel());
@@ -66,21 +89,23 @@ async function main(): Promise<void> {
         const client = createClient({ url: apis[index % 2]!.url, token });
         clients.push(client);
         const analysisId = jobIds[index % JOBS]!;
-        client.api.analysis.progress.subscribe({ analysis_id: analysisId }, {
-          onData: ({ id, data: event }) => {
-            if (event.stage !== 'queued') {
-              latencies.push(Date.now() - event.at);
-              const seen = published.get(`${analysisId}/${id}`);
-              if (seen !== undefined) hops.push(Date.now() - seen);
-              if (process.env.BENCH_DEBUG) (byStage[event.stage] ??= []).push(Date.now() - event.at);
-            }
-            else if (++replayed === SUBSCRIBERS) allReplayed();
+        client.api.analysis.progress.subscribe(
+          { analysis_id: analysisId },
+          {
+            onData: ({ id, data: event }) => {
+              if (event.stage !== 'queued') {
+                latencies.push(Date.now() - event.at);
+                const seen = published.get(`${analysisId}/${id}`);
+                if (seen !== undefined) hops.push(Date.now() - seen);
+                if (process.env.BENCH_DEBUG) (byStage[event.stage] ??= []).push(Date.now() - event.at);
+              } else if (++replayed === SUBSCRIBERS) allReplayed();
+            },
+            onComplete: () => {
+              finished += 1;
+              if (finished === SUBSCRIBERS) resolve();
+            },
           },
-          onComplete: () => {
-            finished += 1;
-            if (finished === SUBSCRIBERS) resolve();
-          },
-        });
+        );
       }
     });
     await ready; // every socket is open and has replayed `queued`: what follows is live
@@ -92,21 +117,32 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     hops.sort((a, b) => a - b);
     tap.disconnect();
-    if (process.env.BENCH_DEBUG) for (const [stage, values] of Object.entries(byStage)) console.error(stage, percentile(values.sort((a, b) => a - b), 50), percentile(values, 99));
-    console.log(JSON.stringify({
-      bench: 'progress',
-      subscribers: SUBSCRIBERS,
-      api_nodes: 2,
-      jobs: JOBS,
-      live_events: latencies.length,
-      latency_ms: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) },
-      target_p99_ms: 50,
-      api_hop_ms: { p50: percentile(hops, 50), p99: percentile(hops, 99), max: hops.at(-1) },
-      worker_concurrency: Number(env.ANALYSIS_WORKER_CONCURRENCY),
-      api_rss_mb: apis.map((api) => Math.round(rssMb(api.pid, 'VmRSS'))),
-      api_peak_rss_mb: apis.map((api) => Math.round(rssMb(api.pid, 'VmHWM'))),
-      elapsed_ms: elapsedMs,
-    }));
+    if (process.env.BENCH_DEBUG)
+      for (const [stage, values] of Object.entries(byStage))
+        console.error(
+          stage,
+          percentile(
+            values.sort((a, b) => a - b),
+            50,
+          ),
+          percentile(values, 99),
+        );
+    console.log(
+      JSON.stringify({
+        bench: 'progress',
+        subscribers: SUBSCRIBERS,
+        api_nodes: 2,
+        jobs: JOBS,
+        live_events: latencies.length,
+        latency_ms: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) },
+        target_p99_ms: 50,
+        api_hop_ms: { p50: percentile(hops, 50), p99: percentile(hops, 99), max: hops.at(-1) },
+        worker_concurrency: Number(env.ANALYSIS_WORKER_CONCURRENCY),
+        api_rss_mb: apis.map((api) => Math.round(rssMb(api.pid, 'VmRSS'))),
+        api_peak_rss_mb: apis.map((api) => Math.round(rssMb(api.pid, 'VmHWM'))),
+        elapsed_ms: elapsedMs,
+      }),
+    );
   } finally {
     for (const client of clients) client.close();
     await stopCandela(processes);

@@ -14,7 +14,14 @@ import { Redis } from 'ioredis';
 import { startLocalRedis } from '../bin/localRedis.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
-import { rate, redisCpuMicros, resetCommandStats, startWorkerProcess, systemCommandCount, waitUntil } from './queueBenchSupport.js';
+import {
+  rate,
+  redisCpuMicros,
+  resetCommandStats,
+  startWorkerProcess,
+  systemCommandCount,
+  waitUntil,
+} from './queueBenchSupport.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const CHUNK = 1000;
@@ -53,12 +60,19 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
   await waitUntil(async () => (await system.completed()) >= JOBS, TIMEOUT_MS, `${system.name} to process the backlog`);
   const processMs = performance.now() - started;
   const commands = await systemCommandCount(redis);
-  if (process.env.BENCH_COMMANDSTATS) process.stderr.write(`${system.name}:\n${(await redis.info('commandstats')).replace(/,rejected_calls=0,failed_calls=0/g, '')}\n`);
+  if (process.env.BENCH_COMMANDSTATS)
+    process.stderr.write(
+      `${system.name}:\n${(await redis.info('commandstats')).replace(/,rejected_calls=0,failed_calls=0/g, '')}\n`,
+    );
   const redisCpu = (await redisCpuMicros(redis)) - cpuBefore;
 
   started = performance.now();
   await system.enqueue(JOBS, JOBS);
-  await waitUntil(async () => (await system.completed()) >= 2 * JOBS, TIMEOUT_MS, `${system.name} to finish end to end`);
+  await waitUntil(
+    async () => (await system.completed()) >= 2 * JOBS,
+    TIMEOUT_MS,
+    `${system.name} to finish end to end`,
+  );
   const endToEndMs = performance.now() - started;
   await worker.stop();
 
@@ -85,12 +99,26 @@ function candela(redis: Redis, url: string): SystemUnderTest {
       await ensureConsumerGroup(redis, keys);
       for (let start = 0; start < count; start += CHUNK) {
         const size = Math.min(CHUNK, count - start);
-        await Promise.all(Array.from({ length: size }, (_, index) => queue.enqueue({ user_id: `user${(offset + start + index) % 100}`, symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' })));
+        await Promise.all(
+          Array.from({ length: size }, (_, index) =>
+            queue.enqueue({
+              user_id: `user${(offset + start + index) % 100}`,
+              symbol: 'BTCUSDT',
+              interval: '1h',
+              timeframe: '7d',
+            }),
+          ),
+        );
       }
     },
     async completed() {
       const groups = (await redis.xinfo('GROUPS', keys.stream)) as unknown[][];
-      const fields = Object.fromEntries((groups[0] ?? []).reduce<[string, unknown][]>((pairs, value, index, all) => (index % 2 === 0 ? [...pairs, [String(value), all[index + 1]]] : pairs), []));
+      const fields = Object.fromEntries(
+        (groups[0] ?? []).reduce<[string, unknown][]>(
+          (pairs, value, index, all) => (index % 2 === 0 ? [...pairs, [String(value), all[index + 1]]] : pairs),
+          [],
+        ),
+      );
       const read = Number(fields['entries-read'] ?? 0);
       return Number(fields.pending ?? 1) === 0 && Number(fields.lag ?? 1) === 0 ? read : 0;
     },
@@ -114,7 +142,11 @@ function bullmq(redis: Redis, url: string): SystemUnderTest {
       for (let start = 0; start < count; start += CHUNK) {
         const size = Math.min(CHUNK, count - start);
         // One add per job, as an API node queues them (addBulk is a batch API no request maps to).
-        await Promise.all(Array.from({ length: size }, (_, index) => queue.add('noop', { user_id: `user${(offset + start + index) % 100}`, symbol: 'BTCUSDT' })));
+        await Promise.all(
+          Array.from({ length: size }, (_, index) =>
+            queue.add('noop', { user_id: `user${(offset + start + index) % 100}`, symbol: 'BTCUSDT' }),
+          ),
+        );
       }
     },
     completed: () => redis.zcard('bull:bench:completed'),
@@ -135,7 +167,9 @@ try {
     await (baseline.extra.close as () => Promise<void>)();
     delete bullFigures.close;
     process.stdout.write(`${JSON.stringify(bullFigures)}\n`);
-    process.stdout.write(`${JSON.stringify({ ...ours, end_to_end_vs_bullmq: Math.round((ours.end_to_end_jobs_per_s / bullFigures.end_to_end_jobs_per_s) * 100) / 100 })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...ours, end_to_end_vs_bullmq: Math.round((ours.end_to_end_jobs_per_s / bullFigures.end_to_end_jobs_per_s) * 100) / 100 })}\n`,
+    );
   }
 } finally {
   redis.disconnect();

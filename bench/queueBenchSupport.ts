@@ -3,7 +3,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Redis } from 'ioredis';
 
 /** Commands the benchmark itself sends while it watches; they are not the system's. */
-const OBSERVER_COMMANDS = new Set(['info', 'config', 'xinfo', 'zcard', 'ping', 'client', 'hello', 'select', 'flushall', 'xlen']);
+const OBSERVER_COMMANDS = new Set([
+  'info',
+  'config',
+  'xinfo',
+  'zcard',
+  'ping',
+  'client',
+  'hello',
+  'select',
+  'flushall',
+  'xlen',
+]);
 
 export async function resetCommandStats(redis: Redis): Promise<void> {
   await redis.config('RESETSTAT');
@@ -33,7 +44,11 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script],
+    { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));

@@ -14,13 +14,17 @@ const READY = /"msg":"(api listening|worker started)"/;
 
 export function startChildCandela(command: 'api' | 'worker', env: Record<string, string>): ChildCandela {
   // Ready lines are logged at info; the rest of the child's log stays at the level asked for.
-  const child = spawn(process.execPath, [CANDELA, command], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(process.execPath, [CANDELA, command], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (READY.test(log)) resolve();
-      for (const line of chunk.toString().split('\n')) if (/"level":(40|50|60)/.test(line)) process.stderr.write(`[${command}] ${line}\n`);
+      for (const line of chunk.toString().split('\n'))
+        if (/"level":(40|50|60)/.test(line)) process.stderr.write(`[${command}] ${line}\n`);
     });
     child.once('exit', (code) => reject(new Error(`candela ${command} exited with ${code}:\n${log.slice(-2000)}`)));
   });

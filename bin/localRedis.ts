@@ -62,7 +62,13 @@ function spawnServer(args: string[]): Promise<ChildProcess> {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     child.once('spawn', () => resolve(child));
-    child.once('error', (error) => reject(new Error(`could not start redis-server (${error.message}); run deploy/ensure-redis.sh or install Debian's redis-server`)));
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `could not start redis-server (${error.message}); run deploy/ensure-redis.sh or install Debian's redis-server`,
+        ),
+      ),
+    );
   });
 }
 
@@ -76,7 +82,18 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
 export async function startLocalRedis(options: { appendOnly?: boolean } = {}): Promise<LocalRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candela-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']));
   let child = await spawnServer(args);
   await waitForPing(port, child);

@@ -13,7 +13,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: optionalText,
   // Part of the contract, not built yet: refusing it beats silently keeping jobs in Redis.
-  MONGODB_URL: optionalText.refine((value) => value === undefined, 'the MongoDB job store and GridFS chart store are not available in this version; unset MONGODB_URL to keep jobs and charts in Redis and DATA_DIR'),
+  MONGODB_URL: optionalText.refine(
+    (value) => value === undefined,
+    'the MongoDB job store and GridFS chart store are not available in this version; unset MONGODB_URL to keep jobs and charts in Redis and DATA_DIR',
+  ),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -61,7 +64,10 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_IP: z.coerce.number().min(0).default(0),
   /** Immediate analyses one user may have running or waiting at once on an API node (their share of the thread pool). */
   API_IMMEDIATE_MAX_PER_USER: positiveInt(25),
-  AUTH_NONE_ADMIN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  AUTH_NONE_ADMIN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // storage (queue retention)
   /** Letters kept on the dead-letter stream; the oldest are dropped first. */
@@ -79,13 +85,19 @@ export class ConfigError extends Error {
 
 /** Empty strings count as unset, so `FOO= candela worker` falls back to the default. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`));
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+      ),
+    );
   }
   return parsed.data;
 }

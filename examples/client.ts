@@ -6,18 +6,25 @@
  */
 import { createClient } from 'candela';
 
-const { api, close } = createClient({ url: process.env.CANDELA_URL ?? 'http://127.0.0.1:8000', token: process.env.CANDELA_TOKEN });
+const { api, close } = createClient({
+  url: process.env.CANDELA_URL ?? 'http://127.0.0.1:8000',
+  token: process.env.CANDELA_TOKEN,
+});
 
 try {
   const queued = await api.analysis.queue.mutate({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
   console.log(`queued ${queued.analysis_id}`);
 
   await new Promise<void>((resolve, reject) => {
-    api.analysis.progress.subscribe({ analysis_id: queued.analysis_id }, {
-      onData: ({ data: event }) => console.log(`${Math.round(event.progress * 100)}% ${event.status} ${event.stage}: ${event.message}`),
-      onComplete: resolve, // the server ends the subscription after the terminal event
-      onError: reject,
-    });
+    api.analysis.progress.subscribe(
+      { analysis_id: queued.analysis_id },
+      {
+        onData: ({ data: event }) =>
+          console.log(`${Math.round(event.progress * 100)}% ${event.status} ${event.stage}: ${event.message}`),
+        onComplete: resolve, // the server ends the subscription after the terminal event
+        onError: reject,
+      },
+    );
   });
 
   const job = await api.analysis.status.query({ analysis_id: queued.analysis_id });

@@ -26,7 +26,8 @@ function scanlineBuffer(size: number): Buffer {
 }
 
 export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  if (rgba.length !== width * height * 4) throw new Error(`encodePng: expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
+  if (rgba.length !== width * height * 4)
+    throw new Error(`encodePng: expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -38,5 +39,10 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Uint
     scanlines[row * (rowBytes + 1)] = 0; // filter: none
     scanlines.set(rgba.subarray(row * rowBytes, (row + 1) * rowBytes), row * (rowBytes + 1) + 1);
   }
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(scanlines, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -26,13 +26,24 @@ export interface CircuitBreaker {
   readonly trialInFlight: boolean;
 }
 
-export const closedBreaker: CircuitBreaker = { state: 'closed', consecutiveFailures: 0, openedAt: 0, trialInFlight: false };
+export const closedBreaker: CircuitBreaker = {
+  state: 'closed',
+  consecutiveFailures: 0,
+  openedAt: 0,
+  trialInFlight: false,
+};
 
-const opened = (failures: number, now: number): CircuitBreaker => ({ state: 'open', consecutiveFailures: failures, openedAt: now, trialInFlight: false });
+const opened = (failures: number, now: number): CircuitBreaker => ({
+  state: 'open',
+  consecutiveFailures: failures,
+  openedAt: now,
+  trialInFlight: false,
+});
 
 /** Lets time pass: an open breaker whose reset timeout has run out becomes half-open. */
 export function elapse(breaker: CircuitBreaker, now: number, settings: CircuitSettings): CircuitBreaker {
-  if (breaker.state === 'open' && now - breaker.openedAt >= settings.resetTimeoutMs) return { ...breaker, state: 'half-open', trialInFlight: false };
+  if (breaker.state === 'open' && now - breaker.openedAt >= settings.resetTimeoutMs)
+    return { ...breaker, state: 'half-open', trialInFlight: false };
   return breaker;
 }
 
@@ -48,7 +59,9 @@ export function recordFailure(breaker: CircuitBreaker, now: number, settings: Ci
   switch (current.state) {
     case 'closed': {
       const failures = current.consecutiveFailures + 1;
-      return failures >= settings.failureThreshold ? opened(failures, now) : { ...current, consecutiveFailures: failures };
+      return failures >= settings.failureThreshold
+        ? opened(failures, now)
+        : { ...current, consecutiveFailures: failures };
     }
     case 'half-open':
       return opened(current.consecutiveFailures + 1, now);
@@ -65,7 +78,8 @@ export function recordFailure(breaker: CircuitBreaker, now: number, settings: Ci
 export function tryPass(breaker: CircuitBreaker): { breaker: CircuitBreaker; allowed: boolean } {
   const current = breaker;
   if (current.state === 'closed') return { breaker: current, allowed: true };
-  if (current.state === 'half-open' && !current.trialInFlight) return { breaker: { ...current, trialInFlight: true }, allowed: true };
+  if (current.state === 'half-open' && !current.trialInFlight)
+    return { breaker: { ...current, trialInFlight: true }, allowed: true };
   return { breaker: current, allowed: false };
 }
 
@@ -81,6 +95,11 @@ export function worstState(states: readonly CircuitState[]): CircuitState {
 }
 
 /** ANALYSIS_CIRCUIT_FAILURE_THRESHOLD and ANALYSIS_CIRCUIT_RESET_TIMEOUT (seconds) as breaker settings. */
-export function circuitSettingsFromConfig(config: Pick<Config, 'ANALYSIS_CIRCUIT_FAILURE_THRESHOLD' | 'ANALYSIS_CIRCUIT_RESET_TIMEOUT'>): CircuitSettings {
-  return { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000 };
+export function circuitSettingsFromConfig(
+  config: Pick<Config, 'ANALYSIS_CIRCUIT_FAILURE_THRESHOLD' | 'ANALYSIS_CIRCUIT_RESET_TIMEOUT'>,
+): CircuitSettings {
+  return {
+    failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
+    resetTimeoutMs: config.ANALYSIS_CIRCUIT_RESET_TIMEOUT * 1000,
+  };
 }

@@ -3,7 +3,16 @@
  * from one dependency. A worker passes its node supervisor's LLM breaker; an API analysis
  * thread keeps one of its own (`createBreakerGate`), on the same pure state machine.
  */
-import { type CircuitBreaker, type CircuitSettings, type CircuitState, closedBreaker, elapse, recordFailure, recordSuccess, tryPass } from './circuitBreaker.js';
+import {
+  type CircuitBreaker,
+  type CircuitSettings,
+  type CircuitState,
+  closedBreaker,
+  elapse,
+  recordFailure,
+  recordSuccess,
+  tryPass,
+} from './circuitBreaker.js';
 
 export interface LlmGate {
   /** Whether a call may go out now: closed yes, open no, half-open once (the trial). A worker's gate asks its supervisor, hence async. */
@@ -19,7 +28,11 @@ export interface BreakerChange {
 }
 
 /** A breaker owned by its caller alone; time passes when it is asked, so it needs no timer. */
-export function createBreakerGate(settings: CircuitSettings, now: () => number, onChange: (change: BreakerChange) => void): LlmGate {
+export function createBreakerGate(
+  settings: CircuitSettings,
+  now: () => number,
+  onChange: (change: BreakerChange) => void,
+): LlmGate {
   let breaker: CircuitBreaker = closedBreaker;
   const apply = (next: CircuitBreaker) => {
     const from = breaker.state;

@@ -6,7 +6,14 @@ import { chartPath } from '../storage/charts/chartPath.js';
 import type { SvgRasterizer } from '../analysis/chart/svgRasterizer.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 
-export async function renderChart(charts: ChartStore, rasterize: SvgRasterizer, analysisId: string, series: CandleSeries, report: AnalysisReport, signal: AbortSignal): Promise<string> {
+export async function renderChart(
+  charts: ChartStore,
+  rasterize: SvgRasterizer,
+  analysisId: string,
+  series: CandleSeries,
+  report: AnalysisReport,
+  signal: AbortSignal,
+): Promise<string> {
   // Rendering is synchronous CPU work: check between the steps so an aborted job stops early.
   signal.throwIfAborted();
   const svg = renderChartSvg(series, report);

@@ -24,7 +24,13 @@ export interface Summary {
   source: SummarySource;
 }
 
-export async function writeSummary(analysisId: string, series: CandleSeries, report: AnalysisReport, services: SummaryServices, signal: AbortSignal): Promise<Summary> {
+export async function writeSummary(
+  analysisId: string,
+  series: CandleSeries,
+  report: AnalysisReport,
+  services: SummaryServices,
+  signal: AbortSignal,
+): Promise<Summary> {
   const facts = buildSummaryFacts(series, report);
   const { llm, gate, log } = services;
   if (llm && (await gate.permit())) {

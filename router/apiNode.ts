@@ -26,10 +26,14 @@ const LOCAL_CHART_SECRET = 'candela-local-development-only';
 /** Refuses configurations that would be unsafe to serve. */
 export function checkApiConfig(config: Config): void {
   if (config.AUTH_MODE === 'none' && !LOOPBACK.has(config.HOST)) {
-    throw new Error(`AUTH_MODE=none trusts any user_id, so it only listens on loopback; HOST is ${config.HOST}. Set AUTH_SECRET and AUTH_MODE=jwt instead.`);
+    throw new Error(
+      `AUTH_MODE=none trusts any user_id, so it only listens on loopback; HOST is ${config.HOST}. Set AUTH_SECRET and AUTH_MODE=jwt instead.`,
+    );
   }
   if (config.AUTH_MODE === 'jwt' && (config.AUTH_SECRET?.length ?? 0) < 16) {
-    throw new Error('AUTH_SECRET: required with AUTH_MODE=jwt, at least 16 characters (or AUTH_MODE=none for local development on loopback)');
+    throw new Error(
+      'AUTH_SECRET: required with AUTH_MODE=jwt, at least 16 characters (or AUTH_MODE=none for local development on loopback)',
+    );
   }
 }
 
@@ -40,7 +44,12 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
   const subscriber = connectRedis(config, 'candela:api:progress');
   await ensureConsumerGroup(redis, keys);
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
-  const pool = createAnalysisPool({ size: config.IMMEDIATE_ANALYSIS_THREADS, config, timeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000, maxWaiting: 100 });
+  const pool = createAnalysisPool({
+    size: config.IMMEDIATE_ANALYSIS_THREADS,
+    config,
+    timeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
+    maxWaiting: 100,
+  });
   const server = await startApiServer({
     config,
     log,
@@ -53,7 +62,10 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
     rateLimits: createRateLimits(config),
-    subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
+    subscriptions: createSubscriptionLimits({
+      perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER,
+    }),
   });
   log.info({ url: server.url, authMode: config.AUTH_MODE }, 'api listening');
   return {

@@ -10,7 +10,11 @@ export interface AuthUser {
 const ALGORITHM = 'HS256';
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signToken(secret: string, userId: string, options: { admin?: boolean; expiresIn?: string } = {}): Promise<string> {
+export async function signToken(
+  secret: string,
+  userId: string,
+  options: { admin?: boolean; expiresIn?: string } = {},
+): Promise<string> {
   return new SignJWT({ admin: options.admin === true })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(userId)
@@ -29,12 +33,14 @@ export async function verifyToken(secret: string, token: string): Promise<AuthUs
     const { payload } = await jwtVerify(token, secretKey(secret), { algorithms: [ALGORITHM], requiredClaims: ['exp'] });
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('token has no subject (sub)');
     // The subject becomes the user id in Redis keys, so it obeys the same rule as user_id.
-    if (!userIdSchema.safeParse(payload.sub).success) throw new TokenRejected('token subject (sub) is not a valid user id: 1-64 letters, digits or _ . @ -');
+    if (!userIdSchema.safeParse(payload.sub).success)
+      throw new TokenRejected('token subject (sub) is not a valid user id: 1-64 letters, digits or _ . @ -');
     return { id: payload.sub, admin: payload.admin === true };
   } catch (error) {
     if (error instanceof TokenRejected) throw error;
     if (error instanceof errors.JWTExpired) throw new TokenRejected('token expired');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp') throw new TokenRejected('token has no expiry (exp)');
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp')
+      throw new TokenRejected('token has no expiry (exp)');
     throw new TokenRejected('invalid token');
   }
 }
@@ -42,7 +48,8 @@ export async function verifyToken(secret: string, token: string): Promise<AuthUs
 /** Longer Authorization values are refused unread: a real JWT of ours is a few hundred bytes. */
 export const MAX_AUTHORIZATION_LENGTH = 4096;
 
-const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
+const isSpace = (code: number) =>
+  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
 
 /**
  * The token of `Bearer <token>` (scheme case-insensitive), in one pass: a regex with `\s+(.+)`

@@ -41,7 +41,11 @@ export function createClient(options: ClientOptions): CandelaClient {
         condition: (operation) => operation.type === 'subscription',
         true: wsLink({ client: wsClient }),
         // The server refuses batches over API_MAX_BATCH_SIZE (default 10); the link splits larger ones.
-        false: httpBatchLink({ url: `${base}/trpc`, headers, maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE }),
+        false: httpBatchLink({
+          url: `${base}/trpc`,
+          headers,
+          maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+        }),
       }),
     ],
   });

@@ -33,14 +33,19 @@ function backlogOf(res: ServerResponse | WebSocket | undefined): () => number {
 }
 
 /** A bare `token` connection parameter, refused unread past the same length as a header. */
-const plainToken = (value: string | undefined) => (value !== undefined && value.length <= MAX_AUTHORIZATION_LENGTH ? value : undefined);
+const plainToken = (value: string | undefined) =>
+  value !== undefined && value.length <= MAX_AUTHORIZATION_LENGTH ? value : undefined;
 
 export function createContextFactory(services: ApiServices) {
   return ({ req, res, info }: ContextSource): Context => ({
     services,
-    token: bearerToken(req.headers.authorization) ?? bearerToken(info?.connectionParams?.authorization) ?? plainToken(info?.connectionParams?.token ?? undefined),
+    token:
+      bearerToken(req.headers.authorization) ??
+      bearerToken(info?.connectionParams?.authorization) ??
+      plainToken(info?.connectionParams?.token ?? undefined),
     outboundBacklog: backlogOf(res),
     connection: {},
-    responseBudget: res && 'bufferedAmount' in res ? perCallBudget : createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
+    responseBudget:
+      res && 'bufferedAmount' in res ? perCallBudget : createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
   });
 }

@@ -47,16 +47,48 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     if (path.startsWith('/trpc/')) return { name: '/trpc', run: () => trpcHandler(req, res) };
     if (path === '/health') return { name: path, run: () => sendJson(res, 200, { status: 'ok' }) };
     if (path === '/ready') {
-      return { name: path, run: () => services.redis.ping().then(() => sendJson(res, 200, { status: 'ready' }), () => sendJson(res, 503, { status: 'redis unreachable' })) };
+      return {
+        name: path,
+        run: () =>
+          services.redis.ping().then(
+            () => sendJson(res, 200, { status: 'ready' }),
+            () => sendJson(res, 503, { status: 'redis unreachable' }),
+          ),
+      };
     }
     if (path === '/metrics') {
-      return { name: path, run: () => metrics.render().then((text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); }) };
+      return {
+        name: path,
+        run: () =>
+          metrics.render().then((text) => {
+            res.writeHead(200, { 'content-type': metrics.contentType });
+            res.end(text);
+          }),
+      };
     }
-    if (path.startsWith('/charts/') && req.method === 'GET') return { name: '/charts', run: () => serveChart(services, url, res) };
+    if (path.startsWith('/charts/') && req.method === 'GET')
+      return { name: '/charts', run: () => serveChart(services, url, res) };
     const rest = matchRestRoute(services, req, res, url);
-    if (rest === 'wrong-method') return { name: 'other', run: () => sendJson(res, 405, { error: 'METHOD_NOT_SUPPORTED', message: `${req.method} is not allowed on ${path}`, detail: `${req.method} is not allowed on ${path}` }) };
+    if (rest === 'wrong-method')
+      return {
+        name: 'other',
+        run: () =>
+          sendJson(res, 405, {
+            error: 'METHOD_NOT_SUPPORTED',
+            message: `${req.method} is not allowed on ${path}`,
+            detail: `${req.method} is not allowed on ${path}`,
+          }),
+      };
     if (rest) return rest;
-    return { name: 'other', run: () => sendJson(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${path}`, detail: `no route for ${req.method} ${path}` }) };
+    return {
+      name: 'other',
+      run: () =>
+        sendJson(res, 404, {
+          error: 'NOT_FOUND',
+          message: `no route for ${req.method} ${path}`,
+          detail: `no route for ${req.method} ${path}`,
+        }),
+    };
   }
 
   const server = http.createServer((req, res) => {
@@ -64,7 +96,11 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     try {
       url = new URL(req.url ?? '/', 'http://api.local');
     } catch {
-      return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'path: not a valid URL', detail: 'path: not a valid URL' });
+      return sendJson(res, 400, {
+        error: 'BAD_REQUEST',
+        message: 'path: not a valid URL',
+        detail: 'path: not a valid URL',
+      });
     }
     const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, false) : undefined;
     if (refusal) return sendJson(res, 403, { error: 'FORBIDDEN', message: refusal, detail: refusal });
@@ -90,11 +126,21 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     maxPayload: MAX_BODY_BYTES,
     verifyClient: ({ req }, accept) => {
       const refusal = services.config.AUTH_MODE === 'none' ? localRequestRefusal(req, true) : undefined;
-      if (refusal) services.log.warn({ host: req.headers.host, origin: req.headers.origin }, 'websocket upgrade refused: not local');
+      if (refusal)
+        services.log.warn(
+          { host: req.headers.host, origin: req.headers.origin },
+          'websocket upgrade refused: not local',
+        );
       accept(refusal === undefined, 403, refusal);
     },
   });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, maxBatchSize: services.config.API_MAX_BATCH_SIZE, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    maxBatchSize: services.config.API_MAX_BATCH_SIZE,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
 
   await new Promise<void>((resolve) => server.listen(services.config.PORT, services.config.HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -31,7 +31,9 @@ export function isLoopbackOrigin(origin: string | undefined): boolean {
 
 /** Why a local-mode request is refused, or undefined when it may proceed. */
 export function localRequestRefusal(req: IncomingMessage, upgrade: boolean): string | undefined {
-  if (!isLoopbackHost(req.headers.host)) return `host: ${JSON.stringify(req.headers.host ?? '')} is not a loopback name; AUTH_MODE=none answers only localhost, 127.0.0.1 and [::1]`;
-  if (upgrade && !isLoopbackOrigin(req.headers.origin)) return `origin: ${JSON.stringify(req.headers.origin)} is not a loopback origin; AUTH_MODE=none accepts WebSocket connections only from this machine`;
+  if (!isLoopbackHost(req.headers.host))
+    return `host: ${JSON.stringify(req.headers.host ?? '')} is not a loopback name; AUTH_MODE=none answers only localhost, 127.0.0.1 and [::1]`;
+  if (upgrade && !isLoopbackOrigin(req.headers.origin))
+    return `origin: ${JSON.stringify(req.headers.origin)} is not a loopback origin; AUTH_MODE=none accepts WebSocket connections only from this machine`;
   return undefined;
 }

@@ -7,8 +7,19 @@ const LOOP_RESOLUTION_MS = 10;
 
 export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progressHub'>) {
   const registry = new Registry();
-  const requests = new Counter({ name: 'candela_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const latency = new Histogram({ name: 'candela_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });
+  const requests = new Counter({
+    name: 'candela_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'candela_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
   new Gauge({
     name: 'candela_queue_jobs',
     help: 'Entries in the job stream by state (total, pending = delivered and unacknowledged, waiting = not yet delivered)',
@@ -21,7 +32,14 @@ export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progress
       this.set({ state: 'waiting' }, stats.waiting_jobs);
     },
   });
-  new Gauge({ name: 'candela_progress_subscribers', help: 'Progress subscribers on this API node', registers: [registry], collect() { this.set(services.progressHub.listenerCount()); } });
+  new Gauge({
+    name: 'candela_progress_subscribers',
+    help: 'Progress subscribers on this API node',
+    registers: [registry],
+    collect() {
+      this.set(services.progressHub.listenerCount());
+    },
+  });
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loopDelay.enable();
   // The histogram records whole intervals between its timer's runs, resolution included (idle

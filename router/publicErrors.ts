@@ -16,7 +16,10 @@ const LISTING = /;\s*[^;()]*\b(?:is available for|no file for)\b[^;()]*?(?=\s*[;
 export const UPSTREAM_PLACEHOLDER = '<upstream>';
 
 export function publicMessage(message: string): string {
-  return message.replace(URL_PATTERN, UPSTREAM_PLACEHOLDER).replace(LISTING, '').replace(ABSOLUTE_PATH, (_match, before: string, file: string) => `${before}${file}`);
+  return message
+    .replace(URL_PATTERN, UPSTREAM_PLACEHOLDER)
+    .replace(LISTING, '')
+    .replace(ABSOLUTE_PATH, (_match, before: string, file: string) => `${before}${file}`);
 }
 
 export const INTERNAL_MESSAGE = 'internal error';

@@ -8,8 +8,13 @@ import { TRPCError } from '@trpc/server';
 
 export class RateLimited extends Error {
   override readonly name = 'RateLimited';
-  constructor(readonly retryAfterSeconds: number, readonly scope: 'token' | 'ip') {
-    super(`rate limit: too many requests per ${scope === 'ip' ? 'IP address' : 'token'}; retry after ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly scope: 'token' | 'ip',
+  ) {
+    super(
+      `rate limit: too many requests per ${scope === 'ip' ? 'IP address' : 'token'}; retry after ${retryAfterSeconds} s`,
+    );
   }
 }
 
@@ -30,7 +35,8 @@ export function createRateLimiter(scope: 'token' | 'ip', perSecond: number, now:
   const buckets = new Map<string, Bucket>();
   const capacity = Math.max(1, perSecond);
   function prune(at: number) {
-    for (const [key, bucket] of buckets) if (bucket.tokens + ((at - bucket.at) / 1000) * perSecond >= capacity) buckets.delete(key);
+    for (const [key, bucket] of buckets)
+      if (bucket.tokens + ((at - bucket.at) / 1000) * perSecond >= capacity) buckets.delete(key);
   }
   return {
     take(key) {
@@ -55,8 +61,14 @@ export interface RateLimits {
   perIp: RateLimiter;
 }
 
-export function createRateLimits(config: { API_RATE_LIMIT_PER_TOKEN: number; API_RATE_LIMIT_PER_IP: number }): RateLimits {
-  return { perToken: createRateLimiter('token', config.API_RATE_LIMIT_PER_TOKEN), perIp: createRateLimiter('ip', config.API_RATE_LIMIT_PER_IP) };
+export function createRateLimits(config: {
+  API_RATE_LIMIT_PER_TOKEN: number;
+  API_RATE_LIMIT_PER_IP: number;
+}): RateLimits {
+  return {
+    perToken: createRateLimiter('token', config.API_RATE_LIMIT_PER_TOKEN),
+    perIp: createRateLimiter('ip', config.API_RATE_LIMIT_PER_IP),
+  };
 }
 
 /** The same refusal as a procedure error; the transports read Retry-After from its cause. */

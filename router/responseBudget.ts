@@ -15,7 +15,10 @@ export function createResponseBudget(maxRows: number): ResponseBudget {
   return {
     take(rows) {
       if (used + rows > maxRows) {
-        throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `limit: this request asks for more than ${maxRows} job records in all (batched calls share the budget); ask in several requests` });
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `limit: this request asks for more than ${maxRows} job records in all (batched calls share the budget); ask in several requests`,
+        });
       }
       used += rows;
     },

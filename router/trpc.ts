@@ -9,7 +9,9 @@ import { userIdSchema } from './schemas.js';
 
 /** The first problem of a validation error as `field: message`, so a 400 names the field. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
 /** One id per failed call, even if tRPC formats the error more than once. */
@@ -30,7 +32,11 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx, path }) {
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       const requestId = internalRequestId(error, ctx, path);
-      return { ...shape, message: `${INTERNAL_MESSAGE} (request id ${requestId})`, data: { ...shape.data, stack: undefined, requestId } };
+      return {
+        ...shape,
+        message: `${INTERNAL_MESSAGE} (request id ${requestId})`,
+        data: { ...shape.data, stack: undefined, requestId },
+      };
     }
     const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
     return {
@@ -50,11 +56,15 @@ export const LOCAL_USER = 'local';
 
 /** The input's user_id, checked before it is compared with the token: a number is a 400 naming its type, not a 403. */
 function claimedUserId(rawInput: unknown): string | undefined {
-  const claimed = typeof rawInput === 'object' && rawInput !== null ? (rawInput as { user_id?: unknown }).user_id : undefined;
+  const claimed =
+    typeof rawInput === 'object' && rawInput !== null ? (rawInput as { user_id?: unknown }).user_id : undefined;
   if (claimed === undefined || claimed === null) return undefined;
   const userId = userIdSchema.safeParse(claimed);
   if (userId.success) return userId.data;
-  const problem = typeof claimed === 'string' ? (userId.error.issues[0]?.message ?? 'invalid') : `must be a string, got ${Array.isArray(claimed) ? 'array' : typeof claimed}`;
+  const problem =
+    typeof claimed === 'string'
+      ? (userId.error.issues[0]?.message ?? 'invalid')
+      : `must be a string, got ${Array.isArray(claimed) ? 'array' : typeof claimed}`;
   throw new TRPCError({ code: 'BAD_REQUEST', message: `user_id: ${problem}` });
 }
 
@@ -65,12 +75,14 @@ async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
     // admin only when the operator says so, since any local process can call.
     return { id: claimed ?? LOCAL_USER, admin: ctx.services.config.AUTH_NONE_ADMIN };
   }
-  if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
+  if (!ctx.token)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <JWT>)' });
   try {
     const user = await verifyToken(ctx.services.config.AUTH_SECRET ?? '', ctx.token);
     // Counted once the token is genuine, so forged tokens cannot use up someone's allowance (the IP limit covers them).
     ctx.services.rateLimits.perToken.take(ctx.token);
-    if (claimed !== undefined && claimed !== user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'user_id: does not match the token' });
+    if (claimed !== undefined && claimed !== user.id)
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'user_id: does not match the token' });
     return user;
   } catch (error) {
     if (error instanceof TokenRejected) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
@@ -80,7 +92,9 @@ async function resolveUser(ctx: Context, rawInput: unknown): Promise<AuthUser> {
 }
 
 /** Verifies the token on every call (not only at WebSocket connect) and puts the user on the context. */
-export const isAuthed = middleware(async ({ ctx, next, getRawInput }) => next({ ctx: { user: await resolveUser(ctx, await getRawInput()) } }));
+export const isAuthed = middleware(async ({ ctx, next, getRawInput }) =>
+  next({ ctx: { user: await resolveUser(ctx, await getRawInput()) } }),
+);
 
 export const isAdmin = isAuthed.unstable_pipe(({ ctx, next }) => {
   if (!ctx.user.admin) throw new TRPCError({ code: 'FORBIDDEN', message: 'admin token required' });

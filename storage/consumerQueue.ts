@@ -5,13 +5,29 @@
  */
 import type { QueueKeys } from './keys.js';
 import { ensureConsumerGroup } from './jobQueue.js';
-import { type JobRecord, type JobResult, type JobStatus, pairsToHash, recordFromHash, resultFields } from './jobRecord.js';
+import {
+  type JobRecord,
+  type JobResult,
+  type JobStatus,
+  pairsToHash,
+  recordFromHash,
+  resultFields,
+} from './jobRecord.js';
 import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { autoclaimReply, pendingCountReply, type RawEntry, readReply } from './streamReplies.js';
 import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
 import { runScript } from './scripts/runScript.js';
-import { type ClaimSkipReason, appendProgress as appendProgressScript, claimJobs, deregisterConsumer, finishJobs, refreshClaims as refreshClaimsScript, retryJob, trimStream } from './scripts/scriptTable.js';
+import {
+  type ClaimSkipReason,
+  appendProgress as appendProgressScript,
+  claimJobs,
+  deregisterConsumer,
+  finishJobs,
+  refreshClaims as refreshClaimsScript,
+  retryJob,
+  trimStream,
+} from './scripts/scriptTable.js';
 
 export type { ClaimSkipReason };
 
@@ -85,22 +101,46 @@ export interface FinishRequest {
 
 /** Entries trimmed from the stream come back with no fields: their id is all that is left, and they are dropped. */
 function entriesOf(raw: readonly RawEntry[]): StreamEntry[] {
-  return raw.flatMap(({ id, fields }) => (fields === null ? [] : [{ entryId: id, analysisId: pairsToHash(fields).analysis_id ?? '' }]));
+  return raw.flatMap(({ id, fields }) =>
+    fields === null ? [] : [{ entryId: id, analysisId: pairsToHash(fields).analysis_id ?? '' }],
+  );
 }
 
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
   const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
   const deadLetterMax = options.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
   const freshForMs = options.freshForMs ?? DEFAULT_FRESH_FOR_MS;
-  const isFresh = (entry: StreamEntry, now: number) => entry.fresh === true && entry.readAt !== undefined && now - entry.readAt < freshForMs;
+  const isFresh = (entry: StreamEntry, now: number) =>
+    entry.fresh === true && entry.readAt !== undefined && now - entry.readAt < freshForMs;
   /** Arguments every script that can end a job takes. */
-  const ending = { group: keys.group, channel: keys.progressChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS };
+  const ending = {
+    group: keys.group,
+    channel: keys.progressChannel(),
+    progressTtl: TERMINAL_PROGRESS_TTL_SECONDS,
+    progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+  };
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
-  async function readNew(blocking: RedisClient, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+  async function readNew(
+    blocking: RedisClient,
+    consumer: string,
+    count: number,
+    blockMs: number,
+  ): Promise<StreamEntry[]> {
     const readAt = Date.now();
     try {
-      const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+      const reply: unknown = await blocking.xreadgroup(
+        'GROUP',
+        keys.group,
+        consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        blockMs,
+        'STREAMS',
+        keys.stream,
+        '>',
+      );
       return entriesOf(readReply(reply)).map((entry) => ({ ...entry, fresh: true, readAt }));
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):
@@ -112,7 +152,16 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** This consumer's own delivered-but-unacknowledged entries: after a restart of the actor, they are still its to finish. */
   async function readOwnPending(blocking: RedisClient, consumer: string, count: number): Promise<StreamEntry[]> {
-    const reply: unknown = await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '0');
+    const reply: unknown = await blocking.xreadgroup(
+      'GROUP',
+      keys.group,
+      consumer,
+      'COUNT',
+      count,
+      'STREAMS',
+      keys.stream,
+      '0',
+    );
     return entriesOf(readReply(reply));
   }
 
@@ -127,11 +176,18 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** Deletes the consumer from the group only if nothing is pending for it, atomically; otherwise leaves it for the reclaimer. */
   async function removeConsumerIfIdle(consumer: string): Promise<{ removed: boolean; pending: number }> {
-    return runScript(redis, deregisterConsumer, { keys: { stream: keys.stream }, args: { group: keys.group, consumer } });
+    return runScript(redis, deregisterConsumer, {
+      keys: { stream: keys.stream },
+      args: { group: keys.group, consumer },
+    });
   }
 
   /** Claims entries for `consumer`; poison entries are dead-lettered and cancelled jobs ended instead. */
-  async function claimBatch(entries: readonly StreamEntry[], ownerTokenFor: (entry: StreamEntry) => string, consumer: string): Promise<ClaimReport> {
+  async function claimBatch(
+    entries: readonly StreamEntry[],
+    ownerTokenFor: (entry: StreamEntry) => string,
+    consumer: string,
+  ): Promise<ClaimReport> {
     if (entries.length === 0) return { claimed: [], skipped: [] };
     const tokens = entries.map(ownerTokenFor);
     const now = Date.now();
@@ -152,32 +208,69 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         return;
       }
       const record = recordFromHash(reply.record, entry.analysisId);
-      if (record) report.claimed.push({ entryId: entry.entryId, ownerToken: tokens[index]!, record, takenOver: reply.outcome === 'taken-over' });
+      if (record)
+        report.claimed.push({
+          entryId: entry.entryId,
+          ownerToken: tokens[index]!,
+          record,
+          takenOver: reply.outcome === 'taken-over',
+        });
     });
     return report;
   }
 
   /** Per job: still owned (claim refreshed), owned with a cancel request, or lost. */
-  async function refreshClaimStates(consumer: string, jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[]): Promise<ClaimState[]> {
+  async function refreshClaimStates(
+    consumer: string,
+    jobs: readonly { analysisId: string; entryId: string; ownerToken: string }[],
+  ): Promise<ClaimState[]> {
     if (jobs.length === 0) return [];
     return runScript(redis, refreshClaimsScript, {
       keys: { stream: keys.stream },
       args: { group: keys.group, consumer },
-      items: jobs.map((job) => ({ keys: { job: keys.job(job.analysisId) }, args: { entryId: job.entryId, owner: job.ownerToken } })),
+      items: jobs.map((job) => ({
+        keys: { job: keys.job(job.analysisId) },
+        args: { entryId: job.entryId, owner: job.ownerToken },
+      })),
     });
   }
 
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
   async function retry(request: RetryRequest): Promise<RetryResult> {
     return runScript(redis, retryJob, {
-      keys: { stream: keys.stream, job: keys.job(request.analysisId), progress: keys.progress(request.analysisId), schedule: keys.retrySchedule(), deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
-      args: { ...ending, now: Date.now(), deadLetterMax, entryId: request.entryId, owner: request.ownerToken, error: request.error, node: request.node, maxRetries: request.maxRetries, dueAt: request.dueAt, retryingEvent: eventArgs(request.event) },
+      keys: {
+        stream: keys.stream,
+        job: keys.job(request.analysisId),
+        progress: keys.progress(request.analysisId),
+        schedule: keys.retrySchedule(),
+        deadLetters: keys.deadLetters(),
+        deadLetterIndex: keys.deadLetterIndex(),
+      },
+      args: {
+        ...ending,
+        now: Date.now(),
+        deadLetterMax,
+        entryId: request.entryId,
+        owner: request.ownerToken,
+        error: request.error,
+        node: request.node,
+        maxRetries: request.maxRetries,
+        dueAt: request.dueAt,
+        retryingEvent: eventArgs(request.event),
+      },
     });
   }
 
   /** One XAUTOCLAIM call; follow the returned cursor until it is `0-0`. */
-  async function takeOverIdle(consumer: string, minIdleMs: number, count: number, cursor: string): Promise<{ cursor: string; entries: StreamEntry[] }> {
-    const { cursor: next, entries } = autoclaimReply(await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count));
+  async function takeOverIdle(
+    consumer: string,
+    minIdleMs: number,
+    count: number,
+    cursor: string,
+  ): Promise<{ cursor: string; entries: StreamEntry[] }> {
+    const { cursor: next, entries } = autoclaimReply(
+      await redis.xautoclaim(keys.stream, keys.group, consumer, minIdleMs, cursor, 'COUNT', count),
+    );
     return { cursor: next, entries: entriesOf(entries) };
   }
 
@@ -185,23 +278,38 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   async function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
     const eventId = await runScript(redis, appendProgressScript, {
       keys: { job: keys.job(analysisId), progress: keys.progress(analysisId) },
-      args: { channel: keys.progressChannel(), owner: ownerToken, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(event) },
+      args: {
+        channel: keys.progressChannel(),
+        owner: ownerToken,
+        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        event: eventArgs(event),
+      },
     });
     return eventId !== null;
   }
 
   /** Per job, the terminal status written (a cancel request can turn `completed` into `cancelled`), or undefined when this owner had lost it. */
-  async function finishWithStatus(requests: readonly FinishRequest[]): Promise<(FinishRequest['status'] | undefined)[]> {
+  async function finishWithStatus(
+    requests: readonly FinishRequest[],
+  ): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
     const results = await runScript(redis, finishJobs, {
       keys: { stream: keys.stream },
       args: { ...ending, now: Date.now() },
       items: requests.map((request) => ({
         keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
-        args: { entryId: request.entryId, owner: request.ownerToken, status: request.status, event: eventArgs(request.event), fields: resultFields(request.result) },
+        args: {
+          entryId: request.entryId,
+          owner: request.ownerToken,
+          status: request.status,
+          event: eventArgs(request.event),
+          fields: resultFields(request.result),
+        },
       })),
     });
-    return results.map((result, index) => (result === 'finished' ? requests[index]!.status : result === 'cancelled' ? 'cancelled' : undefined));
+    return results.map((result, index) =>
+      result === 'finished' ? requests[index]!.status : result === 'cancelled' ? 'cancelled' : undefined,
+    );
   }
 
   /** Removes acknowledged entries from the stream; returns how many. */
@@ -209,7 +317,20 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     return runScript(redis, trimStream, { keys: { stream: keys.stream }, args: { group: keys.group } });
   }
 
-  return { readNew, readOwnPending, pendingCount, removeConsumer, removeConsumerIfIdle, claimBatch, refreshClaimStates, retry, takeOverIdle, appendProgress, finishWithStatus, trimAcknowledged };
+  return {
+    readNew,
+    readOwnPending,
+    pendingCount,
+    removeConsumer,
+    removeConsumerIfIdle,
+    claimBatch,
+    refreshClaimStates,
+    retry,
+    takeOverIdle,
+    appendProgress,
+    finishWithStatus,
+    trimAcknowledged,
+  };
 }
 
 export type ConsumerQueue = ReturnType<typeof createConsumerQueue>;

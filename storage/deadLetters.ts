@@ -41,7 +41,6 @@ export interface DeadLetterOptions {
   maxActiveJobsPerUser?: number;
 }
 
-
 export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: DeadLetterOptions = {}) {
   const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
 
@@ -69,8 +68,22 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: 
   async function replayEntry(deadLetterId: string, analysisId: string): Promise<ReplayResult> {
     const userId = (await redis.hget(keys.job(analysisId), 'user_id')) ?? '';
     const call = {
-      keys: { stream: keys.stream, job: keys.job(analysisId), deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex(), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(userId) },
-      args: { letterId: deadLetterId, now: Date.now(), channel: keys.progressChannel(), progressLogMax: PROGRESS_LOG_MAX_EVENTS, maxActive, event: eventArgs(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream')) },
+      keys: {
+        stream: keys.stream,
+        job: keys.job(analysisId),
+        deadLetters: keys.deadLetters(),
+        deadLetterIndex: keys.deadLetterIndex(),
+        progress: keys.progress(analysisId),
+        userActive: keys.userActiveJobs(userId),
+      },
+      args: {
+        letterId: deadLetterId,
+        now: Date.now(),
+        channel: keys.progressChannel(),
+        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        maxActive,
+        event: eventArgs(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream')),
+      },
     };
     const reply = await withinCap(redis, keys, userId, maxActive, () => runScript(redis, replayDeadLetter, call));
     return { analysis_id: analysisId, replayed: reply.outcome === 'replayed' };

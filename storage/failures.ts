@@ -9,7 +9,11 @@ export class PermanentFailure extends Error {
 
 export class RetryableFailure extends Error {
   override readonly name = 'RetryableFailure';
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -17,7 +17,12 @@ export async function readJobHistory(redis: RedisClient, keys: QueueKeys, analys
 }
 
 const isAttempt = (value: unknown): value is JobAttempt =>
-  typeof value === 'object' && value !== null && typeof (value as JobAttempt).attempt === 'number' && typeof (value as JobAttempt).at === 'number' && typeof (value as JobAttempt).error === 'string' && typeof (value as JobAttempt).node === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as JobAttempt).attempt === 'number' &&
+  typeof (value as JobAttempt).at === 'number' &&
+  typeof (value as JobAttempt).error === 'string' &&
+  typeof (value as JobAttempt).node === 'string';
 
 export function parseHistory(stored: string | null | undefined, analysisId: string): JobAttempt[] {
   if (!stored) return [];

@@ -70,11 +70,33 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
     const now = Date.now();
-    const record = { analysis_id: analysisId, ...request, status: 'queued', created_at: now, updated_at: now, attempts: 0 };
+    const record = {
+      analysis_id: analysisId,
+      ...request,
+      status: 'queued',
+      created_at: now,
+      updated_at: now,
+      attempts: 0,
+    };
     const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
     const call = {
-      keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs(request.user_id), idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(request.user_id) },
-      args: { analysisId, createdAt: now, idempotencyTtl, maxActive, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
+      keys: {
+        stream: keys.stream,
+        job: keys.job(analysisId),
+        userJobs: keys.userJobs(request.user_id),
+        idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
+        progress: keys.progress(analysisId),
+        userActive: keys.userActiveJobs(request.user_id),
+      },
+      args: {
+        analysisId,
+        createdAt: now,
+        idempotencyTtl,
+        maxActive,
+        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
+        record: Object.entries(record).flat().map(String),
+      },
     };
     const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
     return { analysisId: reply.analysisId, created: reply.outcome === 'queued' };
@@ -84,7 +106,14 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
     const { outcome, status } = await runScript(redis, cancelJob, {
       keys: { job: keys.job(analysisId), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(userId) },
-      args: { userId, now: Date.now(), channel: keys.progressChannel(), cancelChannel: keys.cancelChannel(), progressTtl: TERMINAL_PROGRESS_TTL_SECONDS, progressLogMax: PROGRESS_LOG_MAX_EVENTS },
+      args: {
+        userId,
+        now: Date.now(),
+        channel: keys.progressChannel(),
+        cancelChannel: keys.cancelChannel(),
+        progressTtl: TERMINAL_PROGRESS_TTL_SECONDS,
+        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+      },
     });
     if (outcome === 'terminal') return { outcome, status };
     return { outcome };
@@ -92,7 +121,10 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
 
   /** The user's jobs, newest first. */
   async function list(userId: string, { limit, offset }: ListOptions): Promise<{ total: number; jobs: JobRecord[] }> {
-    const [total, ids] = await Promise.all([redis.zcard(keys.userJobs(userId)), redis.zrevrange(keys.userJobs(userId), offset, offset + limit - 1)]);
+    const [total, ids] = await Promise.all([
+      redis.zcard(keys.userJobs(userId)),
+      redis.zrevrange(keys.userJobs(userId), offset, offset + limit - 1),
+    ]);
     const records = await Promise.all(ids.map((id) => get(id)));
     return { total, jobs: records.filter((record): record is JobRecord => record !== undefined) };
   }

@@ -5,7 +5,16 @@
  */
 import { JOB_STATUSES, type JobStatus } from './jobRecord.js';
 
-export const PROGRESS_STAGES = ['queued', 'started', 'candles', 'patterns', 'chart', 'summary', 'retrying', 'finished'] as const;
+export const PROGRESS_STAGES = [
+  'queued',
+  'started',
+  'candles',
+  'patterns',
+  'chart',
+  'summary',
+  'retrying',
+  'finished',
+] as const;
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 export interface ProgressEvent {
@@ -25,16 +34,32 @@ export interface PublishedProgress {
   event: ProgressEvent;
 }
 
-export function progressEvent(status: JobStatus, stage: ProgressStage, progress: number, message: string, data?: Record<string, unknown>): ProgressEvent {
-  return data === undefined ? { status, stage, progress, message, at: Date.now() } : { status, stage, progress, message, at: Date.now(), data };
+export function progressEvent(
+  status: JobStatus,
+  stage: ProgressStage,
+  progress: number,
+  message: string,
+  data?: Record<string, unknown>,
+): ProgressEvent {
+  return data === undefined
+    ? { status, stage, progress, message, at: Date.now() }
+    : { status, stage, progress, message, at: Date.now(), data };
 }
 
 /** An event as the scripts take it: status, stage, progress, message, at, then data as JSON text ('' for none). */
 export function eventArgs(event: ProgressEvent): (string | number)[] {
-  return [event.status, event.stage, event.progress, event.message, event.at, event.data === undefined ? '' : JSON.stringify(event.data)];
+  return [
+    event.status,
+    event.stage,
+    event.progress,
+    event.message,
+    event.at,
+    event.data === undefined ? '' : JSON.stringify(event.data),
+  ];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Checks an event read back from the log or the channel; undefined when it is not one. */
 export function parseProgressEvent(value: unknown): ProgressEvent | undefined {

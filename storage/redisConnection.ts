@@ -22,12 +22,16 @@ function reportOutages(client: RedisClient, connectionName: string): void {
   client.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), connection: connectionName, msg: `redis unreachable, reconnecting: ${error.message}` })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 40, time: Date.now(), connection: connectionName, msg: `redis unreachable, reconnecting: ${error.message}` })}\n`,
+    );
   });
   client.on('ready', () => {
     if (!down) return;
     down = false;
-    process.stderr.write(`${JSON.stringify({ level: 30, time: Date.now(), connection: connectionName, msg: 'redis reachable again' })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 30, time: Date.now(), connection: connectionName, msg: 'redis reachable again' })}\n`,
+    );
   });
 }
 
@@ -42,7 +46,11 @@ export interface ConnectionOptions {
   autoPipelining?: boolean;
 }
 
-export function connectRedis(settings: RedisSettings, connectionName: string, connection: ConnectionOptions = {}): RedisClient {
+export function connectRedis(
+  settings: RedisSettings,
+  connectionName: string,
+  connection: ConnectionOptions = {},
+): RedisClient {
   const client = openConnection(settings, connectionName, connection.autoPipelining ?? true);
   reportOutages(client, connectionName);
   return client;
@@ -57,7 +65,10 @@ function openConnection(settings: RedisSettings, connectionName: string, autoPip
     enableAutoPipelining: autoPipelining,
   };
   if (settings.REDIS_CLUSTER_NODES) {
-    return new Cluster(clusterNodes(settings.REDIS_CLUSTER_NODES), { redisOptions: options, enableAutoPipelining: autoPipelining });
+    return new Cluster(clusterNodes(settings.REDIS_CLUSTER_NODES), {
+      redisOptions: options,
+      enableAutoPipelining: autoPipelining,
+    });
   }
   return new Redis(settings.REDIS_URL, options);
 }
@@ -65,6 +76,12 @@ function openConnection(settings: RedisSettings, connectionName: string, autoPip
 /** Closes politely, and gives up waiting after a second (a dead server never answers QUIT). */
 export async function closeRedis(client: RedisClient): Promise<void> {
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-  await Promise.race([client.quit().then(() => undefined, () => undefined), timeout]);
+  await Promise.race([
+    client.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
   client.disconnect();
 }

@@ -23,7 +23,8 @@ export function createRetrySchedule(redis: RedisClient, keys: QueueKeys) {
   async function scheduled(): Promise<{ analysisId: string; dueAt: number }[]> {
     const flat = await redis.zrange(keys.retrySchedule(), '0', '-1', 'WITHSCORES');
     const result: { analysisId: string; dueAt: number }[] = [];
-    for (let index = 0; index + 1 < flat.length; index += 2) result.push({ analysisId: flat[index]!, dueAt: Number(flat[index + 1]) });
+    for (let index = 0; index + 1 < flat.length; index += 2)
+      result.push({ analysisId: flat[index]!, dueAt: Number(flat[index + 1]) });
     return result;
   }
 

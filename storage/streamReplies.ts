@@ -10,7 +10,9 @@ export interface RawEntry {
 function failFor(command: string, reply: unknown) {
   return (expected: string): never => {
     const json = JSON.stringify(reply) ?? String(reply);
-    throw new Error(`Redis ${command} replied ${json.length > 200 ? `${json.slice(0, 200)}…` : json}; expected ${expected}`);
+    throw new Error(
+      `Redis ${command} replied ${json.length > 200 ? `${json.slice(0, 200)}…` : json}; expected ${expected}`,
+    );
   };
 }
 

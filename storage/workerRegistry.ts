@@ -47,7 +47,11 @@ const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
 export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
   /** Writes (or renews) a registration that expires after ttlSeconds unless renewed. */
   /** The index is scored in wall-clock time, as every node reading it compares it with its own. */
-  async function register(registration: WorkerRegistration, ttlSeconds: number, now: number = Date.now()): Promise<void> {
+  async function register(
+    registration: WorkerRegistration,
+    ttlSeconds: number,
+    now: number = Date.now(),
+  ): Promise<void> {
     await Promise.all([
       redis.set(keys.workerHeartbeat(registration.worker_id), JSON.stringify(registration), 'EX', ttlSeconds),
       redis.zadd(keys.workerIndex(), now + ttlSeconds * 1000, registration.worker_id),
@@ -55,7 +59,10 @@ export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
   }
 
   async function publishMetrics(workerId: string, metrics: WorkerMetricsFields, ttlSeconds: number): Promise<void> {
-    await Promise.all([redis.hset(keys.workerMetrics(workerId), { ...metrics }), redis.expire(keys.workerMetrics(workerId), ttlSeconds)]);
+    await Promise.all([
+      redis.hset(keys.workerMetrics(workerId), { ...metrics }),
+      redis.expire(keys.workerMetrics(workerId), ttlSeconds),
+    ]);
   }
 
   async function publishCircuitState(workerId: string, state: CircuitStateName): Promise<void> {
@@ -64,7 +71,11 @@ export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
 
   /** Removes the registration at once (active consumers drop without waiting for the TTL) and leaves the final metrics. */
   async function deregister(workerId: string, finalMetrics: WorkerMetricsFields): Promise<void> {
-    await Promise.all([redis.del(keys.workerHeartbeat(workerId)), redis.zrem(keys.workerIndex(), workerId), redis.hset(keys.workerMetrics(workerId), { ...finalMetrics })]);
+    await Promise.all([
+      redis.del(keys.workerHeartbeat(workerId)),
+      redis.zrem(keys.workerIndex(), workerId),
+      redis.hset(keys.workerMetrics(workerId), { ...finalMetrics }),
+    ]);
   }
 
   return { register, publishMetrics, publishCircuitState, deregister };
@@ -76,22 +87,38 @@ function parseRegistration(json: string | null): WorkerRegistration | undefined 
   if (!json) return undefined;
   try {
     const value = JSON.parse(json) as Partial<WorkerRegistration> | null;
-    return value && typeof value.worker_id === 'string' && Array.isArray(value.consumers) ? (value as WorkerRegistration) : undefined;
+    return value && typeof value.worker_id === 'string' && Array.isArray(value.consumers)
+      ? (value as WorkerRegistration)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The registrations that have not expired, found through the index; expired members are dropped from it. */
-export async function liveRegistrations(redis: RedisClient, keys: QueueKeys, now: number = Date.now()): Promise<WorkerRegistration[]> {
+export async function liveRegistrations(
+  redis: RedisClient,
+  keys: QueueKeys,
+  now: number = Date.now(),
+): Promise<WorkerRegistration[]> {
   const index = keys.workerIndex();
   const cutoff = now - CLOCK_SKEW_ALLOWANCE_MS;
-  const [, flat] = await Promise.all([redis.zremrangebyscore(index, '-inf', `(${cutoff}`), redis.zrangebyscore(index, cutoff, '+inf', 'WITHSCORES')]);
+  const [, flat] = await Promise.all([
+    redis.zremrangebyscore(index, '-inf', `(${cutoff}`),
+    redis.zrangebyscore(index, cutoff, '+inf', 'WITHSCORES'),
+  ]);
   const members: { id: string; expiresAt: number }[] = [];
   for (let at = 0; at + 1 < flat.length; at += 2) members.push({ id: flat[at]!, expiresAt: Number(flat[at + 1]) });
-  const found = await Promise.all(members.map(async (member) => ({ ...member, registration: parseRegistration(await redis.get(keys.workerHeartbeat(member.id))) })));
+  const found = await Promise.all(
+    members.map(async (member) => ({
+      ...member,
+      registration: parseRegistration(await redis.get(keys.workerHeartbeat(member.id))),
+    })),
+  );
   // Only members past their indexed expiry: one whose key is missing but whose expiry is ahead may be re-registering right now.
-  const gone = found.filter((entry) => entry.registration === undefined && entry.expiresAt < now).map((entry) => entry.id);
+  const gone = found
+    .filter((entry) => entry.registration === undefined && entry.expiresAt < now)
+    .map((entry) => entry.id);
   if (gone.length > 0) await redis.zrem(index, ...gone);
   return found.flatMap((entry) => (entry.registration ? [entry.registration] : []));
 }
@@ -100,9 +127,15 @@ export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<
   const workers = await Promise.all(
     (await liveRegistrations(redis, keys)).map(async (registration) => {
       const hash = await redis.hgetall(keys.workerMetrics(registration.worker_id));
-      const metrics = hash.analyses_processed === undefined
-        ? null
-        : { analyses_processed: Number(hash.analyses_processed), errors_total: Number(hash.errors_total ?? 0), avg_processing_time: Number(hash.avg_processing_time ?? 0), uptime: Number(hash.uptime ?? 0) };
+      const metrics =
+        hash.analyses_processed === undefined
+          ? null
+          : {
+              analyses_processed: Number(hash.analyses_processed),
+              errors_total: Number(hash.errors_total ?? 0),
+              avg_processing_time: Number(hash.avg_processing_time ?? 0),
+              uptime: Number(hash.uptime ?? 0),
+            };
       return { ...registration, metrics };
     }),
   );

@@ -7,7 +7,18 @@
  */
 import type { Clock } from '../actors/clock.js';
 import { DEPENDENCIES, type Dependency } from '../actors/dependencyGate.js';
-import { type CircuitBreaker, type CircuitSettings, type CircuitState, closedBreaker, elapse, msUntilHalfOpen, recordFailure, recordSuccess, tryPass, worstState } from '../pipeline/circuitBreaker.js';
+import {
+  type CircuitBreaker,
+  type CircuitSettings,
+  type CircuitState,
+  closedBreaker,
+  elapse,
+  msUntilHalfOpen,
+  recordFailure,
+  recordSuccess,
+  tryPass,
+  worstState,
+} from '../pipeline/circuitBreaker.js';
 
 export { DEPENDENCIES, type Dependency };
 
@@ -40,13 +51,24 @@ export function createCircuitBoard(settings: CircuitSettings, clock: Clock): Cir
     const before = get(dependency);
     breakers.set(dependency, next);
     if (before.state === next.state) return undefined;
-    return { dependency, from: before.state, to: next.state, consecutiveFailures: next.consecutiveFailures, retryInMs: msUntilHalfOpen(next, clock.now(), settings) };
+    return {
+      dependency,
+      from: before.state,
+      to: next.state,
+      consecutiveFailures: next.consecutiveFailures,
+      retryInMs: msUntilHalfOpen(next, clock.now(), settings),
+    };
   }
 
-  const snapshot = (): CircuitSnapshot => ({ 'market-data': get('market-data').state, llm: get('llm').state, store: get('store').state });
+  const snapshot = (): CircuitSnapshot => ({
+    'market-data': get('market-data').state,
+    llm: get('llm').state,
+    store: get('store').state,
+  });
 
   return {
-    record: (dependency, ok) => apply(dependency, (ok ? recordSuccess : recordFailure)(get(dependency), clock.now(), settings)),
+    record: (dependency, ok) =>
+      apply(dependency, (ok ? recordSuccess : recordFailure)(get(dependency), clock.now(), settings)),
     elapse: (dependency) => apply(dependency, elapse(get(dependency), clock.now(), settings)),
     tryPass(dependency) {
       const { breaker, allowed } = tryPass(get(dependency));

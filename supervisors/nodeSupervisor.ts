@@ -28,14 +28,33 @@ import type { Dependency, DependencyGate } from '../actors/dependencyGate.js';
 import { type HeartbeatMessage, spawnHeartbeatActor, type HeartbeatOptions } from '../actors/heartbeatActor.js';
 import type { ExternalServices } from '../actors/jobServices.js';
 import { type ReclaimerMessage, type ReclaimerOptions, spawnReclaimerActor } from '../actors/reclaimerActor.js';
-import { type RetrySchedulerMessage, type RetrySchedulerOptions, spawnRetrySchedulerActor } from '../actors/retrySchedulerActor.js';
-import { type ActorParent, type ActorRef, asParent, ask, type ChildCrashed, send, spawnActor } from '../actors/typedActor.js';
+import {
+  type RetrySchedulerMessage,
+  type RetrySchedulerOptions,
+  spawnRetrySchedulerActor,
+} from '../actors/retrySchedulerActor.js';
+import {
+  type ActorParent,
+  type ActorRef,
+  asParent,
+  ask,
+  type ChildCrashed,
+  send,
+  spawnActor,
+} from '../actors/typedActor.js';
 import type { Logger } from '../config/logger.js';
 import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { type CircuitBoard, type CircuitChange, createCircuitBoard } from './circuitBoard.js';
 import type { CircuitSettings } from '../pipeline/circuitBreaker.js';
 import { settleWithin } from './settleWithin.js';
-import { decideOnCrash, NODE_CHILD_POLICIES, type NodeChildKind, noRestarts, type RestartHistory, type RestartPolicy } from './supervisionPolicy.js';
+import {
+  decideOnCrash,
+  NODE_CHILD_POLICIES,
+  type NodeChildKind,
+  noRestarts,
+  type RestartHistory,
+  type RestartPolicy,
+} from './supervisionPolicy.js';
 
 /** Refs by name: they reach the current incarnation of each child, restarted ones included. */
 export interface NodeChildren {
@@ -114,7 +133,12 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
   let escalated = false;
 
   const dependenciesFor = (self: ActorRef<SupervisorMessage>): DependencyGate => ({
-    permit: (dependency) => ask(self, (replyTo: ActorRef<boolean>) => ({ type: 'dependency.permit' as const, dependency, replyTo }), PERMIT_TIMEOUT_MS).catch(() => false),
+    permit: (dependency) =>
+      ask(
+        self,
+        (replyTo: ActorRef<boolean>) => ({ type: 'dependency.permit' as const, dependency, replyTo }),
+        PERMIT_TIMEOUT_MS,
+      ).catch(() => false),
     report: (dependency, ok) => send(self, { type: 'dependency.reported', dependency, ok }),
   });
 
@@ -137,7 +161,12 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
 
     const consumers = consumerNames.map((name, index) => {
       const spawn = () => {
-        const consumer = spawnConsumerActor(asParent(self), { ...options.consumer(index), services: { ...options.services, dependencies: dependenciesFor(self) }, metrics: heartbeat, supervisor: self });
+        const consumer = spawnConsumerActor(asParent(self), {
+          ...options.consumer(index),
+          services: { ...options.services, dependencies: dependenciesFor(self) },
+          metrics: heartbeat,
+          supervisor: self,
+        });
         // Before start: FIFO, so a consumer restarted mid-drain never reads.
         if (drain) send(consumer, { type: 'consumer.drain' });
         send(consumer, { type: 'consumer.start' });
@@ -174,19 +203,27 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     const next = pullGate(board);
     if (next === gate || !children) return;
     gate = next;
-    children.consumers.forEach((consumer, index) => send(consumer, { type: 'consumer.gate', gate: consumerGate(index) }));
+    children.consumers.forEach((consumer, index) =>
+      send(consumer, { type: 'consumer.gate', gate: consumerGate(index) }),
+    );
     send(children.reclaimer, { type: gate === 'open' ? 'reclaim.resume' : 'reclaim.pause' });
   }
 
   function onCircuitChange(change: CircuitChange, self: ActorRef<SupervisorMessage>): void {
-    const context = { dependency: change.dependency, from: change.from, to: change.to, consecutiveFailures: change.consecutiveFailures };
+    const context = {
+      dependency: change.dependency,
+      from: change.from,
+      to: change.to,
+      consecutiveFailures: change.consecutiveFailures,
+    };
     if (change.to === 'open') {
       log.warn({ ...context, halfOpenInMs: change.retryInMs }, `circuit breaker for ${change.dependency} opened`);
       clock.after(change.retryInMs, () => send(self, { type: 'circuit.elapsed', dependency: change.dependency }));
     } else {
       log.info(context, `circuit breaker for ${change.dependency} is ${change.to}`);
     }
-    if (children) send(children.heartbeat, { type: 'circuit.changed', state: board.worst(), circuits: board.snapshot() });
+    if (children)
+      send(children.heartbeat, { type: 'circuit.changed', state: board.worst(), circuits: board.snapshot() });
     applyGate();
   }
 
@@ -197,20 +234,37 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     histories.set(slot.kind, decision.history);
     if (decision.action === 'escalate') {
       escalated = true;
-      log.fatal({ err: message.error, child: message.child, restartsInWindow: decision.restartsInWindow, windowMs: policies[slot.kind].windowMs }, `${slot.kind} keeps crashing; escalating to the process`);
+      log.fatal(
+        {
+          err: message.error,
+          child: message.child,
+          restartsInWindow: decision.restartsInWindow,
+          windowMs: policies[slot.kind].windowMs,
+        },
+        `${slot.kind} keeps crashing; escalating to the process`,
+      );
       options.onEscalate(message.error);
       return;
     }
     // Stopped by the drain: nothing to restart.
     if (drain && (slot.kind === 'reclaimer' || slot.kind === 'retry-scheduler')) {
-      log.error({ err: message.error, child: message.child }, `${slot.kind} crashed while the node drains; not restarting it`);
+      log.error(
+        { err: message.error, child: message.child },
+        `${slot.kind} crashed while the node drains; not restarting it`,
+      );
       return;
     }
-    log.error({ err: message.error, child: message.child, restartInMs: decision.delayMs }, `${slot.kind} crashed; restarting it`);
+    log.error(
+      { err: message.error, child: message.child, restartInMs: decision.delayMs },
+      `${slot.kind} crashed; restarting it`,
+    );
     clock.after(decision.delayMs, () => send(self, { type: 'child.restart', child: message.child }));
   }
 
-  function startDrain(message: Extract<SupervisorMessage, { type: 'node.drain' }>, self: ActorRef<SupervisorMessage>): void {
+  function startDrain(
+    message: Extract<SupervisorMessage, { type: 'node.drain' }>,
+    self: ActorRef<SupervisorMessage>,
+  ): void {
     if (drain) {
       // A second request: answered when the first one is.
       drain.replyTo = message.replyTo;
@@ -239,12 +293,20 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     const { queue, timeoutMs } = options.deregistration;
     const heartbeat = children?.heartbeat;
     const work = async () => {
-      const stopped = heartbeat ? await ask(heartbeat, (reply: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo: reply }), timeoutMs).catch(() => false) : true;
+      const stopped = heartbeat
+        ? await ask(
+            heartbeat,
+            (reply: ActorRef<boolean>) => ({ type: 'heartbeat.stop' as const, replyTo: reply }),
+            timeoutMs,
+          ).catch(() => false)
+        : true;
       let ok = stopped;
       for (const name of consumerNames) {
         // One script checks and deletes, so an entry delivered in between is never deleted with the consumer;
         // a consumer with pending entries stays in the group, so they can be reclaimed.
-        const removal = await settleWithin(timeoutMs, queue.removeConsumerIfIdle(name)).catch(() => ({ settled: false as const }));
+        const removal = await settleWithin(timeoutMs, queue.removeConsumerIfIdle(name)).catch(() => ({
+          settled: false as const,
+        }));
         if (!removal.settled) ok = false;
       }
       return ok;
@@ -291,7 +353,8 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
           deregister(message.replyTo);
           return state;
         case 'node.cancelJob':
-          for (const consumer of children?.consumers ?? []) send(consumer, { type: 'job.cancel', analysisId: message.analysisId });
+          for (const consumer of children?.consumers ?? [])
+            send(consumer, { type: 'job.cancel', analysisId: message.analysisId });
           return state;
         case 'dependency.reported': {
           const change = board.record(message.dependency, message.ok);

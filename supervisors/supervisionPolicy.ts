@@ -23,7 +23,8 @@ export type CrashDecision =
 
 export function decideOnCrash(policy: RestartPolicy, history: RestartHistory, now: number): CrashDecision {
   const recent = history.filter((at) => at > now - policy.windowMs);
-  if (recent.length >= policy.maxRestarts) return { action: 'escalate', restartsInWindow: recent.length, history: recent };
+  if (recent.length >= policy.maxRestarts)
+    return { action: 'escalate', restartsInWindow: recent.length, history: recent };
   const delayMs = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * 2 ** recent.length);
   return { action: 'restart', delayMs, history: [...recent, now] };
 }

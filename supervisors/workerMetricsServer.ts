@@ -16,22 +16,42 @@ export interface WorkerMetricsServer {
 
 const CIRCUIT_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-export async function startWorkerMetricsServer(port: number, host: string, snapshot: () => Promise<WorkerMetricsSnapshot>): Promise<WorkerMetricsServer> {
+export async function startWorkerMetricsServer(
+  port: number,
+  host: string,
+  snapshot: () => Promise<WorkerMetricsSnapshot>,
+): Promise<WorkerMetricsServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(swallowedErrors);
   const gauge = (name: string, help: string, read: (metrics: WorkerMetricsSnapshot) => number) =>
-    new Gauge({ name, help, registers: [registry], async collect() { this.set(read(await snapshot())); } });
-  gauge('candela_worker_analyses_processed', 'Analyses this process completed', (metrics) => metrics.analyses_processed);
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(read(await snapshot()));
+      },
+    });
+  gauge(
+    'candela_worker_analyses_processed',
+    'Analyses this process completed',
+    (metrics) => metrics.analyses_processed,
+  );
   gauge('candela_worker_errors', 'Attempts of this process that failed', (metrics) => metrics.errors_total);
-  gauge('candela_worker_avg_processing_ms', 'Mean time of a completed analysis, in ms', (metrics) => metrics.avg_processing_time);
+  gauge(
+    'candela_worker_avg_processing_ms',
+    'Mean time of a completed analysis, in ms',
+    (metrics) => metrics.avg_processing_time,
+  );
   new Gauge({
     name: 'candela_worker_circuit_state',
     help: 'Circuit breaker per dependency: 0 closed, 1 half-open, 2 open',
     labelNames: ['dependency'],
     registers: [registry],
     async collect() {
-      for (const [dependency, state] of Object.entries((await snapshot()).circuits)) this.set({ dependency }, CIRCUIT_LEVEL[state]);
+      for (const [dependency, state] of Object.entries((await snapshot()).circuits))
+        this.set({ dependency }, CIRCUIT_LEVEL[state]);
     },
   });
 

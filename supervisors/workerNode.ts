@@ -21,7 +21,13 @@ import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConn
 import { createRetrySchedule } from '../storage/retrySchedule.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 import { startWorkerMetricsServer } from './workerMetricsServer.js';
-import { type DrainReport, type NodeChildren, spawnNodeSupervisor, type SupervisorMessage, type SupervisorOptions } from './nodeSupervisor.js';
+import {
+  type DrainReport,
+  type NodeChildren,
+  spawnNodeSupervisor,
+  type SupervisorMessage,
+  type SupervisorOptions,
+} from './nodeSupervisor.js';
 import { retryDelayMs } from './retryPolicy.js';
 
 export interface WorkerNodeOptions {
@@ -63,7 +69,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const workerId = workerIdFor(hostname(), process.pid);
   const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
   await ensureConsumerGroup(redis, keys);
-  const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) => connectRedis(config, `candela:${workerId}:read-${index}`));
+  const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) =>
+    connectRedis(config, `candela:${workerId}:read-${index}`),
+  );
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);
   // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
@@ -87,7 +95,8 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       blockMs: options.blockMs ?? timings.readBlockMs,
       claimRefreshMs: timings.claimRefreshMs,
       maxRetries: config.ANALYSIS_MAX_RETRIES,
-      retryDelayMs: (retriesSoFar, random, retryAfterMs) => retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
+      retryDelayMs: (retriesSoFar, random, retryAfterMs) =>
+        retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
       jobTimeoutMs: timings.jobTimeoutMs,
       spawnJob: options.spawnJob ?? spawnJobActor,
       clock,
@@ -126,35 +135,80 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     ...(options.policies ? { policies: options.policies } : {}),
     clock,
     log,
-    onEscalate: options.onEscalate ?? ((error) => {
-      log.fatal({ err: error }, 'worker node cannot recover; exiting');
-      process.exit(1);
-    }),
+    onEscalate:
+      options.onEscalate ??
+      ((error) => {
+        log.fatal({ err: error }, 'worker node cannot recover; exiting');
+        process.exit(1);
+      }),
   });
-  const children = await ask(supervisor, (replyTo: ActorRef<NodeChildren>) => ({ type: 'node.start' as const, replyTo }), ASK_TIMEOUT_MS);
-  const cancelSubscriber = await subscribeToCancelRequests(connectRedis(config, `candela:${workerId}:cancel`), keys.cancelChannel(), supervisor, log);
-  const metricsServer = config.METRICS_PORT === undefined
-    ? undefined
-    : await startWorkerMetricsServer(config.METRICS_PORT, config.HOST, () => ask(children.heartbeat, (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }), ASK_TIMEOUT_MS));
-  log.info({ workerId, consumers: config.ANALYSIS_WORKER_CONCURRENCY, batchSize: config.ANALYSIS_WORKER_BATCH_SIZE, metricsPort: metricsServer?.port }, 'worker started');
+  const children = await ask(
+    supervisor,
+    (replyTo: ActorRef<NodeChildren>) => ({ type: 'node.start' as const, replyTo }),
+    ASK_TIMEOUT_MS,
+  );
+  const cancelSubscriber = await subscribeToCancelRequests(
+    connectRedis(config, `candela:${workerId}:cancel`),
+    keys.cancelChannel(),
+    supervisor,
+    log,
+  );
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startWorkerMetricsServer(config.METRICS_PORT, config.HOST, () =>
+          ask(
+            children.heartbeat,
+            (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }),
+            ASK_TIMEOUT_MS,
+          ),
+        );
+  log.info(
+    {
+      workerId,
+      consumers: config.ANALYSIS_WORKER_CONCURRENCY,
+      batchSize: config.ANALYSIS_WORKER_BATCH_SIZE,
+      metricsPort: metricsServer?.port,
+    },
+    'worker started',
+  );
 
   async function shutdown(graceMs: number): Promise<void> {
     log.info({ workerId, graceMs }, 'shutting down: no new jobs; waiting for in-flight jobs');
     // The supervisor answers when the consumers are drained or the grace period (on its clock) is over; no answer at all is not "idle".
-    const drain = await ask(supervisor, (replyTo: ActorRef<DrainReport>) => ({ type: 'node.drain' as const, graceMs, replyTo }), graceMs + ASK_TIMEOUT_MS).catch((): DrainReport => {
+    const drain = await ask(
+      supervisor,
+      (replyTo: ActorRef<DrainReport>) => ({ type: 'node.drain' as const, graceMs, replyTo }),
+      graceMs + ASK_TIMEOUT_MS,
+    ).catch((): DrainReport => {
       send(supervisor, { type: 'node.abort' });
       return { drained: false, stillBusy: ['(the supervisor did not answer)'] };
     });
-    if (!drain.drained) log.warn({ workerId, stillBusy: drain.stillBusy }, 'grace period over; unfinished jobs stay pending for another worker to reclaim');
-    const deregistered = await ask(supervisor, (replyTo: ActorRef<boolean>) => ({ type: 'node.deregister' as const, replyTo }), CLEANUP_TIMEOUT_MS).catch(() => false);
-    if (!deregistered) log.warn({ workerId }, 'Redis did not answer while deregistering; the heartbeat key expires by itself');
+    if (!drain.drained)
+      log.warn(
+        { workerId, stillBusy: drain.stillBusy },
+        'grace period over; unfinished jobs stay pending for another worker to reclaim',
+      );
+    const deregistered = await ask(
+      supervisor,
+      (replyTo: ActorRef<boolean>) => ({ type: 'node.deregister' as const, replyTo }),
+      CLEANUP_TIMEOUT_MS,
+    ).catch(() => false);
+    if (!deregistered)
+      log.warn({ workerId }, 'Redis did not answer while deregistering; the heartbeat key expires by itself');
     await metricsServer?.close();
     system.shutdown();
     await Promise.all([redis, cancelSubscriber, ...blocking].map(closeRedis));
     log.info({ workerId }, 'worker stopped');
   }
 
-  return { workerId, consumerNames: children.consumers.map((consumer) => consumer.name), children, metricsPort: metricsServer?.port, shutdown };
+  return {
+    workerId,
+    consumerNames: children.consumers.map((consumer) => consumer.name),
+    children,
+    metricsPort: metricsServer?.port,
+    shutdown,
+  };
 }
 
 /**
@@ -162,7 +216,12 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
  * supervisor forwards it to its consumers, and the one running the job aborts it. (A message
  * lost while this connection is down is caught by the next claim refresh.)
  */
-async function subscribeToCancelRequests(subscriber: RedisClient, channel: string, supervisor: ActorRef<SupervisorMessage>, log: Logger): Promise<RedisClient> {
+async function subscribeToCancelRequests(
+  subscriber: RedisClient,
+  channel: string,
+  supervisor: ActorRef<SupervisorMessage>,
+  log: Logger,
+): Promise<RedisClient> {
   subscriber.on('message', (_channel: string, text: string) => {
     try {
       const { analysis_id: analysisId } = JSON.parse(text) as { analysis_id?: unknown };

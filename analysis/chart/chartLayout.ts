@@ -38,7 +38,15 @@ export function toBars(candles: readonly Candle[], maxBars = MAX_BARS): Bars {
   const bars: Bar[] = [];
   for (let start = 0; start < candles.length; start += bucket) {
     const first = candles[start]!;
-    const bar: Bar = { time: first.time, open: first.open, high: first.high, low: first.low, close: first.close, volume: 0, lastIndex: start };
+    const bar: Bar = {
+      time: first.time,
+      open: first.open,
+      high: first.high,
+      low: first.low,
+      close: first.close,
+      volume: 0,
+      lastIndex: start,
+    };
     const end = Math.min(candles.length, start + bucket);
     for (let index = start; index < end; index += 1) {
       const candle = candles[index]!;
@@ -55,7 +63,10 @@ export function toBars(candles: readonly Candle[], maxBars = MAX_BARS): Bars {
 
 /** Escapes text for an SVG text node or attribute. */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[char]!);
+  return text.replace(
+    /[<>&"']/g,
+    (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[char]!,
+  );
 }
 
 /** Coordinates with one decimal: enough for a raster, half the bytes of full precision. */
@@ -74,7 +85,8 @@ export const LABEL_FONT_SIZE = 10;
 export const labelWidth = (text: string): number => text.length * 6 + 4;
 export const LABEL_HEIGHT = 13;
 
-export const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+export const overlaps = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /**
  * Places a label near (x, y): tries positions stepping away from the anchor, above first when
@@ -88,11 +100,20 @@ export function placeLabel(x: number, y: number, text: string, above: boolean, o
     for (const side of above ? [-1, 1] : [1, -1]) {
       const offset = 8 + step * (LABEL_HEIGHT + 2);
       const top = side < 0 ? y - offset - LABEL_HEIGHT : y + offset;
-      for (const shift of [0, -width / 2, width / 2]) candidates.push({ x: x - width / 2 + shift, y: top, width, height: LABEL_HEIGHT });
+      for (const shift of [0, -width / 2, width / 2])
+        candidates.push({ x: x - width / 2 + shift, y: top, width, height: LABEL_HEIGHT });
     }
   }
-  const inside = (box: Box) => box.y >= PLOT.priceTop && box.y + box.height <= PLOT.priceBottom && box.x >= PLOT.left && box.x + box.width <= PLOT.right;
-  return candidates.find((box) => inside(box) && !obstacles.some((other) => overlaps(box, other))) ?? candidates.find(inside) ?? candidates[0]!;
+  const inside = (box: Box) =>
+    box.y >= PLOT.priceTop &&
+    box.y + box.height <= PLOT.priceBottom &&
+    box.x >= PLOT.left &&
+    box.x + box.width <= PLOT.right;
+  return (
+    candidates.find((box) => inside(box) && !obstacles.some((other) => overlaps(box, other))) ??
+    candidates.find(inside) ??
+    candidates[0]!
+  );
 }
 
 /** A text label with a white halo, its box in a data attribute so tests can check placement. */

@@ -14,12 +14,33 @@ import { area, line } from 'd3-shape';
 import { utcFormat } from 'd3-time-format';
 import type { AnalysisReport } from '../analyzeSeries.js';
 import type { CandleSeries } from '../candles.js';
-import { CHART_HEIGHT, CHART_WIDTH, escapeXml, labelText, placeLabel, PLOT, px, toBars, type Bar, type Box } from './chartLayout.js';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  escapeXml,
+  labelText,
+  placeLabel,
+  PLOT,
+  px,
+  toBars,
+  type Bar,
+  type Box,
+} from './chartLayout.js';
 import { renderMarkers, type MarkerOptions } from './renderMarkers.js';
 
 export { CHART_HEIGHT, CHART_WIDTH } from './chartLayout.js';
 
-export const COLORS = { up: '#16a34a', down: '#dc2626', neutral: '#6b7280', grid: '#e5e7eb', text: '#111827', muted: '#6b7280', band: '#3b82f6', smaFast: '#f59e0b', smaSlow: '#8b5cf6' } as const;
+export const COLORS = {
+  up: '#16a34a',
+  down: '#dc2626',
+  neutral: '#6b7280',
+  grid: '#e5e7eb',
+  text: '#111827',
+  muted: '#6b7280',
+  band: '#3b82f6',
+  smaFast: '#f59e0b',
+  smaSlow: '#8b5cf6',
+} as const;
 
 export function renderChartSvg(series: CandleSeries, report: AnalysisReport, options: MarkerOptions = {}): string {
   const { bars, bucket } = toBars(series.candles);
@@ -31,7 +52,13 @@ export function renderChartSvg(series: CandleSeries, report: AnalysisReport, opt
   const centre = (index: number) => (x(index) ?? 0) + x.bandwidth() / 2;
   const { bollinger, smaFast, smaSlow } = report.indicators;
   const at = (values: readonly number[]) => (bar: Bar) => values[bar.lastIndex] ?? Number.NaN;
-  const [low, high] = extent([...bars.flatMap((bar) => [bar.low, bar.high]), ...bars.map(at(bollinger.upper)), ...bars.map(at(bollinger.lower))].filter(Number.isFinite));
+  const [low, high] = extent(
+    [
+      ...bars.flatMap((bar) => [bar.low, bar.high]),
+      ...bars.map(at(bollinger.upper)),
+      ...bars.map(at(bollinger.lower)),
+    ].filter(Number.isFinite),
+  );
   const pad = ((high ?? 1) - (low ?? 0)) * 0.04 || 1;
   const y = scaleLinear()
     .domain([(low ?? 0) - pad, (high ?? 1) + pad])
@@ -83,7 +110,12 @@ export function renderChartSvg(series: CandleSeries, report: AnalysisReport, opt
     `<g class="candles"><path class="wicks-up" d="${wicks.up.join('')}" stroke="${COLORS.up}" stroke-width="1"/><path class="wicks-down" d="${wicks.down.join('')}" stroke="${COLORS.down}" stroke-width="1"/>`,
     `<path class="bodies-up" d="${bodies.up.join('')}" fill="${COLORS.up}"/><path class="bodies-down" d="${bodies.down.join('')}" fill="${COLORS.down}"/></g>`,
   );
-  const obstacles: Box[] = bars.map((bar, index) => ({ x: x(index) ?? 0, y: y(bar.high), width: Math.max(1, x.bandwidth()), height: Math.max(1, y(bar.low) - y(bar.high)) }));
+  const obstacles: Box[] = bars.map((bar, index) => ({
+    x: x(index) ?? 0,
+    y: y(bar.high),
+    width: Math.max(1, x.bandwidth()),
+    height: Math.max(1, y(bar.low) - y(bar.high)),
+  }));
   parts.push(
     renderTrend(report, bars, bucket, centre, y),
     renderWarmupBoundary(report, bars, bucket, centre),
@@ -96,7 +128,10 @@ export function renderChartSvg(series: CandleSeries, report: AnalysisReport, opt
 
 function renderTitle(series: CandleSeries, report: AnalysisReport, bucket: number): string {
   const day = utcFormat('%Y-%m-%d %H:%M');
-  const window = report.candleCount > 0 ? `${day(new Date(report.firstTime))} → ${day(new Date(report.lastTime))} UTC` : 'no candles';
+  const window =
+    report.candleCount > 0
+      ? `${day(new Date(report.firstTime))} → ${day(new Date(report.lastTime))} UTC`
+      : 'no candles';
   const aggregated = bucket > 1 ? ` · ${bucket} candles per bar` : '';
   const warmup = report.warmupCount > 0 ? ` · indicators warmed up on ${report.warmupCount} earlier` : '';
   const title = `${series.symbol} · ${series.interval} · ${series.timeframe} · ${window} · ${report.candleCount} candles${aggregated}${warmup}`;
@@ -105,11 +140,17 @@ function renderTitle(series: CandleSeries, report: AnalysisReport, bucket: numbe
   const legend = [
     [COLORS.smaFast, `SMA ${report.indicators.settings.smaFast}`],
     [COLORS.smaSlow, `SMA ${report.indicators.settings.smaSlow}`],
-    [COLORS.band, `Bollinger ${report.indicators.settings.bollinger.period}, ${report.indicators.settings.bollinger.deviations}σ`],
+    [
+      COLORS.band,
+      `Bollinger ${report.indicators.settings.bollinger.period}, ${report.indicators.settings.bollinger.deviations}σ`,
+    ],
     [COLORS.up, '▲ bullish pattern'],
     [COLORS.down, '▼ bearish pattern'],
   ]
-    .map(([color, label], index) => `<text x="${PLOT.left + index * 130}" y="${PLOT.legendBaseline}" fill="${color}">${escapeXml(label ?? '')}</text>`)
+    .map(
+      ([color, label], index) =>
+        `<text x="${PLOT.left + index * 130}" y="${PLOT.legendBaseline}" fill="${color}">${escapeXml(label ?? '')}</text>`,
+    )
     .join('');
   return (
     `<g class="title"><text class="title-text" x="${PLOT.left}" y="${PLOT.titleBaseline}" font-size="16" font-weight="600" fill="${COLORS.text}">${escapeXml(title)}</text>` +
@@ -118,17 +159,27 @@ function renderTitle(series: CandleSeries, report: AnalysisReport, bucket: numbe
   );
 }
 
-function renderAxes(bars: readonly Bar[], y: (value: number) => number, yVolume: (value: number) => number, centre: (index: number) => number): string {
+function renderAxes(
+  bars: readonly Bar[],
+  y: (value: number) => number,
+  yVolume: (value: number) => number,
+  centre: (index: number) => number,
+): string {
   const priceScale = y as ReturnType<typeof scaleLinear<number, number>>;
   const ticks = priceScale.ticks(6);
   const format = priceScale.tickFormat(6);
   const grid = ticks
-    .map((tick) => `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${px(y(tick))}" y2="${px(y(tick))}" stroke="${COLORS.grid}"/><text x="${PLOT.right + 6}" y="${px(y(tick) + 4)}" fill="${COLORS.muted}">${format(tick)}</text>`)
+    .map(
+      (tick) =>
+        `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${px(y(tick))}" y2="${px(y(tick))}" stroke="${COLORS.grid}"/><text x="${PLOT.right + 6}" y="${px(y(tick) + 4)}" fill="${COLORS.muted}">${format(tick)}</text>`,
+    )
     .join('');
   const span = bars.length > 1 ? bars[bars.length - 1]!.time - bars[0]!.time : 0;
   const timeFormat = utcFormat(span > 90 * 86_400_000 ? '%Y-%m-%d' : '%m-%d %H:%M');
   const labelCount = Math.min(6, bars.length);
-  const times = Array.from({ length: labelCount }, (_, k) => Math.round((k * (bars.length - 1)) / Math.max(1, labelCount - 1)))
+  const times = Array.from({ length: labelCount }, (_, k) =>
+    Math.round((k * (bars.length - 1)) / Math.max(1, labelCount - 1)),
+  )
     .map((index, k) => {
       const anchor = k === 0 ? 'start' : k === labelCount - 1 ? 'end' : 'middle';
       const at = k === 0 ? PLOT.left : k === labelCount - 1 ? PLOT.right : centre(index);
@@ -139,10 +190,15 @@ function renderAxes(bars: readonly Bar[], y: (value: number) => number, yVolume:
   return `<g class="axes">${grid}<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.volumeBottom}" y2="${PLOT.volumeBottom}" stroke="${COLORS.grid}"/>${volumeLabel}${times}</g>`;
 }
 
-function renderLevels(report: AnalysisReport, y: ReturnType<typeof scaleLinear<number, number>>, obstacles: Box[]): string {
+function renderLevels(
+  report: AnalysisReport,
+  y: ReturnType<typeof scaleLinear<number, number>>,
+  obstacles: Box[],
+): string {
   const [bottom, top] = y.domain() as [number, number];
   const visible = report.levels.filter((level) => level.price >= bottom && level.price <= top);
-  for (const level of visible) obstacles.push({ x: PLOT.left, y: y(level.price) - 1, width: PLOT.right - PLOT.left, height: 2 });
+  for (const level of visible)
+    obstacles.push({ x: PLOT.left, y: y(level.price) - 1, width: PLOT.right - PLOT.left, height: 2 });
   const lines = visible
     .map((level) => {
       const color = level.kind === 'support' ? COLORS.up : COLORS.down;
@@ -157,7 +213,13 @@ function renderLevels(report: AnalysisReport, y: ReturnType<typeof scaleLinear<n
 }
 
 /** The least-squares trend line through the window's closes. */
-function renderTrend(report: AnalysisReport, bars: readonly Bar[], bucket: number, centre: (index: number) => number, y: (value: number) => number): string {
+function renderTrend(
+  report: AnalysisReport,
+  bars: readonly Bar[],
+  bucket: number,
+  centre: (index: number) => number,
+  y: (value: number) => number,
+): string {
   if (bars.length < 2 || report.candleCount < 3) return '<g class="trend"></g>';
   const { intercept, slopePerCandle, direction } = report.trend;
   const lastIndex = report.candleCount - 1;
@@ -166,7 +228,12 @@ function renderTrend(report: AnalysisReport, bars: readonly Bar[], bucket: numbe
 }
 
 /** Where every indicator has converged, when that is inside the window (not enough history before it). */
-function renderWarmupBoundary(report: AnalysisReport, bars: readonly Bar[], bucket: number, centre: (index: number) => number): string {
+function renderWarmupBoundary(
+  report: AnalysisReport,
+  bars: readonly Bar[],
+  bucket: number,
+  centre: (index: number) => number,
+): string {
   if (report.indicatorsFrom <= 0 || report.candleCount === 0) return '<g class="warmup"></g>';
   const inside = report.indicatorsFrom < report.candleCount;
   const at = inside ? centre(Math.floor(report.indicatorsFrom / bucket)) : PLOT.right;

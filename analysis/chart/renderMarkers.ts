@@ -44,14 +44,20 @@ export function renderMarkers(
     const cx = centre(barIndex);
     if (hit.direction === 'bullish') {
       const top = y(bar.low) + 4;
-      marks.push(`<path class="marker-bullish" data-pattern="${hit.pattern}" d="M${px(cx)} ${px(top)}l4 7h-8Z" fill="${COLOR.bullish}"/>`);
+      marks.push(
+        `<path class="marker-bullish" data-pattern="${hit.pattern}" d="M${px(cx)} ${px(top)}l4 7h-8Z" fill="${COLOR.bullish}"/>`,
+      );
       obstacles.push({ x: cx - 4, y: top, width: 8, height: 7 });
     } else if (hit.direction === 'bearish') {
       const bottom = y(bar.high) - 4;
-      marks.push(`<path class="marker-bearish" data-pattern="${hit.pattern}" d="M${px(cx)} ${px(bottom)}l4 -7h-8Z" fill="${COLOR.bearish}"/>`);
+      marks.push(
+        `<path class="marker-bearish" data-pattern="${hit.pattern}" d="M${px(cx)} ${px(bottom)}l4 -7h-8Z" fill="${COLOR.bearish}"/>`,
+      );
       obstacles.push({ x: cx - 4, y: bottom - 7, width: 8, height: 7 });
     } else {
-      marks.push(`<circle class="marker-neutral" data-pattern="${hit.pattern}" cx="${px(cx)}" cy="${px(y(bar.high) - 6)}" r="2.5" fill="${COLOR.neutral}"/>`);
+      marks.push(
+        `<circle class="marker-neutral" data-pattern="${hit.pattern}" cx="${px(cx)}" cy="${px(y(bar.high) - 6)}" r="2.5" fill="${COLOR.neutral}"/>`,
+      );
     }
   }
   const patterns = report.chartPatterns.filter((hit) => hit.pattern !== 'breakout').slice(-MAX_CHART_PATTERN_MARKERS);
@@ -61,9 +67,13 @@ export function renderMarkers(
   for (const hit of patterns) {
     const color = hit.status === 'failed' ? COLOR.failed : COLOR[hit.direction];
     const points = hit.points.map((point) => `${px(xOf(point.index))},${px(y(point.price))}`).join(' ');
-    marks.push(`<polyline class="chart-pattern status-${hit.status}" data-pattern="${hit.pattern}" points="${points}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="${hit.status === 'failed' ? '1 3' : '3 3'}"/>`);
+    marks.push(
+      `<polyline class="chart-pattern status-${hit.status}" data-pattern="${hit.pattern}" points="${points}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="${hit.status === 'failed' ? '1 3' : '3 3'}"/>`,
+    );
     for (const line of hit.lines ?? []) {
-      marks.push(`<line class="pattern-line" x1="${px(xOf(line.startIndex))}" y1="${px(y(line.startPrice))}" x2="${px(xOf(line.endIndex))}" y2="${px(y(line.endPrice))}" stroke="${color}" stroke-width="1.2" stroke-opacity="0.8"/>`);
+      marks.push(
+        `<line class="pattern-line" x1="${px(xOf(line.startIndex))}" y1="${px(y(line.startPrice))}" x2="${px(xOf(line.endIndex))}" y2="${px(y(line.endPrice))}" stroke="${color}" stroke-width="1.2" stroke-opacity="0.8"/>`,
+      );
     }
     const last = hit.points[hit.points.length - 1]!;
     const text = `${hit.pattern.replaceAll('_', ' ')} ${STATUS_MARK[hit.status]}`;
@@ -74,7 +84,9 @@ export function renderMarkers(
   for (const hit of breakouts) {
     const point = hit.points[0]!;
     const color = hit.status === 'failed' ? COLOR.failed : COLOR[hit.direction];
-    marks.push(`<circle class="breakout status-${hit.status}" data-pattern="breakout" cx="${px(xOf(point.index))}" cy="${px(y(point.price))}" r="4" fill="none" stroke="${color}" stroke-width="1.5"/>`);
+    marks.push(
+      `<circle class="breakout status-${hit.status}" data-pattern="breakout" cx="${px(xOf(point.index))}" cy="${px(y(point.price))}" r="4" fill="none" stroke="${color}" stroke-width="1.5"/>`,
+    );
   }
   return `<g class="markers">${marks.join('')}</g><g class="labels">${labels.join('')}</g>`;
 }

@@ -88,10 +88,12 @@ export function contained(candles: readonly Candle[], boundaries: Boundaries): b
   const margin = CONTAINMENT * boundaries.v;
   for (let index = boundaries.start; index <= boundaries.end; index += 1) {
     const close = candles[index]!.close;
-    if (close > lineAt(boundaries.upper, index) + margin || close < lineAt(boundaries.lower, index) - margin) return false;
+    if (close > lineAt(boundaries.upper, index) + margin || close < lineAt(boundaries.lower, index) - margin)
+      return false;
   }
   return true;
 }
 
 export const converging = (b: Boundaries, ratio: number): boolean => b.endWidth <= ratio * b.startWidth;
-export const parallel = (b: Boundaries, tolerance: number): boolean => Math.abs(b.endWidth - b.startWidth) <= tolerance * b.startWidth;
+export const parallel = (b: Boundaries, tolerance: number): boolean =>
+  Math.abs(b.endWidth - b.startWidth) <= tolerance * b.startWidth;

@@ -20,7 +20,11 @@ function classify(b: Boundaries, candles: readonly Candle[]): BoundedKind | unde
   return classifyTriangle(b, candles) ?? classifyWedge(b) ?? classifyChannel(b);
 }
 
-export function findBoundedPatterns(candles: readonly Candle[], pivots: readonly Pivot[], volatility: Volatility): ChartPatternHit[] {
+export function findBoundedPatterns(
+  candles: readonly Candle[],
+  pivots: readonly Pivot[],
+  volatility: Volatility,
+): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
   let taken = Number.POSITIVE_INFINITY; // start index of the earliest accepted shape
   for (let e = pivots.length - 1; e >= 4; e -= 1) {
@@ -53,8 +57,17 @@ function boundedHit(candles: readonly Candle[], b: Boundaries, kind: BoundedKind
     margin: CLOSE_MARGIN * b.v,
     watch: span,
   });
-  const lastIndex = Math.min(candles.length - 1, Math.max(b.end, outcome.failedIndex ?? outcome.confirmedIndex ?? b.end));
-  const line = (label: 'upper' | 'lower', fitted: typeof b.upper) => ({ label, startIndex: b.start, startPrice: lineAt(fitted, b.start), endIndex: lastIndex, endPrice: lineAt(fitted, lastIndex) });
+  const lastIndex = Math.min(
+    candles.length - 1,
+    Math.max(b.end, outcome.failedIndex ?? outcome.confirmedIndex ?? b.end),
+  );
+  const line = (label: 'upper' | 'lower', fitted: typeof b.upper) => ({
+    label,
+    startIndex: b.start,
+    startPrice: lineAt(fitted, b.start),
+    endIndex: lastIndex,
+    endPrice: lineAt(fitted, lastIndex),
+  });
   const touches = Math.min(1, (b.pivots.length - 4) / 3);
   return patternHit(candles, {
     pattern: kind.pattern,

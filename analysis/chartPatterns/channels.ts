@@ -10,7 +10,9 @@ export const MIN_CHANNEL_MOVE = 2;
 
 export function classifyChannel(b: Boundaries): BoundedKind | undefined {
   if (!parallel(b, 0.25)) return undefined;
-  if (b.upperChange >= MIN_CHANNEL_MOVE && b.lowerChange >= MIN_CHANNEL_MOVE) return { pattern: 'channel_up', bullish: true };
-  if (b.upperChange <= -MIN_CHANNEL_MOVE && b.lowerChange <= -MIN_CHANNEL_MOVE) return { pattern: 'channel_down', bullish: false };
+  if (b.upperChange >= MIN_CHANNEL_MOVE && b.lowerChange >= MIN_CHANNEL_MOVE)
+    return { pattern: 'channel_up', bullish: true };
+  if (b.upperChange <= -MIN_CHANNEL_MOVE && b.lowerChange <= -MIN_CHANNEL_MOVE)
+    return { pattern: 'channel_down', bullish: false };
   return undefined;
 }

@@ -26,12 +26,22 @@ export function meanRangeOf(candles: readonly Candle[]): number {
 }
 
 /** `averageRange` and `averageVolume` are per-candle yardsticks (see patterns/candleContext). */
-export function detectChartPatterns(candles: readonly Candle[], averageRange: ArrayLike<number>, averageVolume: ArrayLike<number>): ChartAnalysis {
+export function detectChartPatterns(
+  candles: readonly Candle[],
+  averageRange: ArrayLike<number>,
+  averageVolume: ArrayLike<number>,
+): ChartAnalysis {
   const meanRange = meanRangeOf(candles);
   const volatility = measureVolatility(candles);
   const lastClose = candles.at(-1)?.close ?? 0;
   const pivots = findPivots(candles, averageRange, meanRange);
-  const levels = findLevels(pivots, lastClose, candles.length, volatility.overall, volatility.around(candles.length - 1, candles.length - 1));
+  const levels = findLevels(
+    pivots,
+    lastClose,
+    candles.length,
+    volatility.overall,
+    volatility.around(candles.length - 1, candles.length - 1),
+  );
   const patterns = [
     ...dropOverlapping(findDoubleTopsAndBottoms(candles, pivots, volatility)),
     ...dropOverlapping(findHeadAndShoulders(candles, pivots, volatility)),

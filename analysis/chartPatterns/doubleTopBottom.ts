@@ -19,7 +19,11 @@ export const MAX_PEAK_DIFFERENCE = 0.2;
 export const MIN_PEAK_DISTANCE = 5;
 export const MAX_PEAK_DISTANCE = 200;
 
-export function findDoubleTopsAndBottoms(candles: readonly Candle[], pivots: readonly Pivot[], volatility: Volatility): ChartPatternHit[] {
+export function findDoubleTopsAndBottoms(
+  candles: readonly Candle[],
+  pivots: readonly Pivot[],
+  volatility: Volatility,
+): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
   for (let p = 0; p < pivots.length; p += 1) {
     const first = pivots[p]!;
@@ -48,7 +52,13 @@ export function findDoubleTopsAndBottoms(candles: readonly Candle[], pivots: rea
   return hits;
 }
 
-function doubleShape(candles: readonly Candle[], first: Pivot, trough: Pivot, second: Pivot, volatility: Volatility): ChartPatternHit | undefined {
+function doubleShape(
+  candles: readonly Candle[],
+  first: Pivot,
+  trough: Pivot,
+  second: Pivot,
+  volatility: Volatility,
+): ChartPatternHit | undefined {
   const top = first.kind === 'high';
   const sign = top ? 1 : -1;
   const lower = top ? Math.min(first.price, second.price) : Math.max(first.price, second.price);

@@ -15,7 +15,12 @@ export const MIN_BARS_BEFORE = 5;
 export const FAIL_BARS = 10;
 export const REARM_BARS = 20;
 
-export function findBreakouts(candles: readonly Candle[], levels: readonly PriceLevel[], volatility: Volatility, averageVolume: ArrayLike<number>): ChartPatternHit[] {
+export function findBreakouts(
+  candles: readonly Candle[],
+  levels: readonly PriceLevel[],
+  volatility: Volatility,
+  averageVolume: ArrayLike<number>,
+): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
   for (const level of levels) {
     let side = 0;
@@ -32,7 +37,12 @@ export function findBreakouts(candles: readonly Candle[], levels: readonly Price
         run += 1;
         continue;
       }
-      if (last && last.failedIndex === undefined && last.endIndex + FAIL_BARS >= index && (last.direction === 'bullish' ? -1 : 1) === now) {
+      if (
+        last &&
+        last.failedIndex === undefined &&
+        last.endIndex + FAIL_BARS >= index &&
+        (last.direction === 'bullish' ? -1 : 1) === now
+      ) {
         last.status = 'failed';
         last.failedIndex = index;
         last.failedTime = candle.time;
@@ -49,7 +59,14 @@ export function findBreakouts(candles: readonly Candle[], levels: readonly Price
           endIndex: index,
           startTime: candle.time,
           endTime: candle.time,
-          points: [{ label: now > 0 ? 'close above level' : 'close below level', index, time: candle.time, price: candle.close }],
+          points: [
+            {
+              label: now > 0 ? 'close above level' : 'close below level',
+              index,
+              time: candle.time,
+              price: candle.close,
+            },
+          ],
           level: level.price,
           confirmed: true,
           confirmedTime: candle.time,

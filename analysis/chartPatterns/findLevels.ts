@@ -37,7 +37,13 @@ export function clusterPivots(pivots: readonly Pivot[], yardstick: number, toler
 }
 
 /** `yardstick` clusters the pivots (the window's mean true range); `currentRange` measures distance (the true range at the end). */
-export function findLevels(pivots: readonly Pivot[], lastClose: number, candleCount: number, yardstick: number, currentRange = yardstick): PriceLevel[] {
+export function findLevels(
+  pivots: readonly Pivot[],
+  lastClose: number,
+  candleCount: number,
+  yardstick: number,
+  currentRange = yardstick,
+): PriceLevel[] {
   const levels: PriceLevel[] = [];
   for (const cluster of clusterPivots(pivots, yardstick)) {
     if (cluster.length < 2) continue;
@@ -56,7 +62,8 @@ export function findLevels(pivots: readonly Pivot[], lastClose: number, candleCo
       lastTouchIndex: last.index,
       establishedIndex: byTime[1]!.index,
       distance: Math.round(distance * 100) / 100,
-      confidence: Math.round((0.45 * Math.min(1, (cluster.length - 1) / 4) + 0.3 * recency + 0.25 * proximity) * 100) / 100,
+      confidence:
+        Math.round((0.45 * Math.min(1, (cluster.length - 1) / 4) + 0.3 * recency + 0.25 * proximity) * 100) / 100,
     });
   }
   const pick = (kind: PriceLevel['kind']) =>

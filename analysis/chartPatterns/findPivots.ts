@@ -10,14 +10,20 @@ import type { Pivot } from './chartPatternTypes.js';
 /** Swing size, in average candle ranges, that confirms a pivot. */
 export const PIVOT_THRESHOLD = 2.5;
 
-export function findPivots(candles: readonly Candle[], averageRange: ArrayLike<number>, fallbackRange: number, threshold = PIVOT_THRESHOLD): Pivot[] {
+export function findPivots(
+  candles: readonly Candle[],
+  averageRange: ArrayLike<number>,
+  fallbackRange: number,
+  threshold = PIVOT_THRESHOLD,
+): Pivot[] {
   const pivots: Pivot[] = [];
   const first = candles[0];
   if (!first) return pivots;
   let direction: 'up' | 'down' | undefined;
   let high = { price: first.high, index: 0 };
   let low = { price: first.low, index: 0 };
-  const push = (kind: Pivot['kind'], point: { price: number; index: number }) => pivots.push({ kind, index: point.index, time: candles[point.index]!.time, price: point.price });
+  const push = (kind: Pivot['kind'], point: { price: number; index: number }) =>
+    pivots.push({ kind, index: point.index, time: candles[point.index]!.time, price: point.price });
 
   for (let index = 1; index < candles.length; index += 1) {
     const candle = candles[index]!;

@@ -54,7 +54,8 @@ export function findFlagsAndPennants(candles: readonly Candle[], volatility: Vol
     const end = candles[top]!.close;
     let base = -1;
     for (let length = POLE_BARS.min; length <= POLE_BARS.max && top - length >= 0; length += 1) {
-      if (base < 0 || Math.abs(end - candles[top - length]!.close) > Math.abs(end - candles[base]!.close)) base = top - length;
+      if (base < 0 || Math.abs(end - candles[top - length]!.close) > Math.abs(end - candles[base]!.close))
+        base = top - length;
     }
     const height = end - candles[base]!.close;
     if (Math.abs(height) < POLE_MOVE * v || Math.abs(height) < POLE_SPEED * v * (top - base)) continue;
@@ -72,7 +73,14 @@ export function findFlagsAndPennants(candles: readonly Candle[], volatility: Vol
   return hits;
 }
 
-function consolidation(candles: readonly Candle[], base: number, top: number, bullish: boolean, height: number, v: number): ChartPatternHit | undefined {
+function consolidation(
+  candles: readonly Candle[],
+  base: number,
+  top: number,
+  bullish: boolean,
+  height: number,
+  v: number,
+): ChartPatternHit | undefined {
   const sign = bullish ? 1 : -1;
   const poleEnd = candles[top]!.close;
   const margin = CLOSE_MARGIN * v;
@@ -108,7 +116,13 @@ function consolidation(candles: readonly Candle[], base: number, top: number, bu
     watch: last - base,
   });
   const lineEnd = Math.min(candles.length - 1, outcome.confirmedIndex ?? outcome.failedIndex ?? last);
-  const line = (label: 'upper' | 'lower', fitted: Line) => ({ label, startIndex: top + 1, startPrice: lineAt(fitted, top + 1), endIndex: lineEnd, endPrice: lineAt(fitted, lineEnd) });
+  const line = (label: 'upper' | 'lower', fitted: Line) => ({
+    label,
+    startIndex: top + 1,
+    startPrice: lineAt(fitted, top + 1),
+    endIndex: lineEnd,
+    endPrice: lineAt(fitted, lineEnd),
+  });
   const retrace = (sign * (poleEnd - (bullish ? low : high))) / height;
   return patternHit(candles, {
     pattern: `${bullish ? 'bull' : 'bear'}_${pennant ? 'pennant' : 'flag'}`,

@@ -30,7 +30,11 @@ function shoulders(pivots: readonly Pivot[], h: number, step: 1 | -1): Shoulder[
   const found: Shoulder[] = [];
   let trough: Pivot | undefined;
   let between = Number.NEGATIVE_INFINITY;
-  for (let q = h + step; q >= 0 && q < pivots.length && Math.abs(pivots[q]!.index - head.index) <= MAX_SHOULDER_DISTANCE; q += step) {
+  for (
+    let q = h + step;
+    q >= 0 && q < pivots.length && Math.abs(pivots[q]!.index - head.index) <= MAX_SHOULDER_DISTANCE;
+    q += step
+  ) {
     const pivot = pivots[q]!;
     if (pivot.kind !== head.kind) {
       if (!trough || sign * (trough.price - pivot.price) > 0) trough = pivot;
@@ -44,23 +48,34 @@ function shoulders(pivots: readonly Pivot[], h: number, step: 1 | -1): Shoulder[
   return found;
 }
 
-export function findHeadAndShoulders(candles: readonly Candle[], pivots: readonly Pivot[], volatility: Volatility): ChartPatternHit[] {
+export function findHeadAndShoulders(
+  candles: readonly Candle[],
+  pivots: readonly Pivot[],
+  volatility: Volatility,
+): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
   for (let h = 1; h + 1 < pivots.length; h += 1) {
     const left = shoulders(pivots, h, -1);
     const right = left && left.length > 0 ? shoulders(pivots, h, 1) : undefined;
     if (!left || !right) continue;
     let best: { hit: ChartPatternHit; score: number } | undefined;
-    for (const l of left) for (const r of right) {
-      const candidate = shape(candles, pivots[h]!, l, r, volatility);
-      if (candidate && (!best || candidate.score > best.score)) best = candidate;
-    }
+    for (const l of left)
+      for (const r of right) {
+        const candidate = shape(candles, pivots[h]!, l, r, volatility);
+        if (candidate && (!best || candidate.score > best.score)) best = candidate;
+      }
     if (best) hits.push(best.hit);
   }
   return hits;
 }
 
-function shape(candles: readonly Candle[], head: Pivot, l: Shoulder, r: Shoulder, volatility: Volatility): { hit: ChartPatternHit; score: number } | undefined {
+function shape(
+  candles: readonly Candle[],
+  head: Pivot,
+  l: Shoulder,
+  r: Shoulder,
+  volatility: Volatility,
+): { hit: ChartPatternHit; score: number } | undefined {
   const top = head.kind === 'high';
   const sign = top ? 1 : -1;
   const { shoulder: leftShoulder, trough: leftTrough } = l;
@@ -68,16 +83,24 @@ function shape(candles: readonly Candle[], head: Pivot, l: Shoulder, r: Shoulder
   const leftSpan = head.index - leftShoulder.index;
   const rightSpan = rightShoulder.index - head.index;
   if (Math.max(leftSpan, rightSpan) > 3 * Math.min(leftSpan, rightSpan)) return undefined;
-  const neckAt = (index: number) => leftTrough.price + ((rightTrough.price - leftTrough.price) * (index - leftTrough.index)) / (rightTrough.index - leftTrough.index);
+  const neckAt = (index: number) =>
+    leftTrough.price +
+    ((rightTrough.price - leftTrough.price) * (index - leftTrough.index)) / (rightTrough.index - leftTrough.index);
   const v = volatility.around(leftShoulder.index, rightShoulder.index);
   const height = sign * (head.price - neckAt(head.index));
   if (height < 3 * v) return undefined;
-  const higherShoulder = top ? Math.max(leftShoulder.price, rightShoulder.price) : Math.min(leftShoulder.price, rightShoulder.price);
+  const higherShoulder = top
+    ? Math.max(leftShoulder.price, rightShoulder.price)
+    : Math.min(leftShoulder.price, rightShoulder.price);
   const headExcess = sign * (head.price - higherShoulder);
   if (headExcess < 0.15 * height || headExcess < v) return undefined;
   const shoulderDifference = Math.abs(leftShoulder.price - rightShoulder.price);
   if (shoulderDifference > 0.25 * height) return undefined;
-  if (sign * (leftShoulder.price - neckAt(leftShoulder.index)) < 0.3 * height || sign * (rightShoulder.price - neckAt(rightShoulder.index)) < 0.3 * height) return undefined;
+  if (
+    sign * (leftShoulder.price - neckAt(leftShoulder.index)) < 0.3 * height ||
+    sign * (rightShoulder.price - neckAt(rightShoulder.index)) < 0.3 * height
+  )
+    return undefined;
   if (Math.abs(leftTrough.price - rightTrough.price) > 0.5 * height) return undefined;
   const span = rightShoulder.index - leftShoulder.index;
   const outcome = patternOutcome(candles, {

@@ -70,6 +70,12 @@ export function patternHitRates(candles: readonly Candle[], occurrences: readonl
         medianReturn: round(median(returns), 3),
       };
     });
-    return { pattern, direction, occurrences: group.length, meaningful: horizons[1]!.count >= MIN_OCCURRENCES, horizons };
+    return {
+      pattern,
+      direction,
+      occurrences: group.length,
+      meaningful: horizons[1]!.count >= MIN_OCCURRENCES,
+      horizons,
+    };
   });
 }

@@ -9,7 +9,15 @@ export const MIN_TREND_RANGES = 3;
 
 export function measureTrend(candles: readonly Candle[], meanRange: number): TrendEstimate {
   const n = candles.length;
-  if (n < 3) return { direction: 'sideways', strength: 0, slopePerCandle: 0, changePercent: 0, changeInRanges: 0, intercept: candles[0]?.close ?? 0 };
+  if (n < 3)
+    return {
+      direction: 'sideways',
+      strength: 0,
+      slopePerCandle: 0,
+      changePercent: 0,
+      changeInRanges: 0,
+      intercept: candles[0]?.close ?? 0,
+    };
   let sumY = 0;
   for (const candle of candles) sumY += candle.close;
   const meanX = (n - 1) / 2;

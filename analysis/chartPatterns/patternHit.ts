@@ -22,7 +22,12 @@ export interface PatternShape {
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export function patternHit(candles: readonly Candle[], shape: PatternShape): ChartPatternHit {
-  const points: PatternPoint[] = shape.points.map(([label, point]) => ({ label, index: point.index, time: candles[point.index]!.time, price: point.price }));
+  const points: PatternPoint[] = shape.points.map(([label, point]) => ({
+    label,
+    index: point.index,
+    time: candles[point.index]!.time,
+    price: point.price,
+  }));
   const first = points[0]!;
   const last = points.at(-1)!;
   const { confirmedIndex, failedIndex } = shape.outcome;

@@ -35,7 +35,8 @@ export function patternOutcome(candles: readonly Candle[], rule: OutcomeRule): O
   let end = last;
   for (let index = rule.from; index <= end; index += 1) {
     const close = candles[index]!.close;
-    if (sign * (rule.invalidation(index) - close) > rule.margin) return confirmedIndex === undefined ? { failedIndex: index } : { confirmedIndex, failedIndex: index };
+    if (sign * (rule.invalidation(index) - close) > rule.margin)
+      return confirmedIndex === undefined ? { failedIndex: index } : { confirmedIndex, failedIndex: index };
     if (confirmedIndex === undefined && sign * (close - rule.trigger(index)) > rule.margin) {
       confirmedIndex = index;
       end = Math.min(candles.length - 1, index + rule.watch);

@@ -68,7 +68,10 @@ function guarded(length: number, needed: number, compute: () => number[] | undef
   return length >= needed ? align(compute(), length) : align(undefined, length);
 }
 
-export function computeIndicators(candles: readonly Candle[], settings: IndicatorSettings = DEFAULT_INDICATOR_SETTINGS): IndicatorSeries {
+export function computeIndicators(
+  candles: readonly Candle[],
+  settings: IndicatorSettings = DEFAULT_INDICATOR_SETTINGS,
+): IndicatorSeries {
   const length = candles.length;
   const close = new Array<number>(length);
   const high = new Array<number>(length);
@@ -82,8 +85,10 @@ export function computeIndicators(candles: readonly Candle[], settings: Indicato
     volume[index] = candle.volume;
   }
   const { macd: macdSettings, bollinger: bandSettings } = settings;
-  const macd = length >= macdSettings.slow ? library.macd(close, macdSettings.fast, macdSettings.slow, macdSettings.signal) : [];
-  const bands = length >= bandSettings.period ? library.bbands(close, bandSettings.period, bandSettings.deviations) : [];
+  const macd =
+    length >= macdSettings.slow ? library.macd(close, macdSettings.fast, macdSettings.slow, macdSettings.signal) : [];
+  const bands =
+    length >= bandSettings.period ? library.bbands(close, bandSettings.period, bandSettings.deviations) : [];
   return {
     settings,
     smaFast: guarded(length, settings.smaFast, () => library.sma(close, settings.smaFast)),

@@ -74,8 +74,16 @@ export function windowIndicators(series: IndicatorSeries, offset: number): Indic
     emaFast: mask(series.emaFast, start.emaFast, offset),
     emaSlow: mask(series.emaSlow, start.emaSlow, offset),
     rsi: mask(series.rsi, start.rsi, offset),
-    macd: { line: mask(series.macd.line, start.macd, offset), signal: mask(series.macd.signal, start.macd, offset), histogram: mask(series.macd.histogram, start.macd, offset) },
-    bollinger: { upper: mask(series.bollinger.upper, start.bollinger, offset), middle: mask(series.bollinger.middle, start.bollinger, offset), lower: mask(series.bollinger.lower, start.bollinger, offset) },
+    macd: {
+      line: mask(series.macd.line, start.macd, offset),
+      signal: mask(series.macd.signal, start.macd, offset),
+      histogram: mask(series.macd.histogram, start.macd, offset),
+    },
+    bollinger: {
+      upper: mask(series.bollinger.upper, start.bollinger, offset),
+      middle: mask(series.bollinger.middle, start.bollinger, offset),
+      lower: mask(series.bollinger.lower, start.bollinger, offset),
+    },
     atr: mask(series.atr, start.atr, offset),
     averageVolume: mask(series.averageVolume, start.averageVolume, offset),
   };

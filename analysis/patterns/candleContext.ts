@@ -74,7 +74,8 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     shadows[index] = upperShadow[index]! + lowerShadow[index]!;
   }
   const measures: Record<RangeType, Float64Array> = { realBody: body, highLow, shadows };
-  const of = (name: CandleSettingName) => settingThresholds(CANDLE_SETTINGS[name], measures[CANDLE_SETTINGS[name].rangeType]);
+  const of = (name: CandleSettingName) =>
+    settingThresholds(CANDLE_SETTINGS[name], measures[CANDLE_SETTINGS[name].rangeType]);
   // One literal, so every context has the same shape and the detectors' property loads stay monomorphic.
   const threshold: Record<CandleSettingName, Float64Array> = {
     bodyLong: of('bodyLong'),
@@ -89,5 +90,18 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     far: of('far'),
     equal: of('equal'),
   };
-  return { candles, open, high, low, close, body, upperShadow, lowerShadow, color, threshold, averageRange, averageVolume };
+  return {
+    candles,
+    open,
+    high,
+    low,
+    close,
+    body,
+    upperShadow,
+    lowerShadow,
+    color,
+    threshold,
+    averageRange,
+    averageVolume,
+  };
 }

@@ -33,4 +33,3 @@ export const shadowVeryShort = (x: CandleContext, j: number): number => x.thresh
 export const near = (x: CandleContext, j: number): number => x.threshold.near[j]!;
 export const far = (x: CandleContext, j: number): number => x.threshold.far[j]!;
 export const equal = (x: CandleContext, j: number): number => x.threshold.equal[j]!;
-

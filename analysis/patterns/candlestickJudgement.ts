@@ -36,7 +36,15 @@ export function volumeRatio(x: CandleContext, first: number, last: number): numb
  * strong a prior move it reverses, or for a neutral hit any prior move (30%), volume (20%)
  * and TA-Lib's confirmation (a hikkake's ±200) (15%).
  */
-export function strength(x: CandleContext, index: number, candles: number, signal: number, direction: Direction, context: TrendContext, volume: number | null): number {
+export function strength(
+  x: CandleContext,
+  index: number,
+  candles: number,
+  signal: number,
+  direction: Direction,
+  context: TrendContext,
+  volume: number | null,
+): number {
   const first = index - candles + 1;
   let top = x.high[first]!;
   let bottom = x.low[first]!;

@@ -7,7 +7,16 @@ import { buildCandleContext, type CandleContext } from './candleContext.js';
 import { PATTERN_SPECS } from './candlestickCatalog.js';
 import { strength, trendContext, volumeRatio } from './candlestickJudgement.js';
 import { scanBarPatterns } from './scanBarPatterns.js';
-import { CANDLESTICK_PATTERNS, type CandlestickHit, type CandlestickPatternName, type Direction, type PatternSpec, TALIB_FUNCTIONS, type TalibFunction, type TrendContext } from './candlestickTypes.js';
+import {
+  CANDLESTICK_PATTERNS,
+  type CandlestickHit,
+  type CandlestickPatternName,
+  type Direction,
+  type PatternSpec,
+  TALIB_FUNCTIONS,
+  type TalibFunction,
+  type TrendContext,
+} from './candlestickTypes.js';
 
 /** A spec with every field present, so the loops below see one object shape. */
 interface Entry {
@@ -69,12 +78,16 @@ function signalsOf(x: CandleContext): Int16Array[] {
 }
 const LOOKBACKS = Int32Array.from(ENTRIES, (entry) => entry.lookback);
 
-export function detectCandlestickPatterns(candles: readonly Candle[], context: CandleContext = buildCandleContext(candles)): CandlestickHit[] {
+export function detectCandlestickPatterns(
+  candles: readonly Candle[],
+  context: CandleContext = buildCandleContext(candles),
+): CandlestickHit[] {
   const signals = signalsOf(context);
   // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
   // that within a candle the hits keep TA-Lib's function order.
   const start = new Int32Array(candles.length + 1);
-  for (const row of signals) for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
+  for (const row of signals)
+    for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
   for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
   const total = start[candles.length]!;
   const slotEntry = new Int32Array(total);
@@ -92,12 +105,16 @@ export function detectCandlestickPatterns(candles: readonly Candle[], context: C
   });
   const hits = new Array<CandlestickHit>(total);
   const cache: ContextCache = { first: -1, direction: undefined, value: undefined };
-  for (let slot = 0; slot < total; slot += 1) hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
+  for (let slot = 0; slot < total; slot += 1)
+    hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
   return hits;
 }
 
 export function countByPattern(hits: readonly CandlestickHit[]): Record<CandlestickPatternName, number> {
-  const counts = Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern) => [pattern, 0])) as Record<CandlestickPatternName, number>;
+  const counts = Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern) => [pattern, 0])) as Record<
+    CandlestickPatternName,
+    number
+  >;
   for (const hit of hits) counts[hit.pattern] += 1;
   return counts;
 }

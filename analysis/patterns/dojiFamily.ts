@@ -4,7 +4,23 @@
  * did; we call them neutral.
  */
 import type { CandleContext } from './candleContext.js';
-import { bodyBottom, bodyDoji, bodyLong, bodyTop, color, highLow, lowerShadow, near, realBody, realBodyGapDown, realBodyGapUp, shadowLong, shadowVeryLong, shadowVeryShort, upperShadow } from './candleShapes.js';
+import {
+  bodyBottom,
+  bodyDoji,
+  bodyLong,
+  bodyTop,
+  color,
+  highLow,
+  lowerShadow,
+  near,
+  realBody,
+  realBodyGapDown,
+  realBodyGapUp,
+  shadowLong,
+  shadowVeryLong,
+  shadowVeryShort,
+  upperShadow,
+} from './candleShapes.js';
 
 const isDoji = (x: CandleContext, i: number): boolean => realBody(x, i) <= bodyDoji(x, i);
 

@@ -3,7 +3,21 @@
  * TA-Lib defines them. Each is called with the index of the second candle.
  */
 import type { CandleContext } from './candleContext.js';
-import { bodyBottom, bodyDoji, bodyLong, bodyShort, bodyTop, candleGapDown, candleGapUp, color, equal, lowerShadow, realBody, shadowVeryShort, upperShadow } from './candleShapes.js';
+import {
+  bodyBottom,
+  bodyDoji,
+  bodyLong,
+  bodyShort,
+  bodyTop,
+  candleGapDown,
+  candleGapUp,
+  color,
+  equal,
+  lowerShadow,
+  realBody,
+  shadowVeryShort,
+  upperShadow,
+} from './candleShapes.js';
 
 /**
  * Engulfing: the second body, of the other colour, covers the first; sign of the second.
@@ -34,7 +48,9 @@ function insideness(x: CandleContext, i: number): number {
 
 /** Harami: a long body, then a short one inside it; signals against the first (±80 when the bodies share an end). */
 export const harami = (x: CandleContext, i: number): number =>
-  realBody(x, i - 1) > bodyLong(x, i - 1) && realBody(x, i) <= bodyShort(x, i) ? -color(x, i - 1) * insideness(x, i) : 0;
+  realBody(x, i - 1) > bodyLong(x, i - 1) && realBody(x, i) <= bodyShort(x, i)
+    ? -color(x, i - 1) * insideness(x, i)
+    : 0;
 
 /** Harami cross: a long body, then a doji inside it; signals against the first (±80 when they share an end). */
 export const haramiCross = (x: CandleContext, i: number): number =>
@@ -44,14 +60,20 @@ export const haramiCross = (x: CandleContext, i: number): number =>
 export function homingPigeon(x: CandleContext, i: number): number {
   const { open: o, close: c } = x;
   if (color(x, i - 1) !== -1 || color(x, i) !== -1) return 0;
-  return realBody(x, i - 1) > bodyLong(x, i - 1) && realBody(x, i) <= bodyShort(x, i) && o[i]! < o[i - 1]! && c[i]! > c[i - 1]! ? 100 : 0;
+  return realBody(x, i - 1) > bodyLong(x, i - 1) &&
+    realBody(x, i) <= bodyShort(x, i) &&
+    o[i]! < o[i - 1]! &&
+    c[i]! > c[i - 1]!
+    ? 100
+    : 0;
 }
 
 /** Counterattack: two long bodies of opposite colour closing at the same price; sign of the second. */
 export function counterattack(x: CandleContext, i: number): number {
   const c = x.close;
   const second = color(x, i);
-  if (second === color(x, i - 1) || !(realBody(x, i - 1) > bodyLong(x, i - 1)) || !(realBody(x, i) > bodyLong(x, i))) return 0;
+  if (second === color(x, i - 1) || !(realBody(x, i - 1) > bodyLong(x, i - 1)) || !(realBody(x, i) > bodyLong(x, i)))
+    return 0;
   const tolerance = equal(x, i - 1);
   return c[i]! <= c[i - 1]! + tolerance && c[i]! >= c[i - 1]! - tolerance ? second * 100 : 0;
 }
@@ -70,7 +92,8 @@ export function separatingLines(x: CandleContext, i: number): number {
   const second = color(x, i);
   if (second === color(x, i - 1)) return 0;
   const tolerance = equal(x, i - 1);
-  if (!(o[i]! <= o[i - 1]! + tolerance && o[i]! >= o[i - 1]! - tolerance) || !(realBody(x, i) > bodyLong(x, i))) return 0;
+  if (!(o[i]! <= o[i - 1]! + tolerance && o[i]! >= o[i - 1]! - tolerance) || !(realBody(x, i) > bodyLong(x, i)))
+    return 0;
   const openingShadow = second === 1 ? lowerShadow(x, i) : upperShadow(x, i);
   return openingShadow < shadowVeryShort(x, i) ? second * 100 : 0;
 }

@@ -20,10 +20,14 @@ export function tasukiGap(x: CandleContext, i: number): number {
   const { open: o, close: c } = x;
   const similarBodies = Math.abs(realBody(x, i - 1) - realBody(x, i)) < near(x, i - 1);
   if (realBodyGapUp(x, i - 1, i - 2) && color(x, i - 1) === 1 && color(x, i) === -1) {
-    return o[i]! < c[i - 1]! && o[i]! > o[i - 1]! && c[i]! < o[i - 1]! && c[i]! > bodyTop(x, i - 2) && similarBodies ? 100 : 0;
+    return o[i]! < c[i - 1]! && o[i]! > o[i - 1]! && c[i]! < o[i - 1]! && c[i]! > bodyTop(x, i - 2) && similarBodies
+      ? 100
+      : 0;
   }
   if (realBodyGapDown(x, i - 1, i - 2) && color(x, i - 1) === -1 && color(x, i) === 1) {
-    return o[i]! < o[i - 1]! && o[i]! > c[i - 1]! && c[i]! > o[i - 1]! && c[i]! < bodyBottom(x, i - 2) && similarBodies ? -100 : 0;
+    return o[i]! < o[i - 1]! && o[i]! > c[i - 1]! && c[i]! > o[i - 1]! && c[i]! < bodyBottom(x, i - 2) && similarBodies
+      ? -100
+      : 0;
   }
   return 0;
 }
@@ -33,7 +37,13 @@ export function xSideGapThreeMethods(x: CandleContext, i: number): number {
   const { open: o, close: c } = x;
   const first = color(x, i - 2);
   if (first !== color(x, i - 1) || color(x, i) !== -first) return 0;
-  if (!(o[i]! < bodyTop(x, i - 1) && o[i]! > bodyBottom(x, i - 1) && c[i]! < bodyTop(x, i - 2) && c[i]! > bodyBottom(x, i - 2))) return 0;
+  if (!(
+    o[i]! < bodyTop(x, i - 1) &&
+    o[i]! > bodyBottom(x, i - 1) &&
+    c[i]! < bodyTop(x, i - 2) &&
+    c[i]! > bodyBottom(x, i - 2)
+  ))
+    return 0;
   const gaps = first === 1 ? realBodyGapUp(x, i - 1, i - 2) : realBodyGapDown(x, i - 1, i - 2);
   return gaps ? first * 100 : 0;
 }

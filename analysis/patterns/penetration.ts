@@ -18,7 +18,13 @@ export function darkCloudCover(x: CandleContext, i: number): number {
 /** Piercing (+100): long black, then long white opening below its low, closing above its middle. */
 export function piercing(x: CandleContext, i: number): number {
   const { open: o, low: l, close: c } = x;
-  if (color(x, i - 1) !== -1 || !(realBody(x, i - 1) > bodyLong(x, i - 1)) || color(x, i) !== 1 || !(realBody(x, i) > bodyLong(x, i))) return 0;
+  if (
+    color(x, i - 1) !== -1 ||
+    !(realBody(x, i - 1) > bodyLong(x, i - 1)) ||
+    color(x, i) !== 1 ||
+    !(realBody(x, i) > bodyLong(x, i))
+  )
+    return 0;
   return o[i]! < l[i - 1]! && c[i]! < o[i - 1]! && c[i]! > c[i - 1]! + realBody(x, i - 1) * HALF ? 100 : 0;
 }
 

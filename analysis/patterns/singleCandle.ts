@@ -3,7 +3,22 @@
  * output for candle i: 0, or ±100 (its sign the candle's colour unless stated).
  */
 import type { CandleContext } from './candleContext.js';
-import { bodyBottom, bodyLong, bodyShort, color, lowerShadow, near, realBody, realBodyGapDown, realBodyGapUp, shadowLong, shadowShort, shadowVeryLong, shadowVeryShort, upperShadow } from './candleShapes.js';
+import {
+  bodyBottom,
+  bodyLong,
+  bodyShort,
+  color,
+  lowerShadow,
+  near,
+  realBody,
+  realBodyGapDown,
+  realBodyGapUp,
+  shadowLong,
+  shadowShort,
+  shadowVeryLong,
+  shadowVeryShort,
+  upperShadow,
+} from './candleShapes.js';
 
 /** Belt-hold: a long body opening on its extreme (no shadow on the opening side). */
 export function beltHold(x: CandleContext, i: number): number {
@@ -59,10 +74,14 @@ const invertedShape = (x: CandleContext, i: number): boolean =>
   realBody(x, i) < bodyShort(x, i) && upperShadow(x, i) > shadowLong(x, i) && lowerShadow(x, i) < shadowVeryShort(x, i);
 
 /** Hammer (+100): the hammer shape with its body at or near the previous candle's low. */
-export const hammer = (x: CandleContext, i: number): number => (hammerShape(x, i) && bodyBottom(x, i) <= x.low[i - 1]! + near(x, i - 1) ? 100 : 0);
+export const hammer = (x: CandleContext, i: number): number =>
+  hammerShape(x, i) && bodyBottom(x, i) <= x.low[i - 1]! + near(x, i - 1) ? 100 : 0;
 /** Hanging man (−100): the hammer shape with its body at or near the previous candle's high. */
-export const hangingMan = (x: CandleContext, i: number): number => (hammerShape(x, i) && bodyBottom(x, i) >= x.high[i - 1]! - near(x, i - 1) ? -100 : 0);
+export const hangingMan = (x: CandleContext, i: number): number =>
+  hammerShape(x, i) && bodyBottom(x, i) >= x.high[i - 1]! - near(x, i - 1) ? -100 : 0;
 /** Inverted hammer (+100): the inverted shape, its body gapping below the previous body. */
-export const invertedHammer = (x: CandleContext, i: number): number => (invertedShape(x, i) && realBodyGapDown(x, i, i - 1) ? 100 : 0);
+export const invertedHammer = (x: CandleContext, i: number): number =>
+  invertedShape(x, i) && realBodyGapDown(x, i, i - 1) ? 100 : 0;
 /** Shooting star (−100): the inverted shape, its body gapping above the previous body. */
-export const shootingStar = (x: CandleContext, i: number): number => (invertedShape(x, i) && realBodyGapUp(x, i, i - 1) ? -100 : 0);
+export const shootingStar = (x: CandleContext, i: number): number =>
+  invertedShape(x, i) && realBodyGapUp(x, i, i - 1) ? -100 : 0;

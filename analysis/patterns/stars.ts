@@ -3,7 +3,17 @@
  * gapping away from it, then a body of the other colour closing well into the first.
  */
 import type { CandleContext } from './candleContext.js';
-import { bodyDoji, bodyLong, bodyShort, candleGapDown, candleGapUp, color, realBody, realBodyGapDown, realBodyGapUp } from './candleShapes.js';
+import {
+  bodyDoji,
+  bodyLong,
+  bodyShort,
+  candleGapDown,
+  candleGapUp,
+  color,
+  realBody,
+  realBodyGapDown,
+  realBodyGapUp,
+} from './candleShapes.js';
 
 /** TA-Lib's default penetration of the third close into the first body. */
 const PENETRATION = 0.3;
@@ -32,11 +42,30 @@ export const eveningDojiStar = star(-1, bodyDoji);
 /** Abandoned baby: a doji star with full gaps (shadows included) on both sides; sign of the third. */
 export function abandonedBaby(x: CandleContext, i: number): number {
   const c = x.close;
-  if (!(realBody(x, i - 2) > bodyLong(x, i - 2)) || !(realBody(x, i - 1) <= bodyDoji(x, i - 1)) || !(realBody(x, i) > bodyShort(x, i))) return 0;
+  if (
+    !(realBody(x, i - 2) > bodyLong(x, i - 2)) ||
+    !(realBody(x, i - 1) <= bodyDoji(x, i - 1)) ||
+    !(realBody(x, i) > bodyShort(x, i))
+  )
+    return 0;
   const penetration = realBody(x, i - 2) * PENETRATION;
   const first = color(x, i - 2);
   const third = color(x, i);
-  if (first === 1 && third === -1 && c[i]! < c[i - 2]! - penetration && candleGapUp(x, i - 1, i - 2) && candleGapDown(x, i, i - 1)) return -100;
-  if (first === -1 && third === 1 && c[i]! > c[i - 2]! + penetration && candleGapDown(x, i - 1, i - 2) && candleGapUp(x, i, i - 1)) return 100;
+  if (
+    first === 1 &&
+    third === -1 &&
+    c[i]! < c[i - 2]! - penetration &&
+    candleGapUp(x, i - 1, i - 2) &&
+    candleGapDown(x, i, i - 1)
+  )
+    return -100;
+  if (
+    first === -1 &&
+    third === 1 &&
+    c[i]! > c[i - 2]! + penetration &&
+    candleGapDown(x, i - 1, i - 2) &&
+    candleGapUp(x, i, i - 1)
+  )
+    return 100;
   return 0;
 }

@@ -1,6 +1,18 @@
 /** Three-candle reversal patterns other than stars and marches, as TA-Lib defines them. */
 import type { CandleContext } from './candleContext.js';
-import { bodyBottom, bodyLong, bodyShort, bodyTop, color, equal, lowerShadow, realBody, shadowLong, shadowVeryShort, upperShadow } from './candleShapes.js';
+import {
+  bodyBottom,
+  bodyLong,
+  bodyShort,
+  bodyTop,
+  color,
+  equal,
+  lowerShadow,
+  realBody,
+  shadowLong,
+  shadowVeryShort,
+  upperShadow,
+} from './candleShapes.js';
 
 /** Three inside up/down: a harami whose third candle closes beyond the first open; signals against the first. */
 export function threeInside(x: CandleContext, i: number): number {
@@ -28,8 +40,14 @@ export function threeStarsInSouth(x: CandleContext, i: number): number {
   if (color(x, i - 2) !== -1 || color(x, i - 1) !== -1 || color(x, i) !== -1) return 0;
   if (!(realBody(x, i - 2) > bodyLong(x, i - 2)) || !(lowerShadow(x, i - 2) > shadowLong(x, i - 2))) return 0;
   if (!(realBody(x, i - 1) < realBody(x, i - 2)) || !(o[i - 1]! > c[i - 2]! && o[i - 1]! <= h[i - 2]!)) return 0;
-  if (!(l[i - 1]! < c[i - 2]!) || !(l[i - 1]! >= l[i - 2]!) || !(lowerShadow(x, i - 1) > shadowVeryShort(x, i - 1))) return 0;
-  if (!(realBody(x, i) < bodyShort(x, i)) || !(lowerShadow(x, i) < shadowVeryShort(x, i)) || !(upperShadow(x, i) < shadowVeryShort(x, i))) return 0;
+  if (!(l[i - 1]! < c[i - 2]!) || !(l[i - 1]! >= l[i - 2]!) || !(lowerShadow(x, i - 1) > shadowVeryShort(x, i - 1)))
+    return 0;
+  if (
+    !(realBody(x, i) < bodyShort(x, i)) ||
+    !(lowerShadow(x, i) < shadowVeryShort(x, i)) ||
+    !(upperShadow(x, i) < shadowVeryShort(x, i))
+  )
+    return 0;
   return l[i]! > l[i - 1]! && h[i]! < h[i - 1]! ? 100 : 0;
 }
 

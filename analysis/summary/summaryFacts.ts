@@ -4,7 +4,16 @@
  */
 import type { AnalysisReport } from '../analyzeSeries.js';
 import type { CandleSeries } from '../candles.js';
-import { bandPosition, macdState, round, roundPrice, rsiState, type BandPosition, type MacdState, type RsiState } from '../indicators/indicatorStates.js';
+import {
+  bandPosition,
+  macdState,
+  round,
+  roundPrice,
+  rsiState,
+  type BandPosition,
+  type MacdState,
+  type RsiState,
+} from '../indicators/indicatorStates.js';
 import type { Direction } from '../patterns/candlestickTypes.js';
 
 /** Candlestick hits within this many final candles count as "recent". */
@@ -36,8 +45,23 @@ export interface SummaryFacts {
   resistance: { price: number; touches: number }[];
   recentCandlestickPatterns: { pattern: string; direction: Direction; time: string; strength: number }[];
   /** Hit rates of the patterns named above, only those with enough past occurrences (10 candles on). */
-  hitRates: { pattern: string; direction: 'bullish' | 'bearish' | 'neutral'; occurrences: number; inDirection: number | null; medianReturn: number }[];
-  chartPatterns: { pattern: string; direction: 'bullish' | 'bearish'; confirmed: boolean; status: 'unconfirmed' | 'confirmed' | 'failed'; failedTime: string | null; level: number; time: string; confidence: number }[];
+  hitRates: {
+    pattern: string;
+    direction: 'bullish' | 'bearish' | 'neutral';
+    occurrences: number;
+    inDirection: number | null;
+    medianReturn: number;
+  }[];
+  chartPatterns: {
+    pattern: string;
+    direction: 'bullish' | 'bearish';
+    confirmed: boolean;
+    status: 'unconfirmed' | 'confirmed' | 'failed';
+    failedTime: string | null;
+    level: number;
+    time: string;
+    confidence: number;
+  }[];
 }
 
 /** `double_top` → `double top`. */
@@ -48,7 +72,9 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
   const iso = (time: number) => new Date(time).toISOString();
   const empty = report.candleCount === 0;
   const levels = (kind: 'support' | 'resistance') =>
-    report.levels.filter((level) => level.kind === kind).map((level) => ({ price: roundPrice(level.price), touches: level.touches }));
+    report.levels
+      .filter((level) => level.kind === kind)
+      .map((level) => ({ price: roundPrice(level.price), touches: level.touches }));
   const recentFrom = report.candleCount - RECENT_CANDLES;
   return {
     symbol: series.symbol,
@@ -63,11 +89,19 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
     high: roundPrice(report.high),
     low: roundPrice(report.low),
     changePercent: round(report.changePercent, 2),
-    trend: { direction: report.trend.direction, strength: round(report.trend.strength, 2), changePercent: round(report.trend.changePercent, 2) },
+    trend: {
+      direction: report.trend.direction,
+      strength: round(report.trend.strength, 2),
+      changePercent: round(report.trend.changePercent, 2),
+    },
     rsi: latest.rsi === undefined ? null : { value: round(latest.rsi, 1), state: rsiState(latest.rsi) },
     macd: latest.macd ? { state: macdState(latest.macd), histogram: roundPrice(latest.macd.histogram) } : null,
     bollinger: latest.bollinger
-      ? { position: bandPosition(report.lastClose, latest.bollinger), upper: roundPrice(latest.bollinger.upper), lower: roundPrice(latest.bollinger.lower) }
+      ? {
+          position: bandPosition(report.lastClose, latest.bollinger),
+          upper: roundPrice(latest.bollinger.upper),
+          lower: roundPrice(latest.bollinger.lower),
+        }
       : null,
     volumeRatio: latest.averageVolume ? round(report.lastVolume / latest.averageVolume, 2) : null,
     support: levels('support'),
@@ -75,7 +109,12 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
     recentCandlestickPatterns: report.candlestickPatterns
       .filter((hit) => hit.index >= recentFrom)
       .slice(-MAX_RECENT_PATTERNS)
-      .map((hit) => ({ pattern: patternLabel(hit.pattern), direction: hit.direction, time: iso(hit.time), strength: hit.strength })),
+      .map((hit) => ({
+        pattern: patternLabel(hit.pattern),
+        direction: hit.direction,
+        time: iso(hit.time),
+        strength: hit.strength,
+      })),
     hitRates: hitRatesOf(report, recentFrom),
     chartPatterns: report.chartPatterns.slice(-MAX_CHART_PATTERNS).map((hit) => ({
       pattern: patternLabel(hit.pattern),
@@ -93,12 +132,21 @@ export function buildSummaryFacts(series: CandleSeries, report: AnalysisReport):
 function hitRatesOf(report: AnalysisReport, recentFrom: number): SummaryFacts['hitRates'] {
   const named = new Set([
     ...report.chartPatterns.slice(-MAX_CHART_PATTERNS).map((hit) => `${hit.pattern}:${hit.direction}`),
-    ...report.candlestickPatterns.filter((hit) => hit.index >= recentFrom).slice(-MAX_RECENT_PATTERNS).map((hit) => `${hit.pattern}:${hit.direction}`),
+    ...report.candlestickPatterns
+      .filter((hit) => hit.index >= recentFrom)
+      .slice(-MAX_RECENT_PATTERNS)
+      .map((hit) => `${hit.pattern}:${hit.direction}`),
   ]);
   return report.hitRates
     .filter((rate) => rate.meaningful && named.has(`${rate.pattern}:${rate.direction}`))
     .map((rate) => {
       const horizon = rate.horizons.find((entry) => entry.bars === 10)!;
-      return { pattern: patternLabel(rate.pattern), direction: rate.direction, occurrences: horizon.count, inDirection: horizon.inDirection, medianReturn: round(horizon.medianReturn ?? 0, 2) };
+      return {
+        pattern: patternLabel(rate.pattern),
+        direction: rate.direction,
+        occurrences: horizon.count,
+        inDirection: horizon.inDirection,
+        medianReturn: round(horizon.medianReturn ?? 0, 2),
+      };
     });
 }

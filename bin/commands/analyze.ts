@@ -11,7 +11,8 @@ import { createClient } from '../../router/client.js';
 import { intervalSchema } from '../../router/schemas.js';
 import { UsageError } from '../usageError.js';
 
-const USAGE = 'usage: candela analyze SYMBOL INTERVAL [--timeframe 7d] [--url http://127.0.0.1:8000] [--token JWT | CANDELA_TOKEN] [--user ID]';
+const USAGE =
+  'usage: candela analyze SYMBOL INTERVAL [--timeframe 7d] [--url http://127.0.0.1:8000] [--token JWT | CANDELA_TOKEN] [--user ID]';
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -32,14 +33,29 @@ export async function runAnalyze(config: Config, args: string[]): Promise<void> 
   const client = createClient({ url, token });
   const owner = user ? { user_id: user } : {};
   try {
-    const queued = await client.api.analysis.queue.mutate({ symbol, interval: parsedInterval.data, timeframe: option(args, 'timeframe') ?? '7d', ...owner });
-    const bar = new SingleBar({ format: `${symbol} ${interval} |{bar}| {percentage}% {stage} {message}`, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500 }, Presets.shades_classic);
+    const queued = await client.api.analysis.queue.mutate({
+      symbol,
+      interval: parsedInterval.data,
+      timeframe: option(args, 'timeframe') ?? '7d',
+      ...owner,
+    });
+    const bar = new SingleBar(
+      {
+        format: `${symbol} ${interval} |{bar}| {percentage}% {stage} {message}`,
+        hideCursor: true,
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 500,
+      },
+      Presets.shades_classic,
+    );
     bar.start(100, 0, { stage: 'queued', message: queued.analysis_id });
     await new Promise<void>((resolve, reject) => {
       client.api.analysis.progress.subscribe(
         { analysis_id: queued.analysis_id, ...owner },
         {
-          onData: ({ data }) => bar.update(Math.round(data.progress * 100), { stage: data.stage, message: data.message.slice(0, 60) }),
+          onData: ({ data }) =>
+            bar.update(Math.round(data.progress * 100), { stage: data.stage, message: data.message.slice(0, 60) }),
           onComplete: resolve,
           onError: reject,
         },
@@ -47,7 +63,9 @@ export async function runAnalyze(config: Config, args: string[]): Promise<void> 
     });
     bar.stop();
     const job = await client.api.analysis.status.query({ analysis_id: queued.analysis_id, ...owner });
-    process.stdout.write(`${JSON.stringify({ analysis_id: job.analysis_id, status: job.status, error: job.error, image_url: job.image_url, summary_source: job.summary_source, llm_summary: job.llm_summary }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ analysis_id: job.analysis_id, status: job.status, error: job.error, image_url: job.image_url, summary_source: job.summary_source, llm_summary: job.llm_summary }, null, 2)}\n`,
+    );
     if (job.status !== 'completed') process.exitCode = 1;
   } finally {
     client.close();

@@ -42,20 +42,34 @@ export async function runDemo(config: Config): Promise<void> {
     };
     children.push(startChildCandela('api', env), startChildCandela('worker', env), startChildCandela('worker', env));
     await Promise.all(children.map((child) => child.ready));
-    say(`Redis ${redis.url}, API http://127.0.0.1:${port}, workers ${children.slice(1).map((child) => child.pid).join(' and ')}\n`);
+    say(
+      `Redis ${redis.url}, API http://127.0.0.1:${port}, workers ${children
+        .slice(1)
+        .map((child) => child.pid)
+        .join(' and ')}\n`,
+    );
 
     const token = await signToken(env.AUTH_SECRET, 'demo-user');
     const client = createClient({ url: `http://127.0.0.1:${port}`, token });
     try {
       const queued = await Promise.all(ANALYSES.map((request) => client.api.analysis.queue.mutate(request)));
-      queued.forEach((job, index) => say(`queued ${job.analysis_id}  ${ANALYSES[index]!.symbol} ${ANALYSES[index]!.interval} over ${ANALYSES[index]!.timeframe}`));
+      queued.forEach((job, index) =>
+        say(
+          `queued ${job.analysis_id}  ${ANALYSES[index]!.symbol} ${ANALYSES[index]!.interval} over ${ANALYSES[index]!.timeframe}`,
+        ),
+      );
       say('');
-      const results = await Promise.all(queued.map((job, index) => followAnalysis(client, job.analysis_id, `${ANALYSES[index]!.symbol} ${ANALYSES[index]!.interval}`, say)));
+      const results = await Promise.all(
+        queued.map((job, index) =>
+          followAnalysis(client, job.analysis_id, `${ANALYSES[index]!.symbol} ${ANALYSES[index]!.interval}`, say),
+        ),
+      );
       say('');
       for (const job of results) {
         say(`${job.symbol} ${job.interval} over ${job.timeframe}: ${job.status}${job.error ? ` (${job.error})` : ''}`);
         if (job.llm_summary) say(`  summary (${job.summary_source}): ${job.llm_summary}`);
-        if (job.status === 'completed') say(`  chart: ${path.join(dataDir, 'charts', `${job.analysis_id}.svg`)} and .png`);
+        if (job.status === 'completed')
+          say(`  chart: ${path.join(dataDir, 'charts', `${job.analysis_id}.svg`)} and .png`);
       }
       say(`\nqueue stats: ${JSON.stringify(await client.api.queue.stats.query())}`);
       if (results.some((job) => job.status !== 'completed')) process.exitCode = 1;

@@ -5,13 +5,20 @@ type JobRecord = Awaited<ReturnType<CandelaClient['api']['analysis']['status']['
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
-export async function followAnalysis(client: CandelaClient, analysisId: string, label: string, say: (line: string) => void): Promise<JobRecord> {
+export async function followAnalysis(
+  client: CandelaClient,
+  analysisId: string,
+  label: string,
+  say: (line: string) => void,
+): Promise<JobRecord> {
   await new Promise<void>((resolve, reject) => {
     const subscription = client.api.analysis.progress.subscribe(
       { analysis_id: analysisId },
       {
         onData: ({ data }) => {
-          say(`  ${label.padEnd(12)} ${String(Math.round(data.progress * 100)).padStart(3)}%  ${data.stage.padEnd(9)} ${data.message}`);
+          say(
+            `  ${label.padEnd(12)} ${String(Math.round(data.progress * 100)).padStart(3)}%  ${data.stage.padEnd(9)} ${data.message}`,
+          );
           if (TERMINAL.has(data.status)) {
             subscription.unsubscribe();
             resolve();

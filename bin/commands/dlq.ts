@@ -25,7 +25,9 @@ export async function runDlq(config: Config, args: string[]): Promise<void> {
     const results = target === '--all' ? await deadLetters.replayAll() : [await deadLetters.replay(target!)];
     for (const result of results) {
       if (!result) throw new UsageError(`${target} is not on the dead-letter stream: see 'candela dlq list'`);
-      process.stdout.write(`${result.analysis_id} ${result.replayed ? 'queued again' : 'was no longer failed; removed from the dead letters'}\n`);
+      process.stdout.write(
+        `${result.analysis_id} ${result.replayed ? 'queued again' : 'was no longer failed; removed from the dead letters'}\n`,
+      );
     }
   } finally {
     await closeRedis(redis);

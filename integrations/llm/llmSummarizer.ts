@@ -27,7 +27,10 @@ export interface LlmOptions {
 export const DEFAULT_LLM_TIMEOUT_MS = 20_000;
 
 /** Undefined when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: no LLM configured. */
-export function createLlmSummarizer(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL'>, options: LlmOptions = {}): LlmSummarizer | undefined {
+export function createLlmSummarizer(
+  config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL'>,
+  options: LlmOptions = {},
+): LlmSummarizer | undefined {
   if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return undefined;
   const timeoutMs = options.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const client = new OpenAI({
@@ -62,26 +65,56 @@ export function createLlmSummarizer(config: Pick<Config, 'OPENAI_API_KEY' | 'OPE
         throw classify(error, signal, deadline.aborted, where, config.OPENAI_MODEL, timeoutMs);
       }
       const text = completion.choices[0]?.message?.content?.trim();
-      if (!text) throw new PermanentFailure(`LLM ${config.OPENAI_MODEL} at ${where} returned no summary text (finish reason ${completion.choices[0]?.finish_reason ?? 'none'})`);
+      if (!text)
+        throw new PermanentFailure(
+          `LLM ${config.OPENAI_MODEL} at ${where} returned no summary text (finish reason ${completion.choices[0]?.finish_reason ?? 'none'})`,
+        );
       return text;
     },
   };
 }
 
-function classify(error: unknown, signal: AbortSignal, timedOut: boolean, where: string, model: string, timeoutMs: number): unknown {
+function classify(
+  error: unknown,
+  signal: AbortSignal,
+  timedOut: boolean,
+  where: string,
+  model: string,
+  timeoutMs: number,
+): unknown {
   if (signal.aborted) return signal.reason ?? error;
-  if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) return new RetryableFailure(`LLM ${model} at ${where} did not answer within ${timeoutMs} ms`, undefined, { cause: error });
+  if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError)
+    return new RetryableFailure(`LLM ${model} at ${where} did not answer within ${timeoutMs} ms`, undefined, {
+      cause: error,
+    });
   if (error instanceof OpenAI.APIUserAbortError) return error;
-  if (error instanceof OpenAI.APIConnectionError) return new RetryableFailure(`cannot reach the LLM at ${where}: ${error.message}; check OPENAI_BASE_URL`, undefined, { cause: error });
+  if (error instanceof OpenAI.APIConnectionError)
+    return new RetryableFailure(
+      `cannot reach the LLM at ${where}: ${error.message}; check OPENAI_BASE_URL`,
+      undefined,
+      { cause: error },
+    );
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     const status = Number(error.status);
     if (status === 429 || status >= 500) {
       const headers = error.headers as Headers | undefined;
       const seconds = Number(headers?.get('retry-after'));
-      return new RetryableFailure(`LLM ${model} at ${where} failed with HTTP ${status}: ${error.message}`, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined, { cause: error });
+      return new RetryableFailure(
+        `LLM ${model} at ${where} failed with HTTP ${status}: ${error.message}`,
+        Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined,
+        { cause: error },
+      );
     }
-    const hint = status === 401 || status === 403 ? '; check OPENAI_API_KEY' : status === 404 ? '; check OPENAI_MODEL and OPENAI_BASE_URL' : '';
-    return new PermanentFailure(`LLM ${model} at ${where} refused the request with HTTP ${status}: ${error.message}${hint}`, { cause: error });
+    const hint =
+      status === 401 || status === 403
+        ? '; check OPENAI_API_KEY'
+        : status === 404
+          ? '; check OPENAI_MODEL and OPENAI_BASE_URL'
+          : '';
+    return new PermanentFailure(
+      `LLM ${model} at ${where} refused the request with HTTP ${status}: ${error.message}${hint}`,
+      { cause: error },
+    );
   }
   return error;
 }

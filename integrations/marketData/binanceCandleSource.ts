@@ -37,17 +37,32 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
     } catch (error) {
       throwIfAborted(request.signal);
       if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new RetryableFailure(`Binance did not answer within ${timeoutMs} ms for ${request.symbol} ${request.interval} (${base}); retrying later`, undefined, { cause: error });
+        throw new RetryableFailure(
+          `Binance did not answer within ${timeoutMs} ms for ${request.symbol} ${request.interval} (${base}); retrying later`,
+          undefined,
+          { cause: error },
+        );
       }
-      throw new RetryableFailure(`cannot reach Binance at ${base} for ${request.symbol}: ${(error as Error).message}; check BINANCE_BASE_URL and the network`, undefined, { cause: error });
+      throw new RetryableFailure(
+        `cannot reach Binance at ${base} for ${request.symbol}: ${(error as Error).message}; check BINANCE_BASE_URL and the network`,
+        undefined,
+        { cause: error },
+      );
     }
     const text = await response.text().catch((error: unknown) => {
       throwIfAborted(request.signal);
-      throw new RetryableFailure(`Binance response for ${request.symbol} was cut off: ${(error as Error).message}`, undefined, { cause: error });
+      throw new RetryableFailure(
+        `Binance response for ${request.symbol} was cut off: ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
     });
     if (response.ok) {
       const body = parseJson(text);
-      if (!Array.isArray(body)) throw new RetryableFailure(`Binance answered ${request.symbol} klines with something that is not an array: ${text.slice(0, 120)}`);
+      if (!Array.isArray(body))
+        throw new RetryableFailure(
+          `Binance answered ${request.symbol} klines with something that is not an array: ${text.slice(0, 120)}`,
+        );
       return body as unknown[];
     }
     throw failureFor(response, text, request);
@@ -68,7 +83,8 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
         for (const [index, row] of rows.entries()) {
           const candle = parseRow(row, request.symbol, index);
           if (candle.closeTime >= endTime) continue; // still open
-          if (candles.length === 0 || candle.candle.time > candles[candles.length - 1]!.time) candles.push(candle.candle);
+          if (candles.length === 0 || candle.candle.time > candles[candles.length - 1]!.time)
+            candles.push(candle.candle);
         }
         if (rows.length < BINANCE_PAGE_LIMIT) break;
         const last = rows[rows.length - 1] as unknown[];
@@ -80,7 +96,15 @@ export function createBinanceCandleSource(options: BinanceOptions): CandleSource
       while (first > 0 && candles[first - 1]!.time >= startTime) first -= 1;
       const window = candles.slice(first).slice(-count);
       const warmup = candles.slice(Math.max(0, first - WARMUP_CANDLES), first);
-      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'binance', sourceDetail: `${base}/api/v3/klines`, candles: window, warmup };
+      return {
+        symbol: request.symbol,
+        interval: request.interval,
+        timeframe: request.timeframe,
+        source: 'binance',
+        sourceDetail: `${base}/api/v3/klines`,
+        candles: window,
+        warmup,
+      };
     },
   };
 }
@@ -100,17 +124,42 @@ function failureFor(response: Response, text: string, request: CandleRequest): E
     const seconds = Number(response.headers.get('retry-after'));
     const retryAfterMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
     const what = response.status === 418 ? 'banned this IP for ignoring rate limits' : 'rate-limited us';
-    return new RetryableFailure(`Binance ${what} (HTTP ${response.status}) loading ${request.symbol}; retry after ${retryAfterMs === undefined ? 'a backoff' : `${seconds} s`}`, retryAfterMs);
+    return new RetryableFailure(
+      `Binance ${what} (HTTP ${response.status}) loading ${request.symbol}; retry after ${retryAfterMs === undefined ? 'a backoff' : `${seconds} s`}`,
+      retryAfterMs,
+    );
   }
-  if (response.status >= 500) return new RetryableFailure(`Binance failed with HTTP ${response.status} loading ${request.symbol} ${request.interval}: ${detail}; retrying later`);
-  if (body?.code === -1121) return new PermanentFailure(`Binance does not know the symbol ${request.symbol} (${detail}): check the spelling, e.g. BTCUSDT`);
-  return new PermanentFailure(`Binance refused ${request.symbol} ${request.interval} with HTTP ${response.status}: ${detail}`);
+  if (response.status >= 500)
+    return new RetryableFailure(
+      `Binance failed with HTTP ${response.status} loading ${request.symbol} ${request.interval}: ${detail}; retrying later`,
+    );
+  if (body?.code === -1121)
+    return new PermanentFailure(
+      `Binance does not know the symbol ${request.symbol} (${detail}): check the spelling, e.g. BTCUSDT`,
+    );
+  return new PermanentFailure(
+    `Binance refused ${request.symbol} ${request.interval} with HTTP ${response.status}: ${detail}`,
+  );
 }
 
 /** Invalid candle data is permanent: retrying would only fetch the same rows again. */
 function parseRow(row: unknown, symbol: string, index: number): { candle: Candle; closeTime: number } {
-  if (!Array.isArray(row) || row.length < 7) throw new PermanentFailure(`Binance kline ${index} for ${symbol} is not a kline array: ${JSON.stringify(row).slice(0, 120)}`);
-  const [time, open, high, low, close, volume, closeTime] = row.map(Number) as [number, number, number, number, number, number, number];
-  if (![time, open, high, low, close, volume, closeTime].every(Number.isFinite)) throw new PermanentFailure(`Binance kline ${index} for ${symbol} has a non-numeric field: ${JSON.stringify(row).slice(0, 120)}`);
+  if (!Array.isArray(row) || row.length < 7)
+    throw new PermanentFailure(
+      `Binance kline ${index} for ${symbol} is not a kline array: ${JSON.stringify(row).slice(0, 120)}`,
+    );
+  const [time, open, high, low, close, volume, closeTime] = row.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (![time, open, high, low, close, volume, closeTime].every(Number.isFinite))
+    throw new PermanentFailure(
+      `Binance kline ${index} for ${symbol} has a non-numeric field: ${JSON.stringify(row).slice(0, 120)}`,
+    );
   return { candle: { time, open, high, low, close, volume }, closeTime };
 }

@@ -5,7 +5,9 @@ import type { CandleSource } from './candleSource.js';
 import { createFileCandleSource } from './fileCandleSource.js';
 import { syntheticCandleSource } from './syntheticCandleSource.js';
 
-export function createCandleSource(config: Pick<Config, 'MARKET_DATA_PROVIDER' | 'MARKET_DATA_DIR' | 'BINANCE_BASE_URL'>): CandleSource {
+export function createCandleSource(
+  config: Pick<Config, 'MARKET_DATA_PROVIDER' | 'MARKET_DATA_DIR' | 'BINANCE_BASE_URL'>,
+): CandleSource {
   switch (config.MARKET_DATA_PROVIDER) {
     case 'binance':
       return createBinanceCandleSource({ baseUrl: config.BINANCE_BASE_URL });

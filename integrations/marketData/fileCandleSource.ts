@@ -38,16 +38,24 @@ export function createFileCandleSource(directory: string): CandleSource {
   async function missing(request: CandleRequest): Promise<PermanentFailure> {
     const base = path.resolve(directory, `${request.symbol}-${request.interval}`);
     const files = await readdir(directory).catch(() => [] as string[]);
-    const intervals = files.filter((name) => name.startsWith(`${request.symbol}-`)).map((name) => name.slice(request.symbol.length + 1).replace(/\.(csv|json)$/, ''));
-    const hint = intervals.length > 0 ? `; ${request.symbol} is available for ${intervals.join(', ')}` : `; no file for ${request.symbol} at all`;
-    return new PermanentFailure(`no candle file for ${request.symbol} ${request.interval}: looked for ${base}.csv and ${base}.json${hint} (add the file, or set MARKET_DATA_PROVIDER=binance or synthetic)`);
+    const intervals = files
+      .filter((name) => name.startsWith(`${request.symbol}-`))
+      .map((name) => name.slice(request.symbol.length + 1).replace(/\.(csv|json)$/, ''));
+    const hint =
+      intervals.length > 0
+        ? `; ${request.symbol} is available for ${intervals.join(', ')}`
+        : `; no file for ${request.symbol} at all`;
+    return new PermanentFailure(
+      `no candle file for ${request.symbol} ${request.interval}: looked for ${base}.csv and ${base}.json${hint} (add the file, or set MARKET_DATA_PROVIDER=binance or synthetic)`,
+    );
   }
 
   return {
     async load(request) {
       throwIfAborted(request.signal);
       const count = requestedCount(request);
-      if (!SAFE_SYMBOL.test(request.symbol)) throw new PermanentFailure(`symbol ${JSON.stringify(request.symbol)} cannot name a candle file`);
+      if (!SAFE_SYMBOL.test(request.symbol))
+        throw new PermanentFailure(`symbol ${JSON.stringify(request.symbol)} cannot name a candle file`);
       const base = path.join(directory, `${request.symbol}-${request.interval}`);
       let file = `${base}.csv`;
       let candles = await read(file);
@@ -62,7 +70,15 @@ export function createFileCandleSource(directory: string): CandleSource {
       const from = last ? last.time - windowMs + intervalMs(request.interval) : 0;
       let start = candles.length;
       while (start > 0 && candles[start - 1]!.time >= from) start -= 1;
-      return { symbol: request.symbol, interval: request.interval, timeframe: request.timeframe, source: 'file', sourceDetail: path.resolve(file), candles: candles.slice(start), warmup: candles.slice(Math.max(0, start - WARMUP_CANDLES), start) };
+      return {
+        symbol: request.symbol,
+        interval: request.interval,
+        timeframe: request.timeframe,
+        source: 'file',
+        sourceDetail: path.resolve(file),
+        candles: candles.slice(start),
+        warmup: candles.slice(Math.max(0, start - WARMUP_CANDLES), start),
+      };
     },
   };
 }

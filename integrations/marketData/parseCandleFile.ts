@@ -19,29 +19,45 @@ function parseTime(value: unknown): number {
 
 function toCandle(fields: Record<(typeof FIELDS)[number], unknown>, where: string): Candle {
   const time = parseTime(fields.time);
-  if (!Number.isFinite(time)) throw new PermanentFailure(`${where}: time ${JSON.stringify(fields.time)} is neither ISO 8601 nor epoch milliseconds`);
+  if (!Number.isFinite(time))
+    throw new PermanentFailure(
+      `${where}: time ${JSON.stringify(fields.time)} is neither ISO 8601 nor epoch milliseconds`,
+    );
   const values = FIELDS.slice(1).map((name) => {
     const raw = fields[name];
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    if (!Number.isFinite(value) || value < 0) throw new PermanentFailure(`${where}: ${name} ${JSON.stringify(raw)} is not a non-negative number`);
+    const value =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value) || value < 0)
+      throw new PermanentFailure(`${where}: ${name} ${JSON.stringify(raw)} is not a non-negative number`);
     return value;
   }) as [number, number, number, number, number];
   const [open, high, low, close, volume] = values;
-  if (high < Math.max(open, close, low) || low > Math.min(open, close)) throw new PermanentFailure(`${where}: high ${high} and low ${low} do not contain open ${open} and close ${close}`);
+  if (high < Math.max(open, close, low) || low > Math.min(open, close))
+    throw new PermanentFailure(`${where}: high ${high} and low ${low} do not contain open ${open} and close ${close}`);
   return { time, open, high, low, close, volume };
 }
 
 function checkOrder(candles: Candle[], describe: (index: number) => string): Candle[] {
   for (let index = 1; index < candles.length; index += 1) {
-    if (candles[index]!.time <= candles[index - 1]!.time) throw new PermanentFailure(`${describe(index)}: time ${new Date(candles[index]!.time).toISOString()} is not after the previous row's; sort the file by time without duplicates`);
+    if (candles[index]!.time <= candles[index - 1]!.time)
+      throw new PermanentFailure(
+        `${describe(index)}: time ${new Date(candles[index]!.time).toISOString()} is not after the previous row's; sort the file by time without duplicates`,
+      );
   }
   return candles;
 }
 
 export function parseCsvCandles(text: string, file: string): Candle[] {
   const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').trim().toLowerCase().split(',').map((name) => name.trim());
-  if (FIELDS.some((name, index) => header[index] !== name)) throw new PermanentFailure(`${file} line 1: header must be ${FIELDS.join(',')}, found ${JSON.stringify(lines[0] ?? '')}`);
+  const header = (lines[0] ?? '')
+    .trim()
+    .toLowerCase()
+    .split(',')
+    .map((name) => name.trim());
+  if (FIELDS.some((name, index) => header[index] !== name))
+    throw new PermanentFailure(
+      `${file} line 1: header must be ${FIELDS.join(',')}, found ${JSON.stringify(lines[0] ?? '')}`,
+    );
   const candles: Candle[] = [];
   const lineOf: number[] = [];
   for (let index = 1; index < lines.length; index += 1) {
@@ -49,8 +65,14 @@ export function parseCsvCandles(text: string, file: string): Candle[] {
     if (line === '') continue;
     const cells = line.split(',');
     const where = `${file} line ${index + 1}`;
-    if (cells.length !== FIELDS.length) throw new PermanentFailure(`${where}: expected ${FIELDS.length} comma-separated values, found ${cells.length}`);
-    candles.push(toCandle(Object.fromEntries(FIELDS.map((name, k) => [name, cells[k]])) as Record<(typeof FIELDS)[number], unknown>, where));
+    if (cells.length !== FIELDS.length)
+      throw new PermanentFailure(`${where}: expected ${FIELDS.length} comma-separated values, found ${cells.length}`);
+    candles.push(
+      toCandle(
+        Object.fromEntries(FIELDS.map((name, k) => [name, cells[k]])) as Record<(typeof FIELDS)[number], unknown>,
+        where,
+      ),
+    );
     lineOf.push(index + 1);
   }
   return checkOrder(candles, (index) => `${file} line ${lineOf[index]}`);
@@ -63,7 +85,8 @@ export function parseJsonCandles(text: string, file: string): Candle[] {
   } catch (error) {
     throw new PermanentFailure(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(rows)) throw new PermanentFailure(`${file}: expected an array of {time, open, high, low, close, volume} objects`);
+  if (!Array.isArray(rows))
+    throw new PermanentFailure(`${file}: expected an array of {time, open, high, low, close, volume} objects`);
   const candles = rows.map((row: unknown, index) => {
     const where = `${file} entry ${index} (0-based)`;
     if (typeof row !== 'object' || row === null) throw new PermanentFailure(`${where}: not an object`);

@@ -6,9 +6,14 @@ import type { CandleRequest } from './candleSource.js';
 export function requestedCount(request: CandleRequest): number {
   const count = candleCount(request.interval, request.timeframe);
   if (count === undefined || count < 1) {
-    throw new PermanentFailure(`timeframe ${request.timeframe} holds no ${request.interval} candle for ${request.symbol}: use a window like 7d that is at least one interval long`);
+    throw new PermanentFailure(
+      `timeframe ${request.timeframe} holds no ${request.interval} candle for ${request.symbol}: use a window like 7d that is at least one interval long`,
+    );
   }
-  if (count > MAX_CANDLES) throw new PermanentFailure(`${request.symbol} ${request.interval} over ${request.timeframe} is ${count} candles, more than ${MAX_CANDLES}: shorten the timeframe or use a longer interval`);
+  if (count > MAX_CANDLES)
+    throw new PermanentFailure(
+      `${request.symbol} ${request.interval} over ${request.timeframe} is ${count} candles, more than ${MAX_CANDLES}: shorten the timeframe or use a longer interval`,
+    );
   return count;
 }
 

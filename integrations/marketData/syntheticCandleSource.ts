@@ -31,7 +31,12 @@ function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-export function generateSyntheticCandles(seedText: string, count: number, stepMs: number, end = SYNTHETIC_END): Candle[] {
+export function generateSyntheticCandles(
+  seedText: string,
+  count: number,
+  stepMs: number,
+  end = SYNTHETIC_END,
+): Candle[] {
   const random = seededRandom(seedText);
   const last = Math.floor(end / stepMs) * stepMs - stepMs;
   const candles: Candle[] = [];
@@ -43,7 +48,10 @@ export function generateSyntheticCandles(seedText: string, count: number, stepMs
   let volatility = baseVolatility;
   for (let index = 0; index < count; index += 1) {
     if (random() < 0.02) drift = (random() - 0.5) * baseVolatility * 0.6; // a new trend regime
-    volatility = Math.max(baseVolatility * 0.3, volatility * 0.97 + baseVolatility * 0.03 + Math.abs(normal(random)) * baseVolatility * 0.05);
+    volatility = Math.max(
+      baseVolatility * 0.3,
+      volatility * 0.97 + baseVolatility * 0.03 + Math.abs(normal(random)) * baseVolatility * 0.05,
+    );
     const open = close;
     const move = drift + normal(random) * volatility;
     close = Math.max(open * 0.5, open * Math.exp(move));

@@ -6,7 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { chartPath, type ChartRef, parseChartPath } from '../../storage/charts/chartPath.js';
 
 export function createChartSigner(secret: string, ttlMs: number, now: () => number = Date.now) {
-  const mac = (ref: ChartRef, expires: number) => createHmac('sha256', secret).update(`${ref.analysisId}.${ref.format}.${expires}`).digest('base64url');
+  const mac = (ref: ChartRef, expires: number) =>
+    createHmac('sha256', secret).update(`${ref.analysisId}.${ref.format}.${expires}`).digest('base64url');
 
   function sign(ref: ChartRef): string {
     const expires = Math.floor((now() + ttlMs) / 1000);

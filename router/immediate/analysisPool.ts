@@ -12,7 +12,10 @@ import type { ImmediateOutcome, ImmediateTask } from './immediateAnalysis.js';
 import type { ThreadReply } from './threadMessages.js';
 
 export class PoolRefused extends Error {
-  constructor(message: string, readonly reason: 'busy' | 'timeout' | 'closed' | 'failed' | 'permanent') {
+  constructor(
+    message: string,
+    readonly reason: 'busy' | 'timeout' | 'closed' | 'failed' | 'permanent',
+  ) {
     super(message);
     this.name = 'PoolRefused';
   }
@@ -48,13 +51,22 @@ type ThreadEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
  */
 function threadEntry(): ThreadEntry {
   if (!import.meta.url.endsWith('.ts')) return { kind: 'file', url: new URL('./analysisThread.js', import.meta.url) };
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const thread = new URL('./analysisThread.ts', import.meta.url).href;
-  return { kind: 'eval', code: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(thread)}); })` };
+  return {
+    kind: 'eval',
+    code: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(thread)}); })`,
+  };
 }
 
 function startThread(entry: ThreadEntry, config: Config): Worker {
-  return entry.kind === 'file' ? new Worker(entry.url, { workerData: config }) : new Worker(entry.code, { eval: true, workerData: config });
+  return entry.kind === 'file'
+    ? new Worker(entry.url, { workerData: config })
+    : new Worker(entry.code, { eval: true, workerData: config });
 }
 
 export function createAnalysisPool(options: PoolOptions) {
@@ -72,7 +84,9 @@ export function createAnalysisPool(options: PoolOptions) {
       if (reply.ok) task.resolve(reply.outcome);
       else task.reject(new PoolRefused(reply.message, reply.permanent ? 'permanent' : 'failed'));
     });
-    slot.worker.on('error', (error) => replace(slot, new PoolRefused(`analysis thread crashed: ${error.message}`, 'failed')));
+    slot.worker.on('error', (error) =>
+      replace(slot, new PoolRefused(`analysis thread crashed: ${error.message}`, 'failed')),
+    );
     slot.worker.on('exit', () => replace(slot, new PoolRefused('analysis thread exited', 'failed')));
     return slot;
   }
@@ -107,14 +121,23 @@ export function createAnalysisPool(options: PoolOptions) {
       const task = waiting.shift();
       if (!task) return;
       slot.current = task;
-      slot.timer = setTimeout(() => replace(slot, new PoolRefused(`immediate analysis took longer than ${options.timeoutMs} ms`, 'timeout')), options.timeoutMs);
+      slot.timer = setTimeout(
+        () => replace(slot, new PoolRefused(`immediate analysis took longer than ${options.timeoutMs} ms`, 'timeout')),
+        options.timeoutMs,
+      );
       slot.worker.postMessage({ taskId: task.taskId, task: task.task });
     }
   }
 
   function run(task: ImmediateTask): Promise<ImmediateOutcome> {
     if (closed) return Promise.reject(new PoolRefused('the API is shutting down', 'closed'));
-    if (waiting.length >= options.maxWaiting) return Promise.reject(new PoolRefused(`${waiting.length} immediate analyses are already waiting; try again shortly or queue it`, 'busy'));
+    if (waiting.length >= options.maxWaiting)
+      return Promise.reject(
+        new PoolRefused(
+          `${waiting.length} immediate analyses are already waiting; try again shortly or queue it`,
+          'busy',
+        ),
+      );
     return new Promise((resolve, reject) => {
       waiting.push({ taskId: nextTaskId++, task, resolve, reject });
       dispatch();
@@ -124,12 +147,14 @@ export function createAnalysisPool(options: PoolOptions) {
   async function close(): Promise<void> {
     closed = true;
     for (const task of waiting.splice(0)) task.reject(new PoolRefused('the API is shutting down', 'closed'));
-    await Promise.all(slots.splice(0).map((slot) => {
-      clearTimeout(slot.timer);
-      slot.worker.removeAllListeners();
-      slot.current?.reject(new PoolRefused('the API is shutting down', 'closed'));
-      return slot.worker.terminate();
-    }));
+    await Promise.all(
+      slots.splice(0).map((slot) => {
+        clearTimeout(slot.timer);
+        slot.worker.removeAllListeners();
+        slot.current?.reject(new PoolRefused('the API is shutting down', 'closed'));
+        return slot.worker.terminate();
+      }),
+    );
   }
 
   return { run, close };

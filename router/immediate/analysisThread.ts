@@ -25,6 +25,12 @@ const services: ImmediateServices = { ...pipelineServicesFromConfig(config), llm
 port.on('message', ({ taskId, task }: ThreadRequest) => {
   runImmediateAnalysis(task, services, new AbortController().signal).then(
     (outcome) => port.postMessage({ taskId, ok: true, outcome } satisfies ThreadReply),
-    (error: unknown) => port.postMessage({ taskId, ok: false, message: error instanceof Error ? error.message : String(error), permanent: isPermanent(error) } satisfies ThreadReply),
+    (error: unknown) =>
+      port.postMessage({
+        taskId,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+        permanent: isPermanent(error),
+      } satisfies ThreadReply),
   );
 });

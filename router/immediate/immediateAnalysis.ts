@@ -35,11 +35,23 @@ export interface ImmediateOutcome {
   analysisData: AnalysisData;
 }
 
-export async function runImmediateAnalysis(task: ImmediateTask, services: ImmediateServices, signal: AbortSignal): Promise<ImmediateOutcome> {
+export async function runImmediateAnalysis(
+  task: ImmediateTask,
+  services: ImmediateServices,
+  signal: AbortSignal,
+): Promise<ImmediateOutcome> {
   const series = await loadCandles(services.candles, task, signal);
   const report = detectPatterns(series, signal);
   // The summary first: its LLM request is under way while the chart renders.
   const summaryServices = { llm: services.llm, gate: services.llmGate, log: services.log };
-  const [summary, imageUrl] = await Promise.all([writeSummary(task.analysisId, series, report, summaryServices, signal), renderChart(services.charts, services.rasterize, task.analysisId, series, report, signal)]);
-  return { imageUrl, summary: summary.text, summarySource: summary.source, analysisData: buildAnalysisData(series, report) };
+  const [summary, imageUrl] = await Promise.all([
+    writeSummary(task.analysisId, series, report, summaryServices, signal),
+    renderChart(services.charts, services.rasterize, task.analysisId, series, report, signal),
+  ]);
+  return {
+    imageUrl,
+    summary: summary.text,
+    summarySource: summary.source,
+    analysisData: buildAnalysisData(series, report),
+  };
 }

@@ -33,7 +33,8 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
   const stopListening = options.hub.listen(analysisId, (message) => mailbox.push(message));
   try {
     let lastId = options.lastEventId;
-    const isNew = (message: PublishedProgress) => lastId === undefined || compareStreamIds(message.event_id, lastId) > 0;
+    const isNew = (message: PublishedProgress) =>
+      lastId === undefined || compareStreamIds(message.event_id, lastId) > 0;
     // Read after listening: a job that ended before we listened has its terminal event in the log.
     const endedBefore = (await options.queue.get(analysisId))?.status;
     const waitForRoom = async () => {

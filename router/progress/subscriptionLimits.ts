@@ -19,9 +19,16 @@ export function createSubscriptionLimits(limits: { perConnection: number; perUse
       const onConnection = byConnection.get(connection) ?? 0;
       const ofUser = byUser.get(userId) ?? 0;
       if (onConnection >= limits.perConnection) {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `subscriptions: at most ${limits.perConnection} progress subscriptions per connection; close one first` });
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `subscriptions: at most ${limits.perConnection} progress subscriptions per connection; close one first`,
+        });
       }
-      if (ofUser >= limits.perUser) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `subscriptions: at most ${limits.perUser} progress subscriptions per user; close one first` });
+      if (ofUser >= limits.perUser)
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `subscriptions: at most ${limits.perUser} progress subscriptions per user; close one first`,
+        });
       byConnection.set(connection, onConnection + 1);
       byUser.set(userId, ofUser + 1);
       let released = false;

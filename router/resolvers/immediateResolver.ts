@@ -9,7 +9,13 @@ import { publicMessage } from '../publicErrors.js';
 import { withinImmediateShare } from './immediateShare.js';
 import type { AnalysisRequest } from '../schemas.js';
 
-const REFUSALS = { busy: 'TOO_MANY_REQUESTS', timeout: 'TIMEOUT', closed: 'SERVICE_UNAVAILABLE', permanent: 'UNPROCESSABLE_CONTENT', failed: 'INTERNAL_SERVER_ERROR' } as const;
+const REFUSALS = {
+  busy: 'TOO_MANY_REQUESTS',
+  timeout: 'TIMEOUT',
+  closed: 'SERVICE_UNAVAILABLE',
+  permanent: 'UNPROCESSABLE_CONTENT',
+  failed: 'INTERNAL_SERVER_ERROR',
+} as const;
 
 export async function runImmediate(ctx: Context & { user: AuthUser }, input: AnalysisRequest) {
   const interval = input.interval;
@@ -24,7 +30,9 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
   const analysisId = newAnalysisId();
   const started = new Date().toISOString();
   try {
-    const outcome = await withinImmediateShare(ctx.services, ctx.user.id, () => ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe }));
+    const outcome = await withinImmediateShare(ctx.services, ctx.user.id, () =>
+      ctx.services.pool.run({ analysisId, symbol: input.symbol, interval, timeframe: input.timeframe }),
+    );
     return {
       analysis_id: analysisId,
       user_id: ctx.user.id,
@@ -41,7 +49,8 @@ export async function runImmediate(ctx: Context & { user: AuthUser }, input: Ana
     };
   } catch (error) {
     // The thread's message comes from the market-data and LLM clients: for the log, and without server details for the client.
-    if (error instanceof PoolRefused) throw new TRPCError({ code: REFUSALS[error.reason], message: publicMessage(error.message), cause: error });
+    if (error instanceof PoolRefused)
+      throw new TRPCError({ code: REFUSALS[error.reason], message: publicMessage(error.message), cause: error });
     throw error;
   }
 }

@@ -9,13 +9,21 @@ import { describeZodError } from '../trpc.js';
 
 /** A transport-level refusal that happens before any procedure is called (body size, JSON syntax). */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
@@ -35,15 +43,36 @@ export interface ErrorBody {
   request_id?: string;
 }
 
-const internalReply = (requestId: string) => ({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR', message: `${INTERNAL_MESSAGE} (request id ${requestId})`, detail: INTERNAL_MESSAGE, request_id: requestId } });
+const internalReply = (requestId: string) => ({
+  status: 500,
+  body: {
+    error: 'INTERNAL_SERVER_ERROR',
+    message: `${INTERNAL_MESSAGE} (request id ${requestId})`,
+    detail: INTERNAL_MESSAGE,
+    request_id: requestId,
+  },
+});
 
 export function errorReply(error: unknown, requestId: string = newRequestId()): { status: number; body: ErrorBody } {
-  if (error instanceof RateLimited) return { status: 429, body: { error: 'TOO_MANY_REQUESTS', message: error.message, detail: error.message } };
-  if (error instanceof HttpError) return { status: error.status, body: { error: `HTTP_${error.status}`, message: error.message, detail: error.message } };
+  if (error instanceof RateLimited)
+    return { status: 429, body: { error: 'TOO_MANY_REQUESTS', message: error.message, detail: error.message } };
+  if (error instanceof HttpError)
+    return {
+      status: error.status,
+      body: { error: `HTTP_${error.status}`, message: error.message, detail: error.message },
+    };
   if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
     const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
     const message = zodError ? describeZodError(zodError) : error.message;
-    return { status: getHTTPStatusCodeFromError(error), body: { error: error.code, message, detail: message, ...(zodError ? { fields: z.flattenError(zodError).fieldErrors } : {}) } };
+    return {
+      status: getHTTPStatusCodeFromError(error),
+      body: {
+        error: error.code,
+        message,
+        detail: message,
+        ...(zodError ? { fields: z.flattenError(zodError).fieldErrors } : {}),
+      },
+    };
   }
   return internalReply(requestId);
 }
@@ -51,10 +80,15 @@ export function errorReply(error: unknown, requestId: string = newRequestId()): 
 export function sendError(res: ServerResponse, error: unknown, log?: { error(obj: object, msg: string): void }): void {
   const requestId = newRequestId();
   const { status, body } = errorReply(error, requestId);
-  if (status >= 500) log?.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, requestId }, 'request failed');
+  if (status >= 500)
+    log?.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, requestId }, 'request failed');
   // After a 413 or 415 the rest of the body is never read, so the connection cannot be reused.
   const retryAfter = retryAfterOf(error);
-  sendJson(res, status, body, { ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...(status === 413 || status === 415 ? { connection: 'close' } : {}), ...(body.request_id ? { 'x-request-id': body.request_id } : {}) });
+  sendJson(res, status, body, {
+    ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
+    ...(status === 413 || status === 415 ? { connection: 'close' } : {}),
+    ...(body.request_id ? { 'x-request-id': body.request_id } : {}),
+  });
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -65,7 +99,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
   // A cross-site form or text/plain POST needs no preflight; a JSON body does, so only JSON is read.
   if (hasBody && req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') {
-    throw new HttpError(415, `content-type: a request body must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+    throw new HttpError(
+      415,
+      `content-type: a request body must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
+    );
   }
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body: at most ${MAX_BODY_BYTES} bytes are accepted`);
   const chunks: Buffer[] = [];
@@ -83,6 +120,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   } catch {
     throw new HttpError(400, 'body: not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'body: must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new HttpError(400, 'body: must be a JSON object');
   return parsed as Record<string, unknown>;
 }

@@ -11,7 +11,18 @@ const createCaller = createCallerFactory(appRouter);
 
 export type RestCaller = ReturnType<typeof createCaller>;
 
-export function restCaller(services: ApiServices, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): RestCaller {
-  const ctx: Context = { services, token: bearerToken(req.headers.authorization), outboundBacklog: () => res.writableLength, responseBudget: createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST), connection: {} };
+export function restCaller(
+  services: ApiServices,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): RestCaller {
+  const ctx: Context = {
+    services,
+    token: bearerToken(req.headers.authorization),
+    outboundBacklog: () => res.writableLength,
+    responseBudget: createResponseBudget(services.config.API_MAX_ROWS_PER_REQUEST),
+    connection: {},
+  };
   return createCaller(ctx, { signal });
 }

@@ -10,8 +10,6 @@ import { restCaller } from './restCaller.js';
 import type { RestRequest } from './restRequest.js';
 import { streamAnalysis } from './sseRoute.js';
 
-
-
 interface Route {
   method: string;
   /** Used as the metrics label. */
@@ -33,7 +31,13 @@ const routes: Route[] = [
       const body = await readJsonBody(req);
       const idempotencyKey = text(body.idempotency_key) ?? optional(req.headers['idempotency-key'] as string | null);
       const queued = await caller.analysis.queue(
-        forwardInput<ProcedureInputs['analysis']['queue']>({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: idempotencyKey }),
+        forwardInput<ProcedureInputs['analysis']['queue']>({
+          symbol,
+          interval,
+          timeframe: text(body.timeframe),
+          user_id: text(body.user_id),
+          idempotency_key: idempotencyKey,
+        }),
       );
       sendJson(res, 202, queued, { location: queued.check_status_url });
     },
@@ -44,7 +48,13 @@ const routes: Route[] = [
     pattern: /^\/analyze-immediate\/([^/]+)\/([^/]+)$/,
     async handle({ req, res, params: [symbol, interval], caller }) {
       const body = await readJsonBody(req);
-      const input = forwardInput<ProcedureInputs['analysis']['immediate']>({ symbol, interval, timeframe: text(body.timeframe), user_id: text(body.user_id), idempotency_key: undefined });
+      const input = forwardInput<ProcedureInputs['analysis']['immediate']>({
+        symbol,
+        interval,
+        timeframe: text(body.timeframe),
+        user_id: text(body.user_id),
+        idempotency_key: undefined,
+      });
       sendJson(res, 200, await caller.analysis.immediate(input));
     },
   },
@@ -59,7 +69,11 @@ const routes: Route[] = [
     name: '/analysis/queue/stats',
     pattern: /^\/analysis\/queue\/stats$/,
     async handle({ res, query, caller }) {
-      const stats = await caller.queue.stats(query.has('user_id') ? forwardInput<ProcedureInputs['queue']['stats']>({ user_id: query.get('user_id') }) : undefined);
+      const stats = await caller.queue.stats(
+        query.has('user_id')
+          ? forwardInput<ProcedureInputs['queue']['stats']>({ user_id: query.get('user_id') })
+          : undefined,
+      );
       const { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp } = stats;
       sendJson(res, 200, { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp });
     },
@@ -69,7 +83,12 @@ const routes: Route[] = [
     name: '/analysis/status/{id}',
     pattern: /^\/analysis\/status\/([^/]+)$/,
     async handle({ res, params: [id], query, caller }) {
-      const job = await caller.analysis.status(forwardInput<ProcedureInputs['analysis']['status']>({ analysis_id: id, user_id: optional(query.get('user_id')) }));
+      const job = await caller.analysis.status(
+        forwardInput<ProcedureInputs['analysis']['status']>({
+          analysis_id: id,
+          user_id: optional(query.get('user_id')),
+        }),
+      );
       const { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error } = job;
       sendJson(res, 200, { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error });
     },
@@ -79,7 +98,12 @@ const routes: Route[] = [
     name: '/analysis/cancel/{id}',
     pattern: /^\/analysis\/cancel\/([^/]+)$/,
     async handle({ res, params: [id], query, caller }) {
-      const result = await caller.analysis.cancel(forwardInput<ProcedureInputs['analysis']['cancel']>({ analysis_id: id, user_id: optional(query.get('user_id')) }));
+      const result = await caller.analysis.cancel(
+        forwardInput<ProcedureInputs['analysis']['cancel']>({
+          analysis_id: id,
+          user_id: optional(query.get('user_id')),
+        }),
+      );
       sendJson(res, result.status === 'processing' ? 202 : 200, result);
     },
   },
@@ -99,7 +123,12 @@ export interface RestMatch {
 }
 
 /** The route for this request, or undefined when none matches (the server answers 404 or 405). */
-export function matchRestRoute(services: ApiServices, req: IncomingMessage, res: ServerResponse, url: URL): RestMatch | 'wrong-method' | undefined {
+export function matchRestRoute(
+  services: ApiServices,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): RestMatch | 'wrong-method' | undefined {
   const candidates = routes.filter((route) => route.pattern.test(url.pathname));
   if (candidates.length === 0) return undefined;
   const route = candidates.find((candidate) => candidate.method === req.method);
@@ -111,7 +140,14 @@ export function matchRestRoute(services: ApiServices, req: IncomingMessage, res:
       res.once('close', () => aborted.abort());
       try {
         const params = route.pattern.exec(url.pathname)!.slice(1).map(decode);
-        await route.handle({ req, res, params, query: url.searchParams, caller: restCaller(services, req, res, aborted.signal), signal: aborted.signal });
+        await route.handle({
+          req,
+          res,
+          params,
+          query: url.searchParams,
+          caller: restCaller(services, req, res, aborted.signal),
+          signal: aborted.signal,
+        });
       } catch (error) {
         sendError(res, error, services.log);
       }

@@ -11,16 +11,41 @@ import type { RestRequest } from './restRequest.js';
 
 const KEEPALIVE_MS = 15_000;
 
-export async function streamAnalysis({ res, params: [symbol, interval], query, caller, signal }: RestRequest): Promise<void> {
+export async function streamAnalysis({
+  res,
+  params: [symbol, interval],
+  query,
+  caller,
+  signal,
+}: RestRequest): Promise<void> {
   const userId = query.get('user_id') ?? undefined;
   const queued = await caller.analysis.queue(
-    forwardInput<ProcedureInputs['analysis']['queue']>({ symbol, interval, timeframe: query.get('timeframe') ?? undefined, user_id: userId, idempotency_key: undefined }),
+    forwardInput<ProcedureInputs['analysis']['queue']>({
+      symbol,
+      interval,
+      timeframe: query.get('timeframe') ?? undefined,
+      user_id: userId,
+      idempotency_key: undefined,
+    }),
   );
   // Ownership is checked here, and the subscription limit by taking the first event, before the first byte of the stream is written.
-  const events = (await caller.analysis.progress(forwardInput<ProcedureInputs['analysis']['progress']>({ analysis_id: queued.analysis_id, user_id: userId, lastEventId: undefined })))[Symbol.asyncIterator]();
+  const events = (
+    await caller.analysis.progress(
+      forwardInput<ProcedureInputs['analysis']['progress']>({
+        analysis_id: queued.analysis_id,
+        user_id: userId,
+        lastEventId: undefined,
+      }),
+    )
+  )[Symbol.asyncIterator]();
   const first = await events.next();
 
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.flushHeaders();
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
   try {
@@ -29,7 +54,9 @@ export async function streamAnalysis({ res, params: [symbol, interval], query, c
       if (signal.aborted) break;
       if (!isTrackedEnvelope<ProgressEvent>(item)) continue;
       const [eventId, event] = item;
-      const ok = res.write(`id: ${eventId}\ndata: ${JSON.stringify({ analysis_id: queued.analysis_id, ...event })}\n\n`);
+      const ok = res.write(
+        `id: ${eventId}\ndata: ${JSON.stringify({ analysis_id: queued.analysis_id, ...event })}\n\n`,
+      );
       // A slow reader holds the generator here; meanwhile its mailbox coalesces, so memory stays bounded.
       if (!ok) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
     }

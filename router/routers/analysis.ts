@@ -16,13 +16,18 @@ import { runImmediate } from '../resolvers/immediateResolver.js';
 /** Another user's job does not exist, as far as this caller can tell. */
 export async function ownedJob(ctx: Context & { user: AuthUser }, analysisId: string): Promise<JobRecord> {
   const job = await ctx.services.queue.get(analysisId);
-  if (!job || job.user_id !== ctx.user.id) throw new TRPCError({ code: 'NOT_FOUND', message: `analysis_id: no analysis ${analysisId} for this user` });
+  if (!job || job.user_id !== ctx.user.id)
+    throw new TRPCError({ code: 'NOT_FOUND', message: `analysis_id: no analysis ${analysisId} for this user` });
   return job;
 }
 
 /** The record as clients see it: image_url signed, so an <img> tag can load it; the worker's error without server details. */
 export function presentJob(ctx: Context, job: JobRecord): JobRecord {
-  return { ...job, image_url: ctx.services.chartSigner.signImageUrl(job.image_url), error: job.error === null ? null : publicMessage(job.error) };
+  return {
+    ...job,
+    image_url: ctx.services.chartSigner.signImageUrl(job.image_url),
+    error: job.error === null ? null : publicMessage(job.error),
+  };
 }
 
 /** A final event carries the result; its image_url is signed like the record's, and worker messages lose server details. */
@@ -50,7 +55,8 @@ const jobProcedure = authedProcedure.input(jobLookupSchema).use(async function o
 /** Both halves of a stream id are unsigned 64-bit numbers; Redis refuses anything larger with a raw error. */
 const MAX_STREAM_ID_PART = 2n ** 64n - 1n;
 // zod runs every check, so an id that failed the pattern reaches here too: only the pattern's message is wanted then.
-const inStreamIdRange = (id: string) => !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
+const inStreamIdRange = (id: string) =>
+  !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
 
 const lastEventIdSchema = z
   .string()
@@ -68,11 +74,14 @@ export const analysisRouter = router({
       return {
         analysis_id: analysisId,
         status: 'queued' as const,
-        message: created ? `analysis of ${input.symbol} ${input.interval} over ${input.timeframe} queued` : 'an analysis with this idempotency key was already queued',
+        message: created
+          ? `analysis of ${input.symbol} ${input.interval} over ${input.timeframe} queued`
+          : 'an analysis with this idempotency key was already queued',
         check_status_url: `/analysis/status/${analysisId}`,
       };
     } catch (error) {
-      if (error instanceof ActiveJobLimitReached) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
+      if (error instanceof ActiveJobLimitReached)
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
       throw error;
     }
   }),
@@ -85,7 +94,15 @@ export const analysisRouter = router({
   }),
 
   list: authedProcedure
-    .input(z.object({ user_id: userIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).max(1_000_000).default(0) }).default({ limit: 20, offset: 0 }))
+    .input(
+      z
+        .object({
+          user_id: userIdSchema.optional(),
+          limit: z.number().int().min(1).max(100).default(20),
+          offset: z.number().int().min(0).max(1_000_000).default(0),
+        })
+        .default({ limit: 20, offset: 0 }),
+    )
     .query(async ({ ctx, input }) => {
       ctx.responseBudget.take(input.limit);
       const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
@@ -101,13 +118,20 @@ export const analysisRouter = router({
       case 'requested':
         return { analysis_id: analysisId, status: 'processing' as const, message: 'cancellation requested' };
       case 'terminal':
-        throw new TRPCError({ code: 'CONFLICT', message: `analysis_id: analysis ${analysisId} is already ${result.status}; only queued or processing analyses can be cancelled` });
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `analysis_id: analysis ${analysisId} is already ${result.status}; only queued or processing analyses can be cancelled`,
+        });
       case 'missing':
         throw new TRPCError({ code: 'NOT_FOUND', message: `analysis_id: no analysis ${analysisId} for this user` });
     }
   }),
 
-  progress: jobProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(async function* ({ ctx, input, signal }) {
+  progress: jobProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const release = ctx.services.subscriptions.acquire(ctx.connection, ctx.user.id);
     try {
       yield* presentFeed(ctx, input.lastEventId ?? undefined, signal);
@@ -118,7 +142,11 @@ export const analysisRouter = router({
 });
 
 /** The job's progress feed as clients see it: stream ids as tracked ids (resumable), events presented. */
-async function* presentFeed(ctx: Context & { job: JobRecord }, lastEventId: string | undefined, signal: AbortSignal | undefined) {
+async function* presentFeed(
+  ctx: Context & { job: JobRecord },
+  lastEventId: string | undefined,
+  signal: AbortSignal | undefined,
+) {
   const feed = followProgress({
     hub: ctx.services.progressHub,
     log: ctx.services.progressLog,

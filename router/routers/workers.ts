@@ -3,5 +3,7 @@ import { listWorkers } from '../../storage/workerRegistry.js';
 import { adminProcedure, router } from '../trpc.js';
 
 export const workersRouter = router({
-  list: adminProcedure.query(async ({ ctx }) => ({ workers: await listWorkers(ctx.services.redis, ctx.services.keys) })),
+  list: adminProcedure.query(async ({ ctx }) => ({
+    workers: await listWorkers(ctx.services.redis, ctx.services.keys),
+  })),
 });

@@ -10,7 +10,10 @@ const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 export function createFileChartStore(directory: string): ChartStore {
   const fileFor = (analysisId: string, format: ChartFormat) => {
-    if (!SAFE_ID.test(analysisId)) throw new Error(`unsafe analysis id for a chart file: ${JSON.stringify(analysisId)} (letters, digits, _ and - only)`);
+    if (!SAFE_ID.test(analysisId))
+      throw new Error(
+        `unsafe analysis id for a chart file: ${JSON.stringify(analysisId)} (letters, digits, _ and - only)`,
+      );
     return path.join(directory, `${analysisId}.${format}`);
   };
   const writeAtomically = async (file: string, data: string | Uint8Array) => {

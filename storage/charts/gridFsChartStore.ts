@@ -32,7 +32,10 @@ export interface GridFsChartStore extends ChartStore {
 }
 
 const fileName = (analysisId: string, format: ChartFormat) => {
-  if (!SAFE_ID.test(analysisId)) throw new Error(`unsafe analysis id for a chart file: ${JSON.stringify(analysisId)} (letters, digits, _ and - only)`);
+  if (!SAFE_ID.test(analysisId))
+    throw new Error(
+      `unsafe analysis id for a chart file: ${JSON.stringify(analysisId)} (letters, digits, _ and - only)`,
+    );
   return `${analysisId}.${format}`;
 };
 
@@ -57,8 +60,12 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
 
   const newestFileId = async (analysisId: string, format: ChartFormat): Promise<ObjectId | undefined> => {
     // _id breaks ties between uploads in the same millisecond: ObjectIds grow within a process.
-    const newest = await files.find({ filename: fileName(analysisId, format) }, { projection: { _id: 1 } }).sort({ uploadDate: -1, _id: -1 }).limit(1).next();
-    return newest ? (newest._id) : undefined;
+    const newest = await files
+      .find({ filename: fileName(analysisId, format) }, { projection: { _id: 1 } })
+      .sort({ uploadDate: -1, _id: -1 })
+      .limit(1)
+      .next();
+    return newest ? newest._id : undefined;
   };
 
   const deleteFiles = async (ids: ObjectId[]) => {
@@ -74,13 +81,17 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
     return deleted;
   };
 
-  const idsOf = async (filter: Record<string, unknown>) => (await files.find(filter, { projection: { _id: 1 } }).toArray()).map((file) => file._id);
+  const idsOf = async (filter: Record<string, unknown>) =>
+    (await files.find(filter, { projection: { _id: 1 } }).toArray()).map((file) => file._id);
 
   const store: GridFsChartStore = {
     async save(analysisId: string, chart: RenderedChart) {
       fileName(analysisId, 'svg');
       const previous = await idsOf({ 'metadata.analysis_id': analysisId });
-      await Promise.all([upload(analysisId, 'svg', Buffer.from(chart.svg, 'utf8')), upload(analysisId, 'png', chart.png)]);
+      await Promise.all([
+        upload(analysisId, 'svg', Buffer.from(chart.svg, 'utf8')),
+        upload(analysisId, 'png', chart.png),
+      ]);
       await deleteFiles(previous);
       return `gridfs://${bucketName}/${fileName(analysisId, 'svg')}`;
     },

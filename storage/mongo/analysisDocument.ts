@@ -25,12 +25,18 @@ export interface AnalysisDocument {
 
 function dateOf(record: JobRecord, field: 'created_at' | 'updated_at'): Date {
   const date = new Date(record[field]);
-  if (Number.isNaN(date.getTime())) throw new Error(`analysis ${record.analysis_id}: ${field} ${JSON.stringify(record[field])} is not a date; nothing archived`);
+  if (Number.isNaN(date.getTime()))
+    throw new Error(
+      `analysis ${record.analysis_id}: ${field} ${JSON.stringify(record[field])} is not a date; nothing archived`,
+    );
   return date;
 }
 
 export function documentFromRecord(record: JobRecord): AnalysisDocument {
-  if (!isTerminal(record.status)) throw new Error(`analysis ${record.analysis_id} is ${record.status}; only completed, failed or cancelled analyses are archived`);
+  if (!isTerminal(record.status))
+    throw new Error(
+      `analysis ${record.analysis_id} is ${record.status}; only completed, failed or cancelled analyses are archived`,
+    );
   const updatedAt = dateOf(record, 'updated_at');
   return {
     analysis_id: record.analysis_id,

@@ -11,7 +11,9 @@ export interface HistoryPosition {
 export class InvalidHistoryCursor extends Error {
   override readonly name = 'InvalidHistoryCursor';
   constructor(cursor: string) {
-    super(`cursor: ${JSON.stringify(cursor.slice(0, 80))} is not a cursor this list returned; pass the nextCursor of the previous page, or none for the first page`);
+    super(
+      `cursor: ${JSON.stringify(cursor.slice(0, 80))} is not a cursor this list returned; pass the nextCursor of the previous page, or none for the first page`,
+    );
   }
 }
 
@@ -26,6 +28,13 @@ export function decodeHistoryCursor(cursor: string): HistoryPosition {
   } catch {
     throw new InvalidHistoryCursor(cursor);
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !Number.isFinite(parsed[0]) || typeof parsed[1] !== 'string' || parsed[1] === '') throw new InvalidHistoryCursor(cursor);
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    !Number.isFinite(parsed[0]) ||
+    typeof parsed[1] !== 'string' ||
+    parsed[1] === ''
+  )
+    throw new InvalidHistoryCursor(cursor);
   return { createdAt: new Date(parsed[0] as number), analysisId: parsed[1] };
 }

@@ -12,7 +12,10 @@ export const TTL_INDEX = 'finished_at_ttl';
 export const HISTORY_INDEXES: IndexDescription[] = [
   { key: { analysis_id: 1 }, name: 'analysis_id_unique', unique: true },
   { key: { user_id: 1, created_at: -1, analysis_id: -1 }, name: 'user_created' },
-  { key: { user_id: 1, symbol: 1, interval: 1, created_at: -1, analysis_id: -1 }, name: 'user_symbol_interval_created' },
+  {
+    key: { user_id: 1, symbol: 1, interval: 1, created_at: -1, analysis_id: -1 },
+    name: 'user_symbol_interval_created',
+  },
   { key: { user_id: 1, status: 1, created_at: -1, analysis_id: -1 }, name: 'user_status_created' },
 ];
 
@@ -20,11 +23,18 @@ const INDEX_OPTIONS_CONFLICT = 85;
 const NAMESPACE_NOT_FOUND = 26;
 const INDEX_NOT_FOUND = 27;
 
-export async function ensureHistoryIndexes(collection: Collection<AnalysisDocument>, historyTtlSeconds: number): Promise<void> {
+export async function ensureHistoryIndexes(
+  collection: Collection<AnalysisDocument>,
+  historyTtlSeconds: number,
+): Promise<void> {
   await collection.createIndexes(HISTORY_INDEXES);
   if (historyTtlSeconds === 0) {
     await collection.dropIndex(TTL_INDEX).catch((error: unknown) => {
-      if (!(error instanceof MongoServerError && (error.code === INDEX_NOT_FOUND || error.code === NAMESPACE_NOT_FOUND))) throw error;
+      if (!(
+        error instanceof MongoServerError &&
+        (error.code === INDEX_NOT_FOUND || error.code === NAMESPACE_NOT_FOUND)
+      ))
+        throw error;
     });
     return;
   }
@@ -33,6 +43,9 @@ export async function ensureHistoryIndexes(collection: Collection<AnalysisDocume
   } catch (error) {
     // The TTL changed since the index was made: change it in place rather than rebuild it.
     if (!(error instanceof MongoServerError && error.code === INDEX_OPTIONS_CONFLICT)) throw error;
-    await collection.db.command({ collMod: collection.collectionName, index: { name: TTL_INDEX, expireAfterSeconds: historyTtlSeconds } });
+    await collection.db.command({
+      collMod: collection.collectionName,
+      index: { name: TTL_INDEX, expireAfterSeconds: historyTtlSeconds },
+    });
   }
 }

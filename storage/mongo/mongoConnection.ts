@@ -42,9 +42,15 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: MongoClient;
   try {
-    client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, appName: options.appName ?? 'candela' });
+    client = new MongoClient(url, {
+      serverSelectionTimeoutMS: timeoutMs,
+      connectTimeoutMS: timeoutMs,
+      appName: options.appName ?? 'candela',
+    });
   } catch (error) {
-    throw new MongoConfigurationError(`MONGODB_URL is not a valid MongoDB connection string (${shown}): ${(error as Error).message}. Expected mongodb://host[:port][/database] or mongodb+srv://…`);
+    throw new MongoConfigurationError(
+      `MONGODB_URL is not a valid MongoDB connection string (${shown}): ${(error as Error).message}. Expected mongodb://host[:port][/database] or mongodb+srv://…`,
+    );
   }
   const db = client.db(options.databaseName ?? databaseNameOf(url));
   try {
@@ -52,7 +58,9 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     await db.command({ ping: 1 });
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new MongoConfigurationError(`MONGODB_URL: no MongoDB answered at ${shown} within ${timeoutMs} ms (${(error as Error).message}). Start MongoDB, fix MONGODB_URL, or unset it to run without the history archive`);
+    throw new MongoConfigurationError(
+      `MONGODB_URL: no MongoDB answered at ${shown} within ${timeoutMs} ms (${(error as Error).message}). Start MongoDB, fix MONGODB_URL, or unset it to run without the history archive`,
+    );
   }
   return { client, db, close: () => client.close() };
 }

@@ -52,7 +52,8 @@ const DUPLICATE_KEY = 11000;
 export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: number } = {}): AnalysisHistory {
   const analyses = db.collection<AnalysisDocument>(ANALYSES_COLLECTION);
   const historyTtlSeconds = options.historyTtlSeconds ?? DEFAULT_HISTORY_TTL_SECONDS;
-  if (!Number.isInteger(historyTtlSeconds) || historyTtlSeconds < 0) throw new Error(`history TTL must be a whole number of seconds >= 0 (0 keeps forever), got ${historyTtlSeconds}`);
+  if (!Number.isInteger(historyTtlSeconds) || historyTtlSeconds < 0)
+    throw new Error(`history TTL must be a whole number of seconds >= 0 (0 keeps forever), got ${historyTtlSeconds}`);
 
   return {
     ensureIndexes: () => ensureHistoryIndexes(analyses, historyTtlSeconds),
@@ -62,7 +63,11 @@ export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: n
       try {
         // Matching only an older-or-equal copy makes a stale redelivery fall through to the
         // insert, which the unique index on analysis_id refuses: the newer copy stays.
-        const result = await analyses.updateOne({ analysis_id: document.analysis_id, updated_at: { $lte: document.updated_at } }, { $set: document }, { upsert: true });
+        const result = await analyses.updateOne(
+          { analysis_id: document.analysis_id, updated_at: { $lte: document.updated_at } },
+          { $set: document },
+          { upsert: true },
+        );
         if (result.upsertedCount === 1) return 'inserted';
         return result.modifiedCount === 1 ? 'updated' : 'unchanged';
       } catch (error) {
@@ -88,7 +93,10 @@ export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: n
       const last = page[page.length - 1];
       return {
         analyses: page.map(recordFromDocument),
-        nextCursor: documents.length > limit && last ? encodeHistoryCursor({ createdAt: last.created_at, analysisId: last.analysis_id }) : null,
+        nextCursor:
+          documents.length > limit && last
+            ? encodeHistoryCursor({ createdAt: last.created_at, analysisId: last.analysis_id })
+            : null,
       };
     },
   };
@@ -100,11 +108,17 @@ function historyFilter(query: HistoryQuery): Filter<AnalysisDocument> {
   if (query.interval !== undefined) filter.interval = query.interval;
   if (query.status !== undefined) filter.status = query.status;
   if (query.createdFrom !== undefined || query.createdTo !== undefined) {
-    filter.created_at = { ...(query.createdFrom && { $gte: query.createdFrom }), ...(query.createdTo && { $lt: query.createdTo }) };
+    filter.created_at = {
+      ...(query.createdFrom && { $gte: query.createdFrom }),
+      ...(query.createdTo && { $lt: query.createdTo }),
+    };
   }
   if (query.cursor !== undefined) {
     const after = decodeHistoryCursor(query.cursor);
-    filter.$or = [{ created_at: { $lt: after.createdAt } }, { created_at: after.createdAt, analysis_id: { $lt: after.analysisId } }];
+    filter.$or = [
+      { created_at: { $lt: after.createdAt } },
+      { created_at: after.createdAt, analysis_id: { $lt: after.analysisId } },
+    ];
   }
   return filter;
 }

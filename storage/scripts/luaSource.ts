@@ -30,8 +30,13 @@ export function readLuaSource(dir: URL, file: string): string {
         const here = [...stack, { file: path, line: index + 1 }];
         const cycleStart = here.findIndex((frame) => frame.file === included);
         if (cycleStart >= 0) {
-          const chain = here.slice(cycleStart).map((frame) => `${frame.file}:${frame.line}`).join(' -> ');
-          throw new IncludeCycleError(`Lua include cycle: ${chain} -> ${included} (${path} line ${index + 1} includes "${match[1]!}" again)`);
+          const chain = here
+            .slice(cycleStart)
+            .map((frame) => `${frame.file}:${frame.line}`)
+            .join(' -> ');
+          throw new IncludeCycleError(
+            `Lua include cycle: ${chain} -> ${included} (${path} line ${index + 1} includes "${match[1]!}" again)`,
+          );
         }
         if (pasted.has(included)) return `-- (${match[1]!} already included)`;
         pasted.add(included);

@@ -27,5 +27,7 @@ export function texts(reply: unknown, fail: ReplyFail): string[] {
 }
 
 export function oneOf<const T extends string>(reply: unknown, allowed: readonly T[], fail: ReplyFail): T {
-  return typeof reply === 'string' && (allowed as readonly string[]).includes(reply) ? (reply as T) : fail(`one of ${allowed.join(', ')}`);
+  return typeof reply === 'string' && (allowed as readonly string[]).includes(reply)
+    ? (reply as T)
+    : fail(`one of ${allowed.join(', ')}`);
 }

@@ -5,7 +5,15 @@
  */
 import type { RedisClient } from '../redisConnection.js';
 import { readLuaSource } from './luaSource.js';
-import { type AnyScript, type CallOf, luaPreamble, type ScriptArg, scriptArguments, ScriptReplyError, type ScriptReply } from './scriptDefinition.js';
+import {
+  type AnyScript,
+  type CallOf,
+  luaPreamble,
+  type ScriptArg,
+  scriptArguments,
+  ScriptReplyError,
+  type ScriptReply,
+} from './scriptDefinition.js';
 
 const LUA_DIR = new URL('../lua/', import.meta.url);
 
@@ -34,11 +42,17 @@ function describe(reply: unknown): string {
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 
-export async function runScript<S extends AnyScript>(client: RedisClient, spec: S, call: CallOf<S>): Promise<ScriptReply<S>> {
+export async function runScript<S extends AnyScript>(
+  client: RedisClient,
+  spec: S,
+  call: CallOf<S>,
+): Promise<ScriptReply<S>> {
   const { keys, argv } = scriptArguments(spec, call);
   const reply = await commandFor(client, spec)(keys.length, ...keys, ...argv);
   const fail = (expected: string): never => {
-    throw new ScriptReplyError(`Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`);
+    throw new ScriptReplyError(
+      `Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`,
+    );
   };
   return spec.parseReply(reply, fail) as ScriptReply<S>;
 }

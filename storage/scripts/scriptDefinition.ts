@@ -22,7 +22,15 @@ export interface ItemSpec<IK extends string, IA extends string, IL extends strin
   readonly lists?: readonly IL[];
 }
 
-export interface ScriptSpec<K extends string, A extends string, L extends string, IK extends string, IA extends string, IL extends string, R> {
+export interface ScriptSpec<
+  K extends string,
+  A extends string,
+  L extends string,
+  IK extends string,
+  IA extends string,
+  IL extends string,
+  R,
+> {
   readonly name: string;
   /** The file in storage/lua. */
   readonly file: string;
@@ -42,18 +50,34 @@ export interface ItemCall<IK extends string, IA extends string, IL extends strin
   args: Values<IA, IL>;
 }
 
-export type ScriptCall<K extends string, A extends string, L extends string, IK extends string, IA extends string, IL extends string> = {
+export type ScriptCall<
+  K extends string,
+  A extends string,
+  L extends string,
+  IK extends string,
+  IA extends string,
+  IL extends string,
+> = {
   keys: Record<K, string>;
   args: Values<A, L>;
 } & ([IK | IA | IL] extends [never] ? { items?: never } : { items: readonly ItemCall<IK, IA, IL>[] });
 
 export type AnyScript = ScriptSpec<string, string, string, string, string, string, unknown>;
 export type ScriptReply<S> = S extends ScriptSpec<string, string, string, string, string, string, infer R> ? R : never;
-export type CallOf<S> = S extends ScriptSpec<infer K, infer A, infer L, infer IK, infer IA, infer IL, unknown> ? ScriptCall<K, A, L, IK, IA, IL> : never;
+export type CallOf<S> =
+  S extends ScriptSpec<infer K, infer A, infer L, infer IK, infer IA, infer IL, unknown>
+    ? ScriptCall<K, A, L, IK, IA, IL>
+    : never;
 
-export function defineScript<const K extends string, const A extends string, R, const L extends string = never, const IK extends string = never, const IA extends string = never, const IL extends string = never>(
-  spec: ScriptSpec<K, A, L, IK, IA, IL, R>,
-): ScriptSpec<K, A, L, IK, IA, IL, R> {
+export function defineScript<
+  const K extends string,
+  const A extends string,
+  R,
+  const L extends string = never,
+  const IK extends string = never,
+  const IA extends string = never,
+  const IL extends string = never,
+>(spec: ScriptSpec<K, A, L, IK, IA, IL, R>): ScriptSpec<K, A, L, IK, IA, IL, R> {
   return spec;
 }
 
@@ -91,7 +115,9 @@ export function scriptArguments(spec: AnyScript, call: LooseCall): { keys: strin
 function luaReads(target: string, names: readonly string[], lists: readonly string[], indent: string): string[] {
   const lines = names.map((name) => `${indent}${target}.${name} = ARGV[c]; c = c + 1`);
   for (const name of lists) {
-    lines.push(`${indent}do local n, l = tonumber(ARGV[c]), {}; for j = 1, n do l[j] = ARGV[c + j] end; ${target}.${name} = l; c = c + 1 + n end`);
+    lines.push(
+      `${indent}do local n, l = tonumber(ARGV[c]), {}; for j = 1, n do l[j] = ARGV[c + j] end; ${target}.${name} = l; c = c + 1 + n end`,
+    );
   }
   return lines;
 }
@@ -110,7 +136,9 @@ export function luaPreamble(spec: AnyScript): string {
     lines.push('  local count = tonumber(ARGV[c]); c = c + 1');
     lines.push('  for i = 1, count do');
     lines.push(`    local base = ${keyNames.length} + (i - 1) * ${itemKeys.length}`);
-    lines.push(`    local item = { keys = { ${itemKeys.map((name, index) => `${name} = KEYS[base + ${index + 1}]`).join(', ')} }, args = {} }`);
+    lines.push(
+      `    local item = { keys = { ${itemKeys.map((name, index) => `${name} = KEYS[base + ${index + 1}]`).join(', ')} }, args = {} }`,
+    );
     lines.push(...luaReads('item.args', spec.item.args, spec.item.lists ?? [], '    '));
     lines.push('    ITEMS[i] = item');
     lines.push('  end');

@@ -47,7 +47,10 @@ export const cancelJob = defineScript({
   args: ['userId', 'now', 'channel', 'cancelChannel', 'progressTtl', 'progressLogMax'],
   parseReply(reply, fail) {
     const [outcome, status] = list(reply, fail);
-    return { outcome: oneOf(outcome, ['cancelled', 'requested', 'terminal', 'missing'], fail), status: text(status, fail) };
+    return {
+      outcome: oneOf(outcome, ['cancelled', 'requested', 'terminal', 'missing'], fail),
+      status: text(status, fail),
+    };
   },
 });
 
@@ -62,7 +65,9 @@ export const appendProgress = defineScript({
 
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
 export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
-export type ClaimReply = { outcome: 'claimed' | 'taken-over'; record: Record<string, string> } | { outcome: 'skipped'; reason: ClaimSkipReason };
+export type ClaimReply =
+  | { outcome: 'claimed' | 'taken-over'; record: Record<string, string> }
+  | { outcome: 'skipped'; reason: ClaimSkipReason };
 
 export const claimJobs = defineScript({
   name: 'claimJobs',
@@ -75,7 +80,9 @@ export const claimJobs = defineScript({
     return list(reply, fail).map((entry): ClaimReply => {
       const [outcome, ...rest] = texts(entry, fail);
       const kind = oneOf(outcome, ['claimed', 'taken-over', 'skipped'], fail);
-      return kind === 'skipped' ? { outcome: kind, reason: oneOf(rest[0], CLAIM_SKIPS, fail) } : { outcome: kind, record: pairsToHash(rest) };
+      return kind === 'skipped'
+        ? { outcome: kind, reason: oneOf(rest[0], CLAIM_SKIPS, fail) }
+        : { outcome: kind, record: pairsToHash(rest) };
     });
   },
 });
@@ -86,7 +93,10 @@ export const finishJobs = defineScript({
   keys: ['stream'],
   args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
-  parseReply: (reply, fail) => integers(reply, fail).map((value) => (value === 1 ? 'finished' : value === 2 ? 'cancelled' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'))),
+  parseReply: (reply, fail) =>
+    integers(reply, fail).map((value) =>
+      value === 1 ? 'finished' : value === 2 ? 'cancelled' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'),
+    ),
 });
 
 export const refreshClaims = defineScript({
@@ -95,18 +105,37 @@ export const refreshClaims = defineScript({
   keys: ['stream'],
   args: ['group', 'consumer'],
   item: { keys: ['job'], args: ['entryId', 'owner'] },
-  parseReply: (reply, fail) => integers(reply, fail).map((value) => (value === 1 ? 'owned' : value === 2 ? 'cancel-requested' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'))),
+  parseReply: (reply, fail) =>
+    integers(reply, fail).map((value) =>
+      value === 1 ? 'owned' : value === 2 ? 'cancel-requested' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'),
+    ),
 });
 
 export const retryJob = defineScript({
   name: 'retryJob',
   file: 'retryJob-6.lua',
   keys: ['stream', 'job', 'progress', 'schedule', 'deadLetters', 'deadLetterIndex'],
-  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'deadLetterMax', 'entryId', 'owner', 'error', 'node', 'maxRetries', 'dueAt'],
+  args: [
+    'group',
+    'now',
+    'channel',
+    'progressTtl',
+    'progressLogMax',
+    'deadLetterMax',
+    'entryId',
+    'owner',
+    'error',
+    'node',
+    'maxRetries',
+    'dueAt',
+  ],
   lists: ['retryingEvent'],
   parseReply(reply, fail) {
     const [outcome, attempts] = list(reply, fail);
-    return { outcome: oneOf(outcome, ['retrying', 'dead-lettered', 'cancelled', 'lost'], fail), attempts: integer(attempts, fail) };
+    return {
+      outcome: oneOf(outcome, ['retrying', 'dead-lettered', 'cancelled', 'lost'], fail),
+      attempts: integer(attempts, fail),
+    };
   },
 });
 
@@ -152,4 +181,17 @@ export const deregisterConsumer = defineScript({
   },
 });
 
-export const SCRIPTS = [deregisterConsumer, enqueueJob, pruneActiveJobs, cancelJob, appendProgress, claimJobs, finishJobs, refreshClaims, retryJob, moveDueRetries, replayDeadLetter, trimStream] as const;
+export const SCRIPTS = [
+  deregisterConsumer,
+  enqueueJob,
+  pruneActiveJobs,
+  cancelJob,
+  appendProgress,
+  claimJobs,
+  finishJobs,
+  refreshClaims,
+  retryJob,
+  moveDueRetries,
+  replayDeadLetter,
+  trimStream,
+] as const;

@@ -36,7 +36,7 @@ const implementations: [string, () => ChartStore][] = [
 describe.each(implementations)('chart store contract: %s', (_name, storeOf) => {
   test('save then read returns both files byte for byte', async () => {
     const store = storeOf();
-    const rendered = chart('first', 300_000) // past GridFS's 255 KiB chunk: the read crosses a chunk boundary;
+    const rendered = chart('first', 300_000); // past GridFS's 255 KiB chunk: the read crosses a chunk boundary;
     const location = await store.save('analysis_contract_1', rendered);
     expect(location).toContain('analysis_contract_1');
     expect((await store.read('analysis_contract_1', 'svg'))?.toString('utf8')).toBe(rendered.svg);

@@ -34,7 +34,15 @@ export async function startApiUnderTest(env: Record<string, string> = {}): Promi
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-security-'));
   const port = await freePort();
-  const common = { REDIS_URL: redis.url, AUTH_SECRET: TEST_SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', ANALYSIS_HEALTH_CHECK_INTERVAL: '1', ...env };
+  const common = {
+    REDIS_URL: redis.url,
+    AUTH_SECRET: TEST_SECRET,
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'warn',
+    ANALYSIS_HEALTH_CHECK_INTERVAL: '1',
+    ...env,
+  };
   const processes: CandelaProcess[] = [];
   const api = startCandela(['api'], { ...common, PORT: String(port), LOG_LEVEL: 'info' });
   processes.push(api);

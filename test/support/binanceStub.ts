@@ -39,7 +39,20 @@ function klines(url: URL): unknown[][] {
     const close = base + Math.sin(time / step) * 1.5;
     const high = Math.max(open, close) + 0.8;
     const low = Math.min(open, close) - 0.8;
-    rows.push([time, open.toFixed(2), high.toFixed(2), low.toFixed(2), close.toFixed(2), '1000.0', time + step - 1, '100000.0', 10, '500.0', '50000.0', '0']);
+    rows.push([
+      time,
+      open.toFixed(2),
+      high.toFixed(2),
+      low.toFixed(2),
+      close.toFixed(2),
+      '1000.0',
+      time + step - 1,
+      '100000.0',
+      10,
+      '500.0',
+      '50000.0',
+      '0',
+    ]);
   }
   return rows;
 }

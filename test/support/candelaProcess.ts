@@ -15,7 +15,8 @@ export interface CandelaProcess {
 }
 
 export function startCandela(args: string[], env: Record<string, string>): CandelaProcess {
-  if (!existsSync(CANDELA_BIN)) throw new Error(`${CANDELA_BIN} is missing: run 'npm run build' first (make test does)`);
+  if (!existsSync(CANDELA_BIN))
+    throw new Error(`${CANDELA_BIN} is missing: run 'npm run build' first (make test does)`);
   const child = spawn(process.execPath, [CANDELA_BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +29,9 @@ export function startCandela(args: string[], env: Record<string, string>): Cande
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     child,
     output: () => output,
@@ -56,12 +59,17 @@ export function startCandela(args: string[], env: Record<string, string>): Cande
 }
 
 export async function stopCandela(processes: CandelaProcess[], signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  for (const candela of processes) if (candela.child.exitCode === null && candela.child.signalCode === null) candela.kill(signal);
+  for (const candela of processes)
+    if (candela.child.exitCode === null && candela.child.signalCode === null) candela.kill(signal);
   await Promise.all(processes.map((candela) => candela.exited));
 }
 
 /** Polls until the check returns a value other than undefined. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -73,5 +81,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`,
+  );
 }

@@ -36,9 +36,7 @@ export class Collection {
   documents: Document[] = [];
   indexes: IndexSpec[] = [{ ...ID_INDEX }];
 
-  constructor(
-    readonly namespace: string,
-  ) {}
+  constructor(readonly namespace: string) {}
 
   insert(document: Document): Document {
     const stored = document._id === undefined ? { _id: new ObjectId(), ...document } : document;
@@ -68,18 +66,28 @@ export class Collection {
   }
 
   createIndex(spec: Document): 'created' | 'exists' {
-    if (typeof spec.name !== 'string' || typeof spec.key !== 'object' || spec.key === null) throw badValue('an index needs a key document and a name');
+    if (typeof spec.name !== 'string' || typeof spec.key !== 'object' || spec.key === null)
+      throw badValue('an index needs a key document and a name');
     const wanted: IndexSpec = { v: 2, key: spec.key as Document, name: spec.name };
-    for (const option of INDEX_OPTIONS) if (spec[option] !== undefined && spec[option] !== false) (wanted as unknown as Document)[option] = spec[option];
+    for (const option of INDEX_OPTIONS)
+      if (spec[option] !== undefined && spec[option] !== false) (wanted as unknown as Document)[option] = spec[option];
     const sameName = this.indexes.find((index) => index.name === wanted.name);
     const sameKey = this.indexes.find((index) => keyText([index.key]) === keyText([wanted.key]));
     if (sameName && keyText([sameName.key]) !== keyText([wanted.key])) {
-      throw new MongoCommandError(86, 'IndexKeySpecsConflict', `An existing index has the same name as the requested index but a different key: ${wanted.name}`);
+      throw new MongoCommandError(
+        86,
+        'IndexKeySpecsConflict',
+        `An existing index has the same name as the requested index but a different key: ${wanted.name}`,
+      );
     }
     if (sameKey) {
       const options = (index: IndexSpec) => keyText(INDEX_OPTIONS.map((option) => index[option] ?? null));
       if (sameKey.name !== wanted.name || options(sameKey) !== options(wanted)) {
-        throw new MongoCommandError(85, 'IndexOptionsConflict', `An equivalent index already exists with a different name or options: ${sameKey.name}`);
+        throw new MongoCommandError(
+          85,
+          'IndexOptionsConflict',
+          `An equivalent index already exists with a different name or options: ${sameKey.name}`,
+        );
       }
       return 'exists';
     }
@@ -92,11 +100,13 @@ export class Collection {
     if (name === '_id_') throw new MongoCommandError(72, 'InvalidOptions', 'cannot drop _id index');
     const before = this.indexes.length;
     this.indexes = this.indexes.filter((index) => index.name !== name);
-    if (this.indexes.length === before) throw new MongoCommandError(27, 'IndexNotFound', `index not found with name [${name}]`);
+    if (this.indexes.length === before)
+      throw new MongoCommandError(27, 'IndexNotFound', `index not found with name [${name}]`);
   }
 
   private assertUnique(document: Document, ownPosition: number): void {
-    for (const index of this.indexes) if (index.unique || index.name === '_id_') this.assertUniqueFor(index, document, ownPosition);
+    for (const index of this.indexes)
+      if (index.unique || index.name === '_id_') this.assertUniqueFor(index, document, ownPosition);
   }
 
   private assertUniqueFor(index: IndexSpec, document: Document, ownPosition: number): void {
@@ -107,13 +117,23 @@ export class Collection {
     if (!applies(document)) return;
     const values = fields.map((field) => valueAt(document, field) ?? null);
     const wanted = keyText(values);
-    const clash = this.documents.some((other, position) => position !== ownPosition && applies(other) && keyText(fields.map((field) => valueAt(other, field) ?? null)) === wanted);
+    const clash = this.documents.some(
+      (other, position) =>
+        position !== ownPosition &&
+        applies(other) &&
+        keyText(fields.map((field) => valueAt(other, field) ?? null)) === wanted,
+    );
     if (!clash) return;
     const keyValue = Object.fromEntries(fields.map((field, at) => [field, values[at]]));
     const shown = fields.map((field, at) => `${field}: ${EJSON.stringify(values[at])}`).join(', ');
-    throw new MongoCommandError(11000, 'DuplicateKey', `E11000 duplicate key error collection: ${this.namespace} index: ${index.name} dup key: { ${shown} }`, {
-      keyPattern: index.key,
-      keyValue,
-    });
+    throw new MongoCommandError(
+      11000,
+      'DuplicateKey',
+      `E11000 duplicate key error collection: ${this.namespace} index: ${index.name} dup key: { ${shown} }`,
+      {
+        keyPattern: index.key,
+        keyValue,
+      },
+    );
   }
 }

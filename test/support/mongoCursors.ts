@@ -34,7 +34,8 @@ export class CursorRegistry {
 
   getMore(id: number, namespace: string, batchSize: number | undefined): Document {
     const cursor = this.open.get(id);
-    if (!cursor || cursor.namespace !== namespace) throw new MongoCommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
+    if (!cursor || cursor.namespace !== namespace)
+      throw new MongoCommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
     const nextBatch = this.take(cursor, batchSize ?? Number.POSITIVE_INFINITY);
     const exhausted = cursor.position >= cursor.documents.length;
     if (exhausted) this.open.delete(id);

@@ -35,6 +35,7 @@ export class MongoData {
   }
 
   dropDatabase(database: string): void {
-    for (const namespace of [...this.collections.keys()]) if (namespace.startsWith(`${database}.`)) this.collections.delete(namespace);
+    for (const namespace of [...this.collections.keys()])
+      if (namespace.startsWith(`${database}.`)) this.collections.delete(namespace);
   }
 }

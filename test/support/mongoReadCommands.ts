@@ -6,7 +6,19 @@ import { badValue, notEmulated } from './mongoErrors.js';
 import type { CommandTarget } from './mongoWriteCommands.js';
 
 /** Stages whose semantics the stand-in takes from mingo; the driver's countDocuments needs $match, $skip, $limit and $group. */
-const PIPELINE_STAGES = new Set(['$match', '$group', '$count', '$sort', '$skip', '$limit', '$project', '$addFields', '$set', '$unset', '$unwind']);
+const PIPELINE_STAGES = new Set([
+  '$match',
+  '$group',
+  '$count',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$unwind',
+]);
 
 const positiveOrUndefined = (value: unknown) => (typeof value === 'number' && value > 0 ? value : undefined);
 
@@ -20,7 +32,8 @@ export function find({ data, namespace }: CommandTarget, command: Document, curs
     positions.map((position) => collection.documents[position]!),
     command.projection as Document | undefined,
   );
-  if (command.sort && Object.keys(command.sort as Document).length > 0) cursor = cursor.sort(command.sort as Record<string, 1 | -1>);
+  if (command.sort && Object.keys(command.sort as Document).length > 0)
+    cursor = cursor.sort(command.sort as Record<string, 1 | -1>);
   const skip = positiveOrUndefined(command.skip);
   if (skip) cursor = cursor.skip(skip);
   const limit = positiveOrUndefined(command.limit);

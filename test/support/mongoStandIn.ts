@@ -18,7 +18,17 @@
  */
 import net from 'node:net';
 import type { Document } from 'bson';
-import { buildInfo, collMod, createIndexes, drop, dropDatabase, dropIndexes, hello, killCursors, listIndexes } from './mongoAdminCommands.js';
+import {
+  buildInfo,
+  collMod,
+  createIndexes,
+  drop,
+  dropDatabase,
+  dropIndexes,
+  hello,
+  killCursors,
+  listIndexes,
+} from './mongoAdminCommands.js';
 import { CursorRegistry } from './mongoCursors.js';
 import { MongoData } from './mongoDatabase.js';
 import { badValue, errorReply, notEmulated } from './mongoErrors.js';
@@ -65,7 +75,12 @@ export function createCommandRunner(data: MongoData, commandLog: string[] = []) 
     drop: (target) => drop(target),
     dropDatabase: (target) => dropDatabase(data, target.namespace.split('.')[0]!),
   };
-  const aliases: Record<string, string> = { isMaster: 'hello', ismaster: 'hello', buildinfo: 'buildInfo', findandmodify: 'findAndModify' };
+  const aliases: Record<string, string> = {
+    isMaster: 'hello',
+    ismaster: 'hello',
+    buildinfo: 'buildInfo',
+    findandmodify: 'findAndModify',
+  };
 
   return (command: Document, session: Session): Document => {
     const given = Object.keys(command)[0] ?? '';
@@ -74,12 +89,14 @@ export function createCommandRunner(data: MongoData, commandLog: string[] = []) 
     try {
       const handler = handlers[name];
       if (!handler) throw notEmulated(`command '${given}'`);
-      if (command.startTransaction !== undefined || command.autocommit !== undefined || command.txnNumber !== undefined) throw notEmulated('transactions and retryable writes');
+      if (command.startTransaction !== undefined || command.autocommit !== undefined || command.txnNumber !== undefined)
+        throw notEmulated('transactions and retryable writes');
       const database = command.$db;
       if (typeof database !== 'string') throw badValue("a command needs '$db'");
       const collectionName = name === 'getMore' ? command.collection : command[given];
       const namespace = typeof collectionName === 'string' ? `${database}.${collectionName}` : `${database}.$cmd`;
-      if (['aggregate', 'find', 'count'].includes(name) && typeof collectionName !== 'string') throw notEmulated(`database-level ${name}`);
+      if (['aggregate', 'find', 'count'].includes(name) && typeof collectionName !== 'string')
+        throw notEmulated(`database-level ${name}`);
       return handler({ data, namespace }, command, session);
     } catch (error) {
       return errorReply(error);

@@ -9,11 +9,14 @@ import { badValue, MongoCommandError } from './mongoErrors.js';
 
 export const cloneDocument = (document: Document): Document => BSON.deserialize(BSON.serialize(document));
 
-const sameDocument = (left: Document, right: Document) => EJSON.stringify(left, { relaxed: false }) === EJSON.stringify(right, { relaxed: false });
+const sameDocument = (left: Document, right: Document) =>
+  EJSON.stringify(left, { relaxed: false }) === EJSON.stringify(right, { relaxed: false });
 
-const isPlainObject = (value: unknown): value is Document => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+const isPlainObject = (value: unknown): value is Document =>
+  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
-const isOperatorDocument = (value: unknown): value is Document => isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => key.startsWith('$'));
+const isOperatorDocument = (value: unknown): value is Document =>
+  isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => key.startsWith('$'));
 
 function setPath(target: Document, path: string, value: unknown): void {
   const parts = path.split('.');
@@ -30,7 +33,8 @@ export function seedFromFilter(filter: Document): Document {
   const seed: Document = {};
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(value)) {
-      for (const part of value as Document[]) for (const [path, fieldValue] of Object.entries(seedFromFilter(part))) setPath(seed, path, fieldValue);
+      for (const part of value as Document[])
+        for (const [path, fieldValue] of Object.entries(seedFromFilter(part))) setPath(seed, path, fieldValue);
     } else if (key.startsWith('$')) {
       continue;
     } else if (isOperatorDocument(value)) {
@@ -52,7 +56,12 @@ export interface UpdateOutcome {
  * unique check leaves the stored document untouched). `inserting` marks an upsert's insert,
  * the only case in which `$setOnInsert` applies.
  */
-export function applyUpdate(original: Document, update: Document | Document[], inserting: boolean, arrayFilters?: Document[]): UpdateOutcome {
+export function applyUpdate(
+  original: Document,
+  update: Document | Document[],
+  inserting: boolean,
+  arrayFilters?: Document[],
+): UpdateOutcome {
   const before = cloneDocument(original);
   let after: Document;
   if (Array.isArray(update)) {
@@ -68,11 +77,16 @@ export function applyUpdate(original: Document, update: Document | Document[], i
     if (Object.keys(operators).length > 0) applyOperators(after, operators, arrayFilters);
   }
   if (original._id !== undefined && !sameDocument({ id: after._id }, { id: original._id })) {
-    throw new MongoCommandError(66, 'ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    throw new MongoCommandError(
+      66,
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
   return { document: after, modified: !sameDocument(before, after) };
 }
 
 export function assertUpdateDocument(update: unknown): asserts update is Document | Document[] {
-  if (!Array.isArray(update) && !isPlainObject(update)) throw badValue('an update must be a document or an aggregation pipeline');
+  if (!Array.isArray(update) && !isPlainObject(update))
+    throw badValue('an update must be a document or an aggregation pipeline');
 }

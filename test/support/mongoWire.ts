@@ -27,7 +27,8 @@ export interface WireRequest {
 export function takeMessage(received: Buffer): { message: Buffer; rest: Buffer } | undefined {
   if (received.length < 4) return undefined;
   const length = received.readInt32LE(0);
-  if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) throw new Error(`wire message of ${length} bytes is out of range`);
+  if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES)
+    throw new Error(`wire message of ${length} bytes is out of range`);
   if (received.length < length) return undefined;
   return { message: received.subarray(0, length), rest: received.subarray(length) };
 }
@@ -37,7 +38,9 @@ export function parseRequest(message: Buffer): WireRequest {
   const opCode = message.readInt32LE(12);
   if (opCode === OP_MSG) return parseOpMsg(message, requestId);
   if (opCode === OP_QUERY) return parseOpQuery(message, requestId);
-  throw new Error(`wire opCode ${opCode} is not emulated by the MongoDB test stand-in (only OP_MSG and the OP_QUERY handshake; compression must stay off)`);
+  throw new Error(
+    `wire opCode ${opCode} is not emulated by the MongoDB test stand-in (only OP_MSG and the OP_QUERY handshake; compression must stay off)`,
+  );
 }
 
 function parseOpMsg(message: Buffer, requestId: number): WireRequest {
@@ -59,7 +62,7 @@ function parseOpMsg(message: Buffer, requestId: number): WireRequest {
       const nameEnd = message.indexOf(0, offset + 4);
       const identifier = message.toString('utf8', offset + 4, nameEnd);
       const documents: Document[] = [];
-      for (let cursor = nameEnd + 1; cursor < sectionEnd; ) {
+      for (let cursor = nameEnd + 1; cursor < sectionEnd;) {
         const documentSize = message.readInt32LE(cursor);
         documents.push(BSON.deserialize(message.subarray(cursor, cursor + documentSize)));
         cursor += documentSize;

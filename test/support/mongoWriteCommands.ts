@@ -34,7 +34,8 @@ function runStatements<T>(statements: T[], ordered: boolean, run: (statement: T)
   return errors;
 }
 
-const withErrors = (reply: Document, errors: WriteError[]) => (errors.length > 0 ? { ...reply, writeErrors: errors } : reply);
+const withErrors = (reply: Document, errors: WriteError[]) =>
+  errors.length > 0 ? { ...reply, writeErrors: errors } : reply;
 
 const documentsOf = (command: Document, field: string): Document[] => {
   const value = command[field];
@@ -64,11 +65,19 @@ interface UpdateResult {
 function sortedPositions(collection: Collection, positions: number[], sort: Document | undefined): number[] {
   if (!sort || positions.length < 2) return positions;
   const byDocument = new Map(positions.map((position) => [collection.documents[position]!, position]));
-  const sorted = new Query<Document>({}).find<Document>([...byDocument.keys()]).sort(sort).all();
+  const sorted = new Query<Document>({})
+    .find<Document>([...byDocument.keys()])
+    .sort(sort)
+    .all();
   return sorted.map((document) => byDocument.get(document)!);
 }
 
-function updateMatching(collection: Collection, filter: Document, update: Document | Document[], options: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; sort?: Document }): UpdateResult {
+function updateMatching(
+  collection: Collection,
+  filter: Document,
+  update: Document | Document[],
+  options: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; sort?: Document },
+): UpdateResult {
   let positions = sortedPositions(collection, collection.matching(filter), options.sort);
   if (!options.multi) positions = positions.slice(0, 1);
   if (positions.length === 0) {
@@ -135,7 +144,9 @@ export function findAndModify({ data, namespace }: CommandTarget, command: Docum
   const { collection } = data.writable(namespace);
   const filter = (command.query as Document) ?? {};
   const projection = command.fields as Document | undefined;
-  const project = (document: Document | undefined) => (document && projection ? new Query<Document>({}).find<Document>([document], projection).all()[0] : document) ?? null;
+  const project = (document: Document | undefined) =>
+    (document && projection ? new Query<Document>({}).find<Document>([document], projection).all()[0] : document) ??
+    null;
   if (command.remove === true) {
     const position = sortedPositions(collection, collection.matching(filter), command.sort as Document | undefined)[0];
     if (position === undefined) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
@@ -153,7 +164,11 @@ export function findAndModify({ data, namespace }: CommandTarget, command: Docum
   const upserted = result.upsertedId !== undefined;
   const value = command.new === true ? result.document : upserted ? undefined : result.previous;
   return {
-    lastErrorObject: { n: upserted || result.matched > 0 ? 1 : 0, updatedExisting: result.matched > 0, ...(upserted ? { upserted: result.upsertedId } : {}) },
+    lastErrorObject: {
+      n: upserted || result.matched > 0 ? 1 : 0,
+      updatedExisting: result.matched > 0,
+      ...(upserted ? { upserted: result.upsertedId } : {}),
+    },
     value: project(value),
     ok: 1,
   };

@@ -37,7 +37,8 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
     request.on('end', () => {
       if (request.url !== '/v1/chat/completions') return response.writeHead(404).end();
       seen.push(Date.now());
-      const json = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const json = (status: number, body: unknown) =>
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (mode === 'ok') return json(200, completion('A summary written by the stub LLM.'));
       if (mode === 'error-500') return json(500, { error: { message: 'stub failure', type: 'server_error' } });
       response.on('close', () => {

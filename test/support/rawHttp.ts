@@ -64,17 +64,28 @@ export const NODE_MAX_HEAD_BYTES = 16 * 1024;
 
 export class ConnectionClosed extends Error {
   override readonly name = 'ConnectionClosed';
-  constructor(message: string, readonly headBytes: number, readonly socketError: Error | undefined) {
+  constructor(
+    message: string,
+    readonly headBytes: number,
+    readonly socketError: Error | undefined,
+  ) {
     super(message);
   }
 }
 
 export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000): Promise<RawResponse> {
   const url = new URL(base);
-  const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+  const body =
+    request.body === undefined
+      ? undefined
+      : Buffer.isBuffer(request.body)
+        ? request.body
+        : Buffer.from(request.body, 'utf8');
   const headers: Record<string, string> = { host: url.host, connection: 'close', ...request.headers };
   if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(body.length);
-  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
 
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
@@ -88,14 +99,26 @@ export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000
       const all = Buffer.concat(chunks);
       const split = all.indexOf('\r\n\r\n');
       if (split < 0) {
-        reject(new ConnectionClosed(`${request.method} ${request.path.slice(0, 200)}: connection closed without a response (${all.length} bytes)${error ? `: ${error.message}` : ''}`, Buffer.byteLength(head), error));
+        reject(
+          new ConnectionClosed(
+            `${request.method} ${request.path.slice(0, 200)}: connection closed without a response (${all.length} bytes)${error ? `: ${error.message}` : ''}`,
+            Buffer.byteLength(head),
+            error,
+          ),
+        );
         return;
       }
       const parsed = parseHead(all.subarray(0, split).toString('latin1'));
       const rest = all.subarray(split + 4);
-      resolve({ ...parsed, body: parsed.headers['transfer-encoding'] === 'chunked' ? unchunk(rest) : rest.toString('utf8') });
+      resolve({
+        ...parsed,
+        body: parsed.headers['transfer-encoding'] === 'chunked' ? unchunk(rest) : rest.toString('utf8'),
+      });
     };
-    const timer = setTimeout(() => finish(new Error(`${request.method} ${request.path.slice(0, 200)}: no response within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${request.method} ${request.path.slice(0, 200)}: no response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     let streamTimer: NodeJS.Timeout | undefined;
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
@@ -104,7 +127,11 @@ export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000
       if (split < 0 || !/content-type:\s*text\/event-stream/i.test(all.subarray(0, split).toString('latin1'))) return;
       // A stream is judged by its first events (tRPC sends `connected`, then the data or a serialized error);
       // the rest would only wait for the job.
-      const events = all.subarray(split + 4).toString('utf8').split('\n\n').length - 1;
+      const events =
+        all
+          .subarray(split + 4)
+          .toString('utf8')
+          .split('\n\n').length - 1;
       if (events >= STREAM_EVENTS) finish();
       else streamTimer ??= setTimeout(() => finish(), STREAM_WAIT_MS);
     });

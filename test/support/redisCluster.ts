@@ -28,19 +28,57 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candela-cluster-'));
   const ports = await Promise.all(Array.from({ length: masters }, () => freePort()));
   const servers: ChildProcess[] = ports.map((port) =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    ),
   );
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
-  await until(async () => (await Promise.all(ports.map((port) => run('redis-cli', ['-p', String(port), 'ping'])))).every(({ stdout }) => stdout.trim() === 'PONG'), 'the cluster nodes to start');
+  await until(
+    async () =>
+      (await Promise.all(ports.map((port) => run('redis-cli', ['-p', String(port), 'ping'])))).every(
+        ({ stdout }) => stdout.trim() === 'PONG',
+      ),
+    'the cluster nodes to start',
+  );
   await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
-  await until(async () => (await Promise.all(ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info'])))).every(({ stdout }) => stdout.includes('cluster_state:ok')), 'the cluster to cover every slot');
+  await until(
+    async () =>
+      (await Promise.all(ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info'])))).every(
+        ({ stdout }) => stdout.includes('cluster_state:ok'),
+      ),
+    'the cluster to cover every slot',
+  );
   const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
   return {
     nodes: addresses.join(','),
     client,
     async stop() {
       client.disconnect();
-      await Promise.all(servers.map((server) => new Promise((resolve) => (server.exitCode !== null ? resolve(null) : (server.once('exit', resolve), server.kill('SIGKILL'))))));
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise((resolve) =>
+              server.exitCode !== null ? resolve(null) : (server.once('exit', resolve), server.kill('SIGKILL')),
+            ),
+        ),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -73,7 +73,17 @@ function restoreCandleDefaults(wasm: WasmModule): void {
   const buffer = wasm._malloc(length * 8 * 4 + 8 + length * 4);
   for (let k = 0; k < 4 * length; k += 1) wasm.HEAPF64[buffer / 8 + k] = 100 + (k % 7);
   const begPointer = buffer + length * 32;
-  const args = [0, length - 1, buffer, buffer + length * 8, buffer + length * 16, buffer + length * 24, begPointer, begPointer + 4, begPointer + 8];
+  const args = [
+    0,
+    length - 1,
+    buffer,
+    buffer + length * 8,
+    buffer + length * 16,
+    buffer + length * 24,
+    begPointer,
+    begPointer + 4,
+    begPointer + 8,
+  ];
   const types = args.map(() => 'number' as const);
   let periodAddress = -1;
   for (let address = 0; address < buffer && periodAddress < 0; address += 4) {
@@ -130,7 +140,12 @@ export async function loadTalib(): Promise<Caller> {
     const options = name in PENETRATION ? [PENETRATION[name]!] : [];
     const args = [0, length - 1, ...inputs, ...options, begPointer, countPointer, outPointer];
     try {
-      const code = wasm.ccall(`TA_${name}`, 'number', args.map(() => 'number'), args);
+      const code = wasm.ccall(
+        `TA_${name}`,
+        'number',
+        args.map(() => 'number'),
+        args,
+      );
       if (code !== 0) throw new Error(`TA_${name} returned ${code}`);
       const begIdx = wasm.HEAP32[begPointer / 4]!;
       const count = wasm.HEAP32[countPointer / 4]!;

@@ -18,10 +18,20 @@ export interface ApiCluster {
   stop(): Promise<void>;
 }
 
-export async function startApiCluster(options: { apiNodes?: number; workers?: number; env?: Record<string, string> } = {}): Promise<ApiCluster> {
+export async function startApiCluster(
+  options: { apiNodes?: number; workers?: number; env?: Record<string, string> } = {},
+): Promise<ApiCluster> {
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-api-'));
-  const env = { REDIS_URL: redis.url, AUTH_SECRET: SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', ANALYSIS_HEALTH_CHECK_INTERVAL: '1', ...options.env };
+  const env = {
+    REDIS_URL: redis.url,
+    AUTH_SECRET: SECRET,
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'warn',
+    ANALYSIS_HEALTH_CHECK_INTERVAL: '1',
+    ...options.env,
+  };
   const processes: CandelaProcess[] = [];
   const apis: string[] = [];
   try {
@@ -63,7 +73,10 @@ export function bearer(token: string): Record<string, string> {
 }
 
 /** Reads a server-sent event stream to its end (or until `until` says stop); returns the parsed `data:` objects. */
-export async function readSse(response: Response, until: (event: Record<string, unknown>) => boolean = () => false): Promise<Record<string, unknown>[]> {
+export async function readSse(
+  response: Response,
+  until: (event: Record<string, unknown>) => boolean = () => false,
+): Promise<Record<string, unknown>[]> {
   const events: Record<string, unknown>[] = [];
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();

@@ -18,5 +18,10 @@ test('the client example queues, follows progress to completion and reads the re
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/^queued analysis_\w+\n0% queued queued: queued\n[\s\S]*100% completed finished: analysis completed\ncompleted: .+\nchart: \/charts\/analysis_\w+\.png\?expires=\d+&signature=/) });
+  expect({ code, output }).toEqual({
+    code: 0,
+    output: expect.stringMatching(
+      /^queued analysis_\w+\n0% queued queued: queued\n[\s\S]*100% completed finished: analysis completed\ncompleted: .+\nchart: \/charts\/analysis_\w+\.png\?expires=\d+&signature=/,
+    ),
+  });
 });

@@ -14,7 +14,8 @@ afterAll(() => cluster.stop());
 
 async function loopDelaySinceLastScrape(api: string): Promise<{ p99: number; max: number }> {
   const text = await (await fetch(`${api}/metrics`)).text();
-  const read = (quantile: string) => Number(new RegExp(`candela_event_loop_delay_seconds\\{quantile="${quantile}"\\} ([0-9.e+-]+)`).exec(text)![1]);
+  const read = (quantile: string) =>
+    Number(new RegExp(`candela_event_loop_delay_seconds\\{quantile="${quantile}"\\} ([0-9.e+-]+)`).exec(text)![1]);
   return { p99: read('0.99') * 1000, max: read('1') * 1000 };
 }
 
@@ -32,13 +33,21 @@ test('20 immediate analyses of 1,000 candles at once leave the event loop respon
   })();
   const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'ADAUSDT', 'XRPUSDT'];
   const responses = await Promise.all(
-    Array.from({ length: 20 }, (_, index) => fetch(`${api}/analyze-immediate/${symbols[index % symbols.length]}/1h`, { method: 'POST', headers, body: JSON.stringify({ timeframe: '1000h' }) })),
+    Array.from({ length: 20 }, (_, index) =>
+      fetch(`${api}/analyze-immediate/${symbols[index % symbols.length]}/1h`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ timeframe: '1000h' }),
+      }),
+    ),
   );
   loading = false;
   await prober;
   const delay = await loopDelaySinceLastScrape(api);
   for (const response of responses) expect(response.status).toBe(200);
-  const bodies = (await Promise.all(responses.map((response) => response.json()))) as { analysis_data: { candle_count: number } }[];
+  const bodies = (await Promise.all(responses.map((response) => response.json()))) as {
+    analysis_data: { candle_count: number };
+  }[];
   for (const body of bodies) expect(body.analysis_data.candle_count).toBe(1000);
   expect(healthChecks).toBeGreaterThan(0);
   expect(delay.p99).toBeLessThan(250);

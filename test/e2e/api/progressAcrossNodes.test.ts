@@ -25,30 +25,38 @@ interface Received {
 }
 
 /** Subscribes on one node; resolves when the server ends the subscription, or when `stopAfter` says so (then it drops the socket). */
-function follow(url: string, analysisId: string, lastEventId: string | undefined, stopAfter: (event: ProgressEvent) => boolean = () => false): Promise<{ events: Received[]; completed: boolean }> {
+function follow(
+  url: string,
+  analysisId: string,
+  lastEventId: string | undefined,
+  stopAfter: (event: ProgressEvent) => boolean = () => false,
+): Promise<{ events: Received[]; completed: boolean }> {
   const client = createClient({ url, token });
   const events: Received[] = [];
   let dropped = false; // unsubscribing also calls onComplete: that is our drop, not the server's end
   return new Promise((resolve, reject) => {
-    const subscription = client.api.analysis.progress.subscribe({ analysis_id: analysisId, lastEventId }, {
-      onData: ({ id, data }) => {
-        events.push({ id, event: data });
-        if (stopAfter(data)) {
-          dropped = true;
-          subscription.unsubscribe();
+    const subscription = client.api.analysis.progress.subscribe(
+      { analysis_id: analysisId, lastEventId },
+      {
+        onData: ({ id, data }) => {
+          events.push({ id, event: data });
+          if (stopAfter(data)) {
+            dropped = true;
+            subscription.unsubscribe();
+            client.close();
+            resolve({ events, completed: false });
+          }
+        },
+        onComplete: () => {
           client.close();
-          resolve({ events, completed: false });
-        }
+          resolve({ events, completed: !dropped });
+        },
+        onError: (error) => {
+          client.close();
+          reject(error);
+        },
       },
-      onComplete: () => {
-        client.close();
-        resolve({ events, completed: !dropped });
-      },
-      onError: (error) => {
-        client.close();
-        reject(error);
-      },
-    });
+    );
   });
 }
 
@@ -59,12 +67,23 @@ async function loggedIds(analysisId: string): Promise<string[]> {
 test('a subscriber on node 2 sees every stage of a job queued on node 1, then the subscription ends', async () => {
   const [node1, node2] = cluster.apis as [string, string];
   const producer = createClient({ url: node1, token });
-  const { analysis_id: id } = await producer.api.analysis.queue.mutate({ symbol: 'BTCUSDT', interval: '15m', timeframe: '30d' });
+  const { analysis_id: id } = await producer.api.analysis.queue.mutate({
+    symbol: 'BTCUSDT',
+    interval: '15m',
+    timeframe: '30d',
+  });
   producer.close();
 
   const { events, completed } = await follow(node2, id, undefined);
   expect(completed).toBe(true);
-  expect(events.map(({ event }) => event.stage)).toEqual(['queued', 'started', 'candles', 'patterns', ...(events[4]!.event.stage === 'chart' ? ['chart', 'summary'] : ['summary', 'chart']), 'finished']);
+  expect(events.map(({ event }) => event.stage)).toEqual([
+    'queued',
+    'started',
+    'candles',
+    'patterns',
+    ...(events[4]!.event.stage === 'chart' ? ['chart', 'summary'] : ['summary', 'chart']),
+    'finished',
+  ]);
   expect(events.at(-1)!.event).toMatchObject({ status: 'completed', progress: 1 });
   const fractions = events.map(({ event }) => event.progress);
   expect(fractions[0]).toBe(0);
@@ -76,7 +95,11 @@ test('a subscriber that drops and reconnects with lastEventId misses nothing and
   const [node1, node2] = cluster.apis as [string, string];
   const producer = createClient({ url: node1, token });
   // A long window (43,200 candles) so the job is still running while the subscriber is away.
-  const { analysis_id: id } = await producer.api.analysis.queue.mutate({ symbol: 'ETHUSDT', interval: '1m', timeframe: '30d' });
+  const { analysis_id: id } = await producer.api.analysis.queue.mutate({
+    symbol: 'ETHUSDT',
+    interval: '1m',
+    timeframe: '30d',
+  });
   producer.close();
 
   const first = await follow(node2, id, undefined, (event) => event.stage === 'started');
@@ -97,9 +120,15 @@ test('a subscriber that drops and reconnects with lastEventId misses nothing and
 
 test('many subscribers of one job across both nodes each get the whole sequence once', async () => {
   const producer = createClient({ url: cluster.apis[0]!, token });
-  const { analysis_id: id } = await producer.api.analysis.queue.mutate({ symbol: 'SOLUSDT', interval: '1h', timeframe: '90d' });
+  const { analysis_id: id } = await producer.api.analysis.queue.mutate({
+    symbol: 'SOLUSDT',
+    interval: '1h',
+    timeframe: '90d',
+  });
   producer.close();
-  const results = await Promise.all(Array.from({ length: 20 }, (_, index) => follow(cluster.apis[index % 2]!, id, undefined)));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, index) => follow(cluster.apis[index % 2]!, id, undefined)),
+  );
   const logged = await loggedIds(id);
   for (const result of results) expect(result.events.map(({ id: eventId }) => eventId)).toEqual(logged);
 });

@@ -45,7 +45,10 @@ test('a client over its limit gets 429s and another client keeps its latency', a
   const [flooderToken, calmToken] = await Promise.all([cluster.token('flooder'), cluster.token('calm')]);
   const url = `${api}/trpc/analysis.list`;
   const alone = await calmLatencies(url, calmToken);
-  const flooder = spawn(process.execPath, ['-e', FLOODER], { env: { ...process.env, URL: url, TOKEN: flooderToken }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const flooder = spawn(process.execPath, ['-e', FLOODER], {
+    env: { ...process.env, URL: url, TOKEN: flooderToken },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   flooder.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => flooder.once('exit', resolve));
@@ -56,7 +59,9 @@ test('a client over its limit gets 429s and another client keeps its latency', a
     await exited;
     const flood = JSON.parse(output) as { total: number; refused: number };
     expect(flood.refused).toBeGreaterThan(flood.total / 2);
-    process.stdout.write(`${JSON.stringify({ calm_median_alone_ms: median(alone), calm_median_during_flood_ms: median(during), flood_requests: flood.total, flood_refused: flood.refused })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ calm_median_alone_ms: median(alone), calm_median_during_flood_ms: median(during), flood_requests: flood.total, flood_refused: flood.refused })}\n`,
+    );
     expect(median(during)).toBeLessThan(median(alone) * 3 + 100);
   } finally {
     if (flooder.exitCode === null) flooder.kill('SIGKILL');

@@ -16,7 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => cluster.stop());
 
-const post = (path: string, body: unknown, headers = alice) => fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, headers = alice) =>
+  fetch(`${api}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('with no worker running (jobs stay queued)', () => {
   test('POST /analyze/{symbol}/{interval} queues and answers the original shape', async () => {
@@ -31,21 +36,34 @@ describe('with no worker running (jobs stay queued)', () => {
     const status = await fetch(`${api}/analysis/status/${body.analysis_id}?user_id=alice`, { headers: alice });
     expect(status.status).toBe(200);
     const job = (await status.json()) as Record<string, unknown>;
-    expect(job).toMatchObject({ analysis_id: body.analysis_id, status: 'queued', image_url: null, llm_summary: null, analysis_data: null });
-    for (const field of ['created_at', 'updated_at']) expect(new Date(job[field] as string).toISOString()).toBe(job[field]);
+    expect(job).toMatchObject({
+      analysis_id: body.analysis_id,
+      status: 'queued',
+      image_url: null,
+      llm_summary: null,
+      analysis_data: null,
+    });
+    for (const field of ['created_at', 'updated_at'])
+      expect(new Date(job[field] as string).toISOString()).toBe(job[field]);
   });
 
   test('the same Idempotency-Key queues once', async () => {
     const headers = { ...alice, 'idempotency-key': 'order-7' };
-    const first = (await (await post('/analyze/ETHUSDT/4h', { timeframe: '30d' }, headers)).json()) as { analysis_id: string };
+    const first = (await (await post('/analyze/ETHUSDT/4h', { timeframe: '30d' }, headers)).json()) as {
+      analysis_id: string;
+    };
     const length = await cluster.redis.client.xlen(keys.stream);
-    const second = (await (await post('/analyze/ETHUSDT/4h', { timeframe: '30d' }, headers)).json()) as { analysis_id: string };
+    const second = (await (await post('/analyze/ETHUSDT/4h', { timeframe: '30d' }, headers)).json()) as {
+      analysis_id: string;
+    };
     expect(second.analysis_id).toBe(first.analysis_id);
     expect(await cluster.redis.client.xlen(keys.stream)).toBe(length);
   });
 
   test('DELETE /analysis/cancel/{id}: a queued job is cancelled at once, with its terminal event; a second cancel is 409', async () => {
-    const { analysis_id: id } = (await (await post('/analyze/BTCUSDT/1d', { timeframe: '1y' })).json()) as { analysis_id: string };
+    const { analysis_id: id } = (await (await post('/analyze/BTCUSDT/1d', { timeframe: '1y' })).json()) as {
+      analysis_id: string;
+    };
     const cancel = await fetch(`${api}/analysis/cancel/${id}?user_id=alice`, { method: 'DELETE', headers: alice });
     expect(cancel.status).toBe(200);
     expect(await cancel.json()).toEqual({ analysis_id: id, status: 'cancelled', message: expect.any(String) });
@@ -59,11 +77,15 @@ describe('with no worker running (jobs stay queued)', () => {
   });
 
   test('cancelling a processing job sets cancel_requested and publishes on the cancel channel (202)', async () => {
-    const { analysis_id: id } = (await (await post('/analyze/BTCUSDT/1d', { timeframe: '1y' })).json()) as { analysis_id: string };
+    const { analysis_id: id } = (await (await post('/analyze/BTCUSDT/1d', { timeframe: '1y' })).json()) as {
+      analysis_id: string;
+    };
     await cluster.redis.client.hset(keys.job(id), 'status', 'processing'); // as a worker's claim would
     const listener = new Redis(cluster.redis.url);
     try {
-      const heard = new Promise<string>((resolve) => listener.on('message', (_channel: string, message: string) => resolve(message)));
+      const heard = new Promise<string>((resolve) =>
+        listener.on('message', (_channel: string, message: string) => resolve(message)),
+      );
       await listener.subscribe(keys.cancelChannel());
       const cancel = await fetch(`${api}/analysis/cancel/${id}`, { method: 'DELETE', headers: alice });
       expect(cancel.status).toBe(202);
@@ -80,7 +102,13 @@ describe('with no worker running (jobs stay queued)', () => {
     const response = await fetch(`${api}/analysis/queue/stats`, { headers: alice });
     expect(response.status).toBe(200);
     const stats = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(stats).sort()).toEqual(['active_consumers', 'pending_jobs', 'stream_name', 'timestamp', 'total_jobs_in_stream']);
+    expect(Object.keys(stats).sort()).toEqual([
+      'active_consumers',
+      'pending_jobs',
+      'stream_name',
+      'timestamp',
+      'total_jobs_in_stream',
+    ]);
     expect(stats).toMatchObject({ stream_name: 'market-analysis-jobs', active_consumers: 0, pending_jobs: 0 });
     expect(stats.total_jobs_in_stream).toBeGreaterThanOrEqual(3);
   });
@@ -106,25 +134,46 @@ describe('with a worker', () => {
     expect(events[0]!.analysis_id).toMatch(/^analysis_/);
     expect(statuses).toContain('processing');
     expect(statuses.at(-1)).toBe('completed');
-    expect(events.map((event) => event.stage)).toEqual(expect.arrayContaining(['candles', 'patterns', 'chart', 'summary', 'finished']));
+    expect(events.map((event) => event.stage)).toEqual(
+      expect.arrayContaining(['candles', 'patterns', 'chart', 'summary', 'finished']),
+    );
     expect(new Set(events.map((event) => event.analysis_id)).size).toBe(1);
     const final = events.at(-1)!.data as Record<string, unknown>;
-    expect(final).toMatchObject({ llm_summary: expect.any(String), analysis_data: expect.objectContaining({ symbol: 'SOLUSDT', synthetic: true }) });
+    expect(final).toMatchObject({
+      llm_summary: expect.any(String),
+      analysis_data: expect.objectContaining({ symbol: 'SOLUSDT', synthetic: true }),
+    });
     expect(final.image_url).toMatch(/^\/charts\/analysis_[0-9A-Z]{26}\.png\?expires=\d+&signature=/);
   });
 
   test('a completed job: status has a signed image_url that loads without a header; anything else is 404; cancel is 409', async () => {
-    const { analysis_id: id } = (await (await post('/analyze/BTCUSDT/1h', { user_id: 'alice', timeframe: '7d' })).json()) as { analysis_id: string };
-    const job = await eventually(async () => {
-      const body = (await (await fetch(`${api}/analysis/status/${id}`, { headers: alice })).json()) as Record<string, unknown>;
-      return body.status === 'completed' ? body : undefined;
-    }, 30_000, 'completion');
-    expect(job).toMatchObject({ llm_summary: expect.any(String), analysis_data: expect.objectContaining({ symbol: 'BTCUSDT' }) });
+    const { analysis_id: id } = (await (
+      await post('/analyze/BTCUSDT/1h', { user_id: 'alice', timeframe: '7d' })
+    ).json()) as { analysis_id: string };
+    const job = await eventually(
+      async () => {
+        const body = (await (await fetch(`${api}/analysis/status/${id}`, { headers: alice })).json()) as Record<
+          string,
+          unknown
+        >;
+        return body.status === 'completed' ? body : undefined;
+      },
+      30_000,
+      'completion',
+    );
+    expect(job).toMatchObject({
+      llm_summary: expect.any(String),
+      analysis_data: expect.objectContaining({ symbol: 'BTCUSDT' }),
+    });
     const imageUrl = job.image_url as string;
     const png = await fetch(`${api}${imageUrl}`);
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const svg = await fetch(`${api}${imageUrl.replace('.png?', '.svg?')}`);
     expect(svg.status).toBe(404); // the signature covers the format too
 
@@ -142,7 +191,14 @@ describe('with a worker', () => {
     const response = await post('/analyze-immediate/BTCUSDT/1h', { user_id: 'alice', timeframe: '30d' });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'completed', symbol: 'BTCUSDT', interval: '1h', timeframe: '30d', summary_source: 'rule-based', llm_summary: expect.any(String) });
+    expect(body).toMatchObject({
+      status: 'completed',
+      symbol: 'BTCUSDT',
+      interval: '1h',
+      timeframe: '30d',
+      summary_source: 'rule-based',
+      llm_summary: expect.any(String),
+    });
     expect(body.analysis_data).toMatchObject({ candle_count: 720, synthetic: true });
     expect((await fetch(`${api}${body.image_url as string}`)).status).toBe(200);
   });
@@ -159,7 +215,9 @@ describe('with a worker', () => {
     expect(await (await fetch(`${api}/ready`)).json()).toEqual({ status: 'ready' });
     const metrics = await (await fetch(`${api}/metrics`)).text();
     expect(metrics).toMatch(/candela_queue_jobs\{state="total"\} \d+/);
-    expect(metrics).toMatch(/candela_http_requests_total\{method="POST",route="\/analyze\/\{symbol\}\/\{interval\}",status="202"\} \d+/);
+    expect(metrics).toMatch(
+      /candela_http_requests_total\{method="POST",route="\/analyze\/\{symbol\}\/\{interval\}",status="202"\} \d+/,
+    );
     expect(metrics).toMatch(/candela_http_request_duration_seconds_bucket/);
   });
 });

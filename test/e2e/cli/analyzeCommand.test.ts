@@ -13,7 +13,13 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   redis = await startRedis();
-  env = { REDIS_URL: redis.url, AUTH_SECRET: SECRET, PORT: String(await freePort()), MARKET_DATA_PROVIDER: 'synthetic', DATA_DIR: `/tmp/candela-analyze-${process.pid}` };
+  env = {
+    REDIS_URL: redis.url,
+    AUTH_SECRET: SECRET,
+    PORT: String(await freePort()),
+    MARKET_DATA_PROVIDER: 'synthetic',
+    DATA_DIR: `/tmp/candela-analyze-${process.pid}`,
+  };
   servers = [startCandela(['api'], env), startCandela(['worker'], env)];
   await Promise.all([servers[0]!.waitForOutput(/api listening/), servers[1]!.waitForOutput(/worker started/)]);
 });
@@ -23,9 +29,16 @@ afterAll(async () => {
 });
 
 test('prints the completed analysis and exits 0', async () => {
-  const cli = startCandela(['analyze', 'BTCUSDT', '1h', '--timeframe', '2d'], { ...env, CANDELA_TOKEN: await signToken(SECRET, 'carol') });
+  const cli = startCandela(['analyze', 'BTCUSDT', '1h', '--timeframe', '2d'], {
+    ...env,
+    CANDELA_TOKEN: await signToken(SECRET, 'carol'),
+  });
   expect(await cli.exited).toBe(0);
-  const printed = JSON.parse(cli.output().slice(cli.output().indexOf('{'))) as { status: string; analysis_id: string; summary_source: string };
+  const printed = JSON.parse(cli.output().slice(cli.output().indexOf('{'))) as {
+    status: string;
+    analysis_id: string;
+    summary_source: string;
+  };
   expect(printed).toMatchObject({ status: 'completed', summary_source: 'rule-based' });
   expect(printed.analysis_id).toMatch(/^analysis_/);
   expect(cli.output()).toMatch(/100%/);

@@ -7,7 +7,18 @@ import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { type BinanceStub, startBinanceStub } from '../../support/binanceStub.js';
 import { eventually } from '../../support/candelaProcess.js';
 import { type OpenAiStub, startOpenAiStub } from '../../support/openaiStub.js';
-import { enqueue, type Harness, historyOf, keys, startHarness, startWorker, stopHarness, terminalEvents, waitForStatus, workerEnv } from './failureHarness.js';
+import {
+  enqueue,
+  type Harness,
+  historyOf,
+  keys,
+  startHarness,
+  startWorker,
+  stopHarness,
+  terminalEvents,
+  waitForStatus,
+  workerEnv,
+} from './failureHarness.js';
 
 jest.setTimeout(60_000);
 
@@ -32,7 +43,14 @@ async function requestCancel(analysisId: string): Promise<void> {
 }
 
 test('cancel while the LLM call hangs: cancelled within a second, acknowledged, and it stays cancelled', async () => {
-  await startWorker(harness, workerEnv(harness, binance.baseUrl, { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'dummy', ANALYSIS_JOB_TIMEOUT: '3' }));
+  await startWorker(
+    harness,
+    workerEnv(harness, binance.baseUrl, {
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENAI_API_KEY: 'dummy',
+      ANALYSIS_JOB_TIMEOUT: '3',
+    }),
+  );
   openai.setMode('hang');
   const id = await enqueue(harness, 'BTCUSDT');
   await eventually(async () => (openai.requests().length > 0 ? true : undefined), 15_000, 'the LLM call to start');
@@ -43,7 +61,11 @@ test('cancel while the LLM call hangs: cancelled within a second, acknowledged, 
   expect(Date.now() - requestedAt).toBeLessThan(1_500);
   expect(job.llm_summary).toBeNull();
   // The signal reached the LLM call: its request was dropped by the client.
-  await eventually(async () => (openai.abortedRequests() > 0 ? true : undefined), 5_000, 'the hanging LLM request to be aborted');
+  await eventually(
+    async () => (openai.abortedRequests() > 0 ? true : undefined),
+    5_000,
+    'the hanging LLM request to be aborted',
+  );
 
   const entryId = await harness.redis.client.hget(keys.job(id), 'entry_id');
   expect(await harness.redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)).toEqual([]);
@@ -58,11 +80,19 @@ test('cancel while the LLM call hangs: cancelled within a second, acknowledged, 
 test('a poison entry, delivered more than ANALYSIS_MAX_DELIVERIES times, is dead-lettered instead of run again', async () => {
   // Each delivery hangs its worker in the candle fetch until the worker is killed.
   binance.setMode('hang', 'POISONUSDT');
-  const env = workerEnv(harness, binance.baseUrl, { ANALYSIS_MAX_DELIVERIES: '2', ANALYSIS_JOB_TIMEOUT: '60', ANALYSIS_CLAIM_TIMEOUT: '2' });
+  const env = workerEnv(harness, binance.baseUrl, {
+    ANALYSIS_MAX_DELIVERIES: '2',
+    ANALYSIS_JOB_TIMEOUT: '60',
+    ANALYSIS_CLAIM_TIMEOUT: '2',
+  });
   const id = await enqueue(harness, 'POISONUSDT');
   for (let delivery = 1; delivery <= 2; delivery += 1) {
     const worker = await startWorker(harness, env);
-    await eventually(async () => (binance.requests('POISONUSDT').length >= delivery ? true : undefined), 25_000, `delivery ${delivery}`);
+    await eventually(
+      async () => (binance.requests('POISONUSDT').length >= delivery ? true : undefined),
+      25_000,
+      `delivery ${delivery}`,
+    );
     worker.kill('SIGKILL');
     await worker.exited;
   }

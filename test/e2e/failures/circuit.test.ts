@@ -8,7 +8,18 @@ import { jest } from '@jest/globals';
 import { type BinanceStub, startBinanceStub } from '../../support/binanceStub.js';
 import { type OpenAiStub, startOpenAiStub } from '../../support/openaiStub.js';
 import { type CandelaProcess, eventually, stopCandela } from '../../support/candelaProcess.js';
-import { enqueue, eventsOf, type Harness, jobOf, logLines, startHarness, startWorker, stopHarness, waitForStatus, workerEnv } from './failureHarness.js';
+import {
+  enqueue,
+  eventsOf,
+  type Harness,
+  jobOf,
+  logLines,
+  startHarness,
+  startWorker,
+  stopHarness,
+  waitForStatus,
+  workerEnv,
+} from './failureHarness.js';
 
 jest.setTimeout(120_000);
 
@@ -26,7 +37,8 @@ afterAll(async () => {
   await Promise.all([failing.close(), healthy.close()]);
 });
 
-const circuitLog = (worker: CandelaProcess) => logLines(worker).filter((line) => line.dependency === 'market-data' && /circuit breaker/.test(line.msg));
+const circuitLog = (worker: CandelaProcess) =>
+  logLines(worker).filter((line) => line.dependency === 'market-data' && /circuit breaker/.test(line.msg));
 
 async function metricsOf(worker: CandelaProcess): Promise<Record<string, string>> {
   const [key] = await harness.redis.client.keys(`worker_metrics:analysis-workers:*-${worker.child.pid}`);
@@ -43,15 +55,31 @@ async function registrationOf(worker: CandelaProcess): Promise<Registration> {
 test('opens after five consecutive failures, stops pulling while another worker completes the jobs, half-opens after the reset time, closes on success', async () => {
   // Retries and timeouts are not under test here: generous budgets keep a loaded machine
   // (A's half-open trials taking retries of the first jobs, slow runs) from dead-lettering a job.
-  const env = (binanceUrl: string) => workerEnv(harness, binanceUrl, { ANALYSIS_CIRCUIT_RESET_TIMEOUT: String(RESET_MS / 1000), ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '5', ANALYSIS_MAX_RETRIES: '20', ANALYSIS_JOB_TIMEOUT: '20' });
+  const env = (binanceUrl: string) =>
+    workerEnv(harness, binanceUrl, {
+      ANALYSIS_CIRCUIT_RESET_TIMEOUT: String(RESET_MS / 1000),
+      ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '5',
+      ANALYSIS_MAX_RETRIES: '20',
+      ANALYSIS_JOB_TIMEOUT: '20',
+    });
   failing.setMode('error-500');
   const a = await startWorker(harness, env(failing.baseUrl));
-  const first = await Promise.all(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'].map((symbol) => enqueue(harness, symbol)));
+  const first = await Promise.all(
+    ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'].map((symbol) => enqueue(harness, symbol)),
+  );
 
-  const opened = await eventually(async () => circuitLog(a).find((line) => line.to === 'open'), 15_000, 'A to open its market-data circuit');
+  const opened = await eventually(
+    async () => circuitLog(a).find((line) => line.to === 'open'),
+    15_000,
+    'A to open its market-data circuit',
+  );
   expect(opened).toMatchObject({ from: 'closed', consecutiveFailures: 5 });
   expect(failing.requests()).toHaveLength(5);
-  await eventually(async () => ((await metricsOf(a)).circuit_breaker_state === 'open' ? true : undefined), 5_000, 'A metrics to show open');
+  await eventually(
+    async () => ((await metricsOf(a)).circuit_breaker_state === 'open' ? true : undefined),
+    5_000,
+    'A metrics to show open',
+  );
   expect((await registrationOf(a)).circuits).toEqual({ 'market-data': 'open', llm: 'closed', store: 'closed' });
 
   // B takes the retries of A's jobs and new ones; A, open, pulls nothing until it half-opens.
@@ -59,24 +87,42 @@ test('opens after five consecutive failures, stops pulling while another worker 
   const second = await Promise.all(['ADAUSDT', 'DOTUSDT', 'TRXUSDT'].map((symbol) => enqueue(harness, symbol)));
   for (const id of [...first, ...second]) await waitForStatus(harness, id, 'completed', 30_000);
 
-  const halfOpen = await eventually(async () => circuitLog(a).find((line) => line.to === 'half-open'), RESET_MS + 30_000, 'A to half-open');
+  const halfOpen = await eventually(
+    async () => circuitLog(a).find((line) => line.to === 'half-open'),
+    RESET_MS + 30_000,
+    'A to half-open',
+  );
   expect(halfOpen.time - opened.time).toBeGreaterThanOrEqual(RESET_MS - 50);
   expect(failing.requests().filter((request) => request.at < halfOpen.time)).toHaveLength(5);
   for (const id of second) {
-    const startedWhileOpen = (await eventsOf(harness, id)).filter((event) => event.stage === 'started' && event.at < halfOpen.time);
+    const startedWhileOpen = (await eventsOf(harness, id)).filter(
+      (event) => event.stage === 'started' && event.at < halfOpen.time,
+    );
     expect(startedWhileOpen.every((event) => event.message.includes(`-${b.child.pid}-c0`))).toBe(true);
   }
 
   failing.setMode('ok');
   // Keep jobs coming until A's trial job takes one and succeeds (a trial taken before the
   // recovery fails and opens the circuit again for another reset timeout).
-  const closed = await eventually(async () => {
-    await enqueue(harness, 'LTCUSDT');
-    return circuitLog(a).find((line) => line.to === 'closed');
-  }, 2 * RESET_MS + 20_000, 'A to close its circuit');
+  const closed = await eventually(
+    async () => {
+      await enqueue(harness, 'LTCUSDT');
+      return circuitLog(a).find((line) => line.to === 'closed');
+    },
+    2 * RESET_MS + 20_000,
+    'A to close its circuit',
+  );
   expect(closed).toMatchObject({ from: 'half-open' });
-  expect(circuitLog(a).map((line) => line.to).join(',')).toMatch(/^open,half-open(,open,half-open)*,closed$/);
-  await eventually(async () => ((await metricsOf(a)).circuit_breaker_state === 'closed' ? true : undefined), 5_000, 'A metrics to show closed');
+  expect(
+    circuitLog(a)
+      .map((line) => line.to)
+      .join(','),
+  ).toMatch(/^open,half-open(,open,half-open)*,closed$/);
+  await eventually(
+    async () => ((await metricsOf(a)).circuit_breaker_state === 'closed' ? true : undefined),
+    5_000,
+    'A metrics to show closed',
+  );
   expect(await metricsOf(b)).toMatchObject({ circuit_breaker_state: 'closed' });
 });
 
@@ -86,12 +132,25 @@ test('while the LLM circuit is open, summaries are written by the rule-based wri
   const openai: OpenAiStub = await startOpenAiStub();
   try {
     openai.setMode('error-500');
-    const worker = await startWorker(harness, workerEnv(harness, healthy.baseUrl, { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'dummy', ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '2', ANALYSIS_CIRCUIT_RESET_TIMEOUT: '60', ANALYSIS_JOB_TIMEOUT: '20' }));
+    const worker = await startWorker(
+      harness,
+      workerEnv(harness, healthy.baseUrl, {
+        OPENAI_BASE_URL: openai.baseUrl,
+        OPENAI_API_KEY: 'dummy',
+        ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '2',
+        ANALYSIS_CIRCUIT_RESET_TIMEOUT: '60',
+        ANALYSIS_JOB_TIMEOUT: '20',
+      }),
+    );
     for (const symbol of ['AAVEUSDT', 'UNIUSDT']) {
       const job = await waitForStatus(harness, await enqueue(harness, symbol), 'completed', 20_000);
       expect(job.summary_source).toBe('rule-based');
     }
-    await eventually(async () => logLines(worker).find((line) => line.dependency === 'llm' && line.to === 'open'), 5_000, 'the LLM circuit to open');
+    await eventually(
+      async () => logLines(worker).find((line) => line.dependency === 'llm' && line.to === 'open'),
+      5_000,
+      'the LLM circuit to open',
+    );
     const callsWhenOpened = openai.requests().length;
     openai.setMode('ok');
     const job = await waitForStatus(harness, await enqueue(harness, 'LINKUSDT'), 'completed', 20_000);

@@ -25,7 +25,11 @@ export async function stopHarness(harness: Harness): Promise<void> {
 }
 
 /** Short timings, so every failure path plays out in seconds. */
-export function workerEnv(harness: Harness, binanceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function workerEnv(
+  harness: Harness,
+  binanceUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL: harness.redis.url,
     MARKET_DATA_PROVIDER: 'binance',
@@ -51,7 +55,9 @@ export async function startWorker(harness: Harness, env: Record<string, string>)
 }
 
 export async function enqueue(harness: Harness, symbol: string, timeframe = '7d'): Promise<string> {
-  return (await createJobQueue(harness.redis.client, keys).enqueue({ user_id: 'tester', symbol, interval: '1h', timeframe })).analysisId;
+  return (
+    await createJobQueue(harness.redis.client, keys).enqueue({ user_id: 'tester', symbol, interval: '1h', timeframe })
+  ).analysisId;
 }
 
 export async function jobOf(harness: Harness, analysisId: string): Promise<JobRecord> {
@@ -64,11 +70,20 @@ export function historyOf(harness: Harness, analysisId: string): Promise<JobAtte
   return readJobHistory(harness.redis.client, keys, analysisId);
 }
 
-export function waitForStatus(harness: Harness, analysisId: string, status: JobRecord['status'], timeoutMs = 30_000): Promise<JobRecord> {
-  return eventually(async () => {
-    const job = await jobOf(harness, analysisId);
-    return job.status === status ? job : undefined;
-  }, timeoutMs, `${analysisId} to be ${status}`);
+export function waitForStatus(
+  harness: Harness,
+  analysisId: string,
+  status: JobRecord['status'],
+  timeoutMs = 30_000,
+): Promise<JobRecord> {
+  return eventually(
+    async () => {
+      const job = await jobOf(harness, analysisId);
+      return job.status === status ? job : undefined;
+    },
+    timeoutMs,
+    `${analysisId} to be ${status}`,
+  );
 }
 
 export interface ProgressRecord {
@@ -79,10 +94,13 @@ export interface ProgressRecord {
 }
 
 export async function eventsOf(harness: Harness, analysisId: string): Promise<ProgressRecord[]> {
-  return (await harness.redis.client.xrange(keys.progress(analysisId), '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as ProgressRecord);
+  return (await harness.redis.client.xrange(keys.progress(analysisId), '-', '+')).map(
+    ([, fields]) => JSON.parse(fields[1]!) as ProgressRecord,
+  );
 }
 
-export const terminalEvents = async (harness: Harness, analysisId: string) => (await eventsOf(harness, analysisId)).filter((event) => event.stage === 'finished');
+export const terminalEvents = async (harness: Harness, analysisId: string) =>
+  (await eventsOf(harness, analysisId)).filter((event) => event.stage === 'finished');
 
 /** A worker's structured log lines (pino JSON on stderr). */
 export function logLines(worker: CandelaProcess): { msg: string; time: number; [field: string]: unknown }[] {

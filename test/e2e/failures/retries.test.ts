@@ -7,7 +7,20 @@ import { jest } from '@jest/globals';
 import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { type BinanceStub, startBinanceStub } from '../../support/binanceStub.js';
 import { eventually, startCandela } from '../../support/candelaProcess.js';
-import { enqueue, eventsOf, type Harness, historyOf, jobOf, keys, startHarness, startWorker, stopHarness, terminalEvents, waitForStatus, workerEnv } from './failureHarness.js';
+import {
+  enqueue,
+  eventsOf,
+  type Harness,
+  historyOf,
+  jobOf,
+  keys,
+  startHarness,
+  startWorker,
+  stopHarness,
+  terminalEvents,
+  waitForStatus,
+  workerEnv,
+} from './failureHarness.js';
 
 jest.setTimeout(60_000);
 
@@ -26,7 +39,10 @@ afterEach(async () => {
 
 test('transient failures (5xx, 429): retried with growing delays, then completed', async () => {
   const base = 200;
-  await startWorker(harness, workerEnv(harness, binance.baseUrl, { ...isolatedFromCircuit, ANALYSIS_RETRY_BASE_MS: String(base) }));
+  await startWorker(
+    harness,
+    workerEnv(harness, binance.baseUrl, { ...isolatedFromCircuit, ANALYSIS_RETRY_BASE_MS: String(base) }),
+  );
   binance.failNext('BTCUSDT', 2, 'error-500');
   binance.failNext('BTCUSDT', 1, 'rate-limited');
   const id = await enqueue(harness, 'BTCUSDT');
@@ -34,7 +50,11 @@ test('transient failures (5xx, 429): retried with growing delays, then completed
   const job = await waitForStatus(harness, id, 'completed');
   expect(job).toMatchObject({ attempts: 3, summary_source: 'rule-based' });
   const history = await historyOf(harness, id);
-  expect(history.map((attempt) => attempt.error)).toEqual([expect.stringMatching(/HTTP 500/), expect.stringMatching(/HTTP 500/), expect.stringMatching(/rate-limited/)]);
+  expect(history.map((attempt) => attempt.error)).toEqual([
+    expect.stringMatching(/HTTP 500/),
+    expect.stringMatching(/HTTP 500/),
+    expect.stringMatching(/rate-limited/),
+  ]);
   expect(history.every((attempt) => /-c0$/.test(attempt.node))).toBe(true);
 
   // Gaps between the attempts (Binance requests) follow the backoff: at least half the
@@ -78,7 +98,12 @@ test('a failure that never clears: three retries, the dead-letter stream with th
   expect(binance.requests('DOWNUSDT')).toHaveLength(4);
   const [letter, ...others] = await createDeadLetters(harness.redis.client, keys).list();
   expect(others).toEqual([]);
-  expect(letter).toMatchObject({ analysis_id: id, attempts: 3, error: expect.stringMatching(/HTTP 500/), job: { status: 'failed' } });
+  expect(letter).toMatchObject({
+    analysis_id: id,
+    attempts: 3,
+    error: expect.stringMatching(/HTTP 500/),
+    job: { status: 'failed' },
+  });
   expect(letter!.history).toHaveLength(4);
 
   const listed = startCandela(['dlq', 'list'], env);
@@ -99,10 +124,14 @@ test('a worker killed with SIGKILL while a retry waits: the retry still happens,
   const first = await startWorker(harness, slowRetries);
   binance.failNext('ETHUSDT', 1, 'error-500');
   const id = await enqueue(harness, 'ETHUSDT');
-  await eventually(async () => {
-    const job = await jobOf(harness, id);
-    return job.status === 'queued' && job.attempts === 1 ? job : undefined;
-  }, 10_000, 'the retry to be scheduled');
+  await eventually(
+    async () => {
+      const job = await jobOf(harness, id);
+      return job.status === 'queued' && job.attempts === 1 ? job : undefined;
+    },
+    10_000,
+    'the retry to be scheduled',
+  );
   first.kill('SIGKILL');
   await first.exited;
   expect(await harness.redis.client.zscore(keys.retrySchedule(), id)).not.toBeNull();
@@ -115,7 +144,10 @@ test('a worker killed with SIGKILL while a retry waits: the retry still happens,
 });
 
 test('a job that exceeds ANALYSIS_JOB_TIMEOUT is aborted and retried', async () => {
-  await startWorker(harness, workerEnv(harness, binance.baseUrl, { ...isolatedFromCircuit, ANALYSIS_JOB_TIMEOUT: '1.5' }));
+  await startWorker(
+    harness,
+    workerEnv(harness, binance.baseUrl, { ...isolatedFromCircuit, ANALYSIS_JOB_TIMEOUT: '1.5' }),
+  );
   binance.failNext('SOLUSDT', 1, 'hang');
   const id = await enqueue(harness, 'SOLUSDT');
 

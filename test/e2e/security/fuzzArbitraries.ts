@@ -4,7 +4,10 @@ import fc from 'fast-check';
 /** Percent-encodes the UTF-8 bytes (lone surrogates included, which encodeURIComponent refuses). */
 export function percentEncode(value: string): string {
   let encoded = '';
-  for (const byte of Buffer.from(value, 'utf8')) encoded += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const byte of Buffer.from(value, 'utf8'))
+    encoded += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte))
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return encoded;
 }
 
@@ -66,7 +69,21 @@ export const pathSegment: fc.Arbitrary<string> = fc.oneof(
 /** Any JSON value, including hostile keys and deep nesting. */
 export const jsonish: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom('user_id', 'timeframe', 'idempotency_key', 'analysis_id', 'limit', 'offset', 'lastEventId', 'all', '__proto__', 'constructor'), fc.oneof(nastyString, fc.jsonValue({ maxDepth: 2 }))),
+  fc.dictionary(
+    fc.constantFrom(
+      'user_id',
+      'timeframe',
+      'idempotency_key',
+      'analysis_id',
+      'limit',
+      'offset',
+      'lastEventId',
+      'all',
+      '__proto__',
+      'constructor',
+    ),
+    fc.oneof(nastyString, fc.jsonValue({ maxDepth: 2 })),
+  ),
   fc.integer({ min: 1, max: 600 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown),
 );
 
@@ -74,13 +91,46 @@ export const jsonish: fc.Arbitrary<unknown> = fc.oneof(
 export const bodyText: fc.Arbitrary<string | undefined> = fc.oneof(
   fc.constant(undefined),
   jsonish.map((value) => JSON.stringify(value) ?? 'null'),
-  fc.constantFrom('{', '{"user_id":', '{"a":1,}', "{'a':1}", 'null', '[]', '"text"', 'NaN', '\u0000', '{"user_id":"alice"}garbage', '\ufeff{}'),
+  fc.constantFrom(
+    '{',
+    '{"user_id":',
+    '{"a":1,}',
+    "{'a':1}",
+    'null',
+    '[]',
+    '"text"',
+    'NaN',
+    '\u0000',
+    '{"user_id":"alice"}garbage',
+    '\ufeff{}',
+  ),
   fc.integer({ min: 16_000, max: 40_000 }).map((size) => JSON.stringify({ timeframe: 'x'.repeat(size) })),
 );
 
-export const contentType: fc.Arbitrary<string | undefined> = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'APPLICATION/JSON', 'application/jsonx', '');
+export const contentType: fc.Arbitrary<string | undefined> = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'APPLICATION/JSON',
+  'application/jsonx',
+  '',
+);
 
-export const identityLabels = ['alice', 'admin', 'none', 'garbage', 'wrong-signature', 'expired', 'no-exp', 'alg-none', 'bad-subject', 'huge', 'spaces'] as const;
+export const identityLabels = [
+  'alice',
+  'admin',
+  'none',
+  'garbage',
+  'wrong-signature',
+  'expired',
+  'no-exp',
+  'alg-none',
+  'bad-subject',
+  'huge',
+  'spaces',
+] as const;
 export type IdentityLabel = (typeof identityLabels)[number];
 
 /** The Authorization header of an identity, or garbage made up on the spot. */
@@ -117,7 +167,13 @@ export const procedureInput: fc.Arbitrary<unknown> = fc.oneof(
       interval: fc.oneof(fc.constant('1h'), nastyString),
       timeframe: fc.oneof(fc.constant('7d'), nastyString, fc.integer()),
       analysis_id: fc.oneof(fc.constant(VALID_ID), nastyString, fc.integer()),
-      user_id: fc.oneof(fc.constant('alice'), nastyString, fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 })),
+      user_id: fc.oneof(
+        fc.constant('alice'),
+        nastyString,
+        fc.integer(),
+        fc.constant(null),
+        fc.array(fc.string(), { maxLength: 2 }),
+      ),
       idempotency_key: nastyString,
       limit: fc.oneof(fc.integer(), fc.double(), nastyString),
       offset: fc.oneof(fc.integer(), fc.constant(1e300)),
@@ -130,6 +186,18 @@ export const procedureInput: fc.Arbitrary<unknown> = fc.oneof(
 
 export const procedurePath: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...PROCEDURES.map(([name]) => name)) },
-  { weight: 1, arbitrary: fc.constantFrom('analysis', 'nope.nothing', '__proto__.constructor', 'analysis.__proto__', '..%2fhealth', 'analysis.list%00', '', 'queue..stats') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'analysis',
+      'nope.nothing',
+      '__proto__.constructor',
+      'analysis.__proto__',
+      '..%2fhealth',
+      'analysis.list%00',
+      '',
+      'queue..stats',
+    ),
+  },
   { weight: 1, arbitrary: nastyString.map((value) => percentEncode(value.slice(0, 300))) },
 );

@@ -9,9 +9,35 @@
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { type ApiUnderTest, startApiUnderTest, TEST_SECRET } from '../../support/apiUnderTest.js';
-import { ConnectionClosed, effectiveStatus, NODE_MAX_HEAD_BYTES, rawRequest, type RawResponse } from '../../support/rawHttp.js';
-import { badSubjectToken, expiredToken, tokenWithoutExpiry, unsignedToken, validToken, wronglySignedToken } from '../../support/tokenVariants.js';
-import { authorization, bodyText, contentType, type IdentityLabel, jsonish, nastyString, PROCEDURES, pathSegment, percentEncode, procedureInput, procedurePath, VALID_ID } from './fuzzArbitraries.js';
+import {
+  ConnectionClosed,
+  effectiveStatus,
+  NODE_MAX_HEAD_BYTES,
+  rawRequest,
+  type RawResponse,
+} from '../../support/rawHttp.js';
+import {
+  badSubjectToken,
+  expiredToken,
+  tokenWithoutExpiry,
+  unsignedToken,
+  validToken,
+  wronglySignedToken,
+} from '../../support/tokenVariants.js';
+import {
+  authorization,
+  bodyText,
+  contentType,
+  type IdentityLabel,
+  jsonish,
+  nastyString,
+  PROCEDURES,
+  pathSegment,
+  percentEncode,
+  procedureInput,
+  procedurePath,
+  VALID_ID,
+} from './fuzzArbitraries.js';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -31,7 +57,10 @@ const PROPERTY_TIMEOUT_MS = 120_000 * Math.max(1, SCALE);
 
 beforeAll(async () => {
   // A small old space makes the collector keep the heap tight, so growth that remains is retained memory, and a leak ends in a crash the suite sees.
-  target = await startApiUnderTest({ ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '20', NODE_OPTIONS: `--max-old-space-size=${API_OLD_SPACE_MB}` });
+  target = await startApiUnderTest({
+    ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '20',
+    NODE_OPTIONS: `--max-old-space-size=${API_OLD_SPACE_MB}`,
+  });
   const bearer = (token: string) => `Bearer ${token}`;
   tokens = {
     alice: bearer(await validToken(TEST_SECRET, 'alice')),
@@ -53,9 +82,22 @@ beforeAll(async () => {
 /** One real call of each kind first, so the analysis threads, the JIT and the pools count in the baseline, not as growth. */
 async function warmUp(): Promise<void> {
   const json = { 'content-type': 'application/json', authorization: tokens.alice! };
-  await rawRequest(target.url, { method: 'POST', path: '/analyze-immediate/BTCUSDT/1h', headers: json, body: '{"timeframe":"7d"}' }, 60_000);
-  await rawRequest(target.url, { method: 'POST', path: '/analyze/BTCUSDT/1h', headers: json, body: '{"timeframe":"7d"}' });
-  await rawRequest(target.url, { method: 'GET', path: '/trpc/analysis.list,queue.stats?batch=1&input=%7B%7D', headers: json });
+  await rawRequest(
+    target.url,
+    { method: 'POST', path: '/analyze-immediate/BTCUSDT/1h', headers: json, body: '{"timeframe":"7d"}' },
+    60_000,
+  );
+  await rawRequest(target.url, {
+    method: 'POST',
+    path: '/analyze/BTCUSDT/1h',
+    headers: json,
+    body: '{"timeframe":"7d"}',
+  });
+  await rawRequest(target.url, {
+    method: 'GET',
+    path: '/trpc/analysis.list,queue.stats?batch=1&input=%7B%7D',
+    headers: json,
+  });
   await rawRequest(target.url, { method: 'GET', path: '/metrics' });
 }
 
@@ -71,7 +113,12 @@ async function checked(request: Parameters<typeof rawRequest>[1]): Promise<RawRe
     response = await rawRequest(target.url, request);
   } catch (error) {
     // An oversized head is refused by Node's parser before any route runs; the reset may beat its 431 to us.
-    if (!(error instanceof ConnectionClosed && error.headBytes > NODE_MAX_HEAD_BYTES && error.socketError !== undefined)) throw error;
+    if (!(
+      error instanceof ConnectionClosed &&
+      error.headBytes > NODE_MAX_HEAD_BYTES &&
+      error.socketError !== undefined
+    ))
+      throw error;
     response = { status: 431, headers: {}, body: `(reset: ${error.socketError.message})` };
   }
   // A tRPC subscription over HTTP answers 200 and sends its refusal (or failure) as an event.
@@ -81,9 +128,13 @@ async function checked(request: Parameters<typeof rawRequest>[1]): Promise<RawRe
   if (!(status >= 100 && status < 500)) throw new Error(`5xx or no status: ${what}`);
   if (status >= 400) {
     const after = await target.writeCounters();
-    if (after.keys !== before.keys || after.streamLength !== before.streamLength) throw new Error(`a refused request wrote to Redis (${JSON.stringify(before)} -> ${JSON.stringify(after)}): ${what}`);
+    if (after.keys !== before.keys || after.streamLength !== before.streamLength)
+      throw new Error(
+        `a refused request wrote to Redis (${JSON.stringify(before)} -> ${JSON.stringify(after)}): ${what}`,
+      );
   }
-  if (target.api.child.exitCode !== null || target.api.child.signalCode !== null) throw new Error(`the API process exited after: ${what}`);
+  if (target.api.child.exitCode !== null || target.api.child.signalCode !== null)
+    throw new Error(`the API process exited after: ${what}`);
   return response;
 }
 
@@ -105,11 +156,33 @@ const headersOf = (auth: string | undefined, type: string | undefined, extra: Re
   ...extra,
 });
 
-const query = fc.array(fc.tuple(fc.constantFrom('user_id', 'timeframe', 'lastEventId', 'limit', 'expires', 'signature', 'x'), nastyString), { maxLength: 3 }).map((pairs) => pairs.map(([name, value]) => `${name}=${percentEncode(value.slice(0, 2000))}`).join('&'));
+const query = fc
+  .array(
+    fc.tuple(fc.constantFrom('user_id', 'timeframe', 'lastEventId', 'limit', 'expires', 'signature', 'x'), nastyString),
+    { maxLength: 3 },
+  )
+  .map((pairs) => pairs.map(([name, value]) => `${name}=${percentEncode(value.slice(0, 2000))}`).join('&'));
 
 const restRequest = fc.record({
-  route: fc.constantFrom('analyze', 'analyze-immediate', 'analyze-stream', 'status', 'cancel', 'stats', 'health', 'ready', 'metrics', 'unknown'),
-  method: fc.oneof({ weight: 4, arbitrary: fc.constant('natural') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'BREW') }),
+  route: fc.constantFrom(
+    'analyze',
+    'analyze-immediate',
+    'analyze-stream',
+    'status',
+    'cancel',
+    'stats',
+    'health',
+    'ready',
+    'metrics',
+    'unknown',
+  ),
+  method: fc.oneof(
+    { weight: 4, arbitrary: fc.constant('natural') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'BREW'),
+    },
+  ),
   first: fc.oneof({ weight: 2, arbitrary: fc.constantFrom('BTCUSDT', VALID_ID) }, pathSegment),
   second: fc.oneof({ weight: 2, arbitrary: fc.constant('1h') }, pathSegment),
   query,
@@ -117,7 +190,18 @@ const restRequest = fc.record({
   type: fc.oneof(fc.constant('application/json'), contentType),
 });
 
-const NATURAL: Record<string, string> = { analyze: 'POST', 'analyze-immediate': 'POST', 'analyze-stream': 'GET', status: 'GET', cancel: 'DELETE', stats: 'GET', health: 'GET', ready: 'GET', metrics: 'GET', unknown: 'GET' };
+const NATURAL: Record<string, string> = {
+  analyze: 'POST',
+  'analyze-immediate': 'POST',
+  'analyze-stream': 'GET',
+  status: 'GET',
+  cancel: 'DELETE',
+  stats: 'GET',
+  health: 'GET',
+  ready: 'GET',
+  metrics: 'GET',
+  unknown: 'GET',
+};
 
 function restPath(route: string, first: string, second: string): string {
   switch (route) {
@@ -138,41 +222,79 @@ function restPath(route: string, first: string, second: string): string {
   }
 }
 
-test('REST routes: hostile paths, queries, bodies and tokens never get a 5xx, and refusals write nothing', async () => {
-  await fc.assert(
-    fc.asyncProperty(restRequest, authorization(tokens), async (generated, auth) => {
-      const method = generated.method === 'natural' ? NATURAL[generated.route]! : generated.method;
-      const search = generated.query === '' ? '' : `?${generated.query}`;
-      await checked({ method, path: `${restPath(generated.route, generated.first, generated.second)}${search}`, headers: headersOf(auth, generated.type), body: generated.body });
-    }),
-    { seed: SEED, numRuns: runs(600), endOnFailure: true },
-  );
-  expectReached([200, 202, 400, 401, 404, 405, 413, 415]);
-  await expectHealthy();
-}, PROPERTY_TIMEOUT_MS);
+test(
+  'REST routes: hostile paths, queries, bodies and tokens never get a 5xx, and refusals write nothing',
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(restRequest, authorization(tokens), async (generated, auth) => {
+        const method = generated.method === 'natural' ? NATURAL[generated.route]! : generated.method;
+        const search = generated.query === '' ? '' : `?${generated.query}`;
+        await checked({
+          method,
+          path: `${restPath(generated.route, generated.first, generated.second)}${search}`,
+          headers: headersOf(auth, generated.type),
+          body: generated.body,
+        });
+      }),
+      { seed: SEED, numRuns: runs(600), endOnFailure: true },
+    );
+    expectReached([200, 202, 400, 401, 404, 405, 413, 415]);
+    await expectHealthy();
+  },
+  PROPERTY_TIMEOUT_MS,
+);
 
-test('charts: path tricks, forged and expired signatures are 404 (or 400), never a file outside the chart store', async () => {
-  const chartName = fc.oneof(
-    pathSegment,
-    fc.constantFrom('analysis_01JABCDEFGHJKMNPQRSTVWXYZ01.svg', `${VALID_ID}.png`, `..%2f..%2f..%2fetc%2fpasswd`, '../../../../etc/passwd', '%2e%2e/%2e%2e/package.json', `${VALID_ID}.png%00.svg`, `${VALID_ID}.svg/..`, '.', ''),
-  );
-  const extension = fc.constantFrom('.svg', '.png', '', '.svg%00', '.PNG', '.json', '/');
-  const signature = fc.record({ expires: fc.oneof(fc.integer(), fc.constant(9_999_999_999), nastyString.map((value) => value.slice(0, 100))), signature: nastyString.map((value) => value.slice(0, 200)) });
-  await fc.assert(
-    fc.asyncProperty(chartName, extension, signature, authorization(tokens), async (name, ext, sig, auth) => {
-      const response = await checked({ method: 'GET', path: `/charts/${name}${ext}?expires=${percentEncode(String(sig.expires))}&signature=${percentEncode(sig.signature)}`, headers: headersOf(auth, undefined) });
-      if (response.status === 200) throw new Error(`a chart was served for a forged link: /charts/${name}${ext}`);
-      expect(response.body).not.toMatch(/root:|"name": "candela"|BEGIN/);
-    }),
-    { seed: SEED, numRuns: runs(200), endOnFailure: true },
-  );
-  expectReached([404]);
-  await expectHealthy();
-}, PROPERTY_TIMEOUT_MS);
+test(
+  'charts: path tricks, forged and expired signatures are 404 (or 400), never a file outside the chart store',
+  async () => {
+    const chartName = fc.oneof(
+      pathSegment,
+      fc.constantFrom(
+        'analysis_01JABCDEFGHJKMNPQRSTVWXYZ01.svg',
+        `${VALID_ID}.png`,
+        `..%2f..%2f..%2fetc%2fpasswd`,
+        '../../../../etc/passwd',
+        '%2e%2e/%2e%2e/package.json',
+        `${VALID_ID}.png%00.svg`,
+        `${VALID_ID}.svg/..`,
+        '.',
+        '',
+      ),
+    );
+    const extension = fc.constantFrom('.svg', '.png', '', '.svg%00', '.PNG', '.json', '/');
+    const signature = fc.record({
+      expires: fc.oneof(
+        fc.integer(),
+        fc.constant(9_999_999_999),
+        nastyString.map((value) => value.slice(0, 100)),
+      ),
+      signature: nastyString.map((value) => value.slice(0, 200)),
+    });
+    await fc.assert(
+      fc.asyncProperty(chartName, extension, signature, authorization(tokens), async (name, ext, sig, auth) => {
+        const response = await checked({
+          method: 'GET',
+          path: `/charts/${name}${ext}?expires=${percentEncode(String(sig.expires))}&signature=${percentEncode(sig.signature)}`,
+          headers: headersOf(auth, undefined),
+        });
+        if (response.status === 200) throw new Error(`a chart was served for a forged link: /charts/${name}${ext}`);
+        expect(response.body).not.toMatch(/root:|"name": "candela"|BEGIN/);
+      }),
+      { seed: SEED, numRuns: runs(200), endOnFailure: true },
+    );
+    expectReached([404]);
+    await expectHealthy();
+  },
+  PROPERTY_TIMEOUT_MS,
+);
 
 const trpcCall = fc.record({
   paths: fc.array(procedurePath, { minLength: 1, maxLength: 3 }),
-  batch: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 11, max: 300 }) }),
+  batch: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(0) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 12 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 11, max: 300 }) },
+  ),
   inputs: fc.array(procedureInput, { minLength: 1, maxLength: 4 }),
   encoding: fc.constantFrom('json', 'json', 'json', 'broken', 'raw'),
   method: fc.constantFrom('natural', 'natural', 'natural', 'GET', 'POST', 'PUT'),
@@ -185,29 +307,47 @@ const MAX_WIRE_BYTES = 64 * 1024;
 type TrpcCall = typeof trpcCall extends fc.Arbitrary<infer T> ? T : never;
 
 function trpcRequest(generated: TrpcCall, auth: string | undefined): Parameters<typeof rawRequest>[1] {
-  const calls = generated.batch === 0 ? [generated.paths[0]!] : Array.from({ length: generated.batch }, (_, index) => generated.paths[index % generated.paths.length]!);
+  const calls =
+    generated.batch === 0
+      ? [generated.paths[0]!]
+      : Array.from({ length: generated.batch }, (_, index) => generated.paths[index % generated.paths.length]!);
   const kind = PROCEDURES.find(([name]) => name === calls[0])?.[1];
   const method = generated.method === 'natural' ? (kind === 'mutation' ? 'POST' : 'GET') : generated.method;
   const inputOf = (index: number) => generated.inputs[index % generated.inputs.length];
-  const payload = generated.batch === 0 ? inputOf(0) : Object.fromEntries(calls.map((_, index) => [String(index), inputOf(index)]));
-  const full = generated.encoding === 'broken' ? `${JSON.stringify(payload) ?? ''}}{` : generated.encoding === 'raw' ? (JSON.stringify(inputOf(0)) ?? 'undefined').slice(1) : (JSON.stringify(payload) ?? 'undefined');
+  const payload =
+    generated.batch === 0 ? inputOf(0) : Object.fromEntries(calls.map((_, index) => [String(index), inputOf(index)]));
+  const full =
+    generated.encoding === 'broken'
+      ? `${JSON.stringify(payload) ?? ''}}{`
+      : generated.encoding === 'raw'
+        ? (JSON.stringify(inputOf(0)) ?? 'undefined').slice(1)
+        : (JSON.stringify(payload) ?? 'undefined');
   // Past the limits either way; a multi-megabyte write would only race the server's early close (EPIPE, lost answer).
   const encoded = full.slice(0, MAX_WIRE_BYTES);
   const path = `/trpc/${calls.join(',')}`.slice(0, MAX_WIRE_BYTES) + (generated.batch === 0 ? '' : '?batch=1');
-  if (method === 'GET') return { method, path: `${path}${generated.batch === 0 ? '?' : '&'}input=${percentEncode(encoded)}`.slice(0, MAX_WIRE_BYTES), headers: headersOf(auth, undefined) };
+  if (method === 'GET')
+    return {
+      method,
+      path: `${path}${generated.batch === 0 ? '?' : '&'}input=${percentEncode(encoded)}`.slice(0, MAX_WIRE_BYTES),
+      headers: headersOf(auth, undefined),
+    };
   return { method, path, headers: headersOf(auth, generated.type ?? 'application/json'), body: encoded };
 }
 
-test('tRPC over HTTP: every procedure with hostile inputs, broken JSON, wrong methods and oversized batches', async () => {
-  await fc.assert(
-    fc.asyncProperty(trpcCall, authorization(tokens), async (call, auth) => {
-      await checked(trpcRequest(call, auth));
-    }),
-    { seed: SEED, numRuns: runs(600), endOnFailure: true },
-  );
-  expectReached([200, 400, 401, 403, 404, 413]);
-  await expectHealthy();
-}, PROPERTY_TIMEOUT_MS);
+test(
+  'tRPC over HTTP: every procedure with hostile inputs, broken JSON, wrong methods and oversized batches',
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(trpcCall, authorization(tokens), async (call, auth) => {
+        await checked(trpcRequest(call, auth));
+      }),
+      { seed: SEED, numRuns: runs(600), endOnFailure: true },
+    );
+    expectReached([200, 400, 401, 403, 404, 413]);
+    await expectHealthy();
+  },
+  PROPERTY_TIMEOUT_MS,
+);
 
 interface WsReply {
   id?: unknown;
@@ -216,7 +356,11 @@ interface WsReply {
 }
 
 /** Opens a socket, sends the frames, collects replies for a moment; resolves with replies and how the socket closed. */
-function wsExchange(url: string, connectionParams: unknown, frames: (string | Buffer)[]): Promise<{ replies: WsReply[]; closeCode: number | undefined }> {
+function wsExchange(
+  url: string,
+  connectionParams: unknown,
+  frames: (string | Buffer)[],
+): Promise<{ replies: WsReply[]; closeCode: number | undefined }> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc?connectionParams=1`);
     const replies: WsReply[] = [];
@@ -230,7 +374,11 @@ function wsExchange(url: string, connectionParams: unknown, frames: (string | Bu
     };
     const timer = setTimeout(done, 120);
     socket.on('open', () => {
-      socket.send(typeof connectionParams === 'string' ? connectionParams : JSON.stringify({ method: 'connectionParams', data: connectionParams }));
+      socket.send(
+        typeof connectionParams === 'string'
+          ? connectionParams
+          : JSON.stringify({ method: 'connectionParams', data: connectionParams }),
+      );
       for (const frame of frames) socket.send(frame);
     });
     socket.on('message', (data: Buffer) => {
@@ -251,40 +399,89 @@ function wsExchange(url: string, connectionParams: unknown, frames: (string | Bu
   });
 }
 
-test('tRPC over WebSocket: hostile connectionParams, frames and oversized messages never answer INTERNAL_SERVER_ERROR', async () => {
-  const token = fc.oneof(fc.constantFrom(...Object.values(tokens)).map((value) => value?.replace(/^Bearer\s*/, '')), nastyString.map((value) => value.slice(0, 6000)));
-  const connectionParams = fc.oneof(
-    fc.record({ token }, { requiredKeys: [] }),
-    fc.record({ authorization: fc.constantFrom(...Object.values(tokens)) }, { requiredKeys: [] }),
-    jsonish,
-    fc.constantFrom('not json', '{"method":"connectionParams"}', '{"method":"connectionParams","data":null}', '{"method":"connectionParams","data":{"token":123}}'),
-  );
-  const message = fc.record({ id: fc.oneof(fc.nat(), nastyString.map((value) => value.slice(0, 50)), fc.constant(null)), method: fc.constantFrom('query', 'mutation', 'subscription', 'subscription.stop', 'nope'), path: procedurePath, input: procedureInput });
-  const frame = fc.oneof(
-    { weight: 5, arbitrary: message.map(({ id, method, path, input }) => JSON.stringify({ id, method, params: { path, input } })) },
-    { weight: 1, arbitrary: fc.array(message, { maxLength: 30 }).map((list) => JSON.stringify(list.map(({ id, method, path, input }) => ({ id, method, params: { path, input } })))) },
-    { weight: 1, arbitrary: jsonish.map((value) => JSON.stringify(value) ?? 'null') },
-    { weight: 1, arbitrary: fc.constantFrom('{', 'PING', 'PONG', '', '\u0000', '{"id":1,"method":"subscription","params":null}') },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
-    { weight: 1, arbitrary: fc.integer({ min: 16_000, max: 40_000 }).map((size) => JSON.stringify({ id: 1, method: 'query', params: { path: 'analysis.list', input: { x: 'y'.repeat(size) } } })) },
-  );
-  await fc.assert(
-    fc.asyncProperty(connectionParams, fc.array(frame, { minLength: 1, maxLength: 4 }), async (params, frames) => {
-      const before = await target.writeCounters();
-      const { replies } = await wsExchange(target.url, params, frames);
-      const internal = replies.find((reply) => (reply.error?.data?.httpStatus ?? 0) >= 500 || reply.error?.code === -32603 || reply.error?.code === -1);
-      if (internal) throw new Error(`internal error over WebSocket: ${JSON.stringify(internal).slice(0, 400)}`);
-      // Only a successful mutation may write; a queue call that was answered with data is one.
-      if (!replies.some((reply) => reply.result !== undefined)) {
-        const after = await target.writeCounters();
-        if (after.keys !== before.keys || after.streamLength !== before.streamLength) throw new Error(`refused WebSocket calls wrote to Redis: ${JSON.stringify(frames).slice(0, 400)}`);
-      }
-      if (target.api.child.exitCode !== null) throw new Error('the API process exited');
-    }),
-    { seed: SEED, numRuns: runs(150), endOnFailure: true },
-  );
-  await expectHealthy();
-}, PROPERTY_TIMEOUT_MS);
+test(
+  'tRPC over WebSocket: hostile connectionParams, frames and oversized messages never answer INTERNAL_SERVER_ERROR',
+  async () => {
+    const token = fc.oneof(
+      fc.constantFrom(...Object.values(tokens)).map((value) => value?.replace(/^Bearer\s*/, '')),
+      nastyString.map((value) => value.slice(0, 6000)),
+    );
+    const connectionParams = fc.oneof(
+      fc.record({ token }, { requiredKeys: [] }),
+      fc.record({ authorization: fc.constantFrom(...Object.values(tokens)) }, { requiredKeys: [] }),
+      jsonish,
+      fc.constantFrom(
+        'not json',
+        '{"method":"connectionParams"}',
+        '{"method":"connectionParams","data":null}',
+        '{"method":"connectionParams","data":{"token":123}}',
+      ),
+    );
+    const message = fc.record({
+      id: fc.oneof(
+        fc.nat(),
+        nastyString.map((value) => value.slice(0, 50)),
+        fc.constant(null),
+      ),
+      method: fc.constantFrom('query', 'mutation', 'subscription', 'subscription.stop', 'nope'),
+      path: procedurePath,
+      input: procedureInput,
+    });
+    const frame = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: message.map(({ id, method, path, input }) =>
+          JSON.stringify({ id, method, params: { path, input } }),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(message, { maxLength: 30 })
+          .map((list) =>
+            JSON.stringify(list.map(({ id, method, path, input }) => ({ id, method, params: { path, input } }))),
+          ),
+      },
+      { weight: 1, arbitrary: jsonish.map((value) => JSON.stringify(value) ?? 'null') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('{', 'PING', 'PONG', '', '\u0000', '{"id":1,"method":"subscription","params":null}'),
+      },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
+      {
+        weight: 1,
+        arbitrary: fc.integer({ min: 16_000, max: 40_000 }).map((size) =>
+          JSON.stringify({
+            id: 1,
+            method: 'query',
+            params: { path: 'analysis.list', input: { x: 'y'.repeat(size) } },
+          }),
+        ),
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(connectionParams, fc.array(frame, { minLength: 1, maxLength: 4 }), async (params, frames) => {
+        const before = await target.writeCounters();
+        const { replies } = await wsExchange(target.url, params, frames);
+        const internal = replies.find(
+          (reply) =>
+            (reply.error?.data?.httpStatus ?? 0) >= 500 || reply.error?.code === -32603 || reply.error?.code === -1,
+        );
+        if (internal) throw new Error(`internal error over WebSocket: ${JSON.stringify(internal).slice(0, 400)}`);
+        // Only a successful mutation may write; a queue call that was answered with data is one.
+        if (!replies.some((reply) => reply.result !== undefined)) {
+          const after = await target.writeCounters();
+          if (after.keys !== before.keys || after.streamLength !== before.streamLength)
+            throw new Error(`refused WebSocket calls wrote to Redis: ${JSON.stringify(frames).slice(0, 400)}`);
+        }
+        if (target.api.child.exitCode !== null) throw new Error('the API process exited');
+      }),
+      { seed: SEED, numRuns: runs(150), endOnFailure: true },
+    );
+    await expectHealthy();
+  },
+  PROPERTY_TIMEOUT_MS,
+);
 
 test('the API is still up and its resident memory grew by a bounded amount over the whole suite', async () => {
   await expectHealthy();

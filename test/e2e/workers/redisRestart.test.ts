@@ -26,20 +26,40 @@ async function statuses(ids: string[]): Promise<string[]> {
 
 test('jobs queued before and after a restart all complete exactly once', async () => {
   const queue = createJobQueue(redis.client, keys);
-  const enqueue = (count: number) => Promise.all(Array.from({ length: count }, (_, index) => queue.enqueue({ user_id: 'restart', symbol: `SYM${index}`, interval: '1m', timeframe: '2d' })));
+  const enqueue = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        queue.enqueue({ user_id: 'restart', symbol: `SYM${index}`, interval: '1m', timeframe: '2d' }),
+      ),
+    );
   const before = (await enqueue(30)).map((job) => job.analysisId);
-  const worker = startCandela(['worker'], { REDIS_URL: redis.url, MARKET_DATA_PROVIDER: 'synthetic', DATA_DIR: `/tmp/candela-restart-${process.pid}`, ANALYSIS_CLAIM_TIMEOUT: '3' });
+  const worker = startCandela(['worker'], {
+    REDIS_URL: redis.url,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    DATA_DIR: `/tmp/candela-restart-${process.pid}`,
+    ANALYSIS_CLAIM_TIMEOUT: '3',
+  });
   workers = [worker];
-  await eventually(async () => ((await statuses(before)).some((status) => status === 'completed') ? true : undefined), 30_000, 'a first completion');
+  await eventually(
+    async () => ((await statuses(before)).some((status) => status === 'completed') ? true : undefined),
+    30_000,
+    'a first completion',
+  );
 
   await redis.restart('SIGTERM');
   const after = (await enqueue(10)).map((job) => job.analysisId);
   const all = [...before, ...after];
-  await eventually(async () => ((await statuses(all)).every((status) => status === 'completed') ? true : undefined), 90_000, 'every job completed after the restart');
+  await eventually(
+    async () => ((await statuses(all)).every((status) => status === 'completed') ? true : undefined),
+    90_000,
+    'every job completed after the restart',
+  );
 
   for (const id of all) {
     const events = await redis.client.xrange(keys.progress(id), '-', '+');
-    expect(events.filter(([, fields]) => (JSON.parse(fields[1]!) as { status: string }).status === 'completed')).toHaveLength(1);
+    expect(
+      events.filter(([, fields]) => (JSON.parse(fields[1]!) as { status: string }).status === 'completed'),
+    ).toHaveLength(1);
   }
   const pending = (await redis.client.xpending(keys.stream, keys.group)) as [number];
   expect(pending[0]).toBe(0);

@@ -45,7 +45,9 @@ async function terminalEvents(ids: string[]): Promise<TerminalCount> {
   const perJob = new Map<string, number>();
   for (const id of ids) {
     const events = await redis.client.xrange(keys.progress(id), '-', '+');
-    const terminal = events.filter(([, fields]) => ['completed', 'failed', 'cancelled'].includes((JSON.parse(fields[1]!) as { status: string }).status));
+    const terminal = events.filter(([, fields]) =>
+      ['completed', 'failed', 'cancelled'].includes((JSON.parse(fields[1]!) as { status: string }).status),
+    );
     perJob.set(id, terminal.length);
   }
   return { perJob };
@@ -54,7 +56,11 @@ async function terminalEvents(ids: string[]): Promise<TerminalCount> {
 async function enqueueMany(count: number, timeframe: string, interval = '1h'): Promise<string[]> {
   const queue = createJobQueue(redis.client, keys);
   const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'];
-  const results = await Promise.all(Array.from({ length: count }, (_, index) => queue.enqueue({ user_id: `user${index % 7}`, symbol: symbols[index % symbols.length]!, interval, timeframe })));
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      queue.enqueue({ user_id: `user${index % 7}`, symbol: symbols[index % symbols.length]!, interval, timeframe }),
+    ),
+  );
   return results.map((result) => result.analysisId);
 }
 
@@ -64,7 +70,8 @@ async function statuses(ids: string[]): Promise<string[]> {
   return ((await pipeline.exec()) ?? []).map(([, status]) => String(status));
 }
 
-const allCompleted = (ids: string[]) => async () => ((await statuses(ids)).every((status) => status === 'completed') ? true : undefined);
+const allCompleted = (ids: string[]) => async () =>
+  (await statuses(ids)).every((status) => status === 'completed') ? true : undefined;
 
 test('200 jobs over two worker processes: each completed exactly once, nothing left pending', async () => {
   const ids = await enqueueMany(200, '2d');
@@ -76,10 +83,18 @@ test('200 jobs over two worker processes: each completed exactly once, nothing l
   const group = (await redis.client.xpending(keys.stream, keys.group)) as [number, ...unknown[]];
   expect(group[0]).toBe(0);
   // Both processes report their metrics, and together they processed each job once.
-  const processedBy = await eventually(async () => {
-    const counts = await Promise.all((await redis.client.keys('worker_metrics:analysis-workers:*')).map(async (key) => Number(await redis.client.hget(key, 'analyses_processed'))));
-    return counts.length === 2 && counts.reduce((sum, count) => sum + count, 0) === 200 ? counts : undefined;
-  }, 10_000, 'metrics of both workers to add up to 200');
+  const processedBy = await eventually(
+    async () => {
+      const counts = await Promise.all(
+        (await redis.client.keys('worker_metrics:analysis-workers:*')).map(async (key) =>
+          Number(await redis.client.hget(key, 'analyses_processed')),
+        ),
+      );
+      return counts.length === 2 && counts.reduce((sum, count) => sum + count, 0) === 200 ? counts : undefined;
+    },
+    10_000,
+    'metrics of both workers to add up to 200',
+  );
   expect(processedBy).toHaveLength(2);
 });
 
@@ -89,7 +104,11 @@ test('a worker killed with SIGKILL while it holds jobs: another finishes them, n
   const env = workerEnv({ ANALYSIS_CLAIM_TIMEOUT: '2' });
   const doomed = startCandela(['worker'], env);
   workers = [doomed];
-  await eventually(async () => ((await statuses(ids)).some((status) => status === 'completed') ? true : undefined), 60_000, 'a first completion');
+  await eventually(
+    async () => ((await statuses(ids)).some((status) => status === 'completed') ? true : undefined),
+    60_000,
+    'a first completion',
+  );
   const heldWhenKilled = (await statuses(ids)).filter((status) => status === 'processing').length;
   doomed.kill('SIGKILL');
   expect(await doomed.exited).toBe('SIGKILL');
@@ -108,9 +127,16 @@ test('a worker killed with SIGKILL while it holds jobs: another finishes them, n
 
 test('SIGTERM lets in-flight jobs finish, deregisters the worker and exits 0', async () => {
   const ids = await enqueueMany(6, '7d', '1m');
-  const worker = startCandela(['worker'], workerEnv({ ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '3' }));
+  const worker = startCandela(
+    ['worker'],
+    workerEnv({ ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '3' }),
+  );
   workers = [worker];
-  await eventually(async () => ((await statuses(ids)).some((status) => status === 'processing') ? true : undefined), 30_000, 'a job in flight');
+  await eventually(
+    async () => ((await statuses(ids)).some((status) => status === 'processing') ? true : undefined),
+    30_000,
+    'a job in flight',
+  );
   worker.kill('SIGTERM');
   expect(await worker.exited).toBe(0);
 
@@ -137,7 +163,11 @@ test('the consumer group is recreated when the stream disappears under a running
   await worker.waitForOutput(/worker started/);
   await redis.client.del(keys.stream);
   const [id] = await enqueueMany(1, '1d');
-  await eventually(async () => ((await statuses([id!]))[0] === 'completed' ? true : undefined), 30_000, 'the job queued after the stream was deleted to complete');
+  await eventually(
+    async () => ((await statuses([id!]))[0] === 'completed' ? true : undefined),
+    30_000,
+    'the job queued after the stream was deleted to complete',
+  );
 });
 
 test('METRICS_PORT serves Prometheus metrics of the worker', async () => {
@@ -167,7 +197,11 @@ test('workers trim acknowledged entries, so the stream does not grow with every 
   const ids = await enqueueMany(20, '1d');
   workers = [startCandela(['worker'], workerEnv({ ANALYSIS_CLAIM_TIMEOUT: '1' }))];
   await eventually(allCompleted(ids), 30_000, 'all 20 jobs completed');
-  await eventually(async () => ((await redis.client.xlen(keys.stream)) === 0 ? true : undefined), 10_000, 'the stream to be trimmed');
+  await eventually(
+    async () => ((await redis.client.xlen(keys.stream)) === 0 ? true : undefined),
+    10_000,
+    'the stream to be trimmed',
+  );
   const more = await enqueueMany(3, '1d');
   await eventually(allCompleted(more), 30_000, 'jobs queued after the trim to complete');
 });

@@ -30,8 +30,21 @@ beforeEach(() => {
 
 /** Klines as Binance sends them: strings for prices, close time = open time + interval − 1. */
 function kline(openTime: number) {
-  const price = 100 + (openTime / HOUR) % 50;
-  return [openTime, price.toFixed(2), (price + 1).toFixed(2), (price - 1).toFixed(2), (price + 0.5).toFixed(2), '12.5', openTime + HOUR - 1, '1250.0', 42, '6.0', '600.0', '0'];
+  const price = 100 + ((openTime / HOUR) % 50);
+  return [
+    openTime,
+    price.toFixed(2),
+    (price + 1).toFixed(2),
+    (price - 1).toFixed(2),
+    (price + 0.5).toFixed(2),
+    '12.5',
+    openTime + HOUR - 1,
+    '1250.0',
+    42,
+    '6.0',
+    '600.0',
+    '0',
+  ];
 }
 
 /** Serves hourly klines from startTime up to NOW (including the open one), at most `limit`. */
@@ -42,7 +55,8 @@ const klinesHandler: Handler = (url, response) => {
   const limit = Number(url.searchParams.get('limit'));
   expect(limit).toBeLessThanOrEqual(1000);
   const rows = [];
-  for (let time = Math.ceil(start / HOUR) * HOUR; time <= end && rows.length < limit; time += HOUR) rows.push(kline(time));
+  for (let time = Math.ceil(start / HOUR) * HOUR; time <= end && rows.length < limit; time += HOUR)
+    rows.push(kline(time));
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
 };
 
@@ -53,7 +67,9 @@ test('pages past 1,000 candles and drops the open last candle', async () => {
   handler = klinesHandler;
   const series = await source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '100d', signal: signal() });
   expect(requests.length).toBe(3);
-  expect(requests.every((url) => url.searchParams.get('symbol') === 'BTCUSDT' && url.searchParams.get('interval') === '1h')).toBe(true);
+  expect(
+    requests.every((url) => url.searchParams.get('symbol') === 'BTCUSDT' && url.searchParams.get('interval') === '1h'),
+  ).toBe(true);
   expect(series.source).toBe('binance');
   expect(series.candles).toHaveLength(2400);
   expect(series.warmup).toHaveLength(WARMUP_CANDLES);
@@ -65,36 +81,51 @@ test('pages past 1,000 candles and drops the open last candle', async () => {
 });
 
 test('429 with Retry-After is a retryable failure carrying the delay', async () => {
-  handler = (_url, response) => response.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"code":-1003,"msg":"Too many requests."}');
-  const failure = await source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() }).catch((error: unknown) => error);
+  handler = (_url, response) =>
+    response
+      .writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' })
+      .end('{"code":-1003,"msg":"Too many requests."}');
+  const failure = await source()
+    .load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(RetryableFailure);
   expect((failure as RetryableFailure).retryAfterMs).toBe(7000);
   expect((failure as Error).message).toMatch(/rate-limited.*BTCUSDT.*7 s/);
 });
 
 test('418 (IP ban) is retryable too', async () => {
-  handler = (_url, response) => response.writeHead(418, { 'retry-after': '120' }).end('{"code":-1003,"msg":"Way too many requests; IP banned."}');
-  const failure = await source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() }).catch((error: unknown) => error);
+  handler = (_url, response) =>
+    response.writeHead(418, { 'retry-after': '120' }).end('{"code":-1003,"msg":"Way too many requests; IP banned."}');
+  const failure = await source()
+    .load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(RetryableFailure);
   expect((failure as RetryableFailure).retryAfterMs).toBe(120_000);
 });
 
 test('an unknown symbol is a permanent failure naming it', async () => {
-  handler = (_url, response) => response.writeHead(400, { 'content-type': 'application/json' }).end('{"code":-1121,"msg":"Invalid symbol."}');
-  const failure = await source().load({ symbol: 'NOPEUSDT', interval: '1h', timeframe: '7d', signal: signal() }).catch((error: unknown) => error);
+  handler = (_url, response) =>
+    response.writeHead(400, { 'content-type': 'application/json' }).end('{"code":-1121,"msg":"Invalid symbol."}');
+  const failure = await source()
+    .load({ symbol: 'NOPEUSDT', interval: '1h', timeframe: '7d', signal: signal() })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(PermanentFailure);
   expect((failure as Error).message).toMatch(/does not know the symbol NOPEUSDT.*Invalid symbol/);
 });
 
 test('5xx is retryable', async () => {
   handler = (_url, response) => response.writeHead(503).end('upstream down');
-  await expect(source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })).rejects.toBeInstanceOf(RetryableFailure);
+  await expect(
+    source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() }),
+  ).rejects.toBeInstanceOf(RetryableFailure);
 });
 
 test('a server that never answers times out as a retryable failure', async () => {
   handler = () => undefined; // hold the request open
   const quick = createBinanceCandleSource({ baseUrl, now: () => NOW, timeoutMs: 150 });
-  const failure = await quick.load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() }).catch((error: unknown) => error);
+  const failure = await quick
+    .load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(RetryableFailure);
   expect((failure as Error).message).toMatch(/did not answer within 150 ms/);
 });
@@ -109,11 +140,16 @@ test("the job's signal aborts a request in flight with the signal's reason", asy
 
 test('an unreachable server is retryable', async () => {
   const closed = createBinanceCandleSource({ baseUrl: 'http://127.0.0.1:9', now: () => NOW, timeoutMs: 1_000 });
-  await expect(closed.load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() })).rejects.toBeInstanceOf(RetryableFailure);
+  await expect(
+    closed.load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', signal: signal() }),
+  ).rejects.toBeInstanceOf(RetryableFailure);
 });
 
 test('a malformed kline row is invalid candle data: a permanent failure naming the row', async () => {
-  handler = (_url, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([kline(NOW - 3 * HOUR), [NOW - 2 * HOUR, 'abc', '1', '1', '1', '1', NOW - HOUR - 1]]));
+  handler = (_url, response) =>
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify([kline(NOW - 3 * HOUR), [NOW - 2 * HOUR, 'abc', '1', '1', '1', '1', NOW - HOUR - 1]]));
   const failure = source().load({ symbol: 'BTCUSDT', interval: '1h', timeframe: '3h', signal: signal() });
   await expect(failure).rejects.toBeInstanceOf(PermanentFailure);
   await expect(failure).rejects.toThrow(/kline 1 for BTCUSDT has a non-numeric field/);

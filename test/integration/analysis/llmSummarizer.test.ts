@@ -7,7 +7,10 @@ import { PermanentFailure, RetryableFailure } from '../../../storage/failures.js
 import { createLlmSummarizer } from '../../../integrations/llm/llmSummarizer.js';
 import { pathCandles, seriesOf } from '../../unit/analysis/candleBuilders.js';
 
-type Handler = (body: { model: string; messages: { role: string; content: string }[] }, response: ServerResponse) => void;
+type Handler = (
+  body: { model: string; messages: { role: string; content: string }[] },
+  response: ServerResponse,
+) => void;
 let handler: Handler;
 let server: Server;
 let baseURL: string;
@@ -41,11 +44,20 @@ const json = (response: ServerResponse, status: number, body: unknown, headers: 
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 function completion(content: string) {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'local-test-model', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'local-test-model',
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
 }
 
 test('no key and no base URL: no summarizer', () => {
-  expect(createLlmSummarizer({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'x' })).toBeUndefined();
+  expect(
+    createLlmSummarizer({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'x' }),
+  ).toBeUndefined();
 });
 
 test('success: sends the facts with the only-these-facts instruction and returns the text', async () => {
@@ -70,8 +82,11 @@ test('timeout: a server that never answers is a retryable failure', async () => 
 });
 
 test('5xx: retryable, after the configured retries', async () => {
-  handler = (_body, response) => json(response, 503, { error: { message: 'overloaded', type: 'server_error' } }, { 'retry-after-ms': '10' });
-  const failure = await createLlmSummarizer(config(), { maxRetries: 1 })!.summarize(facts, new AbortController().signal).catch((error: unknown) => error);
+  handler = (_body, response) =>
+    json(response, 503, { error: { message: 'overloaded', type: 'server_error' } }, { 'retry-after-ms': '10' });
+  const failure = await createLlmSummarizer(config(), { maxRetries: 1 })!
+    .summarize(facts, new AbortController().signal)
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(RetryableFailure);
   expect((failure as Error).message).toMatch(/HTTP 503/);
   expect(calls).toBe(2);
@@ -79,20 +94,27 @@ test('5xx: retryable, after the configured retries', async () => {
 
 test('401: permanent, pointing at the key', async () => {
   handler = (_body, response) => json(response, 401, { error: { message: 'bad key', type: 'invalid_request_error' } });
-  const failure = await createLlmSummarizer(config(), { maxRetries: 0 })!.summarize(facts, new AbortController().signal).catch((error: unknown) => error);
+  const failure = await createLlmSummarizer(config(), { maxRetries: 0 })!
+    .summarize(facts, new AbortController().signal)
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(PermanentFailure);
   expect((failure as Error).message).toMatch(/OPENAI_API_KEY/);
 });
 
 test('an empty answer is a failure, so the caller falls back', async () => {
   handler = (_body, response) => json(response, 200, completion(''));
-  await expect(createLlmSummarizer(config())!.summarize(facts, new AbortController().signal)).rejects.toBeInstanceOf(PermanentFailure);
+  await expect(createLlmSummarizer(config())!.summarize(facts, new AbortController().signal)).rejects.toBeInstanceOf(
+    PermanentFailure,
+  );
 });
 
 test("abort: the job's signal ends the request at once with its reason", async () => {
   handler = () => undefined;
   const controller = new AbortController();
-  const summarizing = createLlmSummarizer(config(), { timeoutMs: 30_000, maxRetries: 0 })!.summarize(facts, controller.signal);
+  const summarizing = createLlmSummarizer(config(), { timeoutMs: 30_000, maxRetries: 0 })!.summarize(
+    facts,
+    controller.signal,
+  );
   setTimeout(() => controller.abort(new Error('job cancelled')), 50);
   await expect(summarizing).rejects.toThrow('job cancelled');
 });

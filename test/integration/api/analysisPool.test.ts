@@ -14,7 +14,12 @@ let pool: AnalysisPool;
 
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-pool-'));
-  pool = createAnalysisPool({ size: 2, config: loadConfig({ DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic' }), timeoutMs: 30_000, maxWaiting: 3 });
+  pool = createAnalysisPool({
+    size: 2,
+    config: loadConfig({ DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic' }),
+    timeoutMs: 30_000,
+    maxWaiting: 3,
+  });
 });
 afterAll(async () => {
   await pool.close();
@@ -24,7 +29,11 @@ afterAll(async () => {
 test('runs the job stages in a thread: analysis_data, a rule-based summary, and the chart files', async () => {
   const analysisId = newAnalysisId();
   const outcome = await pool.run({ analysisId, symbol: 'BTCUSDT', interval: '1h', timeframe: '30d' });
-  expect(outcome).toMatchObject({ imageUrl: `/charts/${analysisId}.png`, summarySource: 'rule-based', analysisData: { candle_count: 720, synthetic: true, symbol: 'BTCUSDT' } });
+  expect(outcome).toMatchObject({
+    imageUrl: `/charts/${analysisId}.png`,
+    summarySource: 'rule-based',
+    analysisData: { candle_count: 720, synthetic: true, symbol: 'BTCUSDT' },
+  });
   expect(readdirSync(path.join(dataDir, 'charts')).sort()).toEqual([`${analysisId}.png`, `${analysisId}.svg`]);
 });
 
@@ -37,9 +46,16 @@ test('more tasks than threads wait their turn; past the wait line they are refus
 });
 
 test('a task that outlives the timeout is refused and its thread replaced', async () => {
-  const slow = createAnalysisPool({ size: 1, config: loadConfig({ DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic' }), timeoutMs: 1, maxWaiting: 1 });
+  const slow = createAnalysisPool({
+    size: 1,
+    config: loadConfig({ DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic' }),
+    timeoutMs: 1,
+    maxWaiting: 1,
+  });
   try {
-    await expect(slow.run({ analysisId: newAnalysisId(), symbol: 'BTCUSDT', interval: '1m', timeframe: '30d' })).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(
+      slow.run({ analysisId: newAnalysisId(), symbol: 'BTCUSDT', interval: '1m', timeframe: '30d' }),
+    ).rejects.toMatchObject({ reason: 'timeout' });
   } finally {
     await slow.close();
   }

@@ -39,16 +39,41 @@ async function runningJob(): Promise<{ analysisId: string; stage(n: number): Pro
   const blocking = redis.client.duplicate();
   const entries = (await workers.readNew(blocking, 'c1', 100, 100)).filter((entry) => entry.analysisId === analysisId);
   blocking.disconnect();
-  const { claimed: [claimed] } = await workers.claimBatch(entries, () => 'owner', 'c1');
+  const {
+    claimed: [claimed],
+  } = await workers.claimBatch(entries, () => 'owner', 'c1');
   return {
     analysisId,
-    stage: async (n) => void (await workers.appendProgress(analysisId, 'owner', progressEvent('processing', 'patterns', Math.min(0.9, n / 100), `stage ${n}`))),
-    finish: async () => void (await workers.finishWithStatus([{ analysisId, entryId: claimed!.entryId, ownerToken: 'owner', status: 'completed', result: {}, event: progressEvent('completed', 'finished', 1, 'done') }])),
+    stage: async (n) =>
+      void (await workers.appendProgress(
+        analysisId,
+        'owner',
+        progressEvent('processing', 'patterns', Math.min(0.9, n / 100), `stage ${n}`),
+      )),
+    finish: async () =>
+      void (await workers.finishWithStatus([
+        {
+          analysisId,
+          entryId: claimed!.entryId,
+          ownerToken: 'owner',
+          status: 'completed',
+          result: {},
+          event: progressEvent('completed', 'finished', 1, 'done'),
+        },
+      ])),
   };
 }
 
 const feedFor = (analysisId: string, lastEventId?: string, backlog = () => 0) =>
-  followProgress({ hub, log: createProgressLog(redis.client, keys), queue: createJobQueue(redis.client, keys), analysisId, lastEventId, signal: new AbortController().signal, outboundBacklog: backlog });
+  followProgress({
+    hub,
+    log: createProgressLog(redis.client, keys),
+    queue: createJobQueue(redis.client, keys),
+    analysisId,
+    lastEventId,
+    signal: new AbortController().signal,
+    outboundBacklog: backlog,
+  });
 
 async function drain(feed: AsyncGenerator<PublishedProgress, void>): Promise<PublishedProgress[]> {
   const all: PublishedProgress[] = [];
@@ -122,6 +147,12 @@ test('the replay waits while the socket is backed up, instead of queuing the who
   expect((await first).value).toMatchObject({ event: { status: 'queued' } });
   await job.finish();
   const rest = await drain(feed);
-  expect(rest.map((message) => message.event.message).slice(1, 6)).toEqual(['stage 1', 'stage 2', 'stage 3', 'stage 4', 'stage 5']);
+  expect(rest.map((message) => message.event.message).slice(1, 6)).toEqual([
+    'stage 1',
+    'stage 2',
+    'stage 3',
+    'stage 4',
+    'stage 5',
+  ]);
   expect(rest.at(-1)!.event.status).toBe('completed');
 });

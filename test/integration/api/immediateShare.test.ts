@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-const outcome = (promise: Promise<unknown>) => promise.then(() => 'OK', (error: unknown) => (error instanceof TRPCError ? error.code : String(error)));
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'OK',
+    (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
+  );
 
 test('a user past API_IMMEDIATE_MAX_PER_USER is refused at once while another user is served', async () => {
   const [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);

@@ -46,12 +46,24 @@ export interface InProcessApi {
 export async function startInProcessApi(env: Record<string, string> = {}): Promise<InProcessApi> {
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-router-'));
-  const config: Config = loadConfig({ REDIS_URL: redis.url, AUTH_SECRET: SECRET, DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'silent', PORT: '0', IMMEDIATE_ANALYSIS_THREADS: '1', ...env });
+  const config: Config = loadConfig({
+    REDIS_URL: redis.url,
+    AUTH_SECRET: SECRET,
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    IMMEDIATE_ANALYSIS_THREADS: '1',
+    ...env,
+  });
   const keys = createKeys();
   await ensureConsumerGroup(redis.client, keys);
   const subscriber = redis.client.duplicate();
   const logLines: Record<string, unknown>[] = [];
-  const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = pino(
+    { level: 'warn' },
+    { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
   const services = {
@@ -66,14 +78,25 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     chartSigner: createChartSigner(SECRET, 60_000),
     pool,
     rateLimits: createRateLimits(config),
-    subscriptions: createSubscriptionLimits({ perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION, perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER }),
+    subscriptions: createSubscriptionLimits({
+      perConnection: config.API_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      perUser: config.API_MAX_SUBSCRIPTIONS_PER_USER,
+    }),
   } satisfies ApiServices;
   let server: ApiServer | undefined;
   return {
     redis,
     services,
     logLines,
-    caller: (token, context = {}) => createCaller({ services, token, outboundBacklog: () => 0, responseBudget: createResponseBudget(config.API_MAX_ROWS_PER_REQUEST), connection: {}, ...context }),
+    caller: (token, context = {}) =>
+      createCaller({
+        services,
+        token,
+        outboundBacklog: () => 0,
+        responseBudget: createResponseBudget(config.API_MAX_ROWS_PER_REQUEST),
+        connection: {},
+        ...context,
+      }),
     token: (user, options) => signToken(SECRET, user, options),
     async serve() {
       server ??= await startApiServer(services);

@@ -14,11 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-function request(path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
+function request(
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: base.hostname, port: base.port, path, method, headers }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
     req.on('error', reject);
     req.end(body);
@@ -55,11 +63,21 @@ test('a WebSocket upgrade from a foreign Origin or Host is refused; a local or a
 test('a text/plain POST (no preflight from a web page) is 415 and queues nothing', async () => {
   const before = await api.redis.client.xlen(api.services.keys.stream);
   const body = JSON.stringify({ user_id: 'carol', timeframe: '7d' });
-  const plain = await request('/analyze/BTCUSDT/1h', { host: base.host, 'content-type': 'text/plain', 'content-length': String(body.length) }, 'POST', body);
+  const plain = await request(
+    '/analyze/BTCUSDT/1h',
+    { host: base.host, 'content-type': 'text/plain', 'content-length': String(body.length) },
+    'POST',
+    body,
+  );
   expect(plain.status).toBe(415);
   expect(plain.body).toMatch(/content-type: /);
   expect(await api.redis.client.xlen(api.services.keys.stream)).toBe(before);
-  const json = await request('/analyze/BTCUSDT/1h', { host: base.host, 'content-type': 'application/json', 'content-length': String(body.length) }, 'POST', body);
+  const json = await request(
+    '/analyze/BTCUSDT/1h',
+    { host: base.host, 'content-type': 'application/json', 'content-length': String(body.length) },
+    'POST',
+    body,
+  );
   expect(json.status).toBe(202);
 });
 

@@ -5,7 +5,10 @@
  */
 import { type InProcessApi, startInProcessApi } from './inProcessApi.js';
 
-async function timedGet(url: string, token: string): Promise<{ status: number; ms: number; retryAfter: string | null }> {
+async function timedGet(
+  url: string,
+  token: string,
+): Promise<{ status: number; ms: number; retryAfter: string | null }> {
   const started = performance.now();
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
@@ -23,7 +26,11 @@ describe('per token', () => {
 
   test('past its rate a token gets 429 with Retry-After, over tRPC and REST alike', async () => {
     const token = await api.token('flood');
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, index) => timedGet(`${base}${index % 2 ? '/trpc/queue.stats' : '/analysis/queue/stats'}`, token)));
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        timedGet(`${base}${index % 2 ? '/trpc/queue.stats' : '/analysis/queue/stats'}`, token),
+      ),
+    );
     const refused = replies.filter((reply) => reply.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(10);
     expect(replies.filter((reply) => reply.status === 200).length).toBeGreaterThanOrEqual(5);

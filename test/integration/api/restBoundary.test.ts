@@ -14,7 +14,10 @@ let base: string;
 let token: string;
 
 beforeAll(async () => {
-  writeFileSync(path.join(marketData, 'BTCUSDT-4h.csv'), 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n');
+  writeFileSync(
+    path.join(marketData, 'BTCUSDT-4h.csv'),
+    'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n',
+  );
   api = await startInProcessApi({ MARKET_DATA_PROVIDER: 'file', MARKET_DATA_DIR: marketData });
   base = await api.serve();
   token = await api.token('alice');
@@ -25,7 +28,11 @@ afterAll(async () => {
 });
 
 const post = (route: string, body: unknown) =>
-  fetch(`${base}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 test('a user_id of the wrong type in the body is a 400 naming the field and its type, and queues nothing', async () => {
   const before = await api.redis.client.xlen(api.services.keys.stream);
@@ -36,10 +43,14 @@ test('a user_id of the wrong type in the body is a 400 naming the field and its 
 });
 
 test('a lastEventId beyond the 64-bit range is a 400 naming the field, not a raw Redis error', async () => {
-  const { analysis_id } = await api.caller(token).analysis.queue({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
+  const { analysis_id } = await api
+    .caller(token)
+    .analysis.queue({ symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
   const feed = api.caller(token).analysis.progress({ analysis_id, lastEventId: '99999999999999999999-0' });
   await expect(feed).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('lastEventId') });
-  await expect(api.caller(token).analysis.progress({ analysis_id, lastEventId: '1-99999999999999999999' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  await expect(
+    api.caller(token).analysis.progress({ analysis_id, lastEventId: '1-99999999999999999999' }),
+  ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 });
 
 test('a market-data failure of an immediate analysis names the missing file, not the server directory or its listing', async () => {

@@ -53,7 +53,11 @@ describe('ownership', () => {
     expect(await codeOf(stranger.analysis.status({ analysis_id }))).toBe('NOT_FOUND');
     expect(await codeOf(stranger.analysis.cancel({ analysis_id }))).toBe('NOT_FOUND');
     expect(await codeOf(stranger.analysis.progress({ analysis_id }))).toBe('NOT_FOUND');
-    expect(await api.caller(alice).analysis.status({ analysis_id })).toMatchObject({ analysis_id, status: 'queued', user_id: 'alice' });
+    expect(await api.caller(alice).analysis.status({ analysis_id })).toMatchObject({
+      analysis_id,
+      status: 'queued',
+      user_id: 'alice',
+    });
     expect((await api.caller(bob).analysis.list()).analyses.map((job) => job.analysis_id)).not.toContain(analysis_id);
   });
 
@@ -68,10 +72,20 @@ describe('validation', () => {
   test('bad input is BAD_REQUEST naming the field, and writes nothing', async () => {
     const before = await api.redis.client.xlen(api.services.keys.stream);
     const caller = api.caller(alice);
-    await expect(caller.analysis.queue({ ...request, symbol: 'btc' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('symbol') });
-    await expect(caller.analysis.queue({ ...request, interval: '7x' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('interval') });
-    await expect(caller.analysis.queue({ ...request, timeframe: '100y' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(caller.analysis.status({ analysis_id: 'analysis_nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.analysis.queue({ ...request, symbol: 'btc' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('symbol'),
+    });
+    await expect(caller.analysis.queue({ ...request, interval: '7x' as never })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('interval'),
+    });
+    await expect(caller.analysis.queue({ ...request, timeframe: '100y' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(caller.analysis.status({ analysis_id: 'analysis_nope' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await expect(caller.analysis.list({ limit: 1000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await api.redis.client.xlen(api.services.keys.stream)).toBe(before);
   });

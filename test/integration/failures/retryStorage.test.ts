@@ -37,9 +37,13 @@ async function queueAndClaim(consumer: string): Promise<ClaimedJob> {
 }
 
 async function claimNext(consumer: string, analysisId: string): Promise<ClaimedJob> {
-  const entries = (await workers().readNew(blocking, consumer, 100, 100)).filter((entry) => entry.analysisId === analysisId);
+  const entries = (await workers().readNew(blocking, consumer, 100, 100)).filter(
+    (entry) => entry.analysisId === analysisId,
+  );
   expect(entries).toHaveLength(1);
-  const { claimed: [job] } = await workers().claimBatch(entries, () => `${consumer}:token`, consumer);
+  const {
+    claimed: [job],
+  } = await workers().claimBatch(entries, () => `${consumer}:token`, consumer);
   expect(job).toBeDefined();
   return job!;
 }
@@ -55,10 +59,13 @@ const retryOf = (job: ClaimedJob, error: string, dueAt: number, maxRetries = 3) 
   event: progressEvent('queued', 'retrying', 0, `retrying: ${error}`),
 });
 
-const isPending = async (entryId: string) => ((await redis.client.xpending(keys.stream, keys.group, entryId, entryId, 1))).length > 0;
+const isPending = async (entryId: string) =>
+  (await redis.client.xpending(keys.stream, keys.group, entryId, entryId, 1)).length > 0;
 
 const eventsOf = async (analysisId: string) =>
-  (await redis.client.xrange(keys.progress(analysisId), '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as { status: string; stage: string; message: string });
+  (await redis.client.xrange(keys.progress(analysisId), '-', '+')).map(
+    ([, fields]) => JSON.parse(fields[1]!) as { status: string; stage: string; message: string },
+  );
 
 test('a retry goes back to queued with attempts + 1, history, a schedule entry and an acknowledged entry; schedulers racing move it once', async () => {
   const job = await queueAndClaim('c1');
@@ -67,7 +74,9 @@ test('a retry goes back to queued with attempts + 1, history, a schedule entry a
   expect(await workers().retry(retryOf(job, 'candles: HTTP 500', dueAt))).toEqual({ outcome: 'retrying', attempts: 1 });
 
   expect(await producer().get(id)).toMatchObject({ status: 'queued', attempts: 1, error: 'candles: HTTP 500' });
-  expect(await readJobHistory(redis.client, keys, id)).toEqual([{ attempt: 1, at: expect.any(Number), error: 'candles: HTTP 500', node: 'node-a' }]);
+  expect(await readJobHistory(redis.client, keys, id)).toEqual([
+    { attempt: 1, at: expect.any(Number), error: 'candles: HTTP 500', node: 'node-a' },
+  ]);
   expect(await redis.client.zscore(keys.retrySchedule(), id)).toBe(String(dueAt));
   expect(await isPending(job.entryId)).toBe(false);
   expect((await eventsOf(id)).map((event) => event.stage)).toEqual(['queued', 'started', 'retrying']);
@@ -78,7 +87,11 @@ test('a retry goes back to queued with attempts + 1, history, a schedule entry a
   expect(await schedule.moveDue(dueAt - 1, 10)).toEqual([]);
   const before = await redis.client.xlen(keys.stream);
   const otherNode = redis.client.duplicate();
-  const raced = await Promise.all([schedule.moveDue(dueAt, 10), schedule.moveDue(dueAt, 10), createRetrySchedule(otherNode, keys).moveDue(dueAt, 10)]);
+  const raced = await Promise.all([
+    schedule.moveDue(dueAt, 10),
+    schedule.moveDue(dueAt, 10),
+    createRetrySchedule(otherNode, keys).moveDue(dueAt, 10),
+  ]);
   otherNode.disconnect();
   expect(raced.flat()).toEqual([id]);
   expect(await redis.client.xlen(keys.stream)).toBe(before + 1);
@@ -105,11 +118,17 @@ test('after ANALYSIS_MAX_RETRIES retries the job is dead-lettered with its histo
   const id = job.record.analysis_id;
   const schedule = createRetrySchedule(redis.client, keys);
   for (let attempt = 1; attempt <= 3; attempt += 1) {
-    expect(await workers().retry(retryOf(job, `failure ${attempt}`, Date.now()))).toEqual({ outcome: 'retrying', attempts: attempt });
+    expect(await workers().retry(retryOf(job, `failure ${attempt}`, Date.now()))).toEqual({
+      outcome: 'retrying',
+      attempts: attempt,
+    });
     expect(await schedule.moveDue(Date.now(), 10)).toContain(id);
     job = await claimNext('c4', id);
   }
-  expect(await workers().retry(retryOf(job, 'failure 4', Date.now()))).toEqual({ outcome: 'dead-lettered', attempts: 3 });
+  expect(await workers().retry(retryOf(job, 'failure 4', Date.now()))).toEqual({
+    outcome: 'dead-lettered',
+    attempts: 3,
+  });
   expect(await producer().get(id)).toMatchObject({ status: 'failed', error: 'failure 4', attempts: 3 });
   expect(await isPending(job.entryId)).toBe(false);
   expect(await redis.client.zscore(keys.retrySchedule(), id)).toBeNull();
@@ -119,7 +138,12 @@ test('after ANALYSIS_MAX_RETRIES retries the job is dead-lettered with its histo
   const letters = (await dlq.list()).filter((letter) => letter.analysis_id === id);
   expect(letters).toHaveLength(1);
   expect(letters[0]).toMatchObject({ error: 'failure 4', attempts: 3, job: { status: 'failed' } });
-  expect(letters[0]!.history.map((attempt) => attempt.error)).toEqual(['failure 1', 'failure 2', 'failure 3', 'failure 4']);
+  expect(letters[0]!.history.map((attempt) => attempt.error)).toEqual([
+    'failure 1',
+    'failure 2',
+    'failure 3',
+    'failure 4',
+  ]);
 
   expect(await dlq.replay(id)).toEqual({ analysis_id: id, replayed: true });
   expect(await dlq.replay(id)).toBeUndefined();
@@ -133,7 +157,14 @@ test('after ANALYSIS_MAX_RETRIES retries the job is dead-lettered with its histo
 test('a permanent failure can be written at once (no retry), by finish', async () => {
   const job = await queueAndClaim('c6');
   const id = job.record.analysis_id;
-  const failed = { analysisId: id, entryId: job.entryId, ownerToken: job.ownerToken, status: 'failed' as const, result: { error: 'unknown symbol' }, event: progressEvent('failed', 'finished', 1, 'unknown symbol') };
+  const failed = {
+    analysisId: id,
+    entryId: job.entryId,
+    ownerToken: job.ownerToken,
+    status: 'failed' as const,
+    result: { error: 'unknown symbol' },
+    event: progressEvent('failed', 'finished', 1, 'unknown symbol'),
+  };
   expect(await workers().finishWithStatus([failed])).toEqual(['failed']);
   expect(await producer().get(id)).toMatchObject({ status: 'failed', error: 'unknown symbol', attempts: 0 });
   expect(await redis.client.zscore(keys.retrySchedule(), id)).toBeNull();
@@ -141,18 +172,30 @@ test('a permanent failure can be written at once (no retry), by finish', async (
 
 test('an entry delivered more than ANALYSIS_MAX_DELIVERIES times is dead-lettered instead of run', async () => {
   const { analysisId } = await producer().enqueue(request);
-  const entries = (await workers().readNew(blocking, 'poison-1', 100, 100)).filter((entry) => entry.analysisId === analysisId);
+  const entries = (await workers().readNew(blocking, 'poison-1', 100, 100)).filter(
+    (entry) => entry.analysisId === analysisId,
+  );
   // Two more deliveries by takeover (as the reclaimer does for a consumer that died): 3 in all.
   let taken: StreamEntry[] = [];
-  for (const consumer of ['poison-2', 'poison-3']) taken = (await workers().takeOverIdle(consumer, 0, 100, '0-0')).entries.filter((entry) => entry.analysisId === analysisId);
+  for (const consumer of ['poison-2', 'poison-3'])
+    taken = (await workers().takeOverIdle(consumer, 0, 100, '0-0')).entries.filter(
+      (entry) => entry.analysisId === analysisId,
+    );
   expect(taken.map((entry) => entry.entryId)).toEqual(entries.map((entry) => entry.entryId));
   const report = await workers(2).claimBatch(taken, () => 'poison-token', 'poison-3');
   expect(report).toEqual({ claimed: [], skipped: [{ analysisId, reason: 'dead-lettered' }] });
-  expect(await producer().get(analysisId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/poison message: delivered 3 times/) });
+  expect(await producer().get(analysisId)).toMatchObject({
+    status: 'failed',
+    error: expect.stringMatching(/poison message: delivered 3 times/),
+  });
   expect(await isPending(taken[0]!.entryId)).toBe(false);
-  const letters = (await createDeadLetters(redis.client, keys).list()).filter((letter) => letter.analysis_id === analysisId);
+  const letters = (await createDeadLetters(redis.client, keys).list()).filter(
+    (letter) => letter.analysis_id === analysisId,
+  );
   expect(letters).toHaveLength(1);
-  expect(letters[0]!.history).toEqual([expect.objectContaining({ node: 'poison-3', error: expect.stringMatching(/poison/) })]);
+  expect(letters[0]!.history).toEqual([
+    expect.objectContaining({ node: 'poison-3', error: expect.stringMatching(/poison/) }),
+  ]);
 });
 
 test('a cancel request wins: at refresh it is reported, a completed write becomes cancelled, a retry becomes cancelled, a taken-over job is not run', async () => {
@@ -161,11 +204,24 @@ test('a cancel request wins: at refresh it is reported, a completed write become
   const finishing = await queueAndClaim('k1');
   const finishingId = finishing.record.analysis_id;
   await requestCancel(finishingId);
-  expect(await workers().refreshClaimStates('k1', [{ analysisId: finishingId, entryId: finishing.entryId, ownerToken: finishing.ownerToken }])).toEqual(['cancel-requested']);
-  const completed = { analysisId: finishingId, entryId: finishing.entryId, ownerToken: finishing.ownerToken, status: 'completed' as const, result: { llm_summary: 'done' }, event: progressEvent('completed', 'finished', 1, 'done') };
+  expect(
+    await workers().refreshClaimStates('k1', [
+      { analysisId: finishingId, entryId: finishing.entryId, ownerToken: finishing.ownerToken },
+    ]),
+  ).toEqual(['cancel-requested']);
+  const completed = {
+    analysisId: finishingId,
+    entryId: finishing.entryId,
+    ownerToken: finishing.ownerToken,
+    status: 'completed' as const,
+    result: { llm_summary: 'done' },
+    event: progressEvent('completed', 'finished', 1, 'done'),
+  };
   expect(await workers().finishWithStatus([completed])).toEqual(['cancelled']);
   expect(await producer().get(finishingId)).toMatchObject({ status: 'cancelled', llm_summary: null });
-  expect((await eventsOf(finishingId)).filter((event) => event.stage === 'finished').map((event) => event.status)).toEqual(['cancelled']);
+  expect(
+    (await eventsOf(finishingId)).filter((event) => event.stage === 'finished').map((event) => event.status),
+  ).toEqual(['cancelled']);
 
   const retrying = await queueAndClaim('k2');
   await requestCancel(retrying.record.analysis_id);
@@ -176,8 +232,13 @@ test('a cancel request wins: at refresh it is reported, a completed write become
   const orphan = await queueAndClaim('k3');
   const orphanId = orphan.record.analysis_id;
   await requestCancel(orphanId);
-  const taken = (await workers().takeOverIdle('k4', 0, 100, '0-0')).entries.filter((entry) => entry.analysisId === orphanId);
-  expect(await workers().claimBatch(taken, () => 'k4-token', 'k4')).toEqual({ claimed: [], skipped: [{ analysisId: orphanId, reason: 'cancelled' }] });
+  const taken = (await workers().takeOverIdle('k4', 0, 100, '0-0')).entries.filter(
+    (entry) => entry.analysisId === orphanId,
+  );
+  expect(await workers().claimBatch(taken, () => 'k4-token', 'k4')).toEqual({
+    claimed: [],
+    skipped: [{ analysisId: orphanId, reason: 'cancelled' }],
+  });
   expect(await producer().get(orphanId)).toMatchObject({ status: 'cancelled' });
   expect(await isPending(orphan.entryId)).toBe(false);
 });

@@ -26,15 +26,27 @@ test('the driver connects, pings and reads the build info', async () => {
 });
 
 test('insert, find, update and delete round-trip documents with their BSON types', async () => {
-  const items = db.collection<{ name: string; n: number; createdAt?: Date; nested?: { tags: string[] }; seen?: string[] }>('crud');
+  const items = db.collection<{
+    name: string;
+    n: number;
+    createdAt?: Date;
+    nested?: { tags: string[] };
+    seen?: string[];
+  }>('crud');
   const createdAt = new Date('2026-01-02T03:04:05.678Z');
   const { insertedId } = await items.insertOne({ name: 'a', n: 1, createdAt, nested: { tags: ['x'] } });
-  await items.insertMany([{ name: 'b', n: 2 }, { name: 'c', n: 3 }]);
+  await items.insertMany([
+    { name: 'b', n: 2 },
+    { name: 'c', n: 3 },
+  ]);
 
   const found = await items.findOne({ _id: insertedId });
   expect(found).toMatchObject({ name: 'a', n: 1, nested: { tags: ['x'] } });
   expect(found?.createdAt).toEqual(createdAt);
-  expect(await items.find({ n: { $gte: 2 } }, { sort: { n: -1 }, projection: { _id: 0, name: 1 } }).toArray()).toEqual([{ name: 'c' }, { name: 'b' }]);
+  expect(await items.find({ n: { $gte: 2 } }, { sort: { n: -1 }, projection: { _id: 0, name: 1 } }).toArray()).toEqual([
+    { name: 'c' },
+    { name: 'b' },
+  ]);
 
   const updated = await items.updateOne({ name: 'b' }, { $set: { n: 20 }, $push: { seen: 'once' } });
   expect(updated).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
@@ -51,11 +63,21 @@ test('insert, find, update and delete round-trip documents with their BSON types
 
 test('upsert inserts once from the filter and $setOnInsert, then updates', async () => {
   const items = db.collection('upserts');
-  const first = await items.updateOne({ key: 'k1' }, { $set: { value: 1 }, $setOnInsert: { firstSeen: 'now' } }, { upsert: true });
+  const first = await items.updateOne(
+    { key: 'k1' },
+    { $set: { value: 1 }, $setOnInsert: { firstSeen: 'now' } },
+    { upsert: true },
+  );
   expect(first.upsertedCount).toBe(1);
-  const second = await items.updateOne({ key: 'k1' }, { $set: { value: 2 }, $setOnInsert: { firstSeen: 'later' } }, { upsert: true });
+  const second = await items.updateOne(
+    { key: 'k1' },
+    { $set: { value: 2 }, $setOnInsert: { firstSeen: 'later' } },
+    { upsert: true },
+  );
   expect(second).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
-  expect(await items.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ key: 'k1', value: 2, firstSeen: 'now' }]);
+  expect(await items.find({}, { projection: { _id: 0 } }).toArray()).toEqual([
+    { key: 'k1', value: 2, firstSeen: 'now' },
+  ]);
 
   const replaced = await items.replaceOne({ key: 'k2' }, { key: 'k2', whole: true }, { upsert: true });
   expect(replaced.upsertedId).not.toBeNull();
@@ -64,9 +86,17 @@ test('upsert inserts once from the filter and $setOnInsert, then updates', async
 
 test('findOneAndUpdate returns the document before or after, and upserts', async () => {
   const counters = db.collection('counters');
-  const created = await counters.findOneAndUpdate({ _id: 'jobs' as never }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+  const created = await counters.findOneAndUpdate(
+    { _id: 'jobs' as never },
+    { $inc: { seq: 1 } },
+    { upsert: true, returnDocument: 'after' },
+  );
   expect(created).toEqual({ _id: 'jobs', seq: 1 });
-  const before = await counters.findOneAndUpdate({ _id: 'jobs' as never }, { $inc: { seq: 1 } }, { returnDocument: 'before' });
+  const before = await counters.findOneAndUpdate(
+    { _id: 'jobs' as never },
+    { $inc: { seq: 1 } },
+    { returnDocument: 'before' },
+  );
   expect(before).toEqual({ _id: 'jobs', seq: 1 });
   expect(await counters.findOneAndDelete({ _id: 'jobs' as never })).toEqual({ _id: 'jobs', seq: 2 });
   expect(await counters.findOneAndUpdate({ _id: 'missing' as never }, { $set: { x: 1 } })).toBeNull();
@@ -81,9 +111,13 @@ test('a unique index refuses a duplicate with error 11000, on insert, update and
   const duplicate = await items.insertOne({ code: 'a' }).catch((error: unknown) => error);
   expect(duplicate).toBeInstanceOf(MongoServerError);
   expect(duplicate).toMatchObject({ code: 11000, keyValue: { code: 'a' } });
-  expect((duplicate as Error).message).toMatch(/E11000 duplicate key error collection: candela_test\.unique index: code_1 dup key: \{ code: "a" \}/);
+  expect((duplicate as Error).message).toMatch(
+    /E11000 duplicate key error collection: candela_test\.unique index: code_1 dup key: \{ code: "a" \}/,
+  );
   await expect(items.updateOne({ code: 'b' }, { $set: { code: 'a' } })).rejects.toMatchObject({ code: 11000 });
-  await expect(items.updateOne({ code: 'a', other: true }, { $set: { v: 1 } }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
+  await expect(items.updateOne({ code: 'a', other: true }, { $set: { v: 1 } }, { upsert: true })).rejects.toMatchObject(
+    { code: 11000 },
+  );
   expect(await items.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ code: 'a' }, { code: 'b' }]);
 
   const indexes = await items.listIndexes().toArray();
@@ -92,7 +126,12 @@ test('a unique index refuses a duplicate with error 11000, on insert, update and
     ['code_1', true],
   ]);
   await expect(items.createIndex({ code: 1 }, { name: 'code_1', unique: false })).rejects.toMatchObject({ code: 85 });
-  await expect(db.collection('dupes').insertMany([{ k: 1 }, { k: 1 }]).then(() => db.collection('dupes').createIndex({ k: 1 }, { unique: true }))).rejects.toMatchObject({ code: 11000 });
+  await expect(
+    db
+      .collection('dupes')
+      .insertMany([{ k: 1 }, { k: 1 }])
+      .then(() => db.collection('dupes').createIndex({ k: 1 }, { unique: true })),
+  ).rejects.toMatchObject({ code: 11000 });
 });
 
 test('a TTL index is stored, listed and can change its expiry (nothing expires in the stand-in)', async () => {
@@ -128,8 +167,12 @@ test('cursors hand out more than one batch through getMore, and killCursors ends
 
 test('aggregate runs $match, $group and $count', async () => {
   const items = db.collection('many');
-  expect(await items.aggregate([{ $match: { n: { $lt: 10 } } }, { $count: 'total' }]).toArray()).toEqual([{ total: 10 }]);
-  const groups = await items.aggregate([{ $group: { _id: { $mod: ['$n', 2] }, count: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
+  expect(await items.aggregate([{ $match: { n: { $lt: 10 } } }, { $count: 'total' }]).toArray()).toEqual([
+    { total: 10 },
+  ]);
+  const groups = await items
+    .aggregate([{ $group: { _id: { $mod: ['$n', 2] }, count: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+    .toArray();
   expect(groups).toEqual([
     { _id: 0, count: 125 },
     { _id: 1, count: 125 },
@@ -140,7 +183,12 @@ test('GridFS uploads, downloads by id and name, lists and deletes files over sev
   const bucket = new GridFSBucket(db, { bucketName: 'files', chunkSizeBytes: 1024 });
   const content = Buffer.from(Array.from({ length: 5000 }, (_, n) => n % 251));
   const upload = bucket.openUploadStream('blob.bin', { metadata: { owner: 'test' } });
-  await new Promise<void>((resolve, reject) => upload.on('finish', () => resolve()).on('error', reject).end(content));
+  await new Promise<void>((resolve, reject) =>
+    upload
+      .on('finish', () => resolve())
+      .on('error', reject)
+      .end(content),
+  );
 
   const chunks: Buffer[] = [];
   for await (const chunk of bucket.openDownloadStream(upload.id)) chunks.push(chunk as Buffer);
@@ -151,7 +199,9 @@ test('GridFS uploads, downloads by id and name, lists and deletes files over sev
   for await (const chunk of bucket.openDownloadStreamByName('blob.bin')) byName.push(chunk as Buffer);
   expect(Buffer.concat(byName).length).toBe(5000);
   expect(await bucket.find({ 'metadata.owner': 'test' }).toArray()).toHaveLength(1);
-  expect((await db.collection('files.chunks').listIndexes().toArray()).some((index) => index.unique === true)).toBe(true);
+  expect((await db.collection('files.chunks').listIndexes().toArray()).some((index) => index.unique === true)).toBe(
+    true,
+  );
 
   await bucket.delete(upload.id);
   expect(await bucket.find({}).toArray()).toHaveLength(0);
@@ -160,7 +210,12 @@ test('GridFS uploads, downloads by id and name, lists and deletes files over sev
 
 test('anything not emulated is refused with CommandNotFound, loudly', async () => {
   await expect(db.command({ serverStatus: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound' });
-  await expect(db.collection('many').aggregate([{ $lookup: { from: 'x', localField: 'a', foreignField: 'b', as: 'c' } }]).toArray()).rejects.toMatchObject({ code: 59 });
+  await expect(
+    db
+      .collection('many')
+      .aggregate([{ $lookup: { from: 'x', localField: 'a', foreignField: 'b', as: 'c' } }])
+      .toArray(),
+  ).rejects.toMatchObject({ code: 59 });
   await expect(db.command({ listIndexes: 'never-created' })).rejects.toMatchObject({ code: 26 });
 });
 

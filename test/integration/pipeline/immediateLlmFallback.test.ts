@@ -18,7 +18,14 @@ let pool: AnalysisPool;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-immediate-llm-'));
   llm = await startOpenAiStub();
-  const config = loadConfig({ DATA_DIR: dataDir, MARKET_DATA_PROVIDER: 'synthetic', OPENAI_BASE_URL: llm.baseUrl, ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '2', ANALYSIS_CIRCUIT_RESET_TIMEOUT: '600', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    OPENAI_BASE_URL: llm.baseUrl,
+    ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '2',
+    ANALYSIS_CIRCUIT_RESET_TIMEOUT: '600',
+    LOG_LEVEL: 'silent',
+  });
   // One thread, so every task meets the same breaker.
   pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
 });

@@ -35,28 +35,54 @@ afterAll(async () => {
 const request = (user_id = 'alice') => ({ user_id, symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readOne(consumer: string, analysisId: string, queue = createConsumerQueue(redis.client, keys)): Promise<StreamEntry> {
-  const entries = (await queue.readNew(blocking, consumer, 100, 100)).filter((entry) => entry.analysisId === analysisId);
+async function readOne(
+  consumer: string,
+  analysisId: string,
+  queue = createConsumerQueue(redis.client, keys),
+): Promise<StreamEntry> {
+  const entries = (await queue.readNew(blocking, consumer, 100, 100)).filter(
+    (entry) => entry.analysisId === analysisId,
+  );
   expect(entries).toHaveLength(1);
   return entries[0]!;
 }
 
 async function claimOne(consumer: string, analysisId: string): Promise<ClaimedJob> {
   const queue = createConsumerQueue(redis.client, keys);
-  const { claimed } = await queue.claimBatch([await readOne(consumer, analysisId, queue)], () => `${consumer}:token`, consumer);
+  const { claimed } = await queue.claimBatch(
+    [await readOne(consumer, analysisId, queue)],
+    () => `${consumer}:token`,
+    consumer,
+  );
   expect(claimed).toHaveLength(1);
   return claimed[0]!;
 }
 
 const finishCompleted = (job: ClaimedJob) =>
   createConsumerQueue(redis.client, keys).finishWithStatus([
-    { analysisId: job.record.analysis_id, entryId: job.entryId, ownerToken: job.ownerToken, status: 'completed', result: { llm_summary: 'done' }, event: progressEvent('completed', 'finished', 1, 'done', { llm_summary: 'done' }) },
+    {
+      analysisId: job.record.analysis_id,
+      entryId: job.entryId,
+      ownerToken: job.ownerToken,
+      status: 'completed',
+      result: { llm_summary: 'done' },
+      event: progressEvent('completed', 'finished', 1, 'done', { llm_summary: 'done' }),
+    },
   ]);
 
 async function deadLettered(user = 'dlq-user'): Promise<string> {
   const { analysisId } = await createJobQueue(redis.client, keys).enqueue(request(user));
   const job = await claimOne('dl-consumer', analysisId);
-  const result = await createConsumerQueue(redis.client, keys).retry({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken, error: 'boom', node: 'dl-consumer', maxRetries: 0, dueAt: Date.now(), event: progressEvent('queued', 'retrying', 0, 'retry') });
+  const result = await createConsumerQueue(redis.client, keys).retry({
+    analysisId,
+    entryId: job.entryId,
+    ownerToken: job.ownerToken,
+    error: 'boom',
+    node: 'dl-consumer',
+    maxRetries: 0,
+    dueAt: Date.now(),
+    event: progressEvent('queued', 'retrying', 0, 'retry'),
+  });
   expect(result.outcome).toBe('dead-lettered');
   return analysisId;
 }
@@ -64,10 +90,32 @@ async function deadLettered(user = 'dlq-user'): Promise<string> {
 test('a resent enqueue (the same command after a reconnect) does not revive a finished job', async () => {
   const analysisId = 'analysis_RESENT0000000000000000000';
   const now = Date.now();
-  const record = { analysis_id: analysisId, ...request(), status: 'queued', created_at: now, updated_at: now, attempts: 0 };
+  const record = {
+    analysis_id: analysisId,
+    ...request(),
+    status: 'queued',
+    created_at: now,
+    updated_at: now,
+    attempts: 0,
+  };
   const call = {
-    keys: { stream: keys.stream, job: keys.job(analysisId), userJobs: keys.userJobs('alice'), idempotency: keys.idempotency('alice', ''), progress: keys.progress(analysisId), userActive: keys.userActiveJobs('alice') },
-    args: { analysisId, createdAt: now, idempotencyTtl: 0, maxActive: 100, progressLogMax: PROGRESS_LOG_MAX_EVENTS, event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')), record: Object.entries(record).flat().map(String) },
+    keys: {
+      stream: keys.stream,
+      job: keys.job(analysisId),
+      userJobs: keys.userJobs('alice'),
+      idempotency: keys.idempotency('alice', ''),
+      progress: keys.progress(analysisId),
+      userActive: keys.userActiveJobs('alice'),
+    },
+    args: {
+      analysisId,
+      createdAt: now,
+      idempotencyTtl: 0,
+      maxActive: 100,
+      progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+      event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
+      record: Object.entries(record).flat().map(String),
+    },
   };
   expect(await runScript(redis.client, enqueueJob, call)).toEqual({ outcome: 'queued', analysisId });
   expect(await finishCompleted(await claimOne('resend', analysisId))).toEqual(['completed']);
@@ -109,10 +157,23 @@ test('user ids are encoded in keys: alice with key x:y and alice:x with key y ar
 test('a job that failed once and then completed has no error', async () => {
   const { analysisId } = await createJobQueue(redis.client, keys).enqueue(request());
   const job = await claimOne('err-1', analysisId);
-  await createConsumerQueue(redis.client, keys).retry({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken, error: 'candles: HTTP 500', node: 'err-1', maxRetries: 3, dueAt: Date.now(), event: progressEvent('queued', 'retrying', 0, 'retry') });
+  await createConsumerQueue(redis.client, keys).retry({
+    analysisId,
+    entryId: job.entryId,
+    ownerToken: job.ownerToken,
+    error: 'candles: HTTP 500',
+    node: 'err-1',
+    maxRetries: 3,
+    dueAt: Date.now(),
+    event: progressEvent('queued', 'retrying', 0, 'retry'),
+  });
   expect(await createRetrySchedule(redis.client, keys).moveDue(Date.now() + 1, 10)).toContain(analysisId);
   expect(await finishCompleted(await claimOne('err-2', analysisId))).toEqual(['completed']);
-  expect(await createJobQueue(redis.client, keys).get(analysisId)).toMatchObject({ status: 'completed', error: null, attempts: 1 });
+  expect(await createJobQueue(redis.client, keys).get(analysisId)).toMatchObject({
+    status: 'completed',
+    error: null,
+    attempts: 1,
+  });
 });
 
 test('an entry that waited in a backlog loses its fresh flag: taken over meanwhile, it is not claimed by its first reader', async () => {
@@ -122,17 +183,36 @@ test('an entry that waited in a backlog loses its fresh flag: taken over meanwhi
   expect(backlogged.fresh).toBe(true);
   await sleep(120);
   // Another worker's reclaimer (claim timeout 100 ms) takes the idle entry over and claims it.
-  const taken = (await queue.takeOverIdle('fast-b', 100, 100, '0-0')).entries.filter((entry) => entry.analysisId === analysisId);
+  const taken = (await queue.takeOverIdle('fast-b', 100, 100, '0-0')).entries.filter(
+    (entry) => entry.analysisId === analysisId,
+  );
   expect((await queue.claimBatch(taken, () => 'token-b', 'fast-b')).claimed).toHaveLength(1);
   // The first reader claims its backlog now: the entry is not pending for it any more.
-  expect(await queue.claimBatch([backlogged], () => 'token-a', 'slow-a')).toEqual({ claimed: [], skipped: [{ analysisId, reason: 'not-pending' }] });
+  expect(await queue.claimBatch([backlogged], () => 'token-a', 'slow-a')).toEqual({
+    claimed: [],
+    skipped: [{ analysisId, reason: 'not-pending' }],
+  });
   expect(await redis.client.hget(keys.job(analysisId), 'owner')).toBe('token-b');
 });
 
 test('live workers come from their index, not a keyspace scan; expired members are dropped on read', async () => {
   const registry = createWorkerRegistry(redis.client, keys);
-  const registration = (id: string): WorkerRegistration => ({ worker_id: id, host: 'h', pid: 1, consumers: [`${id}-c0`], started_at: new Date().toISOString(), circuit_breaker_state: 'closed', last_seen: new Date().toISOString() });
-  const metrics = { analyses_processed: 3, errors_total: 0, avg_processing_time: 5, uptime: 9, circuit_breaker_state: 'closed' as const };
+  const registration = (id: string): WorkerRegistration => ({
+    worker_id: id,
+    host: 'h',
+    pid: 1,
+    consumers: [`${id}-c0`],
+    started_at: new Date().toISOString(),
+    circuit_breaker_state: 'closed',
+    last_seen: new Date().toISOString(),
+  });
+  const metrics = {
+    analyses_processed: 3,
+    errors_total: 0,
+    avg_processing_time: 5,
+    uptime: 9,
+    circuit_breaker_state: 'closed' as const,
+  };
   await registry.register(registration('worker-live'), 30);
   await registry.register(registration('worker-leaving'), 30);
   await registry.publishMetrics('worker-live', metrics, 30);
@@ -159,7 +239,16 @@ test('dead letters: capped at the configured maximum with their index, replay re
   for (let n = 0; n < 5; n += 1) {
     const { analysisId } = await createJobQueue(redis.client, keys).enqueue(request('many-failures'));
     const job = await claimOne('cap-consumer', analysisId);
-    await capped.retry({ analysisId, entryId: job.entryId, ownerToken: job.ownerToken, error: `boom ${n}`, node: 'cap-consumer', maxRetries: 0, dueAt: Date.now(), event: progressEvent('queued', 'retrying', 0, 'retry') });
+    await capped.retry({
+      analysisId,
+      entryId: job.entryId,
+      ownerToken: job.ownerToken,
+      error: `boom ${n}`,
+      node: 'cap-consumer',
+      maxRetries: 0,
+      dueAt: Date.now(),
+      event: progressEvent('queued', 'retrying', 0, 'retry'),
+    });
     ids.push(analysisId);
   }
   expect(await redis.client.xlen(keys.deadLetters())).toBe(3);
@@ -176,19 +265,30 @@ test('dead letters: capped at the configured maximum with their index, replay re
   await expect(dlq.replay(ids[3]!)).rejects.toBeInstanceOf(ActiveJobLimitReached);
   expect(await redis.client.hget(keys.job(ids[3]!), 'status')).toBe('failed');
   expect(await redis.client.hexists(keys.deadLetterIndex(), ids[3]!)).toBe(1);
-  await expect(createJobQueue(redis.client, keys, { maxActiveJobsPerUser: 1 }).enqueue(request('many-failures'))).rejects.toBeInstanceOf(ActiveJobLimitReached);
+  await expect(
+    createJobQueue(redis.client, keys, { maxActiveJobsPerUser: 1 }).enqueue(request('many-failures')),
+  ).rejects.toBeInstanceOf(ActiveJobLimitReached);
 });
 
 test('a replayed dead letter starts a new attempt in its progress log: a reader without a position does not get the old failure', async () => {
   const analysisId = await deadLettered();
   const log = createProgressLog(redis.client, keys);
   expect((await log.readAfter(analysisId, undefined)).map((message) => message.event.status)).toContain('failed');
-  expect(await createDeadLetters(redis.client, keys).replay(analysisId)).toEqual({ analysis_id: analysisId, replayed: true });
+  expect(await createDeadLetters(redis.client, keys).replay(analysisId)).toEqual({
+    analysis_id: analysisId,
+    replayed: true,
+  });
   const replayed = await log.readAfter(analysisId, undefined);
-  expect(replayed.map((message) => [message.event.status, message.event.message])).toEqual([['queued', 'replayed from the dead-letter stream']]);
+  expect(replayed.map((message) => [message.event.status, message.event.message])).toEqual([
+    ['queued', 'replayed from the dead-letter stream'],
+  ]);
   // A follower that had a position before the replay also continues into the new attempt.
   const all = await redis.client.xrange(keys.progress(analysisId), '-', '+');
   expect((await log.readAfter(analysisId, all[0]![0])).map((message) => message.event.status)).toEqual(['queued']);
   expect(await finishCompleted(await claimOne('replay-c', analysisId))).toEqual(['completed']);
-  expect((await log.readAfter(analysisId, undefined)).map((message) => message.event.status)).toEqual(['queued', 'processing', 'completed']);
+  expect((await log.readAfter(analysisId, undefined)).map((message) => message.event.status)).toEqual([
+    'queued',
+    'processing',
+    'completed',
+  ]);
 });

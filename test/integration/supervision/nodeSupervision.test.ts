@@ -50,11 +50,26 @@ function capturingLogger() {
   return pino({ level: 'info' }, sink);
 }
 
-async function start(env: Record<string, string>, spawnJob: JobActorFactory = spawnNoopJobActor, escalations: Error[] = [], clock?: ManualClock): Promise<WorkerNode> {
-  const config = loadConfig({ REDIS_URL: redis.url, ANALYSIS_WORKER_CONCURRENCY: '1', ANALYSIS_WORKER_BATCH_SIZE: '1', ...env });
+async function start(
+  env: Record<string, string>,
+  spawnJob: JobActorFactory = spawnNoopJobActor,
+  escalations: Error[] = [],
+  clock?: ManualClock,
+): Promise<WorkerNode> {
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    ANALYSIS_WORKER_CONCURRENCY: '1',
+    ANALYSIS_WORKER_BATCH_SIZE: '1',
+    ...env,
+  });
   return startWorkerNode({
     config,
-    services: { candles: syntheticCandleSource, charts: createFileChartStore('/tmp/candela-supervision-charts'), rasterize: svgToPng, llm: undefined },
+    services: {
+      candles: syntheticCandleSource,
+      charts: createFileChartStore('/tmp/candela-supervision-charts'),
+      rasterize: svgToPng,
+      llm: undefined,
+    },
     log: capturingLogger(),
     spawnJob,
     blockMs: 100,
@@ -81,34 +96,59 @@ const hang: JobActorFactory = (parent, options) =>
 /** Makes the child's handler throw, as a bug would. */
 const crash = (child: ActorRef<never>) => send(child as unknown as ActorRef<null>, null);
 
-const restarts = (child: string) => logs.filter((line) => line.child === child && /crashed; restarting it/.test(line.msg)).length;
+const restarts = (child: string) =>
+  logs.filter((line) => line.child === child && /crashed; restarting it/.test(line.msg)).length;
 const statusOf = (analysisId: string) => redis.client.hget(keys.job(analysisId), 'status');
-const untilStatus = (analysisId: string, status: string, what: string) => eventually(async () => ((await statusOf(analysisId)) === status ? true : undefined), 10_000, what);
+const untilStatus = (analysisId: string, status: string, what: string) =>
+  eventually(async () => ((await statusOf(analysisId)) === status ? true : undefined), 10_000, what);
 
 test('a crashed reclaimer is restarted and takes over the jobs of a worker that died', async () => {
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
+    user_id: 'alice',
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    timeframe: '1d',
+  });
   // A consumer of another worker reads the entry and dies with it pending.
   await redis.client.xreadgroup('GROUP', keys.group, 'worker-dead-1-c0', 'COUNT', 1, 'STREAMS', keys.stream, '>');
   node = await start({ ANALYSIS_CLAIM_TIMEOUT: '1' });
   crash(node.children.reclaimer);
-  await eventually(async () => (restarts('reclaimer') === 1 ? true : undefined), 10_000, 'the reclaimer to be restarted');
-  await untilStatus(analysisId, 'completed', 'the dead worker\'s job to be reclaimed and completed');
+  await eventually(
+    async () => (restarts('reclaimer') === 1 ? true : undefined),
+    10_000,
+    'the reclaimer to be restarted',
+  );
+  await untilStatus(analysisId, 'completed', "the dead worker's job to be reclaimed and completed");
   const restartedAt = logs.findIndex((line) => line.child === 'reclaimer');
   expect(logs.findIndex((line) => /took over idle jobs/.test(line.msg))).toBeGreaterThan(restartedAt);
 });
 
-test('the restart waits out its backoff on the supervisor\'s clock: until then no reclaimer runs', async () => {
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
+test("the restart waits out its backoff on the supervisor's clock: until then no reclaimer runs", async () => {
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
+    user_id: 'alice',
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    timeframe: '1d',
+  });
   await redis.client.xreadgroup('GROUP', keys.group, 'worker-dead-1-c0', 'COUNT', 1, 'STREAMS', keys.stream, '>');
   const clock = manualClock(Date.now());
   node = await start({ ANALYSIS_CLAIM_TIMEOUT: '1' }, spawnNoopJobActor, [], clock);
   crash(node.children.reclaimer);
   await eventually(async () => (restarts('reclaimer') === 1 ? true : undefined), 10_000, 'the restart decision');
   // The dead worker's entry is now idle past the claim timeout: a reclaimer alive would take it.
-  await eventually(async () => {
-    const [pending] = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1)) as [string, string, number, number][];
-    return pending && pending[2] >= 1500 ? true : undefined;
-  }, 10_000, 'the entry to be idle past the claim timeout');
+  await eventually(
+    async () => {
+      const [pending] = (await redis.client.xpending(keys.stream, keys.group, '-', '+', 1)) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
+      return pending && pending[2] >= 1500 ? true : undefined;
+    },
+    10_000,
+    'the entry to be idle past the claim timeout',
+  );
   expect(await statusOf(analysisId)).toBe('queued');
   clock.advance(quick.backoff.initialMs);
   await untilStatus(analysisId, 'completed', 'the restarted reclaimer to take the job over');
@@ -123,14 +163,20 @@ test('a crashed retry scheduler is restarted and moves due retries back onto the
           name: options.record.analysis_id.toLowerCase(),
           initialState: null,
           receive(state, message, self) {
-            if (message.type === 'job.start') options.onOutcome({ status: 'failed', error: 'candles: HTTP 503', retryable: true });
+            if (message.type === 'job.start')
+              options.onOutcome({ status: 'failed', error: 'candles: HTTP 503', retryable: true });
             stopActor(self);
             return state;
           },
         });
   node = await start({ ANALYSIS_RETRY_BASE_MS: '50' }, failOnce);
   crash(node.children.scheduler);
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '1d' });
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
+    user_id: 'alice',
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    timeframe: '1d',
+  });
   await untilStatus(analysisId, 'completed', 'the retried job to complete');
   expect(restarts('retry-scheduler')).toBe(1);
   expect(await redis.client.hget(keys.job(analysisId), 'attempts')).toBe('1');
@@ -139,11 +185,19 @@ test('a crashed retry scheduler is restarted and moves due retries back onto the
 test('a crashed heartbeat is restarted and registers the worker again', async () => {
   node = await start({ ANALYSIS_HEALTH_CHECK_INTERVAL: '60' });
   const registration = keys.workerHeartbeat(node.workerId);
-  await eventually(async () => ((await redis.client.exists(registration)) === 1 ? true : undefined), 10_000, 'the first registration');
+  await eventually(
+    async () => ((await redis.client.exists(registration)) === 1 ? true : undefined),
+    10_000,
+    'the first registration',
+  );
   await redis.client.del(registration);
   crash(node.children.heartbeat);
   // The next beat would be a minute away: only the restart writes it this soon.
-  await eventually(async () => ((await redis.client.exists(registration)) === 1 ? true : undefined), 10_000, 'the restarted heartbeat to register again');
+  await eventually(
+    async () => ((await redis.client.exists(registration)) === 1 ? true : undefined),
+    10_000,
+    'the restarted heartbeat to register again',
+  );
   expect(restarts('heartbeat')).toBe(1);
 });
 
@@ -168,7 +222,11 @@ test('a consumer restarted during a drain reads no new job, and the drain ends w
   const stopping = node.shutdown(30_000);
   const startedAt = Date.now();
   crash(node.children.consumers[0]!);
-  await eventually(async () => (restarts(node!.consumerNames[0]!) === 1 ? true : undefined), 10_000, 'the consumer to be restarted');
+  await eventually(
+    async () => (restarts(node!.consumerNames[0]!) === 1 ? true : undefined),
+    10_000,
+    'the consumer to be restarted',
+  );
   const second = await queue.enqueue({ user_id: 'alice', symbol: 'ETHUSDT', interval: '1h', timeframe: '1d' });
   await stopping;
   node = undefined;
@@ -179,7 +237,7 @@ test('a consumer restarted during a drain reads no new job, and the drain ends w
   expect(await redis.client.hget(keys.job(first.analysisId), 'takeovers')).toBeNull();
 });
 
-test('the worker\'s /metrics shows the errors its actors swallowed, by kind', async () => {
+test("the worker's /metrics shows the errors its actors swallowed, by kind", async () => {
   node = await start({ METRICS_PORT: '0' });
   expect(node.metricsPort).toBeDefined();
   const text = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
@@ -195,10 +253,19 @@ test('the reclaimer takes nothing over for a consumer that is full: an orphan wa
   await redis.client.xreadgroup('GROUP', keys.group, 'worker-dead-1-c0', 'COUNT', 1, 'STREAMS', keys.stream, '>');
   const entryId = await redis.client.hget(keys.job(orphan.analysisId), 'entry_id');
   // Idle for several reclaim periods (half a second each) past the claim timeout.
-  const pending = await eventually(async () => {
-    const [found] = (await redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)) as [string, string, number, number][];
-    return found && found[2] >= 3000 ? found : undefined;
-  }, 10_000, 'the orphan to sit idle through several sweeps');
+  const pending = await eventually(
+    async () => {
+      const [found] = (await redis.client.xpending(keys.stream, keys.group, entryId!, entryId!, 1)) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
+      return found && found[2] >= 3000 ? found : undefined;
+    },
+    10_000,
+    'the orphan to sit idle through several sweeps',
+  );
   expect(pending[1]).toBe('worker-dead-1-c0');
   expect(pending[3]).toBe(1);
   expect(await statusOf(orphan.analysisId)).toBe('queued');

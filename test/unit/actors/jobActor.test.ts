@@ -40,7 +40,10 @@ function memoryCharts(): ChartStore & { saved: Map<string, RenderedChart> } {
   return { saved, save: async (id, chart) => (saved.set(id, chart), `memory:${id}`), read: async () => undefined };
 }
 
-function run(candles: CandleSource, options: { timeoutMs?: number; clock?: ReturnType<typeof manualClock>; reportProgress?: () => Promise<boolean> } = {}) {
+function run(
+  candles: CandleSource,
+  options: { timeoutMs?: number; clock?: ReturnType<typeof manualClock>; reportProgress?: () => Promise<boolean> } = {},
+) {
   const system = startActorSystem(`job-${Math.random().toString(36).slice(2)}`);
   const stages: { stage: string; progress: number }[] = [];
   const charts = memoryCharts();
@@ -61,12 +64,20 @@ function run(candles: CandleSource, options: { timeoutMs?: number; clock?: Retur
 test('loads candles, runs the children and completes with the result; progress only goes forward', async () => {
   const { outcome, stages, charts } = run(syntheticCandleSource);
   const result = await outcome;
-  expect(result).toMatchObject({ status: 'completed', result: { image_url: `/charts/${record.analysis_id}.png`, summary_source: 'rule-based' } });
+  expect(result).toMatchObject({
+    status: 'completed',
+    result: { image_url: `/charts/${record.analysis_id}.png`, summary_source: 'rule-based' },
+  });
   if (result.status !== 'completed') throw new Error('not completed');
   expect(result.result.llm_summary).toMatch(/SYNTHETIC DATA/);
   expect(result.result.analysis_data).toMatchObject({ symbol: 'BTCUSDT', data_source: 'synthetic' });
   expect(stages.slice(0, 2).map((stage) => stage.stage)).toEqual(['candles', 'patterns']);
-  expect(stages.map((stage) => stage.stage).slice(2).sort()).toEqual(['chart', 'summary']);
+  expect(
+    stages
+      .map((stage) => stage.stage)
+      .slice(2)
+      .sort(),
+  ).toEqual(['chart', 'summary']);
   const fractions = stages.map((stage) => stage.progress);
   expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
   expect(charts.saved.get(record.analysis_id)?.svg).toContain('<svg');
@@ -74,8 +85,16 @@ test('loads candles, runs the children and completes with the result; progress o
 
 test('a permanent failure of the candle source is not retryable; a transient one is', async () => {
   const failing = (error: Error): CandleSource => ({ load: async () => Promise.reject(error) });
-  expect(await run(failing(new PermanentFailure('Binance does not know the symbol BTCUSDT'))).outcome).toEqual({ status: 'failed', error: 'candles: Binance does not know the symbol BTCUSDT', retryable: false });
-  expect(await run(failing(new RetryableFailure('HTTP 503', 2000))).outcome).toMatchObject({ status: 'failed', retryable: true, retryAfterMs: 2000 });
+  expect(await run(failing(new PermanentFailure('Binance does not know the symbol BTCUSDT'))).outcome).toEqual({
+    status: 'failed',
+    error: 'candles: Binance does not know the symbol BTCUSDT',
+    retryable: false,
+  });
+  expect(await run(failing(new RetryableFailure('HTTP 503', 2000))).outcome).toMatchObject({
+    status: 'failed',
+    retryable: true,
+    retryAfterMs: 2000,
+  });
 });
 
 /** A source that never answers until its signal aborts. */
@@ -83,7 +102,9 @@ function hangingSource(): CandleSource & { request?: CandleRequest } {
   const source: CandleSource & { request?: CandleRequest } = {
     load: (request) => {
       source.request = request;
-      return new Promise<CandleSeries>((_resolve, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)));
+      return new Promise<CandleSeries>((_resolve, reject) =>
+        request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)),
+      );
     },
   };
   return source;
@@ -106,16 +127,25 @@ test('ANALYSIS_JOB_TIMEOUT, on the injected clock, aborts the job as a retryable
   clock.advance(4999); // the manual clock fires due timers synchronously: none is due yet
   expect(source.request?.signal.aborted).toBe(false);
   clock.advance(1);
-  expect(await outcome).toMatchObject({ status: 'failed', retryable: true, error: expect.stringMatching(/timed out after 5 s/) });
+  expect(await outcome).toMatchObject({
+    status: 'failed',
+    retryable: true,
+    error: expect.stringMatching(/timed out after 5 s/),
+  });
   expect(source.request?.signal.aborted).toBe(true);
 });
 
 test('a progress event that cannot be written does not fail the job; it is logged with the job id and counted', async () => {
   const lines: { analysisId?: string; kind?: string }[] = [];
-  useActorLogger(pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { analysisId?: string }) }));
-  const failedWrites = async () => (await swallowedErrors.get()).values.find((value) => value.labels.kind === 'progress-write-failed')?.value ?? 0;
+  useActorLogger(
+    pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { analysisId?: string }) }),
+  );
+  const failedWrites = async () =>
+    (await swallowedErrors.get()).values.find((value) => value.labels.kind === 'progress-write-failed')?.value ?? 0;
   const before = await failedWrites();
-  const { outcome } = run(syntheticCandleSource, { reportProgress: () => Promise.reject(new Error('Connection is closed')) });
+  const { outcome } = run(syntheticCandleSource, {
+    reportProgress: () => Promise.reject(new Error('Connection is closed')),
+  });
   expect(await outcome).toMatchObject({ status: 'completed' });
   await waitFor(() => lines.length >= 4);
   expect(await failedWrites()).toBe(before + 4);

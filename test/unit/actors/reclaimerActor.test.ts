@@ -17,7 +17,9 @@ type Sweeps = Pick<ConsumerQueue, 'takeOverIdle' | 'trimAcknowledged'>;
 const entry = (n: number): StreamEntry => ({ entryId: `1-${n}`, analysisId: `job${n}` });
 
 /** Idle entries served a page per call, cursor and all; every call and trim is recorded. */
-function idlePendingList(pages: StreamEntry[][]): Sweeps & { calls: { consumer: string; cursor: string }[]; counts: number[]; trims: number; hang: boolean } {
+function idlePendingList(
+  pages: StreamEntry[][],
+): Sweeps & { calls: { consumer: string; cursor: string }[]; counts: number[]; trims: number; hang: boolean } {
   const queue = {
     calls: [] as { consumer: string; cursor: string; count?: number }[],
     trims: 0,
@@ -49,13 +51,18 @@ function setUp(pages: StreamEntry[][], maxPerSweep = 100, rooms: Record<string, 
       name,
       initialState: null,
       receive(state, message) {
-        if (message.type === 'entries.reclaimed') received.push({ consumer: name, entries: message.entries.map((one) => one.analysisId) });
+        if (message.type === 'entries.reclaimed')
+          received.push({ consumer: name, entries: message.entries.map((one) => one.analysisId) });
         if (message.type === 'consumer.room') send(message.replyTo, rooms[name] ?? 0);
         return state;
       },
     }),
   );
-  const supervisor = spawnActor<null, ChildCrashed>(system.root, { name: 'supervisor', initialState: null, receive: (state) => state });
+  const supervisor = spawnActor<null, ChildCrashed>(system.root, {
+    name: 'supervisor',
+    initialState: null,
+    receive: (state) => state,
+  });
   const reclaimer: ActorRef<ReclaimerMessage> = spawnReclaimerActor(system.root, {
     queue,
     consumers,
@@ -79,10 +86,21 @@ async function turns(count: number): Promise<void> {
 test('a sweep follows the cursor to the end, hands the pages to the consumers in turn, trims, and the next one waits an interval', async () => {
   const { system, clock, queue, received, reclaimer } = setUp([[entry(1), entry(2)], [], [entry(3)]]);
   send(reclaimer, { type: 'reclaim.tick' });
-  await waitFor(() => queue.trims === 1 && clock.pendingTimers() === 1, 5000, 'the first sweep to end and the next to be armed');
-  expect(queue.calls).toEqual([{ consumer: 'c0', cursor: '0-0' }, { consumer: 'c1', cursor: '0-1' }, { consumer: 'c0', cursor: '0-2' }]);
+  await waitFor(
+    () => queue.trims === 1 && clock.pendingTimers() === 1,
+    5000,
+    'the first sweep to end and the next to be armed',
+  );
+  expect(queue.calls).toEqual([
+    { consumer: 'c0', cursor: '0-0' },
+    { consumer: 'c1', cursor: '0-1' },
+    { consumer: 'c0', cursor: '0-2' },
+  ]);
   await waitFor(() => received.length === 2, 5000, 'the pages to arrive');
-  expect(received).toEqual([{ consumer: 'c0', entries: ['job1', 'job2'] }, { consumer: 'c0', entries: ['job3'] }]);
+  expect(received).toEqual([
+    { consumer: 'c0', entries: ['job1', 'job2'] },
+    { consumer: 'c0', entries: ['job3'] },
+  ]);
   clock.advance(29_999);
   expect(queue.calls).toHaveLength(3);
   clock.advance(1);
@@ -136,7 +154,10 @@ test('a sweep that never answers is given up after its timeout, and sweeping goe
 });
 
 test('it takes over only what the consumers have room for: a full consumer gets nothing, the sweep stops when all are full', async () => {
-  const { system, queue, received, reclaimer } = setUp([[entry(1), entry(2)], [entry(3)], [entry(4)]], 100, { c0: 0, c1: 3 });
+  const { system, queue, received, reclaimer } = setUp([[entry(1), entry(2)], [entry(3)], [entry(4)]], 100, {
+    c0: 0,
+    c1: 3,
+  });
   send(reclaimer, { type: 'reclaim.tick' });
   await waitFor(() => queue.trims === 1, 5000, 'the sweep to end');
   expect(queue.calls.map((call) => call.consumer)).toEqual(['c1', 'c1']);

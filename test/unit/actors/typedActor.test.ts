@@ -2,9 +2,18 @@
 import { waitFor } from '../../support/waitFor.js';
 import pino from 'pino';
 import { swallowedErrors, useActorLogger } from '../../../actors/actorDiagnostics.js';
-import { type ActorRef, ask, inspectMessages, send, spawnActor, startActorSystem, stopActor } from '../../../actors/typedActor.js';
+import {
+  type ActorRef,
+  ask,
+  inspectMessages,
+  send,
+  spawnActor,
+  startActorSystem,
+  stopActor,
+} from '../../../actors/typedActor.js';
 
-type CounterMessage = { type: 'add'; amount: number } | { type: 'explode' } | { type: 'total'; replyTo: ActorRef<number> };
+type CounterMessage =
+  { type: 'add'; amount: number } | { type: 'explode' } | { type: 'total'; replyTo: ActorRef<number> };
 
 function spawnCounter(onCrash?: (error: Error, message: CounterMessage) => void) {
   const system = startActorSystem(`test-${Math.random().toString(36).slice(2)}`);
@@ -48,7 +57,9 @@ test('a crash reaches the supervisor as the error and the message, and the actor
   send(counter, { type: 'add', amount: 2 }); // to a stopped actor: dropped at once (nact finds no actor by that path), no throw
   expect(crashes).toEqual([['boom', { type: 'explode' }]]);
   expect(seen).toEqual([1]);
-  await expect(ask(counter, (replyTo: ActorRef<number>) => ({ type: 'total' as const, replyTo }), 200)).rejects.toThrow();
+  await expect(
+    ask(counter, (replyTo: ActorRef<number>) => ({ type: 'total' as const, replyTo }), 200),
+  ).rejects.toThrow();
   system.shutdown();
 });
 
@@ -64,14 +75,18 @@ test('every send passes the inspector, and stopActor ends an actor', async () =>
   } finally {
     inspectMessages(undefined);
   }
-  expect(inspected).toEqual([{ to: 'counter', message: { type: 'add', amount: 7 } }, { to: 'counter', message: { type: 'add', amount: 8 } }]);
+  expect(inspected).toEqual([
+    { to: 'counter', message: { type: 'add', amount: 7 } },
+    { to: 'counter', message: { type: 'add', amount: 8 } },
+  ]);
   expect(seen).toEqual([7]);
   system.shutdown();
 });
 
-test('a handler\'s self is bound to its incarnation: once it has stopped, what it sent itself late is dropped and counted, not handed to a successor', async () => {
+test("a handler's self is bound to its incarnation: once it has stopped, what it sent itself late is dropped and counted, not handed to a successor", async () => {
   useActorLogger(pino({ level: 'silent' }));
-  const dropped = async () => (await swallowedErrors.get()).values.find((value) => value.labels.kind === 'late-message-dropped')?.value ?? 0;
+  const dropped = async () =>
+    (await swallowedErrors.get()).values.find((value) => value.labels.kind === 'late-message-dropped')?.value ?? 0;
   const system = startActorSystem(`test-${Math.random().toString(36).slice(2)}`);
   const heard: string[] = [];
   let lateSelf: ActorRef<string> | undefined;

@@ -10,7 +10,14 @@ export type Ohlc = [open: number, high: number, low: number, close: number, volu
 
 /** Candles one hour apart from a fixed start; volume 1000 unless given. */
 export function candlesOf(rows: readonly Ohlc[]): Candle[] {
-  return rows.map(([open, high, low, close, volume], index) => ({ time: START + index * HOUR, open, high, low, close, volume: volume ?? 1000 }));
+  return rows.map(([open, high, low, close, volume], index) => ({
+    time: START + index * HOUR,
+    open,
+    high,
+    low,
+    close,
+    volume: volume ?? 1000,
+  }));
 }
 
 /** `count` quiet candles around `price`: range 1.0, tiny alternating bodies, no trend. */
@@ -66,8 +73,24 @@ export function seriesOf(candles: Candle[], source: CandleSeries['source'] = 'fi
 const require = createRequire(import.meta.url);
 
 /** Real hourly candles from @typedtrader/candles (strings in the JSON; numbers here). */
-export function typedTraderCandles(name: 'urth-2025-1h' | 'urth-2024-1h' | 'urth-2022-1h' | 'downtrend-msft' | 'sideways-pg' | 'uptrend-slv'): Candle[] {
+export function typedTraderCandles(
+  name: 'urth-2025-1h' | 'urth-2024-1h' | 'urth-2022-1h' | 'downtrend-msft' | 'sideways-pg' | 'uptrend-slv',
+): Candle[] {
   const file = require.resolve(`@typedtrader/candles/json/${name}.json`);
-  const rows = JSON.parse(readFileSync(file, 'utf8')) as { openTimeInMillis: number; open: string; high: string; low: string; close: string; volume: string }[];
-  return rows.map((row) => ({ time: row.openTimeInMillis, open: Number(row.open), high: Number(row.high), low: Number(row.low), close: Number(row.close), volume: Number(row.volume) }));
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as {
+    openTimeInMillis: number;
+    open: string;
+    high: string;
+    low: string;
+    close: string;
+    volume: string;
+  }[];
+  return rows.map((row) => ({
+    time: row.openTimeInMillis,
+    open: Number(row.open),
+    high: Number(row.high),
+    low: Number(row.low),
+    close: Number(row.close),
+    volume: Number(row.volume),
+  }));
 }

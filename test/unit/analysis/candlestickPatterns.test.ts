@@ -11,7 +11,9 @@ import { detectCandlestickPatterns } from '../../../analysis/patterns/detectCand
 import { afterDecline, candlesOf, flat, type Ohlc } from './candleBuilders.js';
 
 function hitAtEnd(rows: Ohlc[], pattern: CandlestickPatternName): CandlestickHit | undefined {
-  return detectCandlestickPatterns(candlesOf(rows)).find((hit) => hit.pattern === pattern && hit.index === rows.length - 1);
+  return detectCandlestickPatterns(candlesOf(rows)).find(
+    (hit) => hit.pattern === pattern && hit.index === rows.length - 1,
+  );
 }
 const signalAtEnd = (rows: Ohlc[], pattern: CandlestickPatternName): number => hitAtEnd(rows, pattern)?.signal ?? 0;
 

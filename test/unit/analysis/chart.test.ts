@@ -22,7 +22,11 @@ function expectBalancedTags(markup: string) {
 
 const pngSize = (png: Uint8Array) => {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return { signature: Buffer.from(png.subarray(1, 4)).toString('ascii'), width: view.getUint32(16), height: view.getUint32(20) };
+  return {
+    signature: Buffer.from(png.subarray(1, 4)).toString('ascii'),
+    width: view.getUint32(16),
+    height: view.getUint32(20),
+  };
 };
 
 describe('SVG', () => {
@@ -35,7 +39,8 @@ describe('SVG', () => {
   });
 
   test('contains candles, volume, overlays, levels and markers', () => {
-    for (const layer of ['candles', 'volume', 'bollinger', 'moving-averages', 'levels', 'markers', 'axes', 'title']) expect(svg).toContain(`<g class="${layer}">`);
+    for (const layer of ['candles', 'volume', 'bollinger', 'moving-averages', 'levels', 'markers', 'axes', 'title'])
+      expect(svg).toContain(`<g class="${layer}">`);
     expect(svg).toMatch(/class="bodies-up" d="M[\d.]+ [\d.]+h/);
     expect(svg).toMatch(/class="volume-down" d="M/);
     expect(svg).toMatch(/class="sma-fast" d="M/);

@@ -6,12 +6,22 @@ import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { seriesOf, typedTraderCandles } from './candleBuilders.js';
 
 const candles = typedTraderCandles('urth-2025-1h');
-const series = { ...seriesOf(candles.slice(-400)), symbol: 'URTH', timeframe: '60d', warmup: candles.slice(-601, -400) };
+const series = {
+  ...seriesOf(candles.slice(-400)),
+  symbol: 'URTH',
+  timeframe: '60d',
+  warmup: candles.slice(-601, -400),
+};
 const report = analyzeSeries(series);
 const svg = renderChartSvg(series, report);
 
 const boxes = (markup: string) =>
-  [...markup.matchAll(/data-box="([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+)"/g)].map((match) => ({ x: Number(match[1]), y: Number(match[2]), width: Number(match[3]), height: Number(match[4]) }));
+  [...markup.matchAll(/data-box="([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+)"/g)].map((match) => ({
+    x: Number(match[1]),
+    y: Number(match[2]),
+    width: Number(match[3]),
+    height: Number(match[4]),
+  }));
 
 test('no two label boxes overlap', () => {
   const placed = boxes(svg);

@@ -9,7 +9,8 @@ function analyse(candles: Candle[]) {
   const context = buildCandleContext(candles);
   return detectChartPatterns(candles, context.averageRange, context.averageVolume);
 }
-const hitsOf = (candles: Candle[], pattern: ChartPatternName) => analyse(candles).patterns.filter((hit) => hit.pattern === pattern);
+const hitsOf = (candles: Candle[], pattern: ChartPatternName) =>
+  analyse(candles).patterns.filter((hit) => hit.pattern === pattern);
 const patternsOf = (waypoints: number[], pattern: ChartPatternName) => hitsOf(pathCandles(waypoints), pattern);
 
 /** Paths joined end to end, each with its own step per candle (a steep pole, then a quiet flag). */
@@ -56,7 +57,13 @@ describe('head and shoulders across minor swings', () => {
   test('a minor swing inside the left shoulder does not hide the pattern', () => {
     const hits = patternsOf([100, 104, 102.2, 103.6, 102, 107, 102.2, 104.1, 100], 'head_and_shoulders');
     expect(hits).toHaveLength(1);
-    expect(hits[0]!.points.map((point) => point.label)).toEqual(['left shoulder', 'left trough', 'head', 'right trough', 'right shoulder']);
+    expect(hits[0]!.points.map((point) => point.label)).toEqual([
+      'left shoulder',
+      'left trough',
+      'head',
+      'right trough',
+      'right shoulder',
+    ]);
     expect(hits[0]!.points[0]!.price).toBeCloseTo(104.1, 5);
     expect(hits[0]!.status).toBe('confirmed');
   });
@@ -130,7 +137,9 @@ describe('flags and pennants', () => {
       [[108, 107, 107.6, 106.6, 107.2, 106.2, 106.8], 0.25],
       [[106.6, 111], 1],
     ]);
-    const [hit, ...rest] = analyse(candles).patterns.filter((found) => found.pattern === 'bull_flag' || found.pattern === 'bull_pennant');
+    const [hit, ...rest] = analyse(candles).patterns.filter(
+      (found) => found.pattern === 'bull_flag' || found.pattern === 'bull_pennant',
+    );
     expect(rest).toHaveLength(0);
     expect(hit!.direction).toBe('bullish');
     expect(hit!.status).toBe('confirmed');
@@ -144,7 +153,9 @@ describe('flags and pennants', () => {
       [[100, 102, 100.5, 101.6, 100.8, 101.3, 101], 0.25],
       [[101, 96], 1],
     ]);
-    const hits = analyse(candles).patterns.filter((hit) => hit.pattern === 'bear_pennant' || hit.pattern === 'bear_flag');
+    const hits = analyse(candles).patterns.filter(
+      (hit) => hit.pattern === 'bear_pennant' || hit.pattern === 'bear_flag',
+    );
     expect(hits).toHaveLength(1);
     expect(hits[0]!.pattern).toBe('bear_pennant');
     expect(hits[0]!.direction).toBe('bearish');
@@ -168,7 +179,21 @@ describe('breakouts in a whipsaw', () => {
 describe('levels prefer recent and nearby prices', () => {
   test('a far level untouched for long ranks below a nearer, recent one', () => {
     // Old resistance at 120 (touched twice long ago), recent resistance at 104 (touched twice lately).
-    const candles = pathCandles([110, 120, 112, 120.1, 100, 102, 100.5, 104, 101, 104.1, 102, ...Array.from({ length: 40 }, (_, k) => (k % 2 === 0 ? 101.5 : 102.5)), 102]);
+    const candles = pathCandles([
+      110,
+      120,
+      112,
+      120.1,
+      100,
+      102,
+      100.5,
+      104,
+      101,
+      104.1,
+      102,
+      ...Array.from({ length: 40 }, (_, k) => (k % 2 === 0 ? 101.5 : 102.5)),
+      102,
+    ]);
     const resistance = analyse(candles).levels.filter((level) => level.kind === 'resistance');
     const far = resistance.find((level) => level.price > 115);
     const near = resistance.find((level) => Math.abs(level.price - 104.1) < 0.5);

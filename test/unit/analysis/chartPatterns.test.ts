@@ -8,7 +8,8 @@ function analyse(candles: Candle[]) {
   const context = buildCandleContext(candles);
   return detectChartPatterns(candles, context.averageRange, context.averageVolume);
 }
-const patternsOf = (waypoints: number[], pattern: ChartPatternName) => analyse(pathCandles(waypoints)).patterns.filter((hit) => hit.pattern === pattern);
+const patternsOf = (waypoints: number[], pattern: ChartPatternName) =>
+  analyse(pathCandles(waypoints)).patterns.filter((hit) => hit.pattern === pattern);
 
 describe('double top and double bottom', () => {
   test('two matching peaks with a deep trough, confirmed below the trough', () => {
@@ -50,7 +51,13 @@ describe('head and shoulders', () => {
     const [hit] = hits;
     expect(hit!.direction).toBe('bearish');
     expect(hit!.confirmed).toBe(true);
-    expect(hit!.points.map((point) => point.label)).toEqual(['left shoulder', 'left trough', 'head', 'right trough', 'right shoulder']);
+    expect(hit!.points.map((point) => point.label)).toEqual([
+      'left shoulder',
+      'left trough',
+      'head',
+      'right trough',
+      'right shoulder',
+    ]);
     expect(hit!.points[2]!.price).toBeCloseTo(107.1, 5);
   });
 
@@ -102,7 +109,9 @@ describe('trend', () => {
 describe('breakouts', () => {
   test('a close through an established resistance after a spell below it', () => {
     const candles = pathCandles([102, 104, 100, 104, 100, 104, 100, 102, 107]);
-    const breakouts = analyse(candles).patterns.filter((hit) => hit.pattern === 'breakout' && hit.direction === 'bullish');
+    const breakouts = analyse(candles).patterns.filter(
+      (hit) => hit.pattern === 'breakout' && hit.direction === 'bullish',
+    );
     expect(breakouts).toHaveLength(1);
     const [hit] = breakouts;
     expect(hit!.level).toBeCloseTo(104.1, 1);

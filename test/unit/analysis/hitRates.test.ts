@@ -17,9 +17,19 @@ test('forward returns, direction share and median on a known series', () => {
     { pattern: 'x', direction: 'bearish', index: 2 },
   ]);
   expect(bull!.occurrences).toBe(3);
-  expect(bull!.horizons[0]).toEqual({ bars: 5, count: 3, inDirection: 1, medianReturn: Number(((5 / 104) * 100).toFixed(3)) });
+  expect(bull!.horizons[0]).toEqual({
+    bars: 5,
+    count: 3,
+    inDirection: 1,
+    medianReturn: Number(((5 / 104) * 100).toFixed(3)),
+  });
   // Index 15 + 20 is past the end: left out of the 20-candle horizon only.
-  expect(bull!.horizons[2]).toEqual({ bars: 20, count: 2, inDirection: 1, medianReturn: Number((((20 / 100 + 20 / 104) / 2) * 100).toFixed(3)) });
+  expect(bull!.horizons[2]).toEqual({
+    bars: 20,
+    count: 2,
+    inDirection: 1,
+    medianReturn: Number((((20 / 100 + 20 / 104) / 2) * 100).toFixed(3)),
+  });
   expect(bear!.horizons[1]!.inDirection).toBe(0);
   expect(bull!.meaningful).toBe(false);
 });
@@ -36,7 +46,10 @@ describe('on a year of URTH hourly candles', () => {
   const report = analyzeSeries(series);
 
   test('every pattern kind found is counted, deterministically', () => {
-    const kinds = new Set([...report.chartPatterns.map((hit) => `${hit.pattern}:${hit.direction}`), ...report.candlestickPatterns.map((hit) => `${hit.pattern}:${hit.direction}`)]);
+    const kinds = new Set([
+      ...report.chartPatterns.map((hit) => `${hit.pattern}:${hit.direction}`),
+      ...report.candlestickPatterns.map((hit) => `${hit.pattern}:${hit.direction}`),
+    ]);
     expect(new Set(report.hitRates.map((rate) => `${rate.pattern}:${rate.direction}`))).toEqual(kinds);
     expect(analyzeSeries(series).hitRates).toEqual(report.hitRates);
     const doubleBottom = report.hitRates.find((rate) => rate.pattern === 'double_bottom')!;

@@ -8,7 +8,10 @@ const candles = typedTraderCandles('urth-2025-1h');
 
 function windowOf(length: number, warmup = WARMUP_CANDLES) {
   const end = candles.length;
-  return { ...seriesOf(candles.slice(end - length)), warmup: candles.slice(Math.max(0, end - length - warmup), end - length) };
+  return {
+    ...seriesOf(candles.slice(end - length)),
+    warmup: candles.slice(Math.max(0, end - length - warmup), end - length),
+  };
 }
 
 const relativelyEqual = (a: number | undefined, b: number | undefined) => {

@@ -7,14 +7,17 @@ const close = candles.map((candle) => candle.close);
 const indicators = computeIndicators(candles);
 
 function sma(values: number[], period: number): number[] {
-  return values.map((_, index) => (index + 1 < period ? Number.NaN : values.slice(index + 1 - period, index + 1).reduce((a, b) => a + b, 0) / period));
+  return values.map((_, index) =>
+    index + 1 < period ? Number.NaN : values.slice(index + 1 - period, index + 1).reduce((a, b) => a + b, 0) / period,
+  );
 }
 
 function ema(values: number[], period: number, from = 0): number[] {
   const k = 2 / (period + 1);
   const out = values.map(() => Number.NaN);
   out[from] = values[from]!;
-  for (let index = from + 1; index < values.length; index += 1) out[index] = values[index]! * k + out[index - 1]! * (1 - k);
+  for (let index = from + 1; index < values.length; index += 1)
+    out[index] = values[index]! * k + out[index - 1]! * (1 - k);
   return out;
 }
 
@@ -23,7 +26,8 @@ function expectSeries(actual: number[], expected: number[], firstDefined: number
   expect(actual.findIndex((value) => !Number.isNaN(value))).toBe(firstDefined);
   for (let index = firstDefined; index < expected.length; index += 1) {
     const want = expected[index]!;
-    if (Math.abs(actual[index]! - want) > 1e-8 * Math.max(1, Math.abs(want))) throw new Error(`index ${index}: got ${actual[index]}, want ${want}`);
+    if (Math.abs(actual[index]! - want) > 1e-8 * Math.max(1, Math.abs(want)))
+      throw new Error(`index ${index}: got ${actual[index]}, want ${want}`);
   }
 }
 
@@ -87,24 +91,44 @@ test('Bollinger bands 20, 2 population deviations', () => {
     return Math.sqrt(window.reduce((sum, value) => sum + (value - middle[index]!) ** 2, 0) / 20);
   });
   expectSeries(indicators.bollinger.middle, middle, 19);
-  expectSeries(indicators.bollinger.upper, middle.map((value, index) => value + 2 * deviation[index]!), 19);
-  expectSeries(indicators.bollinger.lower, middle.map((value, index) => value - 2 * deviation[index]!), 19);
+  expectSeries(
+    indicators.bollinger.upper,
+    middle.map((value, index) => value + 2 * deviation[index]!),
+    19,
+  );
+  expectSeries(
+    indicators.bollinger.lower,
+    middle.map((value, index) => value - 2 * deviation[index]!),
+    19,
+  );
 });
 
 test('ATR 14: Wilder-smoothed true range', () => {
   const trueRange = candles.map((candle, index) => {
     const previous = candles[index - 1];
     if (!previous) return candle.high - candle.low;
-    return Math.max(candle.high - candle.low, Math.abs(candle.high - previous.close), Math.abs(candle.low - previous.close));
+    return Math.max(
+      candle.high - candle.low,
+      Math.abs(candle.high - previous.close),
+      Math.abs(candle.low - previous.close),
+    );
   });
   const expected = candles.map(() => Number.NaN);
   expected[13] = trueRange.slice(0, 14).reduce((a, b) => a + b, 0) / 14;
-  for (let index = 14; index < candles.length; index += 1) expected[index] = (expected[index - 1]! * 13 + trueRange[index]!) / 14;
+  for (let index = 14; index < candles.length; index += 1)
+    expected[index] = (expected[index - 1]! * 13 + trueRange[index]!) / 14;
   expectSeries(indicators.atr, expected, 13);
 });
 
 test('average volume: SMA 20 of volume', () => {
-  expectSeries(indicators.averageVolume, sma(candles.map((candle) => candle.volume), 20), 19);
+  expectSeries(
+    indicators.averageVolume,
+    sma(
+      candles.map((candle) => candle.volume),
+      20,
+    ),
+    19,
+  );
 });
 
 test('too few candles give NaN, not an exception', () => {

@@ -11,14 +11,18 @@ const facts = buildSummaryFacts(series, report);
 
 describe('rule-based summary', () => {
   test('is deterministic: same input, same text', () => {
-    const again = buildSummaryFacts({ ...series, candles: series.candles.map((candle) => ({ ...candle })) }, analyzeSeries(series));
+    const again = buildSummaryFacts(
+      { ...series, candles: series.candles.map((candle) => ({ ...candle })) },
+      analyzeSeries(series),
+    );
     expect(writeRuleBasedSummary(again)).toBe(writeRuleBasedSummary(facts));
   });
 
   test('names the key levels, the trend and the patterns', () => {
     const text = writeRuleBasedSummary(facts);
     expect(facts.support.length + facts.resistance.length).toBeGreaterThan(1);
-    for (const level of [...facts.support, ...facts.resistance]) expect(text).toContain(`${formatPrice(level.price)} (${level.touches} touches)`);
+    for (const level of [...facts.support, ...facts.resistance])
+      expect(text).toContain(`${formatPrice(level.price)} (${level.touches} touches)`);
     for (const hit of [...facts.recentCandlestickPatterns, ...facts.chartPatterns]) expect(text).toContain(hit.pattern);
     expect(facts.chartPatterns.length).toBeGreaterThan(0);
     expect(text).toContain(`Trend ${facts.trend.direction}`);
@@ -47,7 +51,13 @@ describe('rule-based summary', () => {
 
 describe('analysis_data', () => {
   test('is compact JSON that records the data source', () => {
-    const big = { ...seriesOf(typedTraderCandles('urth-2025-1h')), symbol: 'URTH', timeframe: '1y', source: 'synthetic' as const, sourceDetail: 'seeded random walk' };
+    const big = {
+      ...seriesOf(typedTraderCandles('urth-2025-1h')),
+      symbol: 'URTH',
+      timeframe: '1y',
+      source: 'synthetic' as const,
+      sourceDetail: 'seeded random walk',
+    };
     const data = buildAnalysisData(big, analyzeSeries(big));
     const json = JSON.stringify(data);
     // Bounded by the recent hits kept and the pattern kinds (statistics), not by the window's length.
@@ -58,7 +68,9 @@ describe('analysis_data', () => {
     expect(data.synthetic).toBe(true);
     expect(data.source_detail).toBe('seeded random walk');
     expect(data.candle_count).toBe(big.candles.length);
-    expect(Object.values(data.candlestick_patterns.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(data.candlestick_patterns.recent.length);
+    expect(Object.values(data.candlestick_patterns.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(
+      data.candlestick_patterns.recent.length,
+    );
     expect(data.indicators.rsi.value).toBeGreaterThan(0);
     expect(data.window.start).toBe('2025-01-02T14:00:00.000Z');
   });

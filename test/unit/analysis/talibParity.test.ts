@@ -14,11 +14,29 @@ import { loadTalib, type TalibOutput } from '../../support/talibWasm.js';
 const require = createRequire(import.meta.url);
 
 /** Real series shipped by @typedtrader/candles: a world-equity ETF hourly, silver, two stocks hourly, a stock daily. */
-const SERIES = ['urth-2025-1h', 'urth-2024-1h', 'urth-2022-1h', 'uptrend-slv', 'downtrend-msft', 'sideways-pg', 'uptrend-stx'] as const;
+const SERIES = [
+  'urth-2025-1h',
+  'urth-2024-1h',
+  'urth-2022-1h',
+  'uptrend-slv',
+  'downtrend-msft',
+  'sideways-pg',
+  'uptrend-stx',
+] as const;
 
 function candlesOf(name: string): Candle[] {
-  const rows = JSON.parse(readFileSync(require.resolve(`@typedtrader/candles/json/${name}.json`), 'utf8')) as Record<string, string | number>[];
-  return rows.map((row) => ({ time: Number(row.openTimeInMillis), open: Number(row.open), high: Number(row.high), low: Number(row.low), close: Number(row.close), volume: Number(row.volume) }));
+  const rows = JSON.parse(readFileSync(require.resolve(`@typedtrader/candles/json/${name}.json`), 'utf8')) as Record<
+    string,
+    string | number
+  >[];
+  return rows.map((row) => ({
+    time: Number(row.openTimeInMillis),
+    open: Number(row.open),
+    high: Number(row.high),
+    low: Number(row.low),
+    close: Number(row.close),
+    volume: Number(row.volume),
+  }));
 }
 
 interface Row {
@@ -30,7 +48,8 @@ interface Row {
   recall: number;
 }
 
-const ratio = (matched: number, total: number): number => (total === 0 ? 1 : Math.round((matched / total) * 10_000) / 10_000);
+const ratio = (matched: number, total: number): number =>
+  total === 0 ? 1 : Math.round((matched / total) * 10_000) / 10_000;
 
 let talib: (name: string, candles: readonly Candle[]) => TalibOutput;
 beforeAll(async () => {
@@ -55,17 +74,38 @@ describe.each(SERIES)('TA-Lib parity on %s', (name) => {
         talibHits += 1;
         if (ours.get(index) === signal) matched += 1;
       });
-      rows.push({ pattern: TALIB_FUNCTIONS[spec.pattern], talib: talibHits, ours: ours.size, matched, precision: ratio(matched, ours.size), recall: ratio(matched, talibHits) });
-      if (candles.length > spec.lookback) expect({ pattern: spec.pattern, lookback: spec.lookback }).toEqual({ pattern: spec.pattern, lookback: reference.begIdx });
+      rows.push({
+        pattern: TALIB_FUNCTIONS[spec.pattern],
+        talib: talibHits,
+        ours: ours.size,
+        matched,
+        precision: ratio(matched, ours.size),
+        recall: ratio(matched, talibHits),
+      });
+      if (candles.length > spec.lookback)
+        expect({ pattern: spec.pattern, lookback: spec.lookback }).toEqual({
+          pattern: spec.pattern,
+          lookback: reference.begIdx,
+        });
       for (const index of ours.keys()) expect(index).toBeGreaterThanOrEqual(reference.begIdx);
     }
     // Printed so the figures can be reported; the assertions are below.
     console.log(`${name} (${candles.length} candles)\n${table(rows)}`);
     for (const row of rows) {
       const total = totals.get(row.pattern) ?? { ...row, talib: 0, ours: 0, matched: 0 };
-      totals.set(row.pattern, { ...total, talib: total.talib + row.talib, ours: total.ours + row.ours, matched: total.matched + row.matched });
+      totals.set(row.pattern, {
+        ...total,
+        talib: total.talib + row.talib,
+        ours: total.ours + row.ours,
+        matched: total.matched + row.matched,
+      });
     }
-    for (const row of rows) expect({ pattern: row.pattern, precision: row.precision >= 0.99, recall: row.recall >= 0.99 }).toEqual({ pattern: row.pattern, precision: true, recall: true });
+    for (const row of rows)
+      expect({ pattern: row.pattern, precision: row.precision >= 0.99, recall: row.recall >= 0.99 }).toEqual({
+        pattern: row.pattern,
+        precision: true,
+        recall: true,
+      });
   });
 });
 
@@ -103,19 +143,41 @@ test('TA-Lib parity on a seeded tick-grid walk of 100,000 candles, where 60 of t
       talibHits += 1;
       if (ours.get(index) === signal) matched += 1;
     });
-    rows.push({ pattern: TALIB_FUNCTIONS[spec.pattern], talib: talibHits, ours: ours.size, matched, precision: ratio(matched, ours.size), recall: ratio(matched, talibHits) });
+    rows.push({
+      pattern: TALIB_FUNCTIONS[spec.pattern],
+      talib: talibHits,
+      ours: ours.size,
+      matched,
+      precision: ratio(matched, ours.size),
+      recall: ratio(matched, talibHits),
+    });
   }
   console.log(`tick-grid walk (${candles.length} candles)\n${table(rows)}`);
   expect(rows.filter((row) => row.talib > 0).length).toBeGreaterThanOrEqual(60); // concealing baby swallow needs four black candles in a rarer order
-  for (const row of rows) expect({ pattern: row.pattern, precision: row.precision >= 0.99, recall: row.recall >= 0.99 }).toEqual({ pattern: row.pattern, precision: true, recall: true });
+  for (const row of rows)
+    expect({ pattern: row.pattern, precision: row.precision >= 0.99, recall: row.recall >= 0.99 }).toEqual({
+      pattern: row.pattern,
+      precision: true,
+      recall: true,
+    });
 });
 
 afterAll(() => {
-  const rows = [...totals.values()].map((row) => ({ ...row, precision: ratio(row.matched, row.ours), recall: ratio(row.matched, row.talib) }));
+  const rows = [...totals.values()].map((row) => ({
+    ...row,
+    precision: ratio(row.matched, row.ours),
+    recall: ratio(row.matched, row.talib),
+  }));
   console.log(`all series\n${table(rows)}`);
 });
 
 function table(rows: readonly Row[]): string {
   const header = 'pattern              talib   ours  matched  precision  recall';
-  return [header, ...rows.map((row) => `${row.pattern.padEnd(20)} ${String(row.talib).padStart(5)} ${String(row.ours).padStart(6)} ${String(row.matched).padStart(8)} ${row.precision.toFixed(4).padStart(10)} ${row.recall.toFixed(4).padStart(7)}`)].join('\n');
+  return [
+    header,
+    ...rows.map(
+      (row) =>
+        `${row.pattern.padEnd(20)} ${String(row.talib).padStart(5)} ${String(row.ours).padStart(6)} ${String(row.matched).padStart(8)} ${row.precision.toFixed(4).padStart(10)} ${row.recall.toFixed(4).padStart(7)}`,
+    ),
+  ].join('\n');
 }

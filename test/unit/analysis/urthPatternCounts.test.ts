@@ -8,21 +8,45 @@ import { seriesOf, typedTraderCandles } from './candleBuilders.js';
 const candles = typedTraderCandles('urth-2025-1h');
 const report = analyzeSeries({ ...seriesOf(candles), symbol: 'URTH', timeframe: '1y' });
 const counts = countByPattern(report.candlestickPatterns);
-const chartCounts = Object.fromEntries(CHART_PATTERNS.map((name) => [name, report.chartPatterns.filter((hit) => hit.pattern === name).length]));
+const chartCounts = Object.fromEntries(
+  CHART_PATTERNS.map((name) => [name, report.chartPatterns.filter((hit) => hit.pattern === name).length]),
+);
 
 // TA-Lib's definitions flag short lines, belt holds and dojis on many thinly traded hourly bars; the reversal shapes stay rare.
 test('candlestick patterns: none fires on more than 40% of candles, the two-candle reversals on under 8%', () => {
-  for (const pattern of CANDLESTICK_PATTERNS) expect({ pattern, share: counts[pattern] / candles.length < 0.4 }).toEqual({ pattern, share: true });
-  for (const pattern of ['engulfing', 'harami', 'morning_star', 'evening_star', 'three_white_soldiers', 'three_black_crows', 'piercing_line', 'dark_cloud_cover'] as const) {
+  for (const pattern of CANDLESTICK_PATTERNS)
+    expect({ pattern, share: counts[pattern] / candles.length < 0.4 }).toEqual({ pattern, share: true });
+  for (const pattern of [
+    'engulfing',
+    'harami',
+    'morning_star',
+    'evening_star',
+    'three_white_soldiers',
+    'three_black_crows',
+    'piercing_line',
+    'dark_cloud_cover',
+  ] as const) {
     expect({ pattern, share: counts[pattern] / candles.length < 0.08 }).toEqual({ pattern, share: true });
   }
 });
 
 test('candlestick patterns: the common ones do occur in a year', () => {
-  for (const pattern of ['doji', 'hammer', 'inverted_hammer', 'hanging_man', 'shooting_star', 'marubozu', 'spinning_top', 'engulfing', 'harami'] as const) {
+  for (const pattern of [
+    'doji',
+    'hammer',
+    'inverted_hammer',
+    'hanging_man',
+    'shooting_star',
+    'marubozu',
+    'spinning_top',
+    'engulfing',
+    'harami',
+  ] as const) {
     expect({ pattern, seen: counts[pattern] > 0 }).toEqual({ pattern, seen: true });
   }
-  expect(counts.morning_star + counts.evening_star + counts.three_white_soldiers + counts.three_black_crows).toBeLessThan(40);
+  expect(
+    counts.morning_star + counts.evening_star + counts.three_white_soldiers + counts.three_black_crows,
+  ).toBeLessThan(40);
 });
 
 test('chart patterns and levels stay plausible', () => {
@@ -40,5 +64,7 @@ test('chart patterns and levels stay plausible', () => {
   expect(report.levels.filter((level) => level.kind === 'resistance').length).toBeGreaterThan(0);
   expect(report.trend.direction).toBe('up'); // URTH rose about 19% from its first to its last hour of 2025
   // Printed so the figures can be reported; the assertions above are the test.
-  console.log(JSON.stringify({ candles: candles.length, candlestick: counts, chart: chartCounts, pivots: report.pivots.length }));
+  console.log(
+    JSON.stringify({ candles: candles.length, candlestick: counts, chart: chartCounts, pivots: report.pivots.length }),
+  );
 });

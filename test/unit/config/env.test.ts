@@ -40,5 +40,7 @@ test('an empty value counts as unset', () => {
 });
 
 test('MONGODB_URL is refused while the MongoDB store is not built, rather than ignored', () => {
-  expect(() => loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/candela' })).toThrow(/MONGODB_URL: the MongoDB job store .* not available/);
+  expect(() => loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/candela' })).toThrow(
+    /MONGODB_URL: the MongoDB job store .* not available/,
+  );
 });

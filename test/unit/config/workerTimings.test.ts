@@ -19,7 +19,14 @@ test('the defaults: claims refreshed three times per claim timeout, swept twice;
 });
 
 test('short settings keep their floors: no period below 100 ms for claims, 20 ms for retries, a TTL of at least a second', () => {
-  const timings = workerTimings(loadConfig({ ANALYSIS_CLAIM_TIMEOUT: '0.1', ANALYSIS_RETRY_BASE_MS: '10', ANALYSIS_HEALTH_CHECK_INTERVAL: '0.1' }));
-  expect(timings).toMatchObject({ claimRefreshMs: 100, reclaimIntervalMs: 100, retryPollMs: 20, registrationTtlSeconds: 1 });
+  const timings = workerTimings(
+    loadConfig({ ANALYSIS_CLAIM_TIMEOUT: '0.1', ANALYSIS_RETRY_BASE_MS: '10', ANALYSIS_HEALTH_CHECK_INTERVAL: '0.1' }),
+  );
+  expect(timings).toMatchObject({
+    claimRefreshMs: 100,
+    reclaimIntervalMs: 100,
+    retryPollMs: 20,
+    registrationTtlSeconds: 1,
+  });
   expect(timings.claimRefreshMs).toBeLessThanOrEqual(timings.claimTimeoutMs);
 });

@@ -1,6 +1,13 @@
 /** The circuit breaker state machine and the board, on a manual clock: no real waiting. */
 import type { Clock } from '../../../actors/clock.js';
-import { closedBreaker, elapse, recordFailure, recordSuccess, tryPass, worstState } from '../../../pipeline/circuitBreaker.js';
+import {
+  closedBreaker,
+  elapse,
+  recordFailure,
+  recordSuccess,
+  tryPass,
+  worstState,
+} from '../../../pipeline/circuitBreaker.js';
 import { createCircuitBoard } from '../../../supervisors/circuitBoard.js';
 
 const settings = { failureThreshold: 5, resetTimeoutMs: 60_000 };
@@ -52,7 +59,9 @@ test('the board keeps one breaker per dependency and reports each change once', 
   const board = createCircuitBoard(settings, clock);
   const changes = [];
   for (let index = 0; index < 5; index += 1) changes.push(board.record('market-data', false));
-  expect(changes.filter(Boolean)).toEqual([{ dependency: 'market-data', from: 'closed', to: 'open', consecutiveFailures: 5, retryInMs: 60_000 }]);
+  expect(changes.filter(Boolean)).toEqual([
+    { dependency: 'market-data', from: 'closed', to: 'open', consecutiveFailures: 5, retryInMs: 60_000 },
+  ]);
   expect(board.snapshot()).toEqual({ 'market-data': 'open', llm: 'closed', store: 'closed' });
   expect(board.worst()).toBe('open');
   expect(board.elapse('market-data')).toBeUndefined();

@@ -25,17 +25,26 @@ function recordingGate(allowed: boolean): LlmGate & { reports: boolean[] } {
   return { reports, permit: () => Promise.resolve(allowed), report: (ok) => void reports.push(ok) };
 }
 
-const summarize = (llm: LlmSummarizer | undefined, gate: LlmGate, signal = noSignal) => writeSummary('analysis_TEST', series, report, { llm, gate, log: silent }, signal);
+const summarize = (llm: LlmSummarizer | undefined, gate: LlmGate, signal = noSignal) =>
+  writeSummary('analysis_TEST', series, report, { llm, gate, log: silent }, signal);
 
 test('an LLM that answers writes the summary, and the gate hears of the success', async () => {
   const gate = recordingGate(true);
-  expect(await summarize(llmThat(async () => 'from the model'), gate)).toEqual({ text: 'from the model', source: 'llm' });
+  expect(
+    await summarize(
+      llmThat(async () => 'from the model'),
+      gate,
+    ),
+  ).toEqual({ text: 'from the model', source: 'llm' });
   expect(gate.reports).toEqual([true]);
 });
 
 test('a failing LLM falls back to the rule-based text and is reported as a failure', async () => {
   const gate = recordingGate(true);
-  const summary = await summarize(llmThat(async () => Promise.reject(new RetryableFailure('HTTP 500'))), gate);
+  const summary = await summarize(
+    llmThat(async () => Promise.reject(new RetryableFailure('HTTP 500'))),
+    gate,
+  );
   expect(summary.source).toBe('rule-based');
   expect(summary.text.length).toBeGreaterThan(20);
   expect(gate.reports).toEqual([false]);
@@ -59,7 +68,11 @@ test('an aborted call rejects with the abort and reports nothing', async () => {
 test('a breaker gate opens at the threshold, refuses until the reset timeout, then lets one trial through', async () => {
   let now = 0;
   const changes: BreakerChange[] = [];
-  const gate = createBreakerGate({ failureThreshold: 2, resetTimeoutMs: 1000 }, () => now, (change) => changes.push(change));
+  const gate = createBreakerGate(
+    { failureThreshold: 2, resetTimeoutMs: 1000 },
+    () => now,
+    (change) => changes.push(change),
+  );
   const failing = llmThat(async () => Promise.reject(new RetryableFailure('HTTP 500')));
   await summarize(failing, gate);
   await summarize(failing, gate);
@@ -72,5 +85,10 @@ test('a breaker gate opens at the threshold, refuses until the reset timeout, th
   await expect(gate.permit()).resolves.toBe(false);
   gate.report(true);
   expect(changes.map((change) => change.to)).toEqual(['open', 'half-open', 'closed']);
-  expect(await summarize(llmThat(async () => 'back'), gate)).toEqual({ text: 'back', source: 'llm' });
+  expect(
+    await summarize(
+      llmThat(async () => 'back'),
+      gate,
+    ),
+  ).toEqual({ text: 'back', source: 'llm' });
 });

@@ -39,7 +39,9 @@ describe('verifyToken', () => {
   });
 
   test('refuses a token without exp', async () => {
-    await expect(verifyToken(SECRET, await sign({ sub: 'alice' }))).rejects.toThrow(new TokenRejected('token has no expiry (exp)'));
+    await expect(verifyToken(SECRET, await sign({ sub: 'alice' }))).rejects.toThrow(
+      new TokenRejected('token has no expiry (exp)'),
+    );
   });
 
   test('refuses a subject that is not a valid user id (it would go into Redis keys)', async () => {

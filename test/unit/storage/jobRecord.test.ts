@@ -3,8 +3,19 @@ import { corruptJobRecords } from '../../../storage/corruptRecords.js';
 import { parseHistory } from '../../../storage/jobAttempts.js';
 import { recordFromHash } from '../../../storage/jobRecord.js';
 
-const count = async (field: string) => (await corruptJobRecords.get()).values.find((value) => value.labels.field === field)?.value ?? 0;
-const hash = { analysis_id: 'analysis_1', user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d', status: 'completed', created_at: '1', updated_at: '2', attempts: '0' };
+const count = async (field: string) =>
+  (await corruptJobRecords.get()).values.find((value) => value.labels.field === field)?.value ?? 0;
+const hash = {
+  analysis_id: 'analysis_1',
+  user_id: 'alice',
+  symbol: 'BTCUSDT',
+  interval: '1h',
+  timeframe: '7d',
+  status: 'completed',
+  created_at: '1',
+  updated_at: '2',
+  attempts: '0',
+};
 
 test('an empty hash is no job, and nothing is counted', async () => {
   const before = await count('status');
@@ -20,7 +31,11 @@ test('a record with an unknown status is counted as corrupt, not read as a job',
 
 test('analysis_data that is not JSON is counted; the rest of the record still reads', async () => {
   const before = await count('analysis_data');
-  expect(recordFromHash({ ...hash, analysis_data: '{not json' })).toMatchObject({ analysis_id: 'analysis_1', status: 'completed', analysis_data: null });
+  expect(recordFromHash({ ...hash, analysis_data: '{not json' })).toMatchObject({
+    analysis_id: 'analysis_1',
+    status: 'completed',
+    analysis_data: null,
+  });
   expect(await count('analysis_data')).toBe(before + 1);
 });
 

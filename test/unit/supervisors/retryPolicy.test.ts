@@ -14,7 +14,9 @@ test('delays double per retry within [window/2, window]', () => {
 });
 
 test('whatever the jitter, the next delay is never shorter than the previous one', () => {
-  expect(retryDelayMs(1, { baseMs: 100, random: () => 0 })).toBeGreaterThanOrEqual(retryDelayMs(0, { baseMs: 100, random: () => 1 }));
+  expect(retryDelayMs(1, { baseMs: 100, random: () => 0 })).toBeGreaterThanOrEqual(
+    retryDelayMs(0, { baseMs: 100, random: () => 1 }),
+  );
 });
 
 test('capped at 60 s, Retry-After included', () => {

@@ -1,5 +1,11 @@
 /** The restart policy as a pure decision: backoff, intensity and escalation on given times. */
-import { decideOnCrash, NODE_CHILD_POLICIES, noRestarts, type RestartHistory, type RestartPolicy } from '../../../supervisors/supervisionPolicy.js';
+import {
+  decideOnCrash,
+  NODE_CHILD_POLICIES,
+  noRestarts,
+  type RestartHistory,
+  type RestartPolicy,
+} from '../../../supervisors/supervisionPolicy.js';
 
 const policy: RestartPolicy = { maxRestarts: 3, windowMs: 60_000, backoff: { initialMs: 100, maxMs: 300 } };
 
@@ -13,7 +19,9 @@ function crashes(times: number[]): ReturnType<typeof decideOnCrash>[] {
 }
 
 test('restarts with a backoff that doubles per recent restart, up to its cap', () => {
-  expect(crashes([0, 1, 2]).map((decision) => decision.action === 'restart' && decision.delayMs)).toEqual([100, 200, 300]);
+  expect(crashes([0, 1, 2]).map((decision) => decision.action === 'restart' && decision.delayMs)).toEqual([
+    100, 200, 300,
+  ]);
 });
 
 test('one crash more than the intensity allows within the window escalates', () => {
