@@ -11,7 +11,7 @@
  * incarnation instead: results and timers of a crashed or stopped incarnation are dropped,
  * rather than reaching its successor (which would, say, run a second timer chain).
  */
-import { dispatch, query, spawn, start, stop, type Ref } from 'nact';
+import { dispatch, query, spawn, start, stop, type Ref, type SupervisionContext } from 'nact';
 import { reportSwallowed } from './actorDiagnostics.js';
 
 const accepts = Symbol('accepts');
@@ -134,11 +134,11 @@ export function spawnActor<S, M>(parent: ActorParent, definition: ActorDefinitio
     definition.name,
     {
       initialState: definition.initialState,
-      onCrash: (message: M, error: Error | undefined, ctx: { stop: symbol }) => {
+      onCrash: (message: M | undefined, error: Error | undefined, ctx: SupervisionContext<M, Ref<unknown>>) => {
         incarnation.alive = false;
         const crash = error ?? new Error('unknown crash');
         try {
-          definition.onCrash?.(crash, message);
+          if (message !== undefined) definition.onCrash?.(crash, message);
           if (definition.supervisor)
             send(definition.supervisor, { type: 'child.crashed', child: definition.name, error: crash });
         } catch (reportError) {
@@ -152,7 +152,7 @@ export function spawnActor<S, M>(parent: ActorParent, definition: ActorDefinitio
         }
         return ctx.stop;
       },
-    } as never,
+    },
   );
   return { name: definition.name, nactRef: nactRef };
 }

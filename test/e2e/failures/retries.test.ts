@@ -65,7 +65,9 @@ test('transient failures (5xx, 429): retried with growing delays, then completed
   expect(gaps[0]).toBeGreaterThanOrEqual(base / 2);
   expect(gaps[1]).toBeGreaterThanOrEqual(base);
   expect(gaps[2]).toBeGreaterThanOrEqual(1000);
-  expect(gaps[1]).toBeGreaterThan(gaps[0]! - 20);
+  // Equal jitter lets the first two delays meet at `base`; the scheduler polls every base / 4 and
+  // each attempt's own work varies, so "growing" holds within that much.
+  expect(gaps[1]).toBeGreaterThan(gaps[0]! - base / 2);
   expect(gaps[2]).toBeGreaterThan(gaps[1]!);
   expect(history[1]!.at - history[0]!.at).toBeGreaterThanOrEqual(base / 2);
   expect((await eventsOf(harness, id)).filter((event) => event.stage === 'retrying')).toHaveLength(3);

@@ -61,8 +61,9 @@ describe('analysis_data', () => {
     const data = buildAnalysisData(big, analyzeSeries(big));
     const json = JSON.stringify(data);
     // Bounded by the recent hits kept and the pattern kinds (statistics), not by the window's length.
-    expect(json.length).toBeLessThan(30_000);
-    expect(JSON.stringify(data.statistics).length).toBeLessThan(350 * data.statistics.patterns.length);
+    const statistics = JSON.stringify(data.statistics).length;
+    expect(json.length - statistics).toBeLessThan(20_000);
+    expect(statistics).toBeLessThan(350 * data.statistics.patterns.length);
     expect(JSON.parse(json)).toEqual(data);
     expect(data.data_source).toBe('synthetic');
     expect(data.synthetic).toBe(true);

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../../../config/env.js';
 
-test('defaults follow DESIGN.md section 5', () => {
+test('defaults are the documented ones (README configuration table)', () => {
   const config = loadConfig({});
   expect(config).toMatchObject({
     PORT: 8000,

@@ -1,6 +1,6 @@
 import { createKeys } from '../../../storage/keys.js';
 
-test('names of DESIGN.md section 3, with the stream hash tag on everything a script touches', () => {
+test('the contract key names, with the stream hash tag on everything a script touches', () => {
   const keys = createKeys();
   expect(keys.stream).toBe('market-analysis-jobs');
   expect(keys.group).toBe('analysis-workers');
