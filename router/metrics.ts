@@ -1,12 +1,14 @@
 /** /metrics (Prometheus): queue depth and pending, HTTP request counts and latency, progress subscribers, event-loop delay. */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { corruptJobRecords } from '../storage/corruptRecords.js';
 import type { ApiServices } from './apiServices.js';
 
 const LOOP_RESOLUTION_MS = 10;
 
 export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progressHub'>) {
   const registry = new Registry();
+  registry.registerMetric(corruptJobRecords);
   const requests = new Counter({
     name: 'candela_http_requests_total',
     help: 'HTTP requests by route and status',

@@ -219,5 +219,6 @@ describe('with a worker', () => {
       /candela_http_requests_total\{method="POST",route="\/analyze\/\{symbol\}\/\{interval\}",status="202"\} \d+/,
     );
     expect(metrics).toMatch(/candela_http_request_duration_seconds_bucket/);
+    expect(metrics).toMatch(/^# TYPE candela_corrupt_job_records_total counter$/m);
   });
 });
