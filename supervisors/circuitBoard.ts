@@ -37,6 +37,8 @@ export interface CircuitBoard {
   record(dependency: Dependency, ok: boolean): CircuitChange | undefined;
   /** Time passing (a timer armed when a breaker opened). */
   elapse(dependency: Dependency): CircuitChange | undefined;
+  /** How long until an open breaker may half-open (0 when it is not open). */
+  msUntilHalfOpen(dependency: Dependency): number;
   tryPass(dependency: Dependency): boolean;
   state(dependency: Dependency): CircuitState;
   snapshot(): CircuitSnapshot;
@@ -70,6 +72,7 @@ export function createCircuitBoard(settings: CircuitSettings, clock: Clock): Cir
     record: (dependency, ok) =>
       apply(dependency, (ok ? recordSuccess : recordFailure)(get(dependency), clock.now(), settings)),
     elapse: (dependency) => apply(dependency, elapse(get(dependency), clock.now(), settings)),
+    msUntilHalfOpen: (dependency) => msUntilHalfOpen(get(dependency), clock.now(), settings),
     tryPass(dependency) {
       const { breaker, allowed } = tryPass(get(dependency));
       breakers.set(dependency, breaker);

@@ -367,6 +367,12 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
         case 'circuit.elapsed': {
           const change = board.elapse(message.dependency);
           if (change) onCircuitChange(change, self);
+          // A timer may fire a millisecond before the wall clock says the reset time is over;
+          // without a second look the breaker would stay open for good.
+          else if (board.state(message.dependency) === 'open')
+            clock.after(Math.max(1, board.msUntilHalfOpen(message.dependency)), () =>
+              send(self, { type: 'circuit.elapsed', dependency: message.dependency }),
+            );
           return state;
         }
       }

@@ -7,6 +7,7 @@
 import { svgToPng } from '../../../integrations/chartRasterizer.js';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { Clock } from '../../../actors/clock.js';
 import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
 import type { JobMessage } from '../../../actors/jobActor.js';
 import { spawnNoopJobActor } from '../../../actors/noopJobActor.js';
@@ -19,7 +20,7 @@ import { syntheticCandleSource } from '../../../integrations/marketData/syntheti
 import type { RestartPolicy } from '../../../supervisors/supervisionPolicy.js';
 import { startWorkerNode, type WorkerNode } from '../../../supervisors/workerNode.js';
 import { eventually } from '../../support/candelaProcess.js';
-import { type ManualClock, manualClock } from '../../support/manualClock.js';
+import { manualClock } from '../../support/manualClock.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
@@ -54,7 +55,7 @@ async function start(
   env: Record<string, string>,
   spawnJob: JobActorFactory = spawnNoopJobActor,
   escalations: Error[] = [],
-  clock?: ManualClock,
+  clock?: Clock,
 ): Promise<WorkerNode> {
   const config = loadConfig({
     REDIS_URL: redis.url,
@@ -269,4 +270,51 @@ test('the reclaimer takes nothing over for a consumer that is full: an orphan wa
   expect(pending[1]).toBe('worker-dead-1-c0');
   expect(pending[3]).toBe(1);
   expect(await statusOf(orphan.analysisId)).toBe('queued');
+});
+
+test('an open circuit half-opens even when its timer fires before the wall clock reaches the reset time', async () => {
+  // Node's timers count from the event loop's cached time, so one can fire a little before
+  // Date.now() says its delay is over; the breaker must look again rather than stay open.
+  const early: Clock = {
+    now: () => Date.now(),
+    after(ms, callback) {
+      const timer = setTimeout(callback, Math.max(0, ms - 50));
+      return () => clearTimeout(timer);
+    },
+  };
+  const failMarketData: JobActorFactory = (parent, options) =>
+    spawnActor<null, JobMessage>(parent, {
+      name: options.record.analysis_id.toLowerCase(),
+      initialState: null,
+      receive(state, message, self) {
+        if (message.type === 'job.start') {
+          options.services.dependencies.report('market-data', false);
+          options.onOutcome({ status: 'failed', error: 'candles: HTTP 503', retryable: false });
+        }
+        stopActor(self);
+        return state;
+      },
+    });
+  node = await start(
+    { ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: '1', ANALYSIS_CIRCUIT_RESET_TIMEOUT: '0.5' },
+    failMarketData,
+    [],
+    early,
+  );
+  await createJobQueue(redis.client, keys).enqueue({
+    user_id: 'alice',
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    timeframe: '1d',
+  });
+  await eventually(
+    async () => (logs.some((line) => /circuit breaker for market-data opened/.test(line.msg)) ? true : undefined),
+    10_000,
+    'the market-data circuit to open',
+  );
+  await eventually(
+    async () => (logs.some((line) => /circuit breaker for market-data is half-open/.test(line.msg)) ? true : undefined),
+    5_000,
+    'the market-data circuit to half-open',
+  );
 });
