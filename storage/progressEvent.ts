@@ -46,8 +46,14 @@ export function progressEvent(
     : { status, stage, progress, message, at: Date.now(), data };
 }
 
-/** An event as the scripts take it: status, stage, progress, message, at, then data as JSON text ('' for none). */
+/**
+ * An event as the scripts take it: status, stage, progress, message, at, then data as JSON text
+ * ('' for none). The scripts splice progress and at into the event's JSON as sent, so they must
+ * be finite numbers (their text is then valid JSON).
+ */
 export function eventArgs(event: ProgressEvent): (string | number)[] {
+  if (!Number.isFinite(event.progress) || !Number.isFinite(event.at))
+    throw new RangeError(`progress event numbers must be finite (progress ${event.progress}, at ${event.at})`);
   return [
     event.status,
     event.stage,

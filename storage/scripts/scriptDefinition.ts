@@ -78,6 +78,12 @@ export function defineScript<
   const IA extends string = never,
   const IL extends string = never,
 >(spec: ScriptSpec<K, A, L, IK, IA, IL, R>): ScriptSpec<K, A, L, IK, IA, IL, R> {
+  if (spec.item) {
+    // An item's keys and args share one Lua table (see luaPreamble), so their names must differ.
+    const names: string[] = [...spec.item.keys, ...spec.item.args, ...(spec.item.lists ?? [])];
+    const clash = names.find((name, index) => names.indexOf(name) !== index || name === 'keys' || name === 'args');
+    if (clash !== undefined) throw new Error(`script ${spec.name}: item name "${clash}" is used twice or reserved`);
+  }
   return spec;
 }
 
@@ -112,14 +118,29 @@ export function scriptArguments(spec: AnyScript, call: LooseCall): { keys: strin
   return { keys, argv };
 }
 
-function luaReads(target: string, names: readonly string[], lists: readonly string[], indent: string): string[] {
-  const lines = names.map((name) => `${indent}${target}.${name} = ARGV[c]; c = c + 1`);
-  for (const name of lists) {
-    lines.push(
-      `${indent}do local n, l = tonumber(ARGV[c]), {}; for j = 1, n do l[j] = ARGV[c + j] end; ${target}.${name} = l; c = c + 1 + n end`,
+/**
+ * Lua that reads `names` (one ARGV each) and then `lists` (a length, then its values) from
+ * ARGV[c] on, into one table built by a single constructor (`lists` via `unpack`), so it is
+ * sized once: filling tables field by field grew and rehashed them on every call, and that
+ * was a measurable share of a batch script's per-job cost.
+ */
+function readsOf(
+  names: readonly string[],
+  lists: readonly string[],
+  indent: string,
+): { lines: string[]; fields: string[]; table: string; next: string } {
+  const lines: string[] = [];
+  const fields = names.map((name, index) => `${name} = ARGV[c + ${index}]`);
+  let at = `c + ${names.length}`;
+  lists.forEach((name, index) => {
+    lines.push(`${indent}local l${index} = ${at}; local n${index} = tonumber(ARGV[l${index}])`);
+    // Inline for the usual short list; `list` only past what the Lua stack holds.
+    fields.push(
+      `${name} = n${index} <= 4000 and { unpack(ARGV, l${index} + 1, l${index} + n${index}) } or list(l${index} + 1, n${index})`,
     );
-  }
-  return lines;
+    at = `l${index} + 1 + n${index}`;
+  });
+  return { lines, fields, table: `{ ${fields.join(', ')} }`, next: at };
 }
 
 /** Lua that binds the described names: `K.name`, `A.name`, and `ITEMS[i].keys.name` / `ITEMS[i].args.name`. */
@@ -127,20 +148,30 @@ export function luaPreamble(spec: AnyScript): string {
   const keyNames: readonly string[] = spec.keys;
   const lines = [`-- generated from the script table: ${spec.name}`];
   lines.push(`local K = { ${keyNames.map((name, index) => `${name} = KEYS[${index + 1}]`).join(', ')} }`);
-  lines.push('local A, ITEMS = {}, {}');
+  lines.push('local A, ITEMS');
   lines.push('do');
+  // unpack puts the whole list on the Lua stack, which holds about 8,000 values: longer lists are copied one by one.
+  lines.push('  local function list(from, n)');
+  lines.push('    local l = {}; for j = 1, n do l[j] = ARGV[from + j - 1] end; return l');
+  lines.push('  end');
   lines.push('  local c = 1');
-  lines.push(...luaReads('A', spec.args, spec.lists ?? [], '  '));
+  const fixed = readsOf(spec.args, spec.lists ?? [], '  ');
+  lines.push(...fixed.lines, `  A = ${fixed.table}`, `  c = ${fixed.next}`);
+  lines.push('  ITEMS = {}');
   if (spec.item) {
     const itemKeys: readonly string[] = spec.item.keys;
+    const item = readsOf(spec.item.args, spec.item.lists ?? [], '    ');
     lines.push('  local count = tonumber(ARGV[c]); c = c + 1');
     lines.push('  for i = 1, count do');
     lines.push(`    local base = ${keyNames.length} + (i - 1) * ${itemKeys.length}`);
-    lines.push(
-      `    local item = { keys = { ${itemKeys.map((name, index) => `${name} = KEYS[base + ${index + 1}]`).join(', ')} }, args = {} }`,
-    );
-    lines.push(...luaReads('item.args', spec.item.args, spec.item.lists ?? [], '    '));
+    lines.push(...item.lines);
+    // One table per item, its keys and args side by side, and `keys`/`args` naming that same
+    // table: three tables per item were a measurable share of a batch script's per-job cost.
+    const fields = [...itemKeys.map((name, index) => `${name} = KEYS[base + ${index + 1}]`), ...item.fields];
+    lines.push(`    local item = { ${fields.join(', ')}, keys = false, args = false }`);
+    lines.push('    item.keys, item.args = item, item');
     lines.push('    ITEMS[i] = item');
+    lines.push(`    c = ${item.next}`);
     lines.push('  end');
   }
   lines.push('end');

@@ -1,0 +1,86 @@
+/**
+ * The generated preamble and the event JSON built in Lua, run on a real redis-server: lists of
+ * every length (empty, short, past what `unpack` can take), batch items whose keys and args
+ * share one table, and event text that needs escaping.
+ */
+import { readFileSync } from 'node:fs';
+import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { eventArgs, parseProgressEvent, progressEvent } from '../../../storage/progressEvent.js';
+import { luaPreamble, defineScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
+
+const luaProgressEvent = readFileSync(
+  new URL('../../../storage/lua/includes/progressEvent.lua', import.meta.url),
+  'utf8',
+);
+
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+const echo = defineScript({
+  name: 'echo',
+  file: 'unused.lua',
+  keys: ['first'],
+  args: ['one'],
+  lists: ['values'],
+  item: { keys: ['job'], args: ['entryId'], lists: ['fields'] },
+  parseReply: (reply) => reply,
+});
+
+async function run(body: string, call: Parameters<typeof scriptArguments>[1]): Promise<unknown> {
+  const { keys, argv } = scriptArguments(echo, call);
+  return redis.client.eval(luaPreamble(echo) + body, keys.length, ...keys, ...argv);
+}
+
+test('lists of every length and batch items arrive under their names', async () => {
+  const long = Array.from({ length: 5000 }, (_, index) => `v${index}`);
+  const reply = await run(
+    `local out = { K.first, A.one, #A.values, A.values[#A.values] or '' }
+     for _, item in ipairs(ITEMS) do
+       out[#out + 1] = item.keys.job .. '|' .. item.args.entryId .. '|' .. #item.args.fields .. '|' .. (item.args.fields[1] or '')
+     end
+     return out`,
+    {
+      keys: { first: 'k1' },
+      args: { one: 'a1', values: long },
+      items: [
+        { keys: { job: 'j1' }, args: { entryId: 'e1', fields: [] } },
+        { keys: { job: 'j2' }, args: { entryId: 'e2', fields: ['f', 'g'] } },
+      ],
+    },
+  );
+  expect(reply).toEqual(['k1', 'a1', 5000, 'v4999', 'j1|e1|0|', 'j2|e2|2|f']);
+});
+
+test('an event built in Lua is valid JSON, escaping included', async () => {
+  const event = progressEvent('processing', 'chart', 0.35, 'quote " backslash \\ newline \n tab \t é', { n: [] });
+  const reply = await run(
+    `${luaProgressEvent}
+     return progressEvent(unpack(A.values))`,
+    { keys: { first: 'k' }, args: { one: '', values: eventArgs(event) }, items: [] },
+  );
+  expect(parseProgressEvent(JSON.parse(String(reply)))).toEqual(event);
+});
+
+test('an event whose numbers are not finite is refused before it reaches a script', () => {
+  expect(() => eventArgs({ ...progressEvent('queued', 'queued', 0, 'queued'), at: Number.NaN })).toThrow(RangeError);
+});
+
+test('item keys and args must have different names, as they share one Lua table', () => {
+  expect(() =>
+    defineScript({
+      name: 'clash',
+      file: 'unused.lua',
+      keys: [],
+      args: [],
+      item: { keys: ['job'], args: ['job'] },
+      parseReply: (reply) => reply,
+    }),
+  ).toThrow(/job/);
+});
