@@ -3,7 +3,8 @@
  * worker process) and through BullMQ (one Worker, concurrency 50), on the same private
  * redis-server in the same run. Prints one JSON line per system: enqueue, process and
  * end-to-end jobs/s, Redis commands per job (INFO commandstats, Lua-internal calls included) and
- * redis-server CPU per job (enqueue plus processing), since Redis's one thread is the shared limit.
+ * redis-server CPU per job (enqueue plus processing), since Redis's one thread is the shared limit,
+ * and the worker process's own CPU per job (process.cpuUsage, reported by the worker on stop).
  * Both systems get one enqueue call per job, 1,000 in flight at a time.
  *   enqueue: 20k jobs queued with no worker running;
  *   process: a worker started on that backlog (process start-up not timed) until the queue is empty;
@@ -35,6 +36,8 @@ interface Figures {
   end_to_end_jobs_per_s: number;
   redis_commands_per_job: number;
   redis_cpu_us_per_job: number;
+  /** The worker process's own CPU (process.cpuUsage) over both runs it worked: the backlog and end to end. */
+  worker_cpu_us_per_job: number | null;
   [extra: string]: unknown;
 }
 
@@ -42,7 +45,7 @@ interface SystemUnderTest {
   name: string;
   enqueue(count: number, offset: number): Promise<void>;
   completed(): Promise<number>;
-  startWorker(): Promise<{ go(): void; stop(): Promise<void> }>;
+  startWorker(): Promise<{ go(): void; stop(): Promise<number | undefined> }>;
   extra: Record<string, unknown>;
 }
 
@@ -74,7 +77,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
     `${system.name} to finish end to end`,
   );
   const endToEndMs = performance.now() - started;
-  await worker.stop();
+  const workerCpu = await worker.stop();
 
   return {
     system: system.name,
@@ -84,6 +87,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
     end_to_end_jobs_per_s: rate(JOBS, endToEndMs),
     redis_commands_per_job: Math.round((commands / JOBS) * 10) / 10,
     redis_cpu_us_per_job: Math.round(redisCpu / JOBS),
+    worker_cpu_us_per_job: workerCpu === undefined ? null : Math.round(workerCpu / (2 * JOBS)),
     ...system.extra,
   };
 }
@@ -167,8 +171,16 @@ try {
     await (baseline.extra.close as () => Promise<void>)();
     delete bullFigures.close;
     process.stdout.write(`${JSON.stringify(bullFigures)}\n`);
+    const ratio = (ourValue: number | null, theirs: number | null) =>
+      ourValue === null || theirs === null || theirs === 0 ? null : Math.round((ourValue / theirs) * 100) / 100;
+    // The targets: end to end >= 1.5x BullMQ, Redis CPU per job <= 0.7x, worker CPU per job <= 1x.
     process.stdout.write(
-      `${JSON.stringify({ ...ours, end_to_end_vs_bullmq: Math.round((ours.end_to_end_jobs_per_s / bullFigures.end_to_end_jobs_per_s) * 100) / 100 })}\n`,
+      `${JSON.stringify({
+        ...ours,
+        end_to_end_vs_bullmq: ratio(ours.end_to_end_jobs_per_s, bullFigures.end_to_end_jobs_per_s),
+        redis_cpu_vs_bullmq: ratio(ours.redis_cpu_us_per_job, bullFigures.redis_cpu_us_per_job),
+        worker_cpu_vs_bullmq: ratio(ours.worker_cpu_us_per_job, bullFigures.worker_cpu_us_per_job),
+      })}\n`,
     );
   }
 } finally {

@@ -1,6 +1,7 @@
 /** Shared pieces of bench/queue.ts: child worker processes, command counting, waiting for a drain. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Redis } from 'ioredis';
+import { parseCpu } from './workerCpu.js';
 
 /** Commands the benchmark itself sends while it watches; they are not the system's. */
 const OBSERVER_COMMANDS = new Set([
@@ -40,7 +41,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Lets the loaded process start its worker. */
   go(): void;
-  stop(): Promise<void>;
+  /** Stops it; resolves to its own CPU time (µs) from `go` to the stop, as it reported it. */
+  stop(): Promise<number | undefined>;
 }
 
 export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
@@ -49,8 +51,12 @@ export async function startWorkerProcess(script: string, env: Record<string, str
     [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script],
     { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
+  let output = '';
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready')) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   return {
@@ -62,6 +68,7 @@ export async function startWorkerProcess(script: string, env: Record<string, str
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      return parseCpu(output);
     },
   };
 }
