@@ -73,10 +73,10 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
 }
 
 for (const size of SIZES) {
-  for (let run = 0; run < size.warmup; run += 1) await runOnce(size.timeframe);
   const samples: Record<string, number>[] = [];
-  for (let run = 0; run < size.runs; run += 1) {
-    samples.push(await runOnce(size.timeframe));
+  for (let run = 0; run < size.warmup + size.runs; run += 1) {
+    const sample = await runOnce(size.timeframe);
+    if (run >= size.warmup) samples.push(sample);
     await new Promise((resolve) => setImmediate(resolve)); // between jobs a worker waits on Redis
   }
   const stages = Object.keys(samples[0]!);
@@ -95,8 +95,9 @@ for (const size of SIZES) {
       peak_rss_mb: peakRssMb,
     }),
   );
-  console.log(JSON.stringify(await compareRenderers(size.timeframe, size.compareRuns)));
 }
+// After every size, so jsdom's heap does not count in the peak RSS above.
+for (const size of SIZES) console.log(JSON.stringify(await compareRenderers(size.timeframe, size.compareRuns)));
 
 /** Milliseconds for the chart as SVG and PNG: ours, the same SVG through resvg, and d3-node. */
 async function compareRenderers(timeframe: string, runs: number): Promise<Record<string, number | string>> {

@@ -2,14 +2,16 @@
  * The chart rasterizer: the chart's SVG drawn straight onto a Skia canvas (@napi-rs/canvas,
  * whose prebuilt binary comes as an optional dependency from the registry), with Inter from
  * @expo-google-fonts/inter, then encoded by our PNG encoder. Measured on the 1200×600
- * chart, this is several times cheaper than SVG → resvg (a general SVG renderer in
+ * chart, this is 2–2.6× cheaper than SVG → resvg in the same run (a general SVG renderer in
  * WebAssembly, kept in chartRasterizer.ts as the reference the tests compare with), and
  * Skia's own PNG encoder (zlib level 6) cost more than drawing.
  *
  * Skia's SVG module was not used: it ignores `paint-order`, so the white halo covered
  * every label. Fonts are registered process-wide by Skia; the canvas is created per thread
- * on first use and reused, since every chart has the same size and a fresh 2.9 MB native
- * surface per render grew the worker's RSS between collections.
+ * on first use and reused: every chart has the same size, and a surface is 2.9 MB of native
+ * memory. The pixel readback (`data()`, 2.9 MB too) is native memory that Node frees from the
+ * event loop after a collection, so a synchronous loop of renders holds every one of them
+ * until it yields; a worker yields between jobs, and its RSS stays flat.
  */
 import { createRequire } from 'node:module';
 import { Canvas, GlobalFonts, Path2D, type SKRSContext2D } from '@napi-rs/canvas';
