@@ -2,15 +2,21 @@
  * Analysis pipeline benchmark: one JSON line per size with milliseconds per stage (median of
  * the measured runs after a warm-up) and the process's peak RSS. Candles come from the
  * synthetic source (in memory, so the figure is generation, not I/O).
- * Targets the project holds itself to: whole pipeline ≤ 15 ms at 168 candles, ≤ 250 ms at 10,000, PNG included,
- * under 200 MB RSS.
+ * Targets: whole pipeline (candles, indicators, all patterns, SVG, PNG, summary) ≤ 5 ms at 168
+ * candles and ≤ 30 ms at 10,000, median of 60 runs; a worker's RSS after 1,500 analyses
+ * ≤ 150 MB and flat (bench/analysisRss.ts, in a process of its own).
+ * Per size, a comparison line: the chart as SVG + PNG three ways in the same run — ours
+ * (SVG string → Skia canvas), the same SVG through resvg (what we did before), and d3-node
+ * (jsdom + d3 selections, rasterised with resvg) — and the ratio to ours.
  * A last line times candlestick detection alone (candle context with its trailing averages,
  * then all 61 TA-Lib patterns) over 10,000 candles: target ≤ 15 ms.
  */
+import { spawnSync } from 'node:child_process';
 import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
 import { svgToPng } from '../integrations/chartRasterizer.js';
+import { skiaSvgToPng } from '../integrations/skiaRasterizer.js';
 import { detectChartPatterns } from '../analysis/chartPatterns/detectChartPatterns.js';
 import { computeIndicators } from '../analysis/indicators/computeIndicators.js';
 import { buildCandleContext } from '../analysis/patterns/candleContext.js';
@@ -19,10 +25,11 @@ import { detectCandlestickPatterns } from '../analysis/patterns/detectCandlestic
 import { buildSummaryFacts } from '../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../analysis/summary/writeRuleBasedSummary.js';
 import { syntheticCandleSource } from '../integrations/marketData/syntheticCandleSource.js';
+import { renderD3NodeChartPng } from './d3NodeChart.js';
 
 const SIZES = [
-  { candles: 168, timeframe: '7d', warmup: 30, runs: 60 },
-  { candles: 10_000, timeframe: '10000h', warmup: 5, runs: 15 },
+  { candles: 168, timeframe: '7d', warmup: 30, runs: 60, compareRuns: 30 },
+  { candles: 10_000, timeframe: '10000h', warmup: 10, runs: 60, compareRuns: 10 },
 ];
 
 const median = (values: number[]): number => {
@@ -58,7 +65,7 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
   start = performance.now();
   const svg = renderChartSvg(series, report);
   lap('svg');
-  svgToPng(svg);
+  skiaSvgToPng(svg);
   lap('png');
   writeRuleBasedSummary(buildSummaryFacts(series, report));
   lap('summary');
@@ -66,9 +73,12 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
 }
 
 for (const size of SIZES) {
-  for (let run = 0; run < size.warmup; run += 1) await runOnce(size.timeframe);
   const samples: Record<string, number>[] = [];
-  for (let run = 0; run < size.runs; run += 1) samples.push(await runOnce(size.timeframe));
+  for (let run = 0; run < size.warmup + size.runs; run += 1) {
+    const sample = await runOnce(size.timeframe);
+    if (run >= size.warmup) samples.push(sample);
+    await new Promise((resolve) => setImmediate(resolve)); // between jobs a worker waits on Redis
+  }
   const stages = Object.keys(samples[0]!);
   const perStage = Object.fromEntries(
     stages.map((stage) => [`${stage}_ms`, round(median(samples.map((sample) => sample[stage]!)))]),
@@ -85,6 +95,43 @@ for (const size of SIZES) {
       peak_rss_mb: peakRssMb,
     }),
   );
+}
+// After every size, so jsdom's heap does not count in the peak RSS above.
+for (const size of SIZES) console.log(JSON.stringify(await compareRenderers(size.timeframe, size.compareRuns)));
+
+/** Milliseconds for the chart as SVG and PNG: ours, the same SVG through resvg, and d3-node. */
+async function compareRenderers(timeframe: string, runs: number): Promise<Record<string, number | string>> {
+  const series = await syntheticCandleSource.load({
+    symbol: 'BENCHUSD',
+    interval: '1h',
+    timeframe,
+    signal: new AbortController().signal,
+  });
+  const report = analyzeSeries(series);
+  const timeOf = (render: () => Uint8Array) => {
+    render();
+    const times: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const start = performance.now();
+      render();
+      times.push(performance.now() - start);
+    }
+    return round(median(times));
+  };
+  // Alternating would be fairer under load; the three run back to back, each after its own warm-up.
+  const ours = timeOf(() => skiaSvgToPng(renderChartSvg(series, report)));
+  const resvg = timeOf(() => svgToPng(renderChartSvg(series, report)));
+  const d3node = timeOf(() => renderD3NodeChartPng(series, report));
+  return {
+    bench: 'analysis_chart_renderers',
+    candles: series.candles.length,
+    runs,
+    candela_svg_png_ms: ours,
+    resvg_svg_png_ms: resvg,
+    d3node_svg_png_ms: d3node,
+    resvg_over_candela: round(resvg / ours),
+    d3node_over_candela: round(d3node / ours),
+  };
 }
 
 {
@@ -113,4 +160,17 @@ for (const size of SIZES) {
       min_ms: round(Math.min(...times)),
     }),
   );
+}
+
+{
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('./analysisRss.ts', import.meta.url).pathname],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  process.stdout.write(child.stdout);
+  if (child.status !== 0) throw new Error(`bench/analysisRss.ts exited with ${child.status}`);
 }

@@ -1,5 +1,8 @@
 /**
- * The chart rasterizer: SVG → PNG through resvg's WebAssembly build, with Inter from
+ * The reference rasterizer: SVG → PNG through resvg's WebAssembly build, a general SVG
+ * renderer. The product draws its charts with skiaRasterizer.ts (2–2.6× cheaper);
+ * this one stays for the tests and the benchmark, which compare the two pixel for pixel,
+ * and for SVG that is not the chart's own. It renders with Inter from
  * @expo-google-fonts/inter. Importing this module loads the wasm and the fonts (once per
  * process or thread). resvg draws no text at all without a font it was given, and with
  * `loadSystemFonts: false` it looks at none of the host's, so the TTFs ship with our
