@@ -1,0 +1,76 @@
+/**
+ * Worker crashes: jobs flow through three worker processes while one of them, the oldest,
+ * is killed with SIGKILL every `killEveryMs` and replaced (oldest first, so every process
+ * lives as long as the others: a random choice can kill a process before it has started).
+ * Its claimed and unclaimed entries wait out the claim timeout and are taken over; none may
+ * be lost or end twice.
+ */
+import type { CandelaProcess } from '../../support/candelaProcess.js';
+import { type ChaosFigures, runScenario, type ScenarioOptions } from '../chaosScenario.js';
+import { pendingForProcess } from '../workerPending.js';
+
+export interface WorkerCrashesSize {
+  jobs: number;
+  workers: number;
+  killEveryMs: number;
+  /** Kills stop after this many (the short run), so that progress does not depend on machine speed. */
+  maxKills: number;
+  deadlineMs: number;
+}
+
+export const workerCrashesFull: WorkerCrashesSize = {
+  jobs: 2000,
+  workers: 3,
+  killEveryMs: 2000,
+  maxKills: Number.POSITIVE_INFINITY,
+  deadlineMs: 10 * 60_000,
+};
+export const workerCrashesShort: WorkerCrashesSize = {
+  jobs: 120,
+  workers: 3,
+  killEveryMs: 2000,
+  maxKills: 4,
+  deadlineMs: 240_000,
+};
+
+export function workerCrashes(
+  size: WorkerCrashesSize,
+  options: Pick<ScenarioOptions, 'print'> = {},
+): Promise<ChaosFigures> {
+  return runScenario({ name: 'worker-crashes', deadlineMs: size.deadlineMs, ...options }, async (chaos) => {
+    await chaos.enqueue(size.jobs);
+    const workers: CandelaProcess[] = Array.from({ length: size.workers }, () => chaos.startWorker());
+    let kills = 0;
+    let heldAtKill = 0;
+    const everyJobEnded = chaos.allTerminal('every job to end while workers are killed');
+    let ended = false;
+    void everyJobEnded.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
+    while (!ended && !chaos.signal.aborted && kills < size.maxKills) {
+      await chaos.pause(size.killEveryMs);
+      if (ended || chaos.signal.aborted) break;
+      const victim = workers.shift()!;
+      const pid = victim.child.pid;
+      // A kill only tests something while the victim holds entries: a process still starting
+      // (seconds on a loaded machine) is given the time to take some.
+      const held = await chaos.until(
+        async () => {
+          const pending = await pendingForProcess(chaos.redis.client, chaos.keys, pid);
+          return pending > 0 || ended ? pending : undefined;
+        },
+        'the next victim to hold jobs',
+        50,
+      );
+      victim.kill('SIGKILL');
+      await victim.exited;
+      kills += 1;
+      heldAtKill += held;
+      workers.push(chaos.startWorker());
+    }
+    chaos.detail.worker_kills = kills;
+    chaos.detail.entries_pending_on_killed_workers = heldAtKill;
+    await everyJobEnded;
+  });
+}
