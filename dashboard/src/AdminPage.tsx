@@ -36,7 +36,7 @@ function WorkersTable({ workers }: { workers: Worker[] }) {
   if (workers.length === 0) return <p class="muted">No live workers.</p>;
   return (
     <div class="table-wrap">
-      <table class="data">
+      <table class="data workers">
         <thead>
           <tr>
             <th scope="col">Worker</th>

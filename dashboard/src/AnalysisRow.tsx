@@ -21,7 +21,9 @@ export function ProgressBar({ fraction, label }: { fraction: number; label: stri
       aria-valuemax={100}
       aria-valuenow={value}
     >
-      <div class="progress-fill" style={{ width: `${value}%` }} />
+      <div class="progress-track">
+        <div class="progress-fill" style={{ width: `${value}%` }} />
+      </div>
       <span class="progress-text">{value}%</span>
     </div>
   );

@@ -2,6 +2,9 @@
 import type { AnalysisData } from '../../analysis/analysisData.js';
 import { formatNumber, formatTime } from './format';
 
+/** Candlestick hits shown; a window of a few hundred candles has dozens, and the newest matter most. */
+const SHOWN_HITS = 10;
+
 /** analysis_data is JSON the worker wrote; the page reads only what it recognises. */
 export function asAnalysisData(value: unknown): AnalysisData | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -97,9 +100,10 @@ export function ResultTables({ data }: { data: AnalysisData }) {
         ])}
       />
       <Table
-        caption="Recent candlestick patterns"
+        caption={`Latest candlestick patterns (${Math.min(SHOWN_HITS, data.candlestick_patterns.recent.length)} of ${Object.values(data.candlestick_patterns.counts).reduce((sum, count) => sum + count, 0)} in the window)`}
         head={['Time', 'Pattern', 'Direction', 'Strength', 'Prior trend']}
-        rows={[...data.candlestick_patterns.recent]
+        rows={data.candlestick_patterns.recent
+          .slice(-SHOWN_HITS)
           .reverse()
           .map((hit) => [formatTime(hit.time), hit.pattern, hit.direction, n(hit.strength), hit.trend_context.prior])}
       />
