@@ -48,6 +48,16 @@ module.exports = {
       },
     },
     {
+      name: 'dashboard-only-types-from-the-server',
+      severity: 'error',
+      comment: 'The browser bundle takes the API types from the server and pure analysis/ code, never server code.',
+      from: { path: '^dashboard/' },
+      to: {
+        path: '^(router|storage|actors|supervisors|pipeline|integrations|config|bin)/',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'router-not-to-actors-or-supervisors',
       severity: 'error',
       comment: 'API nodes queue jobs through storage; the actor tree runs only in workers.',
@@ -101,7 +111,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
     },
     reporterOptions: { text: { highlightFocused: true } },
   },

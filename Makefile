@@ -1,5 +1,5 @@
 # The front door: `make demo` and `make test` work on a fresh machine.
-.PHONY: setup build typecheck lint test demo bench chaos clean
+.PHONY: setup test-setup build typecheck lint test demo bench chaos clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -19,7 +19,11 @@ typecheck: setup
 lint: setup
 	npm run lint
 
-test: build typecheck lint
+# The dashboard's browser tests drive Debian's chromium (installed here when missing).
+test-setup:
+	@./deploy/ensure-chromium.sh
+
+test: test-setup build typecheck lint
 	npm test
 
 demo: build
@@ -35,4 +39,4 @@ chaos: build
 	npm run chaos
 
 clean:
-	rm -rf dist .demo
+	rm -rf dist .demo test-artifacts

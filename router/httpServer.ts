@@ -1,6 +1,7 @@
 /**
  * The API process's one port: tRPC over HTTP at /trpc and over WebSocket on the same path
- * (with keepalive), the original REST + SSE routes, /charts, /health, /ready and /metrics.
+ * (with keepalive), the original REST + SSE routes, /charts, /health, /ready, /metrics and the
+ * browser dashboard at `/` (with its /assets/).
  * Graceful close: stop accepting, tell WebSocket clients to reconnect elsewhere, then end
  * sockets still open after the grace period.
  */
@@ -12,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { ApiServices } from './apiServices.js';
 import { serveChart } from './charts/chartRoute.js';
 import { createContextFactory } from './context.js';
+import { loadDashboardFiles } from './dashboard/dashboardFiles.js';
 import { localRequestRefusal } from './localOrigin.js';
 import { createApiMetrics } from './metrics.js';
 import { RateLimited, retryAfterOf } from './rateLimits.js';
@@ -25,6 +27,14 @@ const UNLIMITED_PATHS = new Set(['/health', '/ready', '/metrics']);
 export interface ApiServer {
   url: string;
   close(graceMs: number): Promise<void>;
+}
+
+function sendNotFound(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
+  sendJson(res, 404, {
+    error: 'NOT_FOUND',
+    message: `no route for ${req.method} ${path}`,
+    detail: `no route for ${req.method} ${path}`,
+  });
 }
 
 export async function startApiServer(services: ApiServices): Promise<ApiServer> {
@@ -41,6 +51,7 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     },
   });
   const metrics = createApiMetrics(services);
+  const dashboard = loadDashboardFiles();
 
   function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): { name: string; run(): unknown } {
     const path = url.pathname;
@@ -68,6 +79,11 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     }
     if (path.startsWith('/charts/') && req.method === 'GET')
       return { name: '/charts', run: () => serveChart(services, url, res) };
+    if (path === '/' || path.startsWith('/assets/'))
+      return {
+        name: '/dashboard',
+        run: () => dashboard.serve(req.method ?? 'GET', path, res) || sendNotFound(req, res, path),
+      };
     const rest = matchRestRoute(services, req, res, url);
     if (rest === 'wrong-method')
       return {
@@ -80,15 +96,7 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
           }),
       };
     if (rest) return rest;
-    return {
-      name: 'other',
-      run: () =>
-        sendJson(res, 404, {
-          error: 'NOT_FOUND',
-          message: `no route for ${req.method} ${path}`,
-          detail: `no route for ${req.method} ${path}`,
-        }),
-    };
+    return { name: 'other', run: () => sendNotFound(req, res, path) };
   }
 
   const server = http.createServer((req, res) => {

@@ -6,10 +6,10 @@ import type { Context } from '../context.js';
 import { followProgress } from '../progress/followProgress.js';
 import { STREAM_ID } from '../../storage/progressLog.js';
 import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
-import type { JobRecord } from '../../storage/jobRecord.js';
+import { JOB_STATUSES, type JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { publicMessage } from '../publicErrors.js';
-import { analysisRequestSchema, jobLookupSchema, userIdSchema } from '../schemas.js';
+import { analysisRequestSchema, intervalSchema, jobLookupSchema, symbolSchema, userIdSchema } from '../schemas.js';
 import { authedProcedure, router } from '../trpc.js';
 import { runImmediate } from '../resolvers/immediateResolver.js';
 
@@ -100,6 +100,13 @@ export const analysisRouter = router({
           user_id: userIdSchema.optional(),
           limit: z.number().int().min(1).max(100).default(20),
           offset: z.number().int().min(0).max(1_000_000).default(0),
+          // Filter and cursor inputs accepted here so the dashboard can send them; applying them is the storage list's job.
+          symbol: symbolSchema.optional(),
+          interval: intervalSchema.optional(),
+          status: z.enum(JOB_STATUSES).optional(),
+          created_after: z.iso.datetime({ offset: true }).optional(),
+          created_before: z.iso.datetime({ offset: true }).optional(),
+          cursor: z.string().max(512).optional(),
         })
         .default({ limit: 20, offset: 0 }),
     )

@@ -1,0 +1,90 @@
+/** The few hooks the views share: a repeating query, the hash route, and a job's live progress. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api } from './api';
+
+/** Nothing in the dashboard asks the API more often than this. */
+export const MIN_REFRESH_MS = 1000;
+
+export interface Polled<T> {
+  data: T | undefined;
+  error: unknown;
+  reload: () => void;
+}
+
+/** Runs `load` now, whenever `deps` change, and every `everyMs` (at least a second) while mounted. */
+export function usePolled<T>(load: () => Promise<T>, deps: unknown[], everyMs: number): Polled<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [tick, setTick] = useState(0);
+  const latest = useRef(load);
+  latest.current = load;
+  useEffect(() => {
+    let live = true;
+    latest.current().then(
+      (value) => {
+        if (!live) return;
+        setData(value);
+        setError(undefined);
+      },
+      (failure: unknown) => live && setError(failure),
+    );
+    const timer = setTimeout(() => setTick((count) => count + 1), Math.max(MIN_REFRESH_MS, everyMs));
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [...deps, tick]);
+  return { data, error, reload: () => setTick((count) => count + 1) };
+}
+
+export function useHashRoute(): string {
+  const read = () => location.hash.replace(/^#/, '') || '/';
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const onChange = () => setRoute(read());
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+export interface ProgressEntry {
+  id: string;
+  status: string;
+  stage: string;
+  progress: number;
+  message: string;
+  at: number;
+}
+
+/** Every progress event of a job, replayed from its log and then live, until its final event. */
+export function useProgress(api: Api, analysisId: string, enabled: boolean): ProgressEntry[] {
+  const [events, setEvents] = useState<ProgressEntry[]>([]);
+  useEffect(() => {
+    if (!enabled) return;
+    setEvents([]);
+    const subscription = api.analysis.progress.subscribe(
+      { analysis_id: analysisId, lastEventId: null },
+      {
+        onData: ({ id, data }) =>
+          setEvents((previous) =>
+            previous.some((event) => event.id === id)
+              ? previous
+              : [
+                  ...previous,
+                  {
+                    id,
+                    status: data.status,
+                    stage: data.stage,
+                    progress: data.progress,
+                    message: data.message,
+                    at: data.at,
+                  },
+                ],
+          ),
+      },
+    );
+    return () => subscription.unsubscribe();
+  }, [api, analysisId, enabled]);
+  return events;
+}
