@@ -96,7 +96,7 @@ test('a live but slow owner taken over more often than the limit is not dead-let
       entryId: job.entryId,
       ownerToken: job.ownerToken,
       status: 'completed',
-      result: { image_url: '/charts/x.png', llm_summary: 'ok', summary_source: 'rules' },
+      result: { image_url: '/charts/x.png', llm_summary: 'ok', summary_source: 'rule-based' },
       event: progressEvent('completed', 'finished', 1, 'done'),
     },
   ]);
