@@ -132,6 +132,11 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
               progressEvent('processing', stage, fraction, message),
             ),
           onOutcome: (outcome) => {
+            // Given up at shutdown, not crashed: the run must not count toward the poison limit.
+            if (outcome.status === 'abandoned' && outcome.reason === 'shutdown')
+              queue
+                .releaseRun(analysisId, reowned.get(analysisId) ?? ownerToken)
+                .catch((error: unknown) => log.warn({ err: error, analysisId }, 'could not release an abandoned run'));
             jobActors.delete(analysisId);
             if (reowned.size > 0) reowned.delete(analysisId);
             send(self, { type: 'job.outcome', analysisId, outcome });

@@ -135,3 +135,19 @@ test('a takeover by another consumer of the same live worker does not count; a c
     { analysisId, reason: 'dead-lettered' },
   ]);
 });
+
+test('runs given up at shutdown are released: however many, they do not count as crashed', async () => {
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue(request);
+  let job = await claimFresh(consumerA, analysisId);
+  const owners = ['worker-host-b-202-c0', 'worker-host-c-303-c0', 'worker-host-d-404-c0', 'worker-host-e-505-c0'];
+  for (const next of owners) {
+    // Each owner is stopped past its grace (a deploy): it releases its run, and the next one takes over.
+    await workers().releaseRun(analysisId, job.ownerToken);
+    const report = await takeOver(next, analysisId);
+    expect(report.skipped).toEqual([]);
+    job = report.claimed[0]!;
+  }
+  // The last owner is killed without a word: one crashed run, under the limit of 2.
+  expect((await takeOver('worker-host-f-606-c0', analysisId)).claimed).toHaveLength(1);
+  expect(await statusOf(analysisId)).toBe('processing');
+});
