@@ -15,6 +15,7 @@ import type { Logger } from '../config/logger.js';
 import type { ConsumerQueue } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
+import { noteClaimRefreshLateness } from './claimRefreshLateness.js';
 import type { Clock } from './clock.js';
 import {
   type ConsumerEffect,
@@ -82,6 +83,8 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     retryDelayMs: options.retryDelayMs,
   };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
+  /** When the next claim refresh is due (epoch ms), to tell how late it ran. */
+  let refreshDueAt: number | undefined;
   const reply = <T>(
     self: ActorRef<ConsumerMessage>,
     work: Promise<T>,
@@ -129,6 +132,11 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
               progressEvent('processing', stage, fraction, message),
             ),
           onOutcome: (outcome) => {
+            // Given up at shutdown, not crashed: the run must not count toward the poison limit.
+            if (outcome.status === 'abandoned' && outcome.reason === 'shutdown')
+              queue
+                .releaseRun(analysisId, reowned.get(analysisId) ?? ownerToken)
+                .catch((error: unknown) => log.warn({ err: error, analysisId }, 'could not release an abandoned run'));
             jobActors.delete(analysisId);
             if (reowned.size > 0) reowned.delete(analysisId);
             send(self, { type: 'job.outcome', analysisId, outcome });
@@ -169,6 +177,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         );
         return;
       case 'later':
+        if (effect.message.type === 'claims.refresh') refreshDueAt = clock.now() + effect.ms;
         clock.after(effect.ms, () => send(self, effect.message));
         return;
       case 'reportStore':
@@ -199,6 +208,8 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         send(message.replyTo, roomToReclaim(state, options.batchSize));
         return state;
       }
+      if (message.type === 'claims.refresh' && refreshDueAt !== undefined)
+        noteClaimRefreshLateness(log, name, clock.now() - refreshDueAt, options.claimRefreshMs);
       const step = consumerStep(state, message, context, { now: clock.now(), random: Math.random() });
       for (const effect of step.effects) run(effect, self);
       return step.state;

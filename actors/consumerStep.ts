@@ -262,7 +262,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         if (skipped.reason === 'dead-lettered')
           effects.push(
             warn(
-              'poison message: delivered too many times (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream',
+              'poison message: its runs crashed their worker too often (ANALYSIS_MAX_DELIVERIES); moved to the dead-letter stream',
               { analysisId: skipped.analysisId, consumer },
             ),
           );

@@ -115,7 +115,11 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
         case 'candles.loaded':
           services.dependencies.report('market-data', true);
           progress('candles', 0.25, `loaded ${message.series.candles.length} ${message.series.source} candles`, self);
-          send(spawnPatternActor(asParent(self), replyTo), { type: 'patterns.run', series: message.series, signal });
+          send(spawnPatternActor(asParent(self), services, replyTo), {
+            type: 'patterns.run',
+            series: message.series,
+            signal,
+          });
           return { ...state, series: message.series };
         case 'patterns.done': {
           progress('patterns', 0.5, 'patterns detected', self);

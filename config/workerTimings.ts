@@ -8,7 +8,7 @@ import type { Config } from './env.js';
 export interface WorkerTimings {
   /** A job entry idle this long in a consumer's pending list is taken over by another consumer (ANALYSIS_CLAIM_TIMEOUT). */
   claimTimeoutMs: number;
-  /** How often a consumer refreshes its jobs' claims: three times per claim timeout, so one late refresh does not lose a job. */
+  /** How often a consumer refreshes its jobs' claims: five times per claim timeout, so a stall of most of a timeout does not lose a job. */
   claimRefreshMs: number;
   /** How long one XREADGROUP blocks: a drain waits at most this long for a read under way. */
   readBlockMs: number;
@@ -51,7 +51,7 @@ export function workerTimings(config: TimingConfig): WorkerTimings {
   const metricsMs = config.ANALYSIS_METRICS_PUBLISH_INTERVAL * 1000;
   return {
     claimTimeoutMs,
-    claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 3)),
+    claimRefreshMs: Math.max(100, Math.floor(claimTimeoutMs / 5)),
     readBlockMs: 1000,
     reclaimIntervalMs: Math.max(100, Math.floor(claimTimeoutMs / 2)),
     reclaimSweepTimeoutMs: claimTimeoutMs,

@@ -1,8 +1,9 @@
 /** An API process: its Redis connections (commands + one pub/sub), the queue, the thread pool, the server, and graceful shutdown. */
-import path from 'node:path';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
+import { chartDirectory, immediateChartDirectory } from '../storage/charts/chartDirectories.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
+import { readThroughChartStore } from '../storage/charts/readThroughChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { createProgressLog } from '../storage/progressLog.js';
@@ -10,6 +11,7 @@ import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
+import { startImmediateChartReaper } from './immediate/immediateChartReaper.js';
 import { startProgressHub } from './progress/progressHub.js';
 import { createSubscriptionLimits } from './progress/subscriptionLimits.js';
 import { createRateLimits } from './rateLimits.js';
@@ -50,6 +52,11 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     timeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
     maxWaiting: 100,
   });
+  const chartReaper = startImmediateChartReaper({
+    directory: immediateChartDirectory(config.DATA_DIR),
+    linkTtlMs: config.CHART_URL_TTL * 1000,
+    log,
+  });
   const server = await startApiServer({
     config,
     log,
@@ -58,7 +65,10 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
     progressLog: createProgressLog(redis, keys),
     progressHub,
-    charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
+    charts: readThroughChartStore(
+      createFileChartStore(chartDirectory(config.DATA_DIR)),
+      createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
+    ),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
     rateLimits: createRateLimits(config),
@@ -72,7 +82,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     url: server.url,
     async shutdown(graceMs) {
       await server.close(graceMs);
-      await Promise.all([pool.close(), progressHub.close()]);
+      await Promise.all([pool.close(), progressHub.close(), chartReaper.stop()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       log.info('api stopped');
     },

@@ -25,6 +25,7 @@ import {
   deregisterConsumer,
   finishJobs,
   refreshClaims as refreshClaimsScript,
+  releaseRun as releaseRunScript,
   retryJob,
   trimStream,
 } from './scripts/scriptTable.js';
@@ -235,6 +236,11 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     });
   }
 
+  /** A run this owner gives up on purpose (shutdown): its takeover will not count it as a crashed run. */
+  async function releaseRun(analysisId: string, ownerToken: string): Promise<void> {
+    await runScript(redis, releaseRunScript, { keys: { job: keys.job(analysisId) }, args: { owner: ownerToken } });
+  }
+
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
   async function retry(request: RetryRequest): Promise<RetryResult> {
     return runScript(redis, retryJob, {
@@ -325,6 +331,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     removeConsumerIfIdle,
     claimBatch,
     refreshClaimStates,
+    releaseRun,
     retry,
     takeOverIdle,
     appendProgress,

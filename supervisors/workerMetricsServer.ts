@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { swallowedErrors } from '../actors/actorDiagnostics.js';
+import { lateClaimRefreshes } from '../actors/claimRefreshLateness.js';
 import { corruptJobRecords } from '../storage/corruptRecords.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 
@@ -25,6 +26,7 @@ export async function startWorkerMetricsServer(
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(swallowedErrors);
+  registry.registerMetric(lateClaimRefreshes);
   registry.registerMetric(corruptJobRecords);
   const gauge = (name: string, help: string, read: (metrics: WorkerMetricsSnapshot) => number) =>
     new Gauge({

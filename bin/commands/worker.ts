@@ -1,13 +1,23 @@
 /** `candela worker`: one worker process with ANALYSIS_WORKER_CONCURRENCY consumer actors. */
+import { availableParallelism } from 'node:os';
 import type { Config } from '../../config/env.js';
 import { createLogger } from '../../config/logger.js';
 import { workerTimings } from '../../config/workerTimings.js';
 import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
+import { createStageThreads } from '../../pipeline/stageThreads.js';
 import { startWorkerNode } from '../../supervisors/workerNode.js';
 import { stopOnSignals } from '../processLifecycle.js';
 
+/** Stage threads per worker: one per core, at most 4 (more only compete for the same cores). */
+const STAGE_THREADS_MAX = 4;
+
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('candela-worker', config.LOG_LEVEL);
-  const node = await startWorkerNode({ config, services: pipelineServicesFromConfig(config), log });
-  stopOnSignals(log, () => node.shutdown(workerTimings(config).shutdownGraceMs));
+  const stageThreads = createStageThreads(Math.min(STAGE_THREADS_MAX, availableParallelism()));
+  const services = { ...pipelineServicesFromConfig(config), stageThreads };
+  const node = await startWorkerNode({ config, services, log });
+  stopOnSignals(log, async () => {
+    await node.shutdown(workerTimings(config).shutdownGraceMs);
+    await stageThreads.close();
+  });
 }

@@ -1,13 +1,11 @@
 /**
  * A fixed pool of worker threads for analysis.immediate: one task per thread at a time, a
  * bounded wait line, and a timeout that replaces a stuck thread. The API's event loop only
- * posts messages. The thread file resolves beside this one: the compiled .js under dist/,
- * or the .ts source through tsx when this module itself runs from source (ts-jest, tsx).
+ * posts messages. The thread file resolves beside this one (startModuleThread).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/env.js';
+import { startModuleThread } from '../../pipeline/moduleThread.js';
 import type { ImmediateOutcome, ImmediateTask } from './immediateAnalysis.js';
 import type { ThreadReply } from './threadMessages.js';
 
@@ -42,41 +40,13 @@ interface Slot {
   timer?: NodeJS.Timeout;
 }
 
-type ThreadEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
-
-/**
- * From dist/ the compiled thread file runs as it is. From source (ts-jest, tsx) a worker does
- * not inherit the parent's TypeScript loader (`--import tsx` in execArgv is not honoured by
- * Node 20 workers), so a one-line bootstrap registers tsx's ESM hooks and then imports the .ts file.
- */
-function threadEntry(): ThreadEntry {
-  if (!import.meta.url.endsWith('.ts')) return { kind: 'file', url: new URL('./analysisThread.js', import.meta.url) };
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const thread = new URL('./analysisThread.ts', import.meta.url).href;
-  return {
-    kind: 'eval',
-    code: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(thread)}); })`,
-  };
-}
-
-function startThread(entry: ThreadEntry, config: Config): Worker {
-  return entry.kind === 'file'
-    ? new Worker(entry.url, { workerData: config })
-    : new Worker(entry.code, { eval: true, workerData: config });
-}
-
 export function createAnalysisPool(options: PoolOptions) {
-  const entry = threadEntry();
   const waiting: Pending[] = [];
   let nextTaskId = 1;
   let closed = false;
 
   function spawnSlot(): Slot {
-    const slot: Slot = { worker: startThread(entry, options.config) };
+    const slot: Slot = { worker: startModuleThread(import.meta.url, 'analysisThread', options.config) };
     slot.worker.on('message', (reply: ThreadReply) => {
       const task = slot.current;
       if (!task || task.taskId !== reply.taskId) return;

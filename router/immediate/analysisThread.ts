@@ -8,6 +8,8 @@ import { createLogger } from '../../config/logger.js';
 import { circuitSettingsFromConfig } from '../../pipeline/circuitBreaker.js';
 import { createBreakerGate } from '../../pipeline/llmGate.js';
 import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
+import { immediateChartDirectory } from '../../storage/charts/chartDirectories.js';
+import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
 import { isPermanent } from '../../storage/failures.js';
 import { type ImmediateServices, runImmediateAnalysis } from './immediateAnalysis.js';
 import type { ThreadReply, ThreadRequest } from './threadMessages.js';
@@ -20,7 +22,13 @@ const llmGate = createBreakerGate(circuitSettingsFromConfig(config), Date.now, (
   if (change.to === 'open') log.warn(context, 'circuit breaker for llm opened');
   else log.info(context, `circuit breaker for llm is ${change.to}`);
 });
-const services: ImmediateServices = { ...pipelineServicesFromConfig(config), llmGate, log };
+// Immediate charts go where the API's reaper removes them once their links expire.
+const services: ImmediateServices = {
+  ...pipelineServicesFromConfig(config),
+  charts: createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
+  llmGate,
+  log,
+};
 
 port.on('message', ({ taskId, task }: ThreadRequest) => {
   runImmediateAnalysis(task, services, new AbortController().signal).then(

@@ -9,7 +9,11 @@
   Events: the given stage event.
 ]]
 --- @include "appendProgress"
+--- @include "runLedger"
 
 local current = redis.call('HMGET', K.job, 'status', 'owner', 'analysis_id')
-if current[1] ~= 'processing' or current[2] ~= A.owner then return false end
+if current[1] ~= 'processing' or current[2] ~= A.owner then
+  closeRun(K.job, A.owner)
+  return false
+end
 return appendProgress(K.progress, A.channel, A.progressLogMax, current[3], progressEvent(unpack(A.event)))

@@ -3,8 +3,9 @@
   with an owner token, or, for an entry this consumer took over with XAUTOCLAIM, moves an
   orphaned `processing` job to the new owner (the old one is fenced out). Before that:
   an entry no longer pending for this consumer (acknowledged, or taken over by another
-  consumer since it was read) is skipped; an entry delivered more than the delivery limit
-  (XPENDING, extended form) is a poison message and is dead-lettered instead of run; a job
+  consumer since it was read) is skipped; a job whose runs crashed their worker as often as
+  the delivery limit (the `runLedger` include) is a poison message and is dead-lettered
+  instead of run again; a job
   whose user asked to cancel it (`cancel_requested`) ends `cancelled` instead of running.
   Entries whose job is terminal, missing, or re-queued under a newer entry are acknowledged
   and skipped.
@@ -26,6 +27,7 @@
 --- @include "recordAttempt"
 --- @include "deadLetter"
 --- @include "cancelRunning"
+--- @include "runLedger"
 
 local context = {
   stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax,
@@ -56,18 +58,21 @@ for i, item in ipairs(ITEMS) do
   elseif current[3] == '1' then
     cancelRunning(job, entryId, context)
     reply = { 'skipped', 'cancelled' }
-  elseif tonumber(pending[4]) > maxDeliveries then
-    local reason = 'poison message: delivered ' .. pending[4] .. ' times, more than the limit of ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
+  -- (crashedRuns puts an open run in doubt once; called again it only counts.)
+  elseif crashedRuns(job.key, consumer) >= maxDeliveries then
+    local reason = 'poison message: its worker died while running it ' .. crashedRuns(job.key, consumer) .. ' times, the limit of runs is ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
     recordAttempt(job.key, A.now, reason, consumer)
     deadLetter(job, entryId, reason, context)
     reply = { 'skipped', 'dead-lettered' }
   elseif status == 'queued' then
     redis.call('HSET', job.key, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now)
     appendProgress(job.progressKey, A.channel, A.progressLogMax, current[4], startedEvent)
+    openRun(job.key, owner)
     reply = { 'claimed' }
   else
     redis.call('HSET', job.key, 'owner', owner, 'updated_at', A.now)
     redis.call('HINCRBY', job.key, 'takeovers', 1)
+    openRun(job.key, owner)
     reply = { 'taken-over' }
   end
   if reply[1] == 'skipped' then

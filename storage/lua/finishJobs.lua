@@ -17,6 +17,7 @@
 ]]
 --- @include "appendProgress"
 --- @include "cancelRunning"
+--- @include "runLedger"
 
 local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
 local results = {}
@@ -24,6 +25,7 @@ local results = {}
 for i, item in ipairs(ITEMS) do
   local job = { key = item.keys.job, progressKey = item.keys.progress }
   local entryId, owner, status = item.args.entryId, item.args.owner, item.args.status
+  closeRun(job.key, owner)
   local current = redis.call('HMGET', job.key, 'status', 'owner', 'cancel_requested')
   if current[1] == 'processing' and current[2] == owner and current[3] == '1' and status ~= 'cancelled' then
     cancelRunning(job, entryId, context)

@@ -12,6 +12,8 @@
   (`cancel_requested`: a backstop for a cancel message that arrived before the job actor
   existed), 0 ownership lost.
 ]]
+--- @include "runLedger"
+
 local results = {}
 for i, item in ipairs(ITEMS) do
   local current = redis.call('HMGET', item.keys.job, 'owner', 'cancel_requested')
@@ -19,6 +21,7 @@ for i, item in ipairs(ITEMS) do
     redis.call('XCLAIM', K.stream, A.group, A.consumer, 0, item.args.entryId, 'JUSTID')
     results[i] = current[2] == '1' and 2 or 1
   else
+    closeRun(item.keys.job, item.args.owner)
     results[i] = 0
   end
 end

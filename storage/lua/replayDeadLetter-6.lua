@@ -35,6 +35,7 @@ if current[1] ~= 'failed' then return { 'not-failed' } end
 local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', current[2])
 redis.call('HSET', K.job, 'status', 'queued', 'attempts', 0, 'entry_id', entryId, 'updated_at', A.now, 'replayed_at', A.now)
 redis.call('HDEL', K.job, 'error', 'finished_at', 'owner', 'cancel_requested', 'retry_at')
+redis.call('HDEL', K.job, 'run_owner', 'doubted_runs')
 redis.call('ZADD', K.userActive, A.now, current[2])
 redis.call('PERSIST', K.progress)
 appendProgress(K.progress, A.channel, A.progressLogMax, current[2], progressEvent(unpack(A.event)), true)

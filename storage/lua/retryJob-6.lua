@@ -19,6 +19,7 @@
 --- @include "recordAttempt"
 --- @include "deadLetter"
 --- @include "cancelRunning"
+--- @include "runLedger"
 
 local context = {
   stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax,
@@ -27,6 +28,7 @@ local context = {
 }
 local job = { key = K.job, progressKey = K.progress }
 
+closeRun(K.job, A.owner)
 local current = redis.call('HMGET', K.job, 'status', 'owner', 'attempts', 'cancel_requested', 'analysis_id')
 if current[1] ~= 'processing' or current[2] ~= A.owner then return { 'lost', 0 } end
 local attempts = tonumber(current[3] or '0')

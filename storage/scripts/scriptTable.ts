@@ -181,6 +181,14 @@ export const deregisterConsumer = defineScript({
   },
 });
 
+export const releaseRun = defineScript({
+  name: 'releaseRun',
+  file: 'releaseRun-1.lua',
+  keys: ['job'],
+  args: ['owner'],
+  parseReply: () => undefined,
+});
+
 export const SCRIPTS = [
   deregisterConsumer,
   enqueueJob,
@@ -194,4 +202,5 @@ export const SCRIPTS = [
   moveDueRetries,
   replayDeadLetter,
   trimStream,
+  releaseRun,
 ] as const;

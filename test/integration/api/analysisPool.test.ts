@@ -34,7 +34,11 @@ test('runs the job stages in a thread: analysis_data, a rule-based summary, and 
     summarySource: 'rule-based',
     analysisData: { candle_count: 720, synthetic: true, symbol: 'BTCUSDT' },
   });
-  expect(readdirSync(path.join(dataDir, 'charts')).sort()).toEqual([`${analysisId}.png`, `${analysisId}.svg`]);
+  // Immediate charts have a directory of their own, which the API's reaper sweeps.
+  expect(readdirSync(path.join(dataDir, 'charts', 'immediate')).sort()).toEqual([
+    `${analysisId}.png`,
+    `${analysisId}.svg`,
+  ]);
 });
 
 test('more tasks than threads wait their turn; past the wait line they are refused as busy', async () => {

@@ -19,7 +19,9 @@ import { createSubscriptionLimits } from '../../../router/progress/subscriptionL
 import { createRateLimits } from '../../../router/rateLimits.js';
 import { appRouter } from '../../../router/routers/_app.js';
 import { createCallerFactory } from '../../../router/trpc.js';
+import { chartDirectory, immediateChartDirectory } from '../../../storage/charts/chartDirectories.js';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
+import { readThroughChartStore } from '../../../storage/charts/readThroughChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
@@ -74,7 +76,10 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     queue: createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
     progressLog: createProgressLog(redis.client, keys),
     progressHub,
-    charts: createFileChartStore(path.join(dataDir, 'charts')),
+    charts: readThroughChartStore(
+      createFileChartStore(chartDirectory(dataDir)),
+      createFileChartStore(immediateChartDirectory(dataDir)),
+    ),
     chartSigner: createChartSigner(SECRET, 60_000),
     pool,
     rateLimits: createRateLimits(config),

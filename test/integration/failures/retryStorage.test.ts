@@ -1,9 +1,9 @@
 /**
  * The failure scripts against a real redis-server: a retry scheduled in Redis and moved back
- * by racing schedulers exactly once, dead letters with history and replay, poison entries,
+ * by racing schedulers exactly once, dead letters with history and replay (poison entries: poisonCounting.test.ts),
  * and cancel requests honoured at claim, refresh, retry and finish.
  */
-import { createConsumerQueue, type ClaimedJob, type StreamEntry } from '../../../storage/consumerQueue.js';
+import { createConsumerQueue, type ClaimedJob } from '../../../storage/consumerQueue.js';
 import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
@@ -168,34 +168,6 @@ test('a permanent failure can be written at once (no retry), by finish', async (
   expect(await workers().finishWithStatus([failed])).toEqual(['failed']);
   expect(await producer().get(id)).toMatchObject({ status: 'failed', error: 'unknown symbol', attempts: 0 });
   expect(await redis.client.zscore(keys.retrySchedule(), id)).toBeNull();
-});
-
-test('an entry delivered more than ANALYSIS_MAX_DELIVERIES times is dead-lettered instead of run', async () => {
-  const { analysisId } = await producer().enqueue(request);
-  const entries = (await workers().readNew(blocking, 'poison-1', 100, 100)).filter(
-    (entry) => entry.analysisId === analysisId,
-  );
-  // Two more deliveries by takeover (as the reclaimer does for a consumer that died): 3 in all.
-  let taken: StreamEntry[] = [];
-  for (const consumer of ['poison-2', 'poison-3'])
-    taken = (await workers().takeOverIdle(consumer, 0, 100, '0-0')).entries.filter(
-      (entry) => entry.analysisId === analysisId,
-    );
-  expect(taken.map((entry) => entry.entryId)).toEqual(entries.map((entry) => entry.entryId));
-  const report = await workers(2).claimBatch(taken, () => 'poison-token', 'poison-3');
-  expect(report).toEqual({ claimed: [], skipped: [{ analysisId, reason: 'dead-lettered' }] });
-  expect(await producer().get(analysisId)).toMatchObject({
-    status: 'failed',
-    error: expect.stringMatching(/poison message: delivered 3 times/),
-  });
-  expect(await isPending(taken[0]!.entryId)).toBe(false);
-  const letters = (await createDeadLetters(redis.client, keys).list()).filter(
-    (letter) => letter.analysis_id === analysisId,
-  );
-  expect(letters).toHaveLength(1);
-  expect(letters[0]!.history).toEqual([
-    expect.objectContaining({ node: 'poison-3', error: expect.stringMatching(/poison/) }),
-  ]);
 });
 
 test('a cancel request wins: at refresh it is reported, a completed write becomes cancelled, a retry becomes cancelled, a taken-over job is not run', async () => {

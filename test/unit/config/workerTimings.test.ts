@@ -2,10 +2,10 @@
 import { loadConfig } from '../../../config/env.js';
 import { workerTimings } from '../../../config/workerTimings.js';
 
-test('the defaults: claims refreshed three times per claim timeout, swept twice; keys outlive two missed writes', () => {
+test('the defaults: claims refreshed five times per claim timeout, swept twice; keys outlive two missed writes', () => {
   expect(workerTimings(loadConfig({}))).toMatchObject({
     claimTimeoutMs: 60_000,
-    claimRefreshMs: 20_000,
+    claimRefreshMs: 12_000,
     reclaimIntervalMs: 30_000,
     retryPollMs: 250,
     heartbeatMs: 30_000,

@@ -1,0 +1,67 @@
+-- The run ledger of a job, on its record: which run is open (`run_owner`, the owner token of
+-- the claim that started it) and which runs ended without a word from their worker
+-- (`doubted_runs`, owner tokens separated by spaces). A claim opens a run; a finish or a
+-- retry closes it. A takeover that finds a run still open cannot tell a dead worker from a
+-- live but slow one, so it puts that run in doubt; any later write from its owner (a claim
+-- refresh, progress, finish or retry it is fenced out of) proves the owner was alive and
+-- withdraws the doubt. Runs still in doubt are the crashed runs the poison limit counts:
+-- XAUTOCLAIM's delivery count also counts every takeover of a slow owner.
+
+local function doubtedRuns(jobKey)
+  local runs = {}
+  local list = redis.call('HGET', jobKey, 'doubted_runs')
+  if list then
+    for token in string.gmatch(list, '[^ ]+') do runs[#runs + 1] = token end
+  end
+  return runs
+end
+
+local function saveDoubtedRuns(jobKey, runs)
+  if #runs == 0 then
+    redis.call('HDEL', jobKey, 'doubted_runs')
+  else
+    redis.call('HSET', jobKey, 'doubted_runs', table.concat(runs, ' '))
+  end
+end
+
+-- openRun(jobKey, owner): the run of this claim has started.
+local function openRun(jobKey, owner)
+  redis.call('HSET', jobKey, 'run_owner', owner)
+end
+
+-- closeRun(jobKey, owner): the owner ended its run, or, fenced out, showed it was alive.
+local function closeRun(jobKey, owner)
+  if redis.call('HGET', jobKey, 'run_owner') == owner then
+    redis.call('HDEL', jobKey, 'run_owner')
+    return
+  end
+  local runs = doubtedRuns(jobKey)
+  for i, token in ipairs(runs) do
+    if token == owner then
+      table.remove(runs, i)
+      saveDoubtedRuns(jobKey, runs)
+      return
+    end
+  end
+end
+
+-- crashedRuns(jobKey, consumer): before a claim, puts a run left open in doubt and returns
+-- how many runs are in doubt. Consumer names are `{worker}-c{n}`, owner tokens
+-- `{consumer}:{uuid}`. An open run of another consumer of the claiming worker process is not
+-- in doubt: that process is evidently alive, and its stale run is simply closed. An open run
+-- of the claiming consumer itself is: the consumer was restarted and lost the job with it.
+local function crashedRuns(jobKey, consumer)
+  local open = redis.call('HGET', jobKey, 'run_owner')
+  local runs = doubtedRuns(jobKey)
+  if open then
+    redis.call('HDEL', jobKey, 'run_owner')
+    local openConsumer = string.match(open, '^(.*):') or open
+    local worker = string.match(consumer, '^(.*%-c)%d+$')
+    local siblingConsumer = worker ~= nil and openConsumer ~= consumer and string.match(openConsumer, '^(.*%-c)%d+$') == worker
+    if not siblingConsumer then
+      runs[#runs + 1] = open
+      saveDoubtedRuns(jobKey, runs)
+    end
+  end
+  return #runs
+end
