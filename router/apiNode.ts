@@ -2,7 +2,9 @@
 import path from 'node:path';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
+import { createFallbackChartStore } from '../storage/charts/fallbackChartStore.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
+import { openMongoStores } from '../storage/mongo/mongoStores.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { createProgressLog } from '../storage/progressLog.js';
@@ -39,6 +41,13 @@ export function checkApiConfig(config: Config): void {
 
 export async function startApiNode(config: Config, log: Logger): Promise<ApiNode> {
   checkApiConfig(config);
+  const mongo = config.MONGODB_URL
+    ? await openMongoStores(config.MONGODB_URL, {
+        historyTtlSeconds: config.ANALYSIS_HISTORY_TTL,
+        appName: 'candela-api',
+      })
+    : undefined;
+  const fileCharts = createFileChartStore(path.join(config.DATA_DIR, 'charts'));
   const keys = createKeys();
   const redis = connectRedis(config, 'candela:api');
   const subscriber = connectRedis(config, 'candela:api:progress');
@@ -55,10 +64,15 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     log,
     redis,
     keys,
-    queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue: createJobQueue(redis, keys, {
+      maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
+      resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+      archiving: mongo !== undefined,
+    }),
     progressLog: createProgressLog(redis, keys),
     progressHub,
-    charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
+    charts: mongo ? createFallbackChartStore(mongo.charts, fileCharts) : fileCharts,
+    ...(mongo ? { mongo } : {}),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
     rateLimits: createRateLimits(config),
@@ -74,6 +88,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
       await server.close(graceMs);
       await Promise.all([pool.close(), progressHub.close()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+      await mongo?.connection.close().catch(() => undefined);
       log.info('api stopped');
     },
   };

@@ -3,11 +3,24 @@ import type { Config } from '../../config/env.js';
 import { createLogger } from '../../config/logger.js';
 import { workerTimings } from '../../config/workerTimings.js';
 import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
+import { openMongoStores } from '../../storage/mongo/mongoStores.js';
 import { startWorkerNode } from '../../supervisors/workerNode.js';
 import { stopOnSignals } from '../processLifecycle.js';
 
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('candela-worker', config.LOG_LEVEL);
-  const node = await startWorkerNode({ config, services: pipelineServicesFromConfig(config), log });
+  const mongo = config.MONGODB_URL
+    ? await openMongoStores(config.MONGODB_URL, {
+        historyTtlSeconds: config.ANALYSIS_HISTORY_TTL,
+        appName: 'candela-worker',
+      })
+    : undefined;
+  const services = pipelineServicesFromConfig(config);
+  const node = await startWorkerNode({
+    config,
+    services: mongo ? { ...services, charts: mongo.charts } : services,
+    log,
+    ...(mongo ? { mongo } : {}),
+  });
   stopOnSignals(log, () => node.shutdown(workerTimings(config).shutdownGraceMs));
 }

@@ -37,5 +37,6 @@ redis.call('HSET', K.job, 'status', 'queued', 'attempts', 0, 'entry_id', entryId
 redis.call('HDEL', K.job, 'error', 'finished_at', 'owner', 'cancel_requested', 'retry_at')
 redis.call('ZADD', K.userActive, A.now, current[2])
 redis.call('PERSIST', K.progress)
+redis.call('PERSIST', K.job) -- live again: its retention starts over when it ends
 appendProgress(K.progress, A.channel, A.progressLogMax, current[2], progressEvent(unpack(A.event)), true)
 return { 'replayed', entryId }
