@@ -58,7 +58,7 @@ const newerFirst = (a: HistoryPosition, b: HistoryPosition) =>
   (a.analysisId < b.analysisId ? 1 : a.analysisId > b.analysisId ? -1 : 0);
 
 /** Strictly after `cursor` in the listing's order (older, or as old with a smaller id). */
-const isAfter = (position: HistoryPosition, cursor: HistoryPosition) => newerFirst(cursor, position) > 0;
+const isAfter = (position: HistoryPosition, cursor: HistoryPosition) => newerFirst(position, cursor) > 0;
 
 export function createAnalysisListing(
   redis: RedisClient,
