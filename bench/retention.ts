@@ -47,6 +47,8 @@ const worker = spawn(process.execPath, ['--import', 'tsx', 'test/support/noopArc
     ANALYSIS_WORKER_CONCURRENCY: '2',
     ANALYSIS_WORKER_BATCH_SIZE: '50',
     ANALYSIS_HEALTH_CHECK_INTERVAL: '1',
+    // The reclaimer trims acknowledged entries from the job stream on each sweep (every half claim timeout).
+    ANALYSIS_CLAIM_TIMEOUT: '10',
     LOG_LEVEL: 'warn',
   },
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,6 +76,7 @@ const baselineKeys = await redis.client.dbsize();
 await enqueue(WARM_UP, 0);
 await until(async () => (await analyses.estimatedDocumentCount()) >= WARM_UP, 5 * 60_000, 'warm-up archived');
 await until(async () => (await redis.client.dbsize()) <= baselineKeys, 5 * 60_000, 'warm-up expired');
+await until(async () => (await redis.client.xlen(keys.stream)) === 0, 5 * 60_000, 'warm-up trimmed');
 await sleep(1000);
 const before = await usedMemory(redis.client);
 
@@ -102,6 +105,8 @@ await until(
 );
 const archivedAt = Date.now();
 await until(async () => (await redis.client.dbsize()) <= baselineKeys, 10 * 60_000, 'every job expired from Redis');
+// Acknowledged stream entries go at the reclaimer's next sweep (every half claim timeout).
+await until(async () => (await redis.client.xlen(keys.stream)) === 0, 10 * 60_000, 'the job stream trimmed');
 sampling = false;
 await sampler;
 await sleep(1000);
