@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `candela` command: api | worker | demo | token | dlq | analyze. */
 import { ConfigError, loadConfig } from '../config/env.js';
+import { MongoConfigurationError } from '../storage/mongo/mongoConnection.js';
 import { runAnalyze } from './commands/analyze.js';
 import { runApi } from './commands/api.js';
 import { runDlq } from './commands/dlq.js';
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof MongoConfigurationError) {
     process.stderr.write(`candela: ${error.message}\n`);
     process.exit(2);
   }

@@ -12,10 +12,10 @@ const optionalText = z.string().trim().min(1).optional();
 const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: optionalText,
-  // Part of the contract, not built yet: refusing it beats silently keeping jobs in Redis.
+  /** MongoDB history archive + GridFS charts; unset: Redis and DATA_DIR only. Reachability is checked at start. */
   MONGODB_URL: optionalText.refine(
-    (value) => value === undefined,
-    'the MongoDB job store and GridFS chart store are not available in this version; unset MONGODB_URL to keep jobs and charts in Redis and DATA_DIR',
+    (value) => value === undefined || /^mongodb(\+srv)?:\/\/[^/?#]+/.test(value),
+    'must be a MongoDB connection string, mongodb://host[:port][/database] or mongodb+srv://host[/database]',
   ),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -72,6 +72,18 @@ const envSchema = z.object({
   // storage (queue retention)
   /** Letters kept on the dead-letter stream; the oldest are dropped first. */
   ANALYSIS_DEAD_LETTER_MAX: positiveInt(10_000),
+  /** Seconds a finished job (record, history, progress log, user-index entries, chart files) stays in Redis and DATA_DIR after it ends; 0 keeps it forever. */
+  ANALYSIS_RESULT_TTL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 24 * 3600),
+  /** Seconds a finished analysis stays in MongoDB after it ended (its TTL index); 0 keeps it forever. */
+  ANALYSIS_HISTORY_TTL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(90 * 24 * 3600),
 });
 
 export type Config = z.infer<typeof envSchema>;

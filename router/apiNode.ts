@@ -2,8 +2,10 @@
 import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
 import { chartDirectory, immediateChartDirectory } from '../storage/charts/chartDirectories.js';
+import { createFallbackChartStore } from '../storage/charts/fallbackChartStore.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { readThroughChartStore } from '../storage/charts/readThroughChartStore.js';
+import { openMongoStores } from '../storage/mongo/mongoStores.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { createProgressLog } from '../storage/progressLog.js';
@@ -41,6 +43,13 @@ export function checkApiConfig(config: Config): void {
 
 export async function startApiNode(config: Config, log: Logger): Promise<ApiNode> {
   checkApiConfig(config);
+  const mongo = config.MONGODB_URL
+    ? await openMongoStores(config.MONGODB_URL, {
+        historyTtlSeconds: config.ANALYSIS_HISTORY_TTL,
+        appName: 'candela-api',
+      })
+    : undefined;
+  const fileCharts = createFileChartStore(chartDirectory(config.DATA_DIR));
   const keys = createKeys();
   const redis = connectRedis(config, 'candela:api');
   const subscriber = connectRedis(config, 'candela:api:progress');
@@ -62,13 +71,19 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     log,
     redis,
     keys,
-    queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue: createJobQueue(redis, keys, {
+      maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
+      resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+      archiving: mongo !== undefined,
+    }),
     progressLog: createProgressLog(redis, keys),
     progressHub,
+    // GridFS first when configured, then job charts on disk, then immediate charts (which expire).
     charts: readThroughChartStore(
-      createFileChartStore(chartDirectory(config.DATA_DIR)),
+      mongo ? createFallbackChartStore(mongo.charts, fileCharts) : fileCharts,
       createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
     ),
+    ...(mongo ? { mongo } : {}),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
     pool,
     rateLimits: createRateLimits(config),
@@ -84,6 +99,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
       await server.close(graceMs);
       await Promise.all([pool.close(), progressHub.close(), chartReaper.stop()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+      await mongo?.connection.close().catch(() => undefined);
       log.info('api stopped');
     },
   };

@@ -3,6 +3,7 @@ import type { Config } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { JobQueue } from '../storage/jobQueue.js';
+import type { MongoStores } from '../storage/mongo/mongoStores.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { ProgressLog } from '../storage/progressLog.js';
 import type { RedisClient } from '../storage/redisConnection.js';
@@ -25,4 +26,6 @@ export interface ApiServices {
   pool: AnalysisPool;
   subscriptions: SubscriptionLimits;
   rateLimits: RateLimits;
+  /** With MONGODB_URL: finished analyses whose Redis copy expired are read from here. */
+  mongo?: Pick<MongoStores, 'history' | 'ping'>;
 }

@@ -60,11 +60,7 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     if (path === '/ready') {
       return {
         name: path,
-        run: () =>
-          services.redis.ping().then(
-            () => sendJson(res, 200, { status: 'ready' }),
-            () => sendJson(res, 503, { status: 'redis unreachable' }),
-          ),
+        run: () => ready(services, res),
       };
     }
     if (path === '/metrics') {
@@ -170,4 +166,21 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
       metrics.close();
     },
   };
+}
+
+/** /ready: Redis answers, and MongoDB too when it is configured (reported by name either way). */
+async function ready(services: ApiServices, res: http.ServerResponse): Promise<void> {
+  const [redisOk, mongoOk] = await Promise.all([
+    services.redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    services.mongo?.ping(),
+  ]);
+  const dependencies = {
+    redis: redisOk ? 'ok' : 'unreachable',
+    ...(mongoOk === undefined ? {} : { mongodb: mongoOk ? 'ok' : 'unreachable' }),
+  };
+  if (redisOk && mongoOk !== false) sendJson(res, 200, { status: 'ready', dependencies });
+  else sendJson(res, 503, { status: redisOk ? 'mongodb unreachable' : 'redis unreachable', dependencies });
 }

@@ -16,7 +16,12 @@ import {
 import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { autoclaimReply, pendingCountReply, type RawEntry, readReply } from './streamReplies.js';
-import { DEFAULT_DEAD_LETTER_MAX, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import {
+  DEFAULT_DEAD_LETTER_MAX,
+  PROGRESS_LOG_MAX_EVENTS,
+  type RetentionSettings,
+  retentionArgs,
+} from './retention.js';
 import { runScript } from './scripts/runScript.js';
 import {
   type ClaimSkipReason,
@@ -74,7 +79,7 @@ export interface RetryResult {
   attempts: number;
 }
 
-export interface ConsumerQueueOptions {
+export interface ConsumerQueueOptions extends RetentionSettings {
   /** Deliveries of one entry before it is dead-lettered as a poison message (ANALYSIS_MAX_DELIVERIES). */
   maxDeliveries?: number;
   /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX). */
@@ -117,9 +122,10 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   const ending = {
     group: keys.group,
     channel: keys.progressChannel(),
-    progressTtl: TERMINAL_PROGRESS_TTL_SECONDS,
     progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+    ...retentionArgs(options),
   };
+  const retentionKeys = { archive: keys.archive(), retention: keys.retentionSchedule() };
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
   async function readNew(
@@ -194,7 +200,12 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     const now = Date.now();
     const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
     const replies = await runScript(redis, claimJobs, {
-      keys: { stream: keys.stream, deadLetters: keys.deadLetters(), deadLetterIndex: keys.deadLetterIndex() },
+      keys: {
+        stream: keys.stream,
+        deadLetters: keys.deadLetters(),
+        deadLetterIndex: keys.deadLetterIndex(),
+        ...retentionKeys,
+      },
       args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
       items: entries.map((entry, index) => ({
         keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
@@ -251,6 +262,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         schedule: keys.retrySchedule(),
         deadLetters: keys.deadLetters(),
         deadLetterIndex: keys.deadLetterIndex(),
+        ...retentionKeys,
       },
       args: {
         ...ending,
@@ -300,7 +312,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   ): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
     const results = await runScript(redis, finishJobs, {
-      keys: { stream: keys.stream },
+      keys: { stream: keys.stream, ...retentionKeys },
       args: { ...ending, now: Date.now() },
       items: requests.map((request) => ({
         keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },

@@ -9,14 +9,20 @@ import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js'
 import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { infoReply } from './streamReplies.js';
-import { IDEMPOTENCY_TTL_SECONDS, PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from './retention.js';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  PROGRESS_LOG_MAX_EVENTS,
+  type RetentionSettings,
+  retentionArgs,
+  TERMINAL_PROGRESS_TTL_SECONDS,
+} from './retention.js';
 import { runScript } from './scripts/runScript.js';
 import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
 
 export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
 
-export interface JobQueueOptions {
+export interface JobQueueOptions extends RetentionSettings {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
 }
@@ -66,6 +72,7 @@ export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): 
 
 export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: JobQueueOptions = {}) {
   const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
+  const retention = retentionArgs(options);
 
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
@@ -105,14 +112,20 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   /** Cancels a job of this user: at once when queued, by request to its owner when processing. */
   async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
     const { outcome, status } = await runScript(redis, cancelJob, {
-      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId), userActive: keys.userActiveJobs(userId) },
+      keys: {
+        job: keys.job(analysisId),
+        progress: keys.progress(analysisId),
+        userActive: keys.userActiveJobs(userId),
+        archive: keys.archive(),
+        retention: keys.retentionSchedule(),
+      },
       args: {
         userId,
         now: Date.now(),
         channel: keys.progressChannel(),
         cancelChannel: keys.cancelChannel(),
-        progressTtl: TERMINAL_PROGRESS_TTL_SECONDS,
         progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        ...retention,
       },
     });
     if (outcome === 'terminal') return { outcome, status };

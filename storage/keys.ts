@@ -28,7 +28,14 @@ export interface QueueKeys {
   workerHeartbeat(workerId: string): string;
   /** Sorted set of live worker ids, scored by when their registration expires (epoch ms). */
   workerIndex(): string;
+  /** Outbox stream of terminal job ids waiting to be archived into MongoDB (consumer group ARCHIVE_GROUP). */
+  archive(): string;
+  /** Sorted set `analysisId:userId` scored by when the job's record expires (epoch ms): what to drop from user indexes. */
+  retentionSchedule(): string;
 }
+
+/** The archivers' consumer group on the archive stream. */
+export const ARCHIVE_GROUP = 'archivers';
 
 /**
  * A user id or idempotency key as one key segment: `%` and `:` are percent-encoded, so the
@@ -57,5 +64,7 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
     workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
     workerIndex: () => `live_workers:${group}`,
+    archive: () => tagged('archive'),
+    retentionSchedule: () => tagged('retention'),
   };
 }

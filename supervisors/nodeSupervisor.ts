@@ -1,6 +1,7 @@
 /**
  * The worker node's supervisor actor. It owns every long-lived actor of the node (the
- * consumers, the reclaimer, the retry scheduler, the heartbeat) and the node's circuit
+ * consumers, the reclaimer, the retry scheduler, the heartbeat, the retention sweeper and,
+ * with MongoDB, the archiver, which runs its own MongoDB breaker) and the node's circuit
  * breakers (one per dependency), and it runs the node's shutdown.
  *
  * Supervision, OTP-style: each child reports its crash as a `child.crashed` message; the
@@ -21,6 +22,7 @@
  * open the consumers stop pulling (half-open: one trial job), and every change is logged and
  * shown in the heartbeat.
  */
+import { type ArchiverMessage, type ArchiverOptions, spawnArchiverActor } from '../actors/archiverActor.js';
 import type { Clock } from '../actors/clock.js';
 import { type ConsumerMessage, type ConsumerOptions, spawnConsumerActor } from '../actors/consumerActor.js';
 import type { ConsumerGate } from '../actors/consumerGate.js';
@@ -28,6 +30,11 @@ import type { Dependency, DependencyGate } from '../actors/dependencyGate.js';
 import { type HeartbeatMessage, spawnHeartbeatActor, type HeartbeatOptions } from '../actors/heartbeatActor.js';
 import type { ExternalServices } from '../actors/jobServices.js';
 import { type ReclaimerMessage, type ReclaimerOptions, spawnReclaimerActor } from '../actors/reclaimerActor.js';
+import {
+  type RetentionSweeperMessage,
+  type RetentionSweeperOptions,
+  spawnRetentionSweeperActor,
+} from '../actors/retentionSweeperActor.js';
 import {
   type RetrySchedulerMessage,
   type RetrySchedulerOptions,
@@ -62,6 +69,10 @@ export interface NodeChildren {
   reclaimer: ActorRef<ReclaimerMessage>;
   scheduler: ActorRef<RetrySchedulerMessage>;
   heartbeat: ActorRef<HeartbeatMessage>;
+  /** Only when retention is configured (worker nodes always configure it). */
+  retention: ActorRef<RetentionSweeperMessage> | undefined;
+  /** Only when MongoDB is configured. */
+  archiver: ActorRef<ArchiverMessage> | undefined;
 }
 
 export interface DrainReport {
@@ -93,6 +104,9 @@ export interface SupervisorOptions {
   reclaimer: Omit<ReclaimerOptions, 'consumers' | 'supervisor'>;
   scheduler: Omit<RetrySchedulerOptions, 'supervisor'>;
   heartbeat: Omit<HeartbeatOptions, 'consumerNames' | 'supervisor'>;
+  retention?: Omit<RetentionSweeperOptions, 'supervisor'>;
+  /** Archiving into MongoDB (the outbox stream's consumer); none without MONGODB_URL. */
+  archiver?: Omit<ArchiverOptions, 'supervisor'>;
   /** What deregistering needs: the group's consumers, and how long each Redis call may take. */
   deregistration: { queue: Pick<ConsumerQueue, 'removeConsumerIfIdle'>; timeoutMs: number };
   /** Restart policy per kind of child; the node's defaults otherwise. */
@@ -193,7 +207,31 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     };
     const scheduler = startScheduler();
     slots.set(scheduler.name, { kind: 'retry-scheduler', start: startScheduler });
-    return { consumers, reclaimer, scheduler, heartbeat };
+
+    const retentionOptions = options.retention;
+    let retention: ActorRef<RetentionSweeperMessage> | undefined;
+    if (retentionOptions) {
+      const startRetention = () => {
+        const sweeper = spawnRetentionSweeperActor(asParent(self), { ...retentionOptions, supervisor: self });
+        send(sweeper, { type: 'retention.tick' });
+        return sweeper;
+      };
+      retention = startRetention();
+      slots.set(retention.name, { kind: 'retention-sweeper', start: startRetention });
+    }
+
+    const archiverOptions = options.archiver;
+    let archiver: ActorRef<ArchiverMessage> | undefined;
+    if (archiverOptions) {
+      const startArchiver = () => {
+        const actor = spawnArchiverActor(asParent(self), { ...archiverOptions, supervisor: self });
+        send(actor, { type: 'archive.tick' });
+        return actor;
+      };
+      archiver = startArchiver();
+      slots.set(archiver.name, { kind: 'archiver', start: startArchiver });
+    }
+    return { consumers, reclaimer, scheduler, heartbeat, retention, archiver };
   }
 
   /** One trial job for the node: consumer 0 pulls it, the others wait. */
@@ -247,7 +285,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
       return;
     }
     // Stopped by the drain: nothing to restart.
-    if (drain && (slot.kind === 'reclaimer' || slot.kind === 'retry-scheduler')) {
+    if (drain && slot.kind !== 'consumer' && slot.kind !== 'heartbeat') {
       log.error(
         { err: message.error, child: message.child },
         `${slot.kind} crashed while the node drains; not restarting it`,
@@ -278,6 +316,8 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     if (children) {
       send(children.reclaimer, { type: 'reclaim.stop' });
       send(children.scheduler, { type: 'schedule.stop' });
+      if (children.retention) send(children.retention, { type: 'retention.stop' });
+      if (children.archiver) send(children.archiver, { type: 'archive.stop' });
     }
     for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.drain' });
   }

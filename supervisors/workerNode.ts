@@ -5,6 +5,7 @@
  * grace period, leave the rest pending for reclaim, deregister, close).
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { useActorLogger } from '../actors/actorDiagnostics.js';
 import { type Clock, systemClock } from '../actors/clock.js';
 import type { JobActorFactory } from '../actors/jobActorFactory.js';
@@ -14,7 +15,11 @@ import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor
 import type { Config } from '../config/env.js';
 import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
+import { createArchiveOutbox, ensureArchiveGroup } from '../storage/archiveOutbox.js';
+import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
+import type { MongoStores } from '../storage/mongo/mongoStores.js';
+import { createRetentionSweep } from '../storage/retentionSweep.js';
 import { ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
@@ -41,6 +46,8 @@ export interface WorkerNodeOptions {
   onEscalate?: (error: Error) => void;
   /** Restart policies per kind of child, instead of the node's defaults (tests). */
   policies?: SupervisorOptions['policies'];
+  /** MONGODB_URL's stores: terminal jobs are archived into its history (outbox + archiver). */
+  mongo?: MongoStores;
 }
 
 export interface WorkerNode {
@@ -56,6 +63,13 @@ export interface WorkerNode {
 const ASK_TIMEOUT_MS = 5000;
 /** Commands wait for Redis to come back (maxRetriesPerRequest: null); a stopping process does not. */
 const CLEANUP_TIMEOUT_MS = 3000;
+/** Retention sweeps: once a second, at most this many index entries and chart files per tick. */
+const RETENTION_INTERVAL_MS = 1000;
+const RETENTION_BATCH = 500;
+/** Archiving: ids per batch, and the pause after a batch that was not full. */
+const ARCHIVE_BATCH = 100;
+const ARCHIVE_INTERVAL_MS = 200;
+const ARCHIVE_BATCH_TIMEOUT_MS = 30_000;
 
 /** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
 export function workerIdFor(host: string, pid: number): string {
@@ -63,7 +77,7 @@ export function workerIdFor(host: string, pid: number): string {
 }
 
 export async function startWorkerNode(options: WorkerNodeOptions): Promise<WorkerNode> {
-  const { config, log } = options;
+  const { config, log, mongo } = options;
   const clock = options.clock ?? systemClock;
   const keys = createKeys();
   const workerId = workerIdFor(hostname(), process.pid);
@@ -79,14 +93,21 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
     deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
+    resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+    archiving: mongo !== undefined,
   });
+  if (mongo) await ensureArchiveGroup(redis, keys);
+  const circuit = {
+    failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
+    resetTimeoutMs: timings.circuitResetMs,
+  };
 
   useActorLogger(log);
   const system = startActorSystem(workerId);
   const supervisor = spawnNodeSupervisor(system.root, {
     consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
     services: options.services,
-    circuit: { failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD, resetTimeoutMs: timings.circuitResetMs },
+    circuit,
     consumer: (index) => ({
       name: consumerName(index),
       queue,
@@ -131,6 +152,34 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       clock,
       log,
     },
+    retention: {
+      sweep: createRetentionSweep(redis, keys),
+      // GridFS charts follow the MongoDB history; only the file store is swept here.
+      charts: mongo
+        ? undefined
+        : createChartFileSweep(path.join(config.DATA_DIR, 'charts'), config.ANALYSIS_RESULT_TTL),
+      intervalMs: RETENTION_INTERVAL_MS,
+      batchSize: RETENTION_BATCH,
+      timeoutMs: timings.retryMoveTimeoutMs,
+      clock,
+      log,
+    },
+    ...(mongo
+      ? {
+          archiver: {
+            outbox: createArchiveOutbox(redis, keys, { resultTtlSeconds: config.ANALYSIS_RESULT_TTL }),
+            history: mongo.history,
+            consumer: `${workerId}-archiver`,
+            batchSize: ARCHIVE_BATCH,
+            intervalMs: ARCHIVE_INTERVAL_MS,
+            claimTimeoutMs: timings.claimTimeoutMs,
+            batchTimeoutMs: ARCHIVE_BATCH_TIMEOUT_MS,
+            circuit,
+            clock,
+            log,
+          },
+        }
+      : {}),
     deregistration: { queue, timeoutMs: CLEANUP_TIMEOUT_MS },
     ...(options.policies ? { policies: options.policies } : {}),
     clock,
@@ -199,6 +248,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     await metricsServer?.close();
     system.shutdown();
     await Promise.all([redis, cancelSubscriber, ...blocking].map(closeRedis));
+    await mongo?.connection.close().catch(() => undefined);
     log.info({ workerId }, 'worker stopped');
   }
 

@@ -5,6 +5,7 @@ import { createLogger } from '../../config/logger.js';
 import { workerTimings } from '../../config/workerTimings.js';
 import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
 import { createStageThreads } from '../../pipeline/stageThreads.js';
+import { openMongoStores } from '../../storage/mongo/mongoStores.js';
 import { startWorkerNode } from '../../supervisors/workerNode.js';
 import { stopOnSignals } from '../processLifecycle.js';
 
@@ -13,9 +14,20 @@ const STAGE_THREADS_MAX = 4;
 
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('candela-worker', config.LOG_LEVEL);
+  const mongo = config.MONGODB_URL
+    ? await openMongoStores(config.MONGODB_URL, {
+        historyTtlSeconds: config.ANALYSIS_HISTORY_TTL,
+        appName: 'candela-worker',
+      })
+    : undefined;
   const stageThreads = createStageThreads(Math.min(STAGE_THREADS_MAX, availableParallelism()));
   const services = { ...pipelineServicesFromConfig(config), stageThreads };
-  const node = await startWorkerNode({ config, services, log });
+  const node = await startWorkerNode({
+    config,
+    services: mongo ? { ...services, charts: mongo.charts } : services,
+    log,
+    ...(mongo ? { mongo } : {}),
+  });
   stopOnSignals(log, async () => {
     await node.shutdown(workerTimings(config).shutdownGraceMs);
     await stageThreads.close();

@@ -9,7 +9,10 @@ import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
 import { JOB_STATUSES, type JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { publicMessage } from '../publicErrors.js';
-import { analysisRequestSchema, intervalSchema, jobLookupSchema, symbolSchema, userIdSchema } from '../schemas.js';
+import { analysisRequestSchema, jobLookupSchema } from '../schemas.js';
+import { createAnalysisListing } from '../../storage/analysisListing.js';
+import { InvalidHistoryCursor } from '../../storage/mongo/historyCursor.js';
+import { listInputSchema, type ListInput } from './analysisList.schemas.js';
 import { authedProcedure, router } from '../trpc.js';
 import { runImmediate } from '../resolvers/immediateResolver.js';
 
@@ -88,33 +91,29 @@ export const analysisRouter = router({
 
   immediate: authedProcedure.input(analysisRequestSchema).mutation(({ ctx, input }) => runImmediate(ctx, input)),
 
-  status: jobProcedure.query(({ ctx }) => {
+  // Redis first, then MongoDB: an analysis stays readable after its Redis copy expired.
+  status: authedProcedure.input(jobLookupSchema).query(async ({ ctx, input }) => {
     ctx.responseBudget.take(1);
-    return presentJob(ctx, ctx.job);
+    const job = await listingFor(ctx).get(input.analysis_id, ctx.user.id);
+    if (!job)
+      throw new TRPCError({
+        code: 'NOT_FOUND',
+        message: `analysis_id: no analysis ${input.analysis_id} for this user`,
+      });
+    return presentJob(ctx, job);
   }),
 
-  list: authedProcedure
-    .input(
-      z
-        .object({
-          user_id: userIdSchema.optional(),
-          limit: z.number().int().min(1).max(100).default(20),
-          offset: z.number().int().min(0).max(1_000_000).default(0),
-          // Filter and cursor inputs accepted here so the dashboard can send them; applying them is the storage list's job.
-          symbol: symbolSchema.optional(),
-          interval: intervalSchema.optional(),
-          status: z.enum(JOB_STATUSES).optional(),
-          created_after: z.iso.datetime({ offset: true }).optional(),
-          created_before: z.iso.datetime({ offset: true }).optional(),
-          cursor: z.string().max(512).optional(),
-        })
-        .default({ limit: 20, offset: 0 }),
-    )
-    .query(async ({ ctx, input }) => {
-      ctx.responseBudget.take(input.limit);
-      const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
-      return { total, limit: input.limit, offset: input.offset, analyses: jobs.map((job) => presentJob(ctx, job)) };
-    }),
+  list: authedProcedure.input(listInputSchema).query(async ({ ctx, input }) => {
+    ctx.responseBudget.take(input.limit);
+    const page = await listPage(ctx, input);
+    return {
+      total: page.total,
+      limit: input.limit,
+      offset: input.offset,
+      analyses: page.analyses.map((job) => presentJob(ctx, job)),
+      next_cursor: page.nextCursor,
+    };
+  }),
 
   cancel: jobProcedure.mutation(async ({ ctx }) => {
     const { analysis_id: analysisId } = ctx.job;
@@ -164,4 +163,41 @@ async function* presentFeed(
     outboundBacklog: ctx.outboundBacklog,
   });
   for await (const message of feed) yield tracked(message.event_id, presentEvent(ctx, message.event));
+}
+
+const listingFor = (ctx: Context) =>
+  createAnalysisListing(ctx.services.redis, ctx.services.keys, ctx.services.mongo?.history);
+
+/**
+ * A page of the caller's analyses, newest first. An offset without a cursor is the original
+ * API's paging (the Redis index only, no filters); the cursor pages across Redis and MongoDB.
+ */
+async function listPage(ctx: Context & { user: AuthUser }, input: ListInput) {
+  const filtered = [input.symbol, input.interval, input.status, input.created_after, input.created_before].some(
+    (value) => value !== undefined,
+  );
+  if (input.offset > 0 && input.cursor === undefined) {
+    if (filtered)
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'offset: filters page with cursor (next_cursor of the previous page), not offset',
+      });
+    const { total, jobs } = await ctx.services.queue.list(ctx.user.id, input);
+    return { total, analyses: jobs, nextCursor: null };
+  }
+  try {
+    return await listingFor(ctx).list({
+      userId: ctx.user.id,
+      limit: input.limit,
+      ...(input.cursor !== undefined && { cursor: input.cursor }),
+      ...(input.symbol !== undefined && { symbol: input.symbol }),
+      ...(input.interval !== undefined && { interval: input.interval }),
+      ...(input.status !== undefined && { status: input.status }),
+      ...(input.created_after !== undefined && { createdFrom: new Date(input.created_after) }),
+      ...(input.created_before !== undefined && { createdTo: new Date(input.created_before) }),
+    });
+  } catch (error) {
+    if (error instanceof InvalidHistoryCursor) throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
+    throw error;
+  }
 }

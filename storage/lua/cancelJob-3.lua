@@ -4,8 +4,9 @@
   jobs). A processing job is handed to whichever worker owns it: `cancel_requested` is set
   on the record and the request is published on the cancel channel.
 
-  KEYS  job, progress, userActive (zset)
-  ARGV  userId, now (epoch ms), channel (progress), cancelChannel, progressTtl (s), progressLogMax
+  KEYS  job, progress, userActive (zset), archive (outbox stream), retention (schedule zset)
+  ARGV  userId, now (epoch ms), channel (progress), cancelChannel, progressTtl (s), progressLogMax,
+        resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0')
 
   Returns { outcome, status } with outcome one of
     'cancelled'  (was queued; status is now cancelled)
@@ -15,6 +16,7 @@
   Events: `cancelled` (queued jobs); a cancel request `{"analysis_id": ...}` (processing jobs).
 ]]
 --- @include "appendProgress"
+--- @include "archiveOutbox"
 
 local current = redis.call('HMGET', K.job, 'status', 'user_id', 'analysis_id')
 local status, owner, analysisId = current[1], current[2], current[3]
@@ -25,6 +27,7 @@ if status == 'queued' then
   appendProgress(K.progress, A.channel, A.progressLogMax, analysisId, terminalEvent('cancelled', 'cancelled by the user', A.now))
   redis.call('EXPIRE', K.progress, tonumber(A.progressTtl))
   redis.call('ZREM', K.userActive, analysisId)
+  retainFinished({ key = K.job, progressKey = K.progress }, { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention })
   return { 'cancelled', 'cancelled' }
 end
 

@@ -10,10 +10,12 @@
   Entries whose job is terminal, missing, or re-queued under a newer entry are acknowledged
   and skipped.
 
-  KEYS  stream, deadLetters (stream), deadLetterIndex (hash)
+  KEYS  stream, deadLetters (stream), deadLetterIndex (hash), archive (outbox stream),
+        retention (schedule zset)
   ARGV  group, now (epoch ms), channel (progress), maxDeliveries, consumer ('' skips the
         check that the entry is pending for it), progressTtl (s, set once a job is terminal),
-        progressLogMax, deadLetterMax; lists: startedEvent (the `processing` event's fields)
+        progressLogMax, deadLetterMax, resultTtl (s; 0 keeps finished jobs), archiving ('1'
+        or '0'); lists: startedEvent (the `processing` event's fields)
   per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
         just read with '>' by this consumer, so no pending lookup is needed)
 
@@ -34,6 +36,7 @@ local context = {
   progressTtl = tonumber(A.progressTtl), deadLetters = K.deadLetters, deadLetterIndex = K.deadLetterIndex,
   deadLetterMax = A.deadLetterMax,
 }
+context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
 local startedEvent = progressEvent(unpack(A.startedEvent))
 local replies = {}

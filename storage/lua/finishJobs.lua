@@ -5,9 +5,9 @@
   changes again. A job whose user asked to cancel it (`cancel_requested`) ends `cancelled`,
   whatever the worker reports: a cancelled job never completes.
 
-  KEYS  stream
+  KEYS  stream, archive (outbox stream), retention (schedule zset)
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
-        terminal), progressLogMax
+        terminal), progressLogMax, resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0')
   per job: KEYS job, progress; ARGV entryId, owner (token), status (terminal);
         lists: event (the final event's fields), fields (result field/value pairs)
 
@@ -18,8 +18,10 @@
 --- @include "appendProgress"
 --- @include "cancelRunning"
 --- @include "runLedger"
+--- @include "archiveOutbox"
 
 local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
+context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local results = {}
 
 for i, item in ipairs(ITEMS) do
@@ -38,6 +40,7 @@ for i, item in ipairs(ITEMS) do
     appendProgress(job.progressKey, A.channel, A.progressLogMax, redis.call('HGET', job.key, 'analysis_id'), progressEvent(unpack(item.args.event)))
     redis.call('EXPIRE', job.progressKey, context.progressTtl)
     redis.call('XACK', K.stream, A.group, entryId)
+    retainFinished(job, context.retention)
     results[i] = 1
   else
     results[i] = 0

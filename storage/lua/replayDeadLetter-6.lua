@@ -38,5 +38,6 @@ redis.call('HDEL', K.job, 'error', 'finished_at', 'owner', 'cancel_requested', '
 redis.call('HDEL', K.job, 'run_owner', 'doubted_runs')
 redis.call('ZADD', K.userActive, A.now, current[2])
 redis.call('PERSIST', K.progress)
+redis.call('PERSIST', K.job) -- live again: its retention starts over when it ends
 appendProgress(K.progress, A.channel, A.progressLogMax, current[2], progressEvent(unpack(A.event)), true)
 return { 'replayed', entryId }

@@ -6,10 +6,12 @@
   is acknowledged; the retry scheduler XADDs a new one when the retry is due.
   A job whose user asked to cancel it ends `cancelled` instead, never retried.
 
-  KEYS  stream, job, progress, schedule (zset), deadLetters (stream), deadLetterIndex (hash)
+  KEYS  stream, job, progress, schedule (zset), deadLetters (stream), deadLetterIndex (hash),
+        archive (outbox stream), retention (schedule zset)
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
         terminal), progressLogMax, deadLetterMax, entryId, owner (token), error, node (the
-        worker consumer), maxRetries, dueAt (epoch ms); lists: retryingEvent (its fields)
+        worker consumer), maxRetries, dueAt (epoch ms), resultTtl (s; 0 keeps finished
+        jobs), archiving ('1' or '0'); lists: retryingEvent (its fields)
 
   Returns { outcome, attempts }: 'retrying' (attempts is the new count), 'dead-lettered',
   'cancelled', or 'lost' (this owner no longer holds a processing job; nothing written).
@@ -26,6 +28,7 @@ local context = {
   progressTtl = tonumber(A.progressTtl), deadLetters = K.deadLetters, deadLetterIndex = K.deadLetterIndex,
   deadLetterMax = A.deadLetterMax,
 }
+context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local job = { key = K.job, progressKey = K.progress }
 
 closeRun(K.job, A.owner)

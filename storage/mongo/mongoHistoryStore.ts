@@ -45,6 +45,8 @@ export interface AnalysisHistory {
   archive(record: JobRecord): Promise<ArchiveOutcome>;
   get(analysisId: string, userId: string): Promise<JobRecord | undefined>;
   list(query: HistoryQuery): Promise<HistoryPage>;
+  /** How many analyses match the query's filters, from its cursor on (its limit aside). */
+  count(query: Omit<HistoryQuery, 'limit'>): Promise<number>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -99,6 +101,8 @@ export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: n
             : null,
       };
     },
+
+    count: (query) => analyses.countDocuments(historyFilter({ ...query, limit: 1 })),
   };
 }
 

@@ -43,8 +43,8 @@ export const pruneActiveJobs = defineScript({
 export const cancelJob = defineScript({
   name: 'cancelJob',
   file: 'cancelJob-3.lua',
-  keys: ['job', 'progress', 'userActive'],
-  args: ['userId', 'now', 'channel', 'cancelChannel', 'progressTtl', 'progressLogMax'],
+  keys: ['job', 'progress', 'userActive', 'archive', 'retention'],
+  args: ['userId', 'now', 'channel', 'cancelChannel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving'],
   parseReply(reply, fail) {
     const [outcome, status] = list(reply, fail);
     return {
@@ -72,8 +72,19 @@ export type ClaimReply =
 export const claimJobs = defineScript({
   name: 'claimJobs',
   file: 'claimJobs.lua',
-  keys: ['stream', 'deadLetters', 'deadLetterIndex'],
-  args: ['group', 'now', 'channel', 'maxDeliveries', 'consumer', 'progressTtl', 'progressLogMax', 'deadLetterMax'],
+  keys: ['stream', 'deadLetters', 'deadLetterIndex', 'archive', 'retention'],
+  args: [
+    'group',
+    'now',
+    'channel',
+    'maxDeliveries',
+    'consumer',
+    'progressTtl',
+    'progressLogMax',
+    'deadLetterMax',
+    'resultTtl',
+    'archiving',
+  ],
   lists: ['startedEvent'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
   parseReply(reply, fail): ClaimReply[] {
@@ -90,8 +101,8 @@ export const claimJobs = defineScript({
 export const finishJobs = defineScript({
   name: 'finishJobs',
   file: 'finishJobs.lua',
-  keys: ['stream'],
-  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax'],
+  keys: ['stream', 'archive', 'retention'],
+  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
   parseReply: (reply, fail) =>
     integers(reply, fail).map((value) =>
@@ -114,7 +125,7 @@ export const refreshClaims = defineScript({
 export const retryJob = defineScript({
   name: 'retryJob',
   file: 'retryJob-6.lua',
-  keys: ['stream', 'job', 'progress', 'schedule', 'deadLetters', 'deadLetterIndex'],
+  keys: ['stream', 'job', 'progress', 'schedule', 'deadLetters', 'deadLetterIndex', 'archive', 'retention'],
   args: [
     'group',
     'now',
@@ -128,6 +139,8 @@ export const retryJob = defineScript({
     'node',
     'maxRetries',
     'dueAt',
+    'resultTtl',
+    'archiving',
   ],
   lists: ['retryingEvent'],
   parseReply(reply, fail) {
@@ -189,6 +202,24 @@ export const releaseRun = defineScript({
   parseReply: () => undefined,
 });
 
+export const ackArchived = defineScript({
+  name: 'ackArchived',
+  file: 'ackArchived.lua',
+  keys: ['archive', 'retention'],
+  args: ['group', 'now', 'resultTtl'],
+  item: { keys: ['job', 'progress'], args: ['entryId'] },
+  parseReply: (reply, fail) => integer(reply, fail),
+});
+
+export const trimRetention = defineScript({
+  name: 'trimRetention',
+  file: 'trimRetention.lua',
+  keys: ['retention'],
+  args: ['now'],
+  item: { keys: ['job', 'userJobs', 'userActive'], args: ['member', 'analysisId'] },
+  parseReply: (reply, fail) => integer(reply, fail),
+});
+
 export const SCRIPTS = [
   deregisterConsumer,
   enqueueJob,
@@ -203,4 +234,6 @@ export const SCRIPTS = [
   replayDeadLetter,
   trimStream,
   releaseRun,
+  ackArchived,
+  trimRetention,
 ] as const;

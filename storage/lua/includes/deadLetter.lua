@@ -4,8 +4,9 @@
 -- without reading the stream), keeps the stream to deadLetterMax letters (the oldest go, with
 -- their index entries), then acknowledges the job's entry.
 -- job = { key, progressKey }; context = { stream, group, channel, now, logMax, progressTtl,
--- deadLetters, deadLetterIndex, deadLetterMax }.
+-- deadLetters, deadLetterIndex, deadLetterMax, retention }.
 --- @include "appendProgress"
+--- @include "archiveOutbox"
 local function deadLetter(job, entryId, reason, context)
   local analysisId = redis.call('HGET', job.key, 'analysis_id')
   local attempts = redis.call('HGET', job.key, 'attempts') or '0'
@@ -28,4 +29,5 @@ local function deadLetter(job, entryId, reason, context)
   appendProgress(job.progressKey, context.channel, context.logMax, analysisId, terminalEvent('failed', reason, context.now))
   redis.call('EXPIRE', job.progressKey, context.progressTtl)
   redis.call('XACK', context.stream, context.group, entryId)
+  retainFinished(job, context.retention)
 end

@@ -212,7 +212,7 @@ describe('with a worker', () => {
 
   test('/health, /ready and /metrics', async () => {
     expect(await (await fetch(`${api}/health`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${api}/ready`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${api}/ready`)).json()).toEqual({ status: 'ready', dependencies: { redis: 'ok' } });
     const metrics = await (await fetch(`${api}/metrics`)).text();
     expect(metrics).toMatch(/candela_queue_jobs\{state="total"\} \d+/);
     expect(metrics).toMatch(

@@ -39,8 +39,19 @@ test('an empty value counts as unset', () => {
   expect(loadConfig({ PORT: '' }).PORT).toBe(8000);
 });
 
-test('MONGODB_URL is refused while the MongoDB store is not built, rather than ignored', () => {
-  expect(() => loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/candela' })).toThrow(
-    /MONGODB_URL: the MongoDB job store .* not available/,
+test('MONGODB_URL takes a MongoDB connection string; anything else is refused, naming the variable', () => {
+  expect(loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/candela' }).MONGODB_URL).toBe(
+    'mongodb://127.0.0.1:27017/candela',
   );
+  expect(() => loadConfig({ MONGODB_URL: 'http://127.0.0.1:27017' })).toThrow(
+    /MONGODB_URL: must be a MongoDB connection string/,
+  );
+});
+
+test('retention: finished jobs stay 7 days in Redis and 90 days in MongoDB unless configured; 0 keeps them', () => {
+  const defaults = loadConfig({});
+  expect(defaults.ANALYSIS_RESULT_TTL).toBe(7 * 24 * 3600);
+  expect(defaults.ANALYSIS_HISTORY_TTL).toBe(90 * 24 * 3600);
+  expect(loadConfig({ ANALYSIS_RESULT_TTL: '0' }).ANALYSIS_RESULT_TTL).toBe(0);
+  expect(() => loadConfig({ ANALYSIS_RESULT_TTL: '-1' })).toThrow(/ANALYSIS_RESULT_TTL/);
 });

@@ -1,0 +1,15 @@
+/**
+ * Two chart stores read as one: new charts go to the first (GridFS, with MongoDB), reads try
+ * it and then the second (the file store), which still holds charts written before MongoDB
+ * was configured and those of immediate analyses, whose threads write files.
+ */
+import type { ChartFormat, ChartStore, RenderedChart } from './chartStore.js';
+
+export function createFallbackChartStore(primary: ChartStore, fallback: ChartStore): ChartStore {
+  return {
+    save: (analysisId: string, chart: RenderedChart) => primary.save(analysisId, chart),
+    async read(analysisId: string, format: ChartFormat) {
+      return (await primary.read(analysisId, format)) ?? (await fallback.read(analysisId, format));
+    },
+  };
+}
