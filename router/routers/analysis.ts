@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { followProgress } from '../progress/followProgress.js';
 import { STREAM_ID } from '../../storage/progressLog.js';
 import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
-import { JOB_STATUSES, type JobRecord } from '../../storage/jobRecord.js';
+import type { JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { publicMessage } from '../publicErrors.js';
 import { analysisRequestSchema, jobLookupSchema } from '../schemas.js';
