@@ -53,7 +53,6 @@ export async function runAnalyze(config: Config, args: string[]): Promise<void> 
           Presets.shades_classic,
         );
     bar?.start(100, 0, { stage: 'queued', message: queued.analysis_id });
-    if (!bar) process.stderr.write(`candela: queued ${queued.analysis_id}\n`);
     const followed = await new Promise<'ended' | 'abandoned'>((resolve, reject) => {
       const subscription = client.api.analysis.progress.subscribe(job, {
         onData: ({ data }) =>
@@ -81,6 +80,8 @@ export async function runAnalyze(config: Config, args: string[]): Promise<void> 
         pauseDisplay: () => bar?.stop(),
         resumeDisplay: () => bar?.start(100, 0, { stage: 'following', message: queued.analysis_id }),
       });
+      // Said once Ctrl-C is handled, so whoever reads it can interrupt.
+      if (!bar) process.stderr.write(`candela: queued ${queued.analysis_id}\n`);
     });
     bar?.stop();
     if (followed === 'abandoned') {

@@ -78,7 +78,11 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Cli {
     stderr: () => stderr,
     exited,
     waitForStderr: (pattern) =>
-      eventually(async () => pattern.exec(stderr) ?? undefined, 30_000, `${pattern} on stderr:\n${stderr}`),
+      eventually(async () => pattern.exec(stderr) ?? undefined, 30_000, `${pattern} on stderr`).catch(
+        (error: Error) => {
+          throw new Error(`${error.message} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${stderr}`);
+        },
+      ),
   };
 }
 
