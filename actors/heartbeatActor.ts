@@ -8,7 +8,12 @@ import { hostname } from 'node:os';
 import type { Logger } from '../config/logger.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { RedisClient } from '../storage/redisConnection.js';
-import { createWorkerRegistry, type WorkerRegistration } from '../storage/workerRegistry.js';
+import {
+  createWorkerRegistry,
+  type StalledJobFields,
+  type WorkerMetricsFields,
+  type WorkerRegistration,
+} from '../storage/workerRegistry.js';
 import type { Clock } from './clock.js';
 import type { CircuitState } from '../storage/circuitState.js';
 import type { Dependency } from './dependencyGate.js';
@@ -48,6 +53,8 @@ export interface HeartbeatOptions {
   clock: Clock;
   log: Logger;
   supervisor: ActorRef<ChildCrashed>;
+  /** The stalled-job counts to publish with the metrics (reclaims, poison messages, takeovers). */
+  stalledJobs?: () => StalledJobFields;
 }
 
 interface WorkerMetrics {
@@ -83,6 +90,11 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
     circuit_breaker_state: metrics.circuit,
   });
 
+  const publishedFields = (metrics: WorkerMetrics): WorkerMetricsFields & Partial<StalledJobFields> => ({
+    ...metricsFields(metrics),
+    ...options.stalledJobs?.(),
+  });
+
   const warnOnFailure = (what: string) => (error: Error) =>
     options.log.warn({ err: error }, `${what} failed; next interval will retry`);
 
@@ -107,7 +119,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
         case 'metrics.publish':
           if (state.stopped) return state;
           registry
-            .publishMetrics(workerId, metricsFields(state), options.metricsTtlSeconds)
+            .publishMetrics(workerId, publishedFields(state), options.metricsTtlSeconds)
             .catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
@@ -131,7 +143,7 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
           return state;
         case 'heartbeat.stop': {
           const replyTo = message.replyTo;
-          registry.deregister(workerId, metricsFields(state)).then(
+          registry.deregister(workerId, publishedFields(state)).then(
             () => send(replyTo, true),
             () => send(replyTo, false),
           );

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `candela` command: api | worker | demo | token | dlq | analyze. */
+/** The `candela` command: api | worker | demo | token | dlq | analyze | status | list | watch. */
 import { ConfigError, loadConfig } from '../config/env.js';
 import { MongoConfigurationError } from '../storage/mongo/mongoConnection.js';
 import { runAnalyze } from './commands/analyze.js';
@@ -8,6 +8,9 @@ import { runDlq } from './commands/dlq.js';
 import { runDemo } from './commands/demo.js';
 import { runToken } from './commands/token.js';
 import { runWorker } from './commands/worker.js';
+import { runList } from './commands/list.js';
+import { runStatus } from './commands/status.js';
+import { runWatch } from './commands/watch.js';
 import { UsageError } from './usageError.js';
 
 const USAGE = `usage: candela <command>
@@ -17,8 +20,14 @@ const USAGE = `usage: candela <command>
   token USER [--admin]   print a JWT for USER, signed with AUTH_SECRET
   dlq list               the dead-letter stream, one JSON line per job, with its history
   dlq replay ID|--all    queue dead-lettered jobs again, with fresh attempts
-  analyze SYMBOL INTERVAL [--timeframe 7d]
-                         queue one analysis and follow it with a progress bar (CANDELA_TOKEN, CANDELA_URL)
+  analyze SYMBOL INTERVAL [--timeframe 7d] [--json] [--cancel-on-interrupt]
+                         queue one analysis and follow it with a progress bar (CANDELA_TOKEN, CANDELA_URL);
+                         exit 0 completed, 1 failed, 2 bad input, 130 cancelled; Ctrl-C asks to cancel
+  status ID [--json]     one analysis's record
+  list [--status S] [--symbol S] [--interval I] [--limit N] [--json]
+                         your analyses, newest first
+  watch [--interval 2] [--once]
+                         a live table of the queue and the workers (workers need an admin token)
 Configuration comes from the environment; see README.md.`;
 
 async function main(argv: string[]): Promise<void> {
@@ -41,6 +50,12 @@ async function main(argv: string[]): Promise<void> {
       return runToken(config, args);
     case 'dlq':
       return runDlq(config, args);
+    case 'status':
+      return runStatus(config, args);
+    case 'list':
+      return runList(config, args);
+    case 'watch':
+      return runWatch(config, args);
     default:
       throw new UsageError(`unknown command '${command}'\n${USAGE}`);
   }

@@ -1,12 +1,35 @@
-/** /metrics (Prometheus): queue depth and pending, HTTP request counts and latency, progress subscribers, event-loop delay. */
+/**
+ * /metrics (Prometheus): queue depth and pending, the stalled-job counters of each live worker
+ * (reclaims, poison messages, takeovers, labelled by worker), HTTP request counts and latency,
+ * progress subscribers, event-loop delay.
+ */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { corruptJobRecords } from '../storage/corruptRecords.js';
+import { listWorkers, type StalledJobCounts } from '../storage/workerRegistry.js';
 import type { ApiServices } from './apiServices.js';
 
 const LOOP_RESOLUTION_MS = 10;
 
-export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progressHub'>) {
+const STALLED_JOB_COUNTERS: { name: string; help: string; count: keyof StalledJobCounts }[] = [
+  {
+    name: 'candela_job_reclaims_total',
+    help: 'Stream entries each worker took over from silent consumers',
+    count: 'reclaims',
+  },
+  {
+    name: 'candela_poison_messages_total',
+    help: 'Poison messages each worker dead-lettered',
+    count: 'poison_messages',
+  },
+  {
+    name: 'candela_job_takeovers_total',
+    help: 'Processing jobs each worker took over from another',
+    count: 'takeovers',
+  },
+];
+
+export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progressHub' | 'redis' | 'keys'>) {
   const registry = new Registry();
   registry.registerMetric(corruptJobRecords);
   const requests = new Counter({
@@ -34,6 +57,23 @@ export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progress
       this.set({ state: 'waiting' }, stats.waiting_jobs);
     },
   });
+  // The workers' own counters, as they last published them: one series per live worker, each
+  // monotonic for the life of that worker process (a restart is a counter reset).
+  let workers: Promise<Awaited<ReturnType<typeof listWorkers>>> | undefined;
+  const liveWorkers = () =>
+    (workers ??= listWorkers(services.redis, services.keys).finally(() => (workers = undefined)));
+  for (const counter of STALLED_JOB_COUNTERS)
+    new Counter({
+      name: counter.name,
+      help: counter.help,
+      labelNames: ['worker'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const worker of await liveWorkers())
+          if (worker.totals) this.inc({ worker: worker.worker_id }, worker.totals[counter.count]);
+      },
+    });
   new Gauge({
     name: 'candela_progress_subscribers',
     help: 'Progress subscribers on this API node',

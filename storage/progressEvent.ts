@@ -13,6 +13,8 @@ export const PROGRESS_STAGES = [
   'chart',
   'summary',
   'retrying',
+  /** A processing job taken over from a worker that went silent. */
+  'reclaimed',
   'finished',
 ] as const;
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];

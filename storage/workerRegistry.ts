@@ -33,8 +33,39 @@ export interface WorkerMetricsFields {
   circuit_breaker_state: CircuitStateName;
 }
 
-export interface WorkerInfo extends WorkerRegistration {
+/** Stalled-job figures of one worker: entries it reclaimed, poison messages it dead-lettered, processing jobs it took over. */
+export interface StalledJobCounts {
+  reclaims: number;
+  poison_messages: number;
+  takeovers: number;
+}
+
+/** The stalled-job counts in the metrics hash: since the worker started, and over the last hour. */
+export interface StalledJobFields {
+  reclaims_total: number;
+  poison_messages_total: number;
+  takeovers_total: number;
+  reclaims_last_hour: number;
+  poison_messages_last_hour: number;
+  takeovers_last_hour: number;
+}
+
+export function stalledJobFields(totals: StalledJobCounts, lastHour: StalledJobCounts): StalledJobFields {
+  return {
+    reclaims_total: totals.reclaims,
+    poison_messages_total: totals.poison_messages,
+    takeovers_total: totals.takeovers,
+    reclaims_last_hour: lastHour.reclaims,
+    poison_messages_last_hour: lastHour.poison_messages,
+    takeovers_last_hour: lastHour.takeovers,
+  };
+}
+
+/** A live worker; the stalled-job counts (over the last hour) are absent until it has published them. */
+export interface WorkerInfo extends WorkerRegistration, Partial<StalledJobCounts> {
   metrics: Omit<WorkerMetricsFields, 'circuit_breaker_state'> | null;
+  /** Since the worker started; absent until published. */
+  totals?: StalledJobCounts;
 }
 
 /**
@@ -58,7 +89,11 @@ export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
     ]);
   }
 
-  async function publishMetrics(workerId: string, metrics: WorkerMetricsFields, ttlSeconds: number): Promise<void> {
+  async function publishMetrics(
+    workerId: string,
+    metrics: WorkerMetricsFields & Partial<StalledJobFields>,
+    ttlSeconds: number,
+  ): Promise<void> {
     await Promise.all([
       redis.hset(keys.workerMetrics(workerId), { ...metrics }),
       redis.expire(keys.workerMetrics(workerId), ttlSeconds),
@@ -70,7 +105,10 @@ export function createWorkerRegistry(redis: RedisClient, keys: QueueKeys) {
   }
 
   /** Removes the registration at once (active consumers drop without waiting for the TTL) and leaves the final metrics. */
-  async function deregister(workerId: string, finalMetrics: WorkerMetricsFields): Promise<void> {
+  async function deregister(
+    workerId: string,
+    finalMetrics: WorkerMetricsFields & Partial<StalledJobFields>,
+  ): Promise<void> {
     await Promise.all([
       redis.del(keys.workerHeartbeat(workerId)),
       redis.zrem(keys.workerIndex(), workerId),
@@ -136,8 +174,26 @@ export async function listWorkers(redis: RedisClient, keys: QueueKeys): Promise<
               avg_processing_time: Number(hash.avg_processing_time ?? 0),
               uptime: Number(hash.uptime ?? 0),
             };
-      return { ...registration, metrics };
+      return { ...registration, ...stalledJobCounts(hash), metrics };
     }),
   );
   return workers.sort((a, b) => a.worker_id.localeCompare(b.worker_id));
+}
+
+const count = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+
+/** The last hour's counts as workers.list shows them, and the totals, when the worker has published them. */
+function stalledJobCounts(hash: Record<string, string>): Partial<StalledJobCounts> & { totals?: StalledJobCounts } {
+  const reclaims = count(hash.reclaims_last_hour);
+  if (reclaims === undefined) return {};
+  return {
+    reclaims,
+    poison_messages: count(hash.poison_messages_last_hour) ?? 0,
+    takeovers: count(hash.takeovers_last_hour) ?? 0,
+    totals: {
+      reclaims: count(hash.reclaims_total) ?? 0,
+      poison_messages: count(hash.poison_messages_total) ?? 0,
+      takeovers: count(hash.takeovers_total) ?? 0,
+    },
+  };
 }

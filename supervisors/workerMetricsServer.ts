@@ -1,6 +1,7 @@
 /**
  * `/metrics` (Prometheus text) for a worker process on METRICS_PORT: what its heartbeat
- * actor counts, read at scrape time, the errors its actors swallowed, and the process's
+ * actor counts, read at scrape time, its job metrics (reclaims, poison messages, takeovers,
+ * queue wait, job and stage durations), the errors its actors swallowed, and the process's
  * default metrics (prom-client).
  */
 import http from 'node:http';
@@ -10,6 +11,7 @@ import { swallowedErrors } from '../actors/actorDiagnostics.js';
 import { lateClaimRefreshes } from '../actors/claimRefreshLateness.js';
 import { corruptJobRecords } from '../storage/corruptRecords.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
+import type { JobMetrics } from './jobMetrics.js';
 
 export interface WorkerMetricsServer {
   port: number;
@@ -22,8 +24,10 @@ export async function startWorkerMetricsServer(
   port: number,
   host: string,
   snapshot: () => Promise<WorkerMetricsSnapshot>,
+  jobMetrics?: Pick<JobMetrics, 'registerInto'>,
 ): Promise<WorkerMetricsServer> {
   const registry = new Registry();
+  jobMetrics?.registerInto(registry);
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(swallowedErrors);
   registry.registerMetric(lateClaimRefreshes);

@@ -26,6 +26,9 @@ import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConn
 import { createRetrySchedule } from '../storage/retrySchedule.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 import { startWorkerMetricsServer } from './workerMetricsServer.js';
+import { createJobMetrics, type JobMetrics } from './jobMetrics.js';
+import { observeConsumerQueue } from './observedConsumerQueue.js';
+import { stalledJobFields } from '../storage/workerRegistry.js';
 import {
   type DrainReport,
   type NodeChildren,
@@ -57,6 +60,8 @@ export interface WorkerNode {
   children: NodeChildren;
   /** Where /metrics listens, when METRICS_PORT is set. */
   metricsPort: number | undefined;
+  /** What this process counted about its jobs (also on /metrics). */
+  jobMetrics: JobMetrics;
   shutdown(graceMs: number): Promise<void>;
 }
 
@@ -89,13 +94,17 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);
   // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
-  const queue = createConsumerQueue(redis, keys, {
-    maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
-    deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
-    freshForMs: Math.floor(timings.claimTimeoutMs / 2),
-    resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
-    archiving: mongo !== undefined,
-  });
+  const jobMetrics = createJobMetrics();
+  const queue = observeConsumerQueue(
+    createConsumerQueue(redis, keys, {
+      maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
+      deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
+      freshForMs: Math.floor(timings.claimTimeoutMs / 2),
+      resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+      archiving: mongo !== undefined,
+    }),
+    jobMetrics,
+  );
   if (mongo) await ensureArchiveGroup(redis, keys);
   const circuit = {
     failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
@@ -149,6 +158,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       registrationTtlSeconds: timings.registrationTtlSeconds,
       metricsMs: timings.metricsMs,
       metricsTtlSeconds: timings.metricsTtlSeconds,
+      stalledJobs: () => stalledJobFields(jobMetrics.totals(), jobMetrics.lastHour()),
       clock,
       log,
     },
@@ -205,12 +215,16 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const metricsServer =
     config.METRICS_PORT === undefined
       ? undefined
-      : await startWorkerMetricsServer(config.METRICS_PORT, config.HOST, () =>
-          ask(
-            children.heartbeat,
-            (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }),
-            ASK_TIMEOUT_MS,
-          ),
+      : await startWorkerMetricsServer(
+          config.METRICS_PORT,
+          config.HOST,
+          () =>
+            ask(
+              children.heartbeat,
+              (replyTo: ActorRef<WorkerMetricsSnapshot>) => ({ type: 'metrics.snapshot' as const, replyTo }),
+              ASK_TIMEOUT_MS,
+            ),
+          jobMetrics,
         );
   log.info(
     {
@@ -257,6 +271,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     consumerNames: children.consumers.map((consumer) => consumer.name),
     children,
     metricsPort: metricsServer?.port,
+    jobMetrics,
     shutdown,
   };
 }

@@ -74,8 +74,16 @@ const routes: Route[] = [
           ? forwardInput<ProcedureInputs['queue']['stats']>({ user_id: query.get('user_id') })
           : undefined,
       );
-      const { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp } = stats;
-      sendJson(res, 200, { stream_name, total_jobs_in_stream, pending_jobs, active_consumers, timestamp });
+      // The original fields, plus waiting_jobs (as queue.stats has it): old clients see what they knew.
+      const { stream_name, total_jobs_in_stream, pending_jobs, waiting_jobs, active_consumers, timestamp } = stats;
+      sendJson(res, 200, {
+        stream_name,
+        total_jobs_in_stream,
+        pending_jobs,
+        waiting_jobs,
+        active_consumers,
+        timestamp,
+      });
     },
   },
   {
@@ -89,8 +97,8 @@ const routes: Route[] = [
           user_id: optional(query.get('user_id')),
         }),
       );
-      const { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error } = job;
-      sendJson(res, 200, { analysis_id, status, created_at, updated_at, image_url, llm_summary, analysis_data, error });
+      // The whole record, as analysis.status answers it: a superset of the original shape.
+      sendJson(res, 200, job);
     },
   },
   {

@@ -1,4 +1,4 @@
-/** queue.*: statistics of the job stream; dead letters and replay (admin) come with storage/deadLetters.ts. */
+/** queue.*: statistics of the job stream; dead letters and their replay (admin). */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createDeadLetters } from '../../storage/deadLetters.js';

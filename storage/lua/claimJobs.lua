@@ -22,7 +22,7 @@
   Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
   field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
   missing, stale-entry, terminal, not-pending, cancelled, dead-lettered.
-  Events: `processing` for each claimed (not taken-over) job; `cancelled` or `failed` for
+  Events: `processing` for each claimed job, `reclaimed` for each taken-over one; `cancelled` or `failed` for
   jobs ended here.
 ]]
 --- @include "appendProgress"
@@ -30,6 +30,7 @@
 --- @include "deadLetter"
 --- @include "cancelRunning"
 --- @include "runLedger"
+--- @include "announceTakeover"
 
 local context = {
   stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax,
@@ -73,6 +74,7 @@ for i, item in ipairs(ITEMS) do
     openRun(job.key, owner)
     reply = { 'claimed' }
   else
+    announceTakeover(job, current[4], consumer, context)
     redis.call('HSET', job.key, 'owner', owner, 'updated_at', A.now)
     redis.call('HINCRBY', job.key, 'takeovers', 1)
     openRun(job.key, owner)

@@ -45,6 +45,16 @@ describe('with no worker running (jobs stay queued)', () => {
     });
     for (const field of ['created_at', 'updated_at'])
       expect(new Date(job[field] as string).toISOString()).toBe(job[field]);
+    // A superset of the original shape: the whole record, as analysis.status answers it.
+    expect(job).toMatchObject({
+      user_id: 'alice',
+      symbol: 'BTCUSDT',
+      interval: '1h',
+      timeframe: '7d',
+      attempts: 0,
+      summary_source: null,
+      error: null,
+    });
   });
 
   test('the same Idempotency-Key queues once', async () => {
@@ -98,7 +108,7 @@ describe('with no worker running (jobs stay queued)', () => {
     }
   });
 
-  test('GET /analysis/queue/stats answers the original shape', async () => {
+  test('GET /analysis/queue/stats answers the original shape, plus waiting_jobs', async () => {
     const response = await fetch(`${api}/analysis/queue/stats`, { headers: alice });
     expect(response.status).toBe(200);
     const stats = (await response.json()) as Record<string, unknown>;
@@ -108,8 +118,11 @@ describe('with no worker running (jobs stay queued)', () => {
       'stream_name',
       'timestamp',
       'total_jobs_in_stream',
+      'waiting_jobs',
     ]);
     expect(stats).toMatchObject({ stream_name: 'market-analysis-jobs', active_consumers: 0, pending_jobs: 0 });
+    // No worker has read anything: every queued job is still waiting.
+    expect(stats.waiting_jobs).toBeGreaterThanOrEqual(3);
     expect(stats.total_jobs_in_stream).toBeGreaterThanOrEqual(3);
   });
 
