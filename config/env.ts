@@ -72,6 +72,9 @@ const envSchema = z.object({
   // storage (queue retention)
   /** Letters kept on the dead-letter stream; the oldest are dropped first. */
   ANALYSIS_DEAD_LETTER_MAX: positiveInt(10_000),
+  // scans and alerts
+  /** `scan`: a whole scan holds one slot of ANALYSIS_MAX_ACTIVE_JOBS_PER_USER; `jobs`: every child holds one. */
+  SCAN_CHILDREN_COUNT_AS: z.enum(['scan', 'jobs'], { error: 'must be scan or jobs' }).default('scan'),
 });
 
 export type Config = z.infer<typeof envSchema>;

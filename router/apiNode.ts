@@ -6,6 +6,7 @@ import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { createProgressLog } from '../storage/progressLog.js';
+import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
@@ -50,12 +51,14 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     timeoutMs: config.ANALYSIS_JOB_TIMEOUT * 1000,
     maxWaiting: 100,
   });
+  const queue = createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER });
   const server = await startApiServer({
     config,
     log,
     redis,
     keys,
-    queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue,
+    scans: createScanStore(redis, keys, queue, scanStoreOptions(config)),
     progressLog: createProgressLog(redis, keys),
     progressHub,
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),

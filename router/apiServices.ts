@@ -6,6 +6,7 @@ import type { JobQueue } from '../storage/jobQueue.js';
 import type { QueueKeys } from '../storage/keys.js';
 import type { ProgressLog } from '../storage/progressLog.js';
 import type { RedisClient } from '../storage/redisConnection.js';
+import type { ScanStore } from '../storage/scans/scanStore.js';
 import type { ChartSigner } from './charts/chartUrls.js';
 import type { AnalysisPool } from './immediate/analysisPool.js';
 import type { ProgressHub } from './progress/progressHub.js';
@@ -18,6 +19,7 @@ export interface ApiServices {
   redis: RedisClient;
   keys: QueueKeys;
   queue: JobQueue;
+  scans: ScanStore;
   progressLog: ProgressLog;
   progressHub: ProgressHub;
   charts: ChartStore;

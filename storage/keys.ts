@@ -28,6 +28,14 @@ export interface QueueKeys {
   workerHeartbeat(workerId: string): string;
   /** Sorted set of live worker ids, scored by when their registration expires (epoch ms). */
   workerIndex(): string;
+  /** Hash: a scan's request, status and child counts (`status` read by the active-job prune like a job's). */
+  scan(scanId: string): string;
+  /** List: a scan's child analysis ids, in request order. */
+  scanChildren(scanId: string): string;
+  /** Set: the children whose terminal status the scan has already counted (each once). */
+  scanSettled(scanId: string): string;
+  /** Sorted set: the user's scans by creation time. */
+  userScans(userId: string): string;
 }
 
 /**
@@ -57,5 +65,9 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
     workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
     workerIndex: () => `live_workers:${group}`,
+    scan: (scanId) => tagged(`scan:${scanId}`),
+    scanChildren: (scanId) => tagged(`scan:${scanId}:children`),
+    scanSettled: (scanId) => tagged(`scan:${scanId}:settled`),
+    userScans: (userId) => tagged(`user:${keySegment(userId)}:scans`),
   };
 }

@@ -15,7 +15,9 @@ import type { Config } from '../config/env.js';
 import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
-import { ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
+import { withEndedJobsListener } from '../storage/scans/settlingQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
 import { createRetrySchedule } from '../storage/retrySchedule.js';
@@ -75,11 +77,13 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);
   // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
-  const queue = createConsumerQueue(redis, keys, {
+  const consumerQueue = createConsumerQueue(redis, keys, {
     maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
     deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
   });
+  const scans = createScanStore(redis, keys, createJobQueue(redis, keys), scanStoreOptions(config));
+  const queue = withEndedJobsListener(consumerQueue, scans.settleEnded, log);
 
   useActorLogger(log);
   const system = startActorSystem(workerId);

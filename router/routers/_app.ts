@@ -2,11 +2,13 @@
 import { router } from '../trpc.js';
 import { analysisRouter } from './analysis.js';
 import { queueRouter } from './queue.js';
+import { scansRouter } from './scans.js';
 import { workersRouter } from './workers.js';
 
 export const appRouter = router({
   analysis: analysisRouter,
   queue: queueRouter,
+  scans: scansRouter,
   workers: workersRouter,
 });
 

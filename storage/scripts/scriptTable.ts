@@ -4,6 +4,7 @@
  */
 import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { SCAN_SCRIPTS } from './scanScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
 /** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
@@ -194,4 +195,5 @@ export const SCRIPTS = [
   moveDueRetries,
   replayDeadLetter,
   trimStream,
+  ...SCAN_SCRIPTS,
 ] as const;

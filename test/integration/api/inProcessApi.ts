@@ -23,6 +23,7 @@ import { createFileChartStore } from '../../../storage/charts/fileChartStore.js'
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
+import { createScanStore, scanStoreOptions } from '../../../storage/scans/scanStore.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 export const SECRET = 'in-process-secret-0123456789';
@@ -66,12 +67,14 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   );
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
+  const queue = createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER });
   const services = {
     config,
     log,
     redis: redis.client,
     keys,
-    queue: createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue,
+    scans: createScanStore(redis.client, keys, queue, scanStoreOptions(config)),
     progressLog: createProgressLog(redis.client, keys),
     progressHub,
     charts: createFileChartStore(path.join(dataDir, 'charts')),
