@@ -5,12 +5,14 @@ import type { Logger } from '../config/logger.js';
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
+import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createProgressLog } from '../storage/progressLog.js';
 import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
+import { startAlertHub } from './progress/alertHub.js';
 import { startProgressHub } from './progress/progressHub.js';
 import { createSubscriptionLimits } from './progress/subscriptionLimits.js';
 import { createRateLimits } from './rateLimits.js';
@@ -45,6 +47,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
   const subscriber = connectRedis(config, 'candela:api:progress');
   await ensureConsumerGroup(redis, keys);
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
+  const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({
     size: config.IMMEDIATE_ANALYSIS_THREADS,
     config,
@@ -59,6 +62,8 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     keys,
     queue,
     scans: createScanStore(redis, keys, queue, scanStoreOptions(config)),
+    alerts: createAlertStore(redis, keys),
+    alertHub,
     progressLog: createProgressLog(redis, keys),
     progressHub,
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
@@ -75,7 +80,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     url: server.url,
     async shutdown(graceMs) {
       await server.close(graceMs);
-      await Promise.all([pool.close(), progressHub.close()]);
+      await Promise.all([pool.close(), progressHub.close(), alertHub.close()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       log.info('api stopped');
     },

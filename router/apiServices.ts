@@ -1,5 +1,6 @@
 /** What the API's procedures and routes use. Built once per API process (apiNode.ts). */
 import type { Config } from '../config/env.js';
+import type { AlertStore } from '../storage/alerts/alertStore.js';
 import type { Logger } from '../config/logger.js';
 import type { ChartStore } from '../storage/charts/chartStore.js';
 import type { JobQueue } from '../storage/jobQueue.js';
@@ -9,6 +10,7 @@ import type { RedisClient } from '../storage/redisConnection.js';
 import type { ScanStore } from '../storage/scans/scanStore.js';
 import type { ChartSigner } from './charts/chartUrls.js';
 import type { AnalysisPool } from './immediate/analysisPool.js';
+import type { AlertHub } from './progress/alertHub.js';
 import type { ProgressHub } from './progress/progressHub.js';
 import type { SubscriptionLimits } from './progress/subscriptionLimits.js';
 import type { RateLimits } from './rateLimits.js';
@@ -20,6 +22,8 @@ export interface ApiServices {
   keys: QueueKeys;
   queue: JobQueue;
   scans: ScanStore;
+  alerts: AlertStore;
+  alertHub: AlertHub;
   progressLog: ProgressLog;
   progressHub: ProgressHub;
   charts: ChartStore;

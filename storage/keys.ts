@@ -36,6 +36,22 @@ export interface QueueKeys {
   scanSettled(scanId: string): string;
   /** Sorted set: the user's scans by creation time. */
   userScans(userId: string): string;
+  /** Hash: one alert rule (criteria, webhook URL and secret). */
+  alertRule(ruleId: string): string;
+  /** Sorted set: the user's alert rules by creation time. */
+  userAlertRules(userId: string): string;
+  /** Hash: one alert (what matched, and its webhook delivery state). */
+  alert(alertId: string): string;
+  /** Stream: the user's alert log (alert ids), which alerts.subscribe resumes from. */
+  userAlerts(userId: string): string;
+  /** String, set NX with a TTL: the alert of a rule x symbol x interval x bar, so it fires once. */
+  alertOnce(ruleId: string, symbol: string, interval: string, bar: string): string;
+  /** Hash: the user's last trend per `symbol:interval`, for trend-change rules. */
+  userTrends(userId: string): string;
+  /** Sorted set: alerts whose webhook is due (epoch ms), shared by every worker. */
+  webhooksDue(): string;
+  /** Pub/sub: `{ user_id, event_id }` for each new alert. */
+  alertChannel(): string;
 }
 
 /**
@@ -69,5 +85,14 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     scanChildren: (scanId) => tagged(`scan:${scanId}:children`),
     scanSettled: (scanId) => tagged(`scan:${scanId}:settled`),
     userScans: (userId) => tagged(`user:${keySegment(userId)}:scans`),
+    alertRule: (ruleId) => tagged(`alert-rule:${ruleId}`),
+    userAlertRules: (userId) => tagged(`user:${keySegment(userId)}:alert-rules`),
+    alert: (alertId) => tagged(`alert:${alertId}`),
+    userAlerts: (userId) => tagged(`user:${keySegment(userId)}:alerts`),
+    alertOnce: (ruleId, symbol, interval, bar) =>
+      tagged(`alert-once:${ruleId}:${symbol}:${interval}:${keySegment(bar)}`),
+    userTrends: (userId) => tagged(`user:${keySegment(userId)}:trends`),
+    webhooksDue: () => tagged('webhooks-due'),
+    alertChannel: () => tagged('alert-events'),
   };
 }

@@ -64,6 +64,11 @@ export interface NodeChildren {
   heartbeat: ActorRef<HeartbeatMessage>;
 }
 
+/** A further periodic child (webhook delivery, schedules): started with the node, stopped when it drains. */
+export interface PeriodicChild {
+  start(parent: ActorParent, supervisor: ActorRef<ChildCrashed>): ActorRef<{ type: 'periodic.stop' }>;
+}
+
 export interface DrainReport {
   /** Every consumer ended its work within the grace period. */
   drained: boolean;
@@ -93,6 +98,7 @@ export interface SupervisorOptions {
   reclaimer: Omit<ReclaimerOptions, 'consumers' | 'supervisor'>;
   scheduler: Omit<RetrySchedulerOptions, 'supervisor'>;
   heartbeat: Omit<HeartbeatOptions, 'consumerNames' | 'supervisor'>;
+  periodic?: readonly PeriodicChild[];
   /** What deregistering needs: the group's consumers, and how long each Redis call may take. */
   deregistration: { queue: Pick<ConsumerQueue, 'removeConsumerIfIdle'>; timeoutMs: number };
   /** Restart policy per kind of child; the node's defaults otherwise. */
@@ -128,6 +134,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
   /** Each child by name: its kind (for the policy) and how to start it. */
   const slots = new Map<string, { kind: NodeChildKind; start(): void }>();
   let children: NodeChildren | undefined;
+  const periodic: ActorRef<{ type: 'periodic.stop' }>[] = [];
   let gate: ConsumerGate = 'open';
   let drain: Drain | undefined;
   let escalated = false;
@@ -193,6 +200,11 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
     };
     const scheduler = startScheduler();
     slots.set(scheduler.name, { kind: 'retry-scheduler', start: startScheduler });
+    for (const child of options.periodic ?? []) {
+      const ref = child.start(asParent(self), self);
+      periodic.push(ref);
+      slots.set(ref.name, { kind: 'periodic', start: () => void child.start(asParent(self), self) });
+    }
     return { consumers, reclaimer, scheduler, heartbeat };
   }
 
@@ -247,7 +259,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
       return;
     }
     // Stopped by the drain: nothing to restart.
-    if (drain && (slot.kind === 'reclaimer' || slot.kind === 'retry-scheduler')) {
+    if (drain && (slot.kind === 'reclaimer' || slot.kind === 'retry-scheduler' || slot.kind === 'periodic')) {
       log.error(
         { err: message.error, child: message.child },
         `${slot.kind} crashed while the node drains; not restarting it`,
@@ -279,6 +291,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
       send(children.reclaimer, { type: 'reclaim.stop' });
       send(children.scheduler, { type: 'schedule.stop' });
     }
+    for (const child of periodic) send(child, { type: 'periodic.stop' });
     for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.drain' });
   }
 

@@ -30,7 +30,7 @@ export function decideOnCrash(policy: RestartPolicy, history: RestartHistory, no
 }
 
 /** The worker node's children, as its supervisor groups them: each group has one policy and one restart history. */
-export type NodeChildKind = 'consumer' | 'reclaimer' | 'retry-scheduler' | 'heartbeat';
+export type NodeChildKind = 'consumer' | 'reclaimer' | 'retry-scheduler' | 'heartbeat' | 'periodic';
 
 /**
  * Consumers restart quickly (a crash there is usually one bad job, which the delivery limit
@@ -42,4 +42,5 @@ export const NODE_CHILD_POLICIES: Readonly<Record<NodeChildKind, RestartPolicy>>
   reclaimer: { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
   'retry-scheduler': { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
   heartbeat: { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
+  periodic: { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
 };

@@ -16,6 +16,9 @@ import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { createAlertStore } from '../storage/alerts/alertStore.js';
+import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
 import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
 import { withEndedJobsListener } from '../storage/scans/settlingQueue.js';
 import { createKeys } from '../storage/keys.js';
@@ -83,7 +86,14 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
   });
   const scans = createScanStore(redis, keys, createJobQueue(redis, keys), scanStoreOptions(config));
-  const queue = withEndedJobsListener(consumerQueue, scans.settleEnded, log);
+  const alerts = createAlertStore(redis, keys);
+  // After a job ends: count it on its scan, and match its result against its user's alert rules.
+  const queue = withEndedJobsListener(
+    consumerQueue,
+    async (ids) => void (await Promise.all([scans.settleEnded(ids), alerts.matchEnded(ids)])),
+    log,
+  );
+  const webhooks = createWebhookQueue(redis, keys);
 
   useActorLogger(log);
   const system = startActorSystem(workerId);
@@ -135,6 +145,28 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       clock,
       log,
     },
+    periodic: [
+      {
+        start(parent, supervisor) {
+          const delivery = spawnWebhookDeliveryActor(parent, {
+            queue: webhooks,
+            settings: {
+              timeoutMs: config.ALERT_WEBHOOK_TIMEOUT * 1000,
+              retryForMs: config.ALERT_WEBHOOK_RETRY_FOR * 1000,
+              retryBaseMs: config.ALERT_WEBHOOK_RETRY_BASE_MS,
+              allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE,
+              batchSize: 20,
+            },
+            intervalMs: config.ALERT_WEBHOOK_POLL_MS,
+            clock,
+            log,
+            supervisor,
+          });
+          send(delivery, { type: 'webhooks.tick' });
+          return delivery;
+        },
+      },
+    ],
     deregistration: { queue, timeoutMs: CLEANUP_TIMEOUT_MS },
     ...(options.policies ? { policies: options.policies } : {}),
     clock,

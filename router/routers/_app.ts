@@ -1,5 +1,6 @@
 /** The application router: one router per domain. */
 import { router } from '../trpc.js';
+import { alertsRouter } from './alerts.js';
 import { analysisRouter } from './analysis.js';
 import { queueRouter } from './queue.js';
 import { scansRouter } from './scans.js';
@@ -9,6 +10,7 @@ export const appRouter = router({
   analysis: analysisRouter,
   queue: queueRouter,
   scans: scansRouter,
+  alerts: alertsRouter,
   workers: workersRouter,
 });
 

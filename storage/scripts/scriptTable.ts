@@ -4,6 +4,7 @@
  */
 import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { ALERT_SCRIPTS } from './alertScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
@@ -196,4 +197,5 @@ export const SCRIPTS = [
   replayDeadLetter,
   trimStream,
   ...SCAN_SCRIPTS,
+  ...ALERT_SCRIPTS,
 ] as const;
