@@ -52,6 +52,12 @@ export interface QueueKeys {
   webhooksDue(): string;
   /** Pub/sub: `{ user_id, event_id }` for each new alert. */
   alertChannel(): string;
+  /** String with a TTL: the job computing one shared analysis (data source, symbol, interval, timeframe, bar, version). */
+  analysisCacheOwner(cacheKey: string): string;
+  /** String with a TTL to the bar's end: the shared result (JSON), for every identical job of the bar. */
+  analysisCacheResult(cacheKey: string): string;
+  /** Hash: `hits` and `misses` of the shared analysis cache, over every worker. */
+  analysisCacheStats(): string;
 }
 
 /**
@@ -94,5 +100,8 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     userTrends: (userId) => tagged(`user:${keySegment(userId)}:trends`),
     webhooksDue: () => tagged('webhooks-due'),
     alertChannel: () => tagged('alert-events'),
+    analysisCacheOwner: (cacheKey) => tagged(`analysis-cache:${cacheKey}:owner`),
+    analysisCacheResult: (cacheKey) => tagged(`analysis-cache:${cacheKey}:result`),
+    analysisCacheStats: () => tagged('analysis-cache:stats'),
   };
 }

@@ -16,7 +16,9 @@ import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { createAnalysisCache } from '../storage/analysisCache.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
 import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
@@ -94,6 +96,16 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     log,
   );
   const webhooks = createWebhookQueue(redis, keys);
+  // Injected job actors (tests, benchmarks) run as given; the real analysis shares identical results.
+  const spawnJob =
+    options.spawnJob ??
+    (config.ANALYSIS_SHARED_CACHE === 'on'
+      ? withSharedAnalyses(
+          spawnJobActor,
+          createAnalysisCache(redis, keys, { ownerTtlMs: timings.jobTimeoutMs + timings.claimTimeoutMs }),
+          config.MARKET_DATA_PROVIDER,
+        )
+      : spawnJobActor);
 
   useActorLogger(log);
   const system = startActorSystem(workerId);
@@ -112,7 +124,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       retryDelayMs: (retriesSoFar, random, retryAfterMs) =>
         retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
       jobTimeoutMs: timings.jobTimeoutMs,
-      spawnJob: options.spawnJob ?? spawnJobActor,
+      spawnJob,
       clock,
       log,
     }),

@@ -5,6 +5,7 @@
 import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
+import { CACHE_SCRIPTS } from './cacheScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
@@ -198,4 +199,5 @@ export const SCRIPTS = [
   trimStream,
   ...SCAN_SCRIPTS,
   ...ALERT_SCRIPTS,
+  ...CACHE_SCRIPTS,
 ] as const;

@@ -3,6 +3,7 @@
  * pipeline on synthetic candles, a real redis-server, and local HTTP servers as webhook
  * receivers.
  */
+import { jest } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRPCError } from '@trpc/server';
@@ -25,6 +26,9 @@ const WORKER_ENV = {
 let api: InProcessApi;
 let worker: WorkerNode;
 const servers: Server[] = [];
+
+// Each test runs the real pipeline on a shared, busy machine.
+jest.setTimeout(150_000);
 
 /** Fails its first attempt (retryable), then runs the real pipeline: a retried job. */
 const failFirstAttempt: JobActorFactory = (parent, options) =>
@@ -95,7 +99,7 @@ test('a rule fires once per bar across a retried job and a second job on the sam
   expect(jobs.map((job) => job.attempts)).toEqual([1, 1]);
 
   const alerts = await eventually(async () => {
-    const { alerts } = await caller.alerts.list({ rule_id });
+    const { alerts } = await api.caller(token).alerts.list({ rule_id });
     return alerts.length > 0 ? alerts : undefined;
   });
   expect(alerts).toHaveLength(1);
@@ -114,16 +118,18 @@ test('a rule fires once per bar across a retried job and a second job on the sam
 
 test('a webhook receiver that fails three times then recovers gets the alert, signed', async () => {
   const hook = await receiver(3);
-  const caller = api.caller(await api.token('dave'));
+  const token = await api.token('dave');
+  const caller = api.caller(token);
   const rule = await caller.alerts.createRule({ name: 'ETH', symbols: ['ETHUSDT'], webhook_url: hook.url });
   expect(rule.webhook_secret).toMatch(/^whsec_/);
   await caller.analysis.queue({ symbol: 'ETHUSDT', interval: '1d', timeframe: '60d' });
   const delivered = await eventually(
     async () => {
-      const { alerts } = await caller.alerts.list({ rule_id: rule.rule_id });
+      // A fresh caller per poll: each call's context has its own budget of rows.
+      const { alerts } = await api.caller(token).alerts.list({ rule_id: rule.rule_id });
       return alerts[0]?.delivery === 'delivered' ? alerts[0] : undefined;
     },
-    60_000,
+    90_000,
     'the webhook to be delivered',
   );
   expect(delivered.attempts).toBe(4);
@@ -141,15 +147,16 @@ test('a receiver that never recovers leaves the alert undeliverable, visible in 
   await worker.shutdown(1000);
   worker = await startScanWorker(api.redis.url, undefined, { ...WORKER_ENV, ALERT_WEBHOOK_RETRY_FOR: '1' });
   const hook = await receiver(Number.MAX_SAFE_INTEGER);
-  const caller = api.caller(await api.token('erin'));
+  const token = await api.token('erin');
+  const caller = api.caller(token);
   const rule = await caller.alerts.createRule({ name: 'XRP', symbols: ['XRPUSDT'], webhook_url: hook.url });
   await caller.analysis.queue({ symbol: 'XRPUSDT', interval: '1d', timeframe: '60d' });
   const failed = await eventually(
     async () => {
-      const { alerts } = await caller.alerts.list({ delivery: 'undeliverable' });
+      const { alerts } = await api.caller(token).alerts.list({ delivery: 'undeliverable' });
       return alerts[0];
     },
-    60_000,
+    90_000,
     'the alert to be marked undeliverable',
   );
   expect(failed).toMatchObject({ rule_id: rule.rule_id, last_error: expect.stringContaining('HTTP 500') });

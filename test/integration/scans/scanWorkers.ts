@@ -5,6 +5,7 @@ import type { JobMessage } from '../../../actors/jobActor.js';
 import { spawnActor, stopActor } from '../../../actors/typedActor.js';
 import { loadConfig } from '../../../config/env.js';
 import { svgToPng } from '../../../integrations/chartRasterizer.js';
+import type { CandleSource } from '../../../integrations/marketData/candleSource.js';
 import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
 import { startWorkerNode, type WorkerNode } from '../../../supervisors/workerNode.js';
@@ -13,6 +14,7 @@ export async function startScanWorker(
   redisUrl: string,
   spawnJob?: JobActorFactory,
   env: Record<string, string> = {},
+  candles: CandleSource = syntheticCandleSource,
 ): Promise<WorkerNode> {
   const config = loadConfig({
     REDIS_URL: redisUrl,
@@ -24,7 +26,7 @@ export async function startScanWorker(
   return startWorkerNode({
     config,
     services: {
-      candles: syntheticCandleSource,
+      candles,
       charts: createFileChartStore(`/tmp/candela-scan-charts-${process.pid}`),
       rasterize: svgToPng,
       llm: undefined,

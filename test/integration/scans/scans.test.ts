@@ -52,7 +52,8 @@ test('a scan of 50 symbols x 2 intervals completes with 100 children, one slot o
   workers.push(await startScanWorker(api.redis.url, spawnNoopJobActor));
   const done = await eventually(
     async () => {
-      const scan = await caller.scans.status({ scan_id: created.scan_id });
+      // A fresh caller per poll: each call's context has its own budget of rows.
+      const scan = await api.caller(alice).scans.status({ scan_id: created.scan_id });
       return scan.status === 'completed' ? scan : undefined;
     },
     60_000,
@@ -77,14 +78,14 @@ test('cancelling mid-way leaves no child queued or running, and the scan ends ca
   const created = await caller.scans.create({ symbols: symbols(20), intervals: ['1h'], timeframe: '7d' });
   workers.push(await startScanWorker(api.redis.url, untilAborted));
   await eventually(async () => {
-    const scan = await caller.scans.status({ scan_id: created.scan_id });
+    const scan = await api.caller(bob).scans.status({ scan_id: created.scan_id });
     return scan.children.some((child) => child.status === 'processing') ? true : undefined;
   });
   const cancelled = await caller.scans.cancel({ scan_id: created.scan_id });
   expect(cancelled.cancelled_children + cancelled.cancel_requested_children).toBe(20);
   expect(cancelled.cancel_requested_children).toBeGreaterThan(0);
   const ended = await eventually(async () => {
-    const scan = await caller.scans.status({ scan_id: created.scan_id });
+    const scan = await api.caller(bob).scans.status({ scan_id: created.scan_id });
     return scan.status === 'cancelled' ? scan : undefined;
   });
   expect(ended.children.every((child) => child.status === 'cancelled')).toBe(true);
