@@ -76,7 +76,7 @@ const envSchema = z.object({
   /** `scan`: a whole scan holds one slot of ANALYSIS_MAX_ACTIVE_JOBS_PER_USER; `jobs`: every child holds one. */
   SCAN_CHILDREN_COUNT_AS: z.enum(['scan', 'jobs'], { error: 'must be scan or jobs' }).default('scan'),
   /** `on`: identical analyses (source, symbol, interval, timeframe, bar, version) compute once per bar and share the result. */
-  ANALYSIS_SHARED_CACHE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  ANALYSIS_SHARED_CACHE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
   /** `1` lets webhook URLs resolve to private or loopback addresses (tests, closed networks); refused otherwise. */
   ALERT_WEBHOOK_ALLOW_PRIVATE: z
     .enum(['0', '1'], { error: 'must be 0 or 1' })

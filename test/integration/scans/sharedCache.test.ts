@@ -36,7 +36,14 @@ test('20 users, one analysis of the bar: the pipeline runs once and all 20 compl
   const ids = await Promise.all(callers.map(async (caller) => (await caller.analysis.queue(request)).analysis_id));
   expect(new Set(ids).size).toBe(20);
   // Four consumers racing for the same analyses (worker nodes in one process would share consumer names).
-  workers.push(await startScanWorker(api.redis.url, undefined, { ANALYSIS_WORKER_CONCURRENCY: '4' }, counting));
+  workers.push(
+    await startScanWorker(
+      api.redis.url,
+      undefined,
+      { ANALYSIS_WORKER_CONCURRENCY: '4', ANALYSIS_SHARED_CACHE: 'on' },
+      counting,
+    ),
+  );
   const jobs = await Promise.all(
     ids.map((analysis_id, index) =>
       eventually(async () => {
