@@ -84,6 +84,24 @@ const envSchema = z.object({
     .int()
     .min(0)
     .default(90 * 24 * 3600),
+  // scans and alerts
+  /** `scan`: a whole scan holds one slot of ANALYSIS_MAX_ACTIVE_JOBS_PER_USER; `jobs`: every child holds one. */
+  SCAN_CHILDREN_COUNT_AS: z.enum(['scan', 'jobs'], { error: 'must be scan or jobs' }).default('scan'),
+  /** `on`: identical analyses (source, symbol, interval, timeframe, bar, version) compute once per bar and share the result. */
+  ANALYSIS_SHARED_CACHE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+  /** `1` lets webhook URLs resolve to private or loopback addresses (tests, closed networks); refused otherwise. */
+  ALERT_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['0', '1'], { error: 'must be 0 or 1' })
+    .default('0')
+    .transform((value) => value === '1'),
+  /** Seconds one webhook attempt may take. */
+  ALERT_WEBHOOK_TIMEOUT: seconds(5),
+  /** Seconds after an alert during which its webhook is retried; then it is marked undeliverable. */
+  ALERT_WEBHOOK_RETRY_FOR: seconds(3600),
+  /** First retry delay of a webhook, doubled per attempt (with jitter, at most 5 minutes). */
+  ALERT_WEBHOOK_RETRY_BASE_MS: positiveInt(1000),
+  /** How often each worker looks for due webhooks. */
+  ALERT_WEBHOOK_POLL_MS: positiveInt(500),
 });
 
 export type Config = z.infer<typeof envSchema>;

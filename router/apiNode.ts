@@ -8,12 +8,15 @@ import { readThroughChartStore } from '../storage/charts/readThroughChartStore.j
 import { openMongoStores } from '../storage/mongo/mongoStores.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
+import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createProgressLog } from '../storage/progressLog.js';
+import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
 import { startImmediateChartReaper } from './immediate/immediateChartReaper.js';
+import { startAlertHub } from './progress/alertHub.js';
 import { startProgressHub } from './progress/progressHub.js';
 import { createSubscriptionLimits } from './progress/subscriptionLimits.js';
 import { createRateLimits } from './rateLimits.js';
@@ -55,6 +58,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
   const subscriber = connectRedis(config, 'candela:api:progress');
   await ensureConsumerGroup(redis, keys);
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
+  const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({
     size: config.IMMEDIATE_ANALYSIS_THREADS,
     config,
@@ -66,16 +70,20 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     linkTtlMs: config.CHART_URL_TTL * 1000,
     log,
   });
+  const queue = createJobQueue(redis, keys, {
+    maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
+    resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+    archiving: mongo !== undefined,
+  });
   const server = await startApiServer({
     config,
     log,
     redis,
     keys,
-    queue: createJobQueue(redis, keys, {
-      maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
-      resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
-      archiving: mongo !== undefined,
-    }),
+    queue,
+    scans: createScanStore(redis, keys, queue, scanStoreOptions(config)),
+    alerts: createAlertStore(redis, keys),
+    alertHub,
     progressLog: createProgressLog(redis, keys),
     progressHub,
     // GridFS first when configured, then job charts on disk, then immediate charts (which expire).
@@ -97,7 +105,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     url: server.url,
     async shutdown(graceMs) {
       await server.close(graceMs);
-      await Promise.all([pool.close(), progressHub.close(), chartReaper.stop()]);
+      await Promise.all([pool.close(), progressHub.close(), alertHub.close(), chartReaper.stop()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await mongo?.connection.close().catch(() => undefined);
       log.info('api stopped');

@@ -5,6 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readAnalysisCacheStats } from '../storage/analysisCache.js';
 import { corruptJobRecords } from '../storage/corruptRecords.js';
 import { listWorkers, type StalledJobCounts } from '../storage/workerRegistry.js';
 import type { ApiServices } from './apiServices.js';
@@ -44,6 +45,26 @@ export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progress
     labelNames: ['method', 'route'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'candela_analysis_cache_lookups',
+    help: 'Shared analysis cache lookups over every worker: hit (completed from an identical analysis of the bar) or miss (computed)',
+    labelNames: ['result'],
+    registers: [registry],
+    async collect() {
+      const { hits, misses } = await readAnalysisCacheStats(services.redis, services.keys);
+      this.set({ result: 'hit' }, hits);
+      this.set({ result: 'miss' }, misses);
+    },
+  });
+  new Gauge({
+    name: 'candela_analysis_cache_hit_ratio',
+    help: 'Share of shared analysis cache lookups that were hits (0 before any lookup)',
+    registers: [registry],
+    async collect() {
+      const { hits, misses } = await readAnalysisCacheStats(services.redis, services.keys);
+      this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+    },
   });
   new Gauge({
     name: 'candela_queue_jobs',

@@ -1,5 +1,6 @@
 /** The per-user cap on active (queued + processing) jobs: pruning the user's active set of jobs that have ended. */
 import type { QueueKeys } from './keys.js';
+import { isScanId } from './scans/scanId.js';
 import type { RedisClient } from './redisConnection.js';
 import { runScript } from './scripts/runScript.js';
 import { type AtCap, pruneActiveJobs } from './scripts/scriptTable.js';
@@ -30,7 +31,11 @@ export function pruneActive(
   return runScript(redis, pruneActiveJobs, {
     keys: { userActive: keys.userActiveJobs(userId) },
     args: {},
-    items: ids.map((analysisId) => ({ keys: { job: keys.job(analysisId) }, args: { analysisId } })),
+    // A scan holds a slot too; its hash has a `status` like a job's.
+    items: ids.map((analysisId) => ({
+      keys: { job: isScanId(analysisId) ? keys.scan(analysisId) : keys.job(analysisId) },
+      args: { analysisId },
+    })),
   });
 }
 

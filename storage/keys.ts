@@ -32,6 +32,36 @@ export interface QueueKeys {
   archive(): string;
   /** Sorted set `analysisId:userId` scored by when the job's record expires (epoch ms): what to drop from user indexes. */
   retentionSchedule(): string;
+  /** Hash: a scan's request, status and child counts (`status` read by the active-job prune like a job's). */
+  scan(scanId: string): string;
+  /** List: a scan's child analysis ids, in request order. */
+  scanChildren(scanId: string): string;
+  /** Set: the children whose terminal status the scan has already counted (each once). */
+  scanSettled(scanId: string): string;
+  /** Sorted set: the user's scans by creation time. */
+  userScans(userId: string): string;
+  /** Hash: one alert rule (criteria, webhook URL and secret). */
+  alertRule(ruleId: string): string;
+  /** Sorted set: the user's alert rules by creation time. */
+  userAlertRules(userId: string): string;
+  /** Hash: one alert (what matched, and its webhook delivery state). */
+  alert(alertId: string): string;
+  /** Stream: the user's alert log (alert ids), which alerts.subscribe resumes from. */
+  userAlerts(userId: string): string;
+  /** String, set NX with a TTL: the alert of a rule x symbol x interval x bar, so it fires once. */
+  alertOnce(ruleId: string, symbol: string, interval: string, bar: string): string;
+  /** Hash: the user's last trend per `symbol:interval`, for trend-change rules. */
+  userTrends(userId: string): string;
+  /** Sorted set: alerts whose webhook is due (epoch ms), shared by every worker. */
+  webhooksDue(): string;
+  /** Pub/sub: `{ user_id, event_id }` for each new alert. */
+  alertChannel(): string;
+  /** String with a TTL: the job computing one shared analysis (data source, symbol, interval, timeframe, bar, version). */
+  analysisCacheOwner(cacheKey: string): string;
+  /** String with a TTL to the bar's end: the shared result (JSON), for every identical job of the bar. */
+  analysisCacheResult(cacheKey: string): string;
+  /** Hash: `hits` and `misses` of the shared analysis cache, over every worker. */
+  analysisCacheStats(): string;
 }
 
 /** The archivers' consumer group on the archive stream. */
@@ -66,5 +96,21 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     workerIndex: () => `live_workers:${group}`,
     archive: () => tagged('archive'),
     retentionSchedule: () => tagged('retention'),
+    scan: (scanId) => tagged(`scan:${scanId}`),
+    scanChildren: (scanId) => tagged(`scan:${scanId}:children`),
+    scanSettled: (scanId) => tagged(`scan:${scanId}:settled`),
+    userScans: (userId) => tagged(`user:${keySegment(userId)}:scans`),
+    alertRule: (ruleId) => tagged(`alert-rule:${ruleId}`),
+    userAlertRules: (userId) => tagged(`user:${keySegment(userId)}:alert-rules`),
+    alert: (alertId) => tagged(`alert:${alertId}`),
+    userAlerts: (userId) => tagged(`user:${keySegment(userId)}:alerts`),
+    alertOnce: (ruleId, symbol, interval, bar) =>
+      tagged(`alert-once:${ruleId}:${symbol}:${interval}:${keySegment(bar)}`),
+    userTrends: (userId) => tagged(`user:${keySegment(userId)}:trends`),
+    webhooksDue: () => tagged('webhooks-due'),
+    alertChannel: () => tagged('alert-events'),
+    analysisCacheOwner: (cacheKey) => tagged(`analysis-cache:${cacheKey}:owner`),
+    analysisCacheResult: (cacheKey) => tagged(`analysis-cache:${cacheKey}:result`),
+    analysisCacheStats: () => tagged('analysis-cache:stats'),
   };
 }

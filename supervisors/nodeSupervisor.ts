@@ -75,6 +75,11 @@ export interface NodeChildren {
   archiver: ActorRef<ArchiverMessage> | undefined;
 }
 
+/** A further periodic child (webhook delivery, schedules): started with the node, stopped when it drains. */
+export interface PeriodicChild {
+  start(parent: ActorParent, supervisor: ActorRef<ChildCrashed>): ActorRef<{ type: 'periodic.stop' }>;
+}
+
 export interface DrainReport {
   /** Every consumer ended its work within the grace period. */
   drained: boolean;
@@ -107,6 +112,8 @@ export interface SupervisorOptions {
   retention?: Omit<RetentionSweeperOptions, 'supervisor'>;
   /** Archiving into MongoDB (the outbox stream's consumer); none without MONGODB_URL. */
   archiver?: Omit<ArchiverOptions, 'supervisor'>;
+  /** Further periodic children (webhook delivery), each started with the supervisor as its parent. */
+  periodic?: readonly PeriodicChild[];
   /** What deregistering needs: the group's consumers, and how long each Redis call may take. */
   deregistration: { queue: Pick<ConsumerQueue, 'removeConsumerIfIdle'>; timeoutMs: number };
   /** Restart policy per kind of child; the node's defaults otherwise. */
@@ -142,6 +149,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
   /** Each child by name: its kind (for the policy) and how to start it. */
   const slots = new Map<string, { kind: NodeChildKind; start(): void }>();
   let children: NodeChildren | undefined;
+  const periodic: ActorRef<{ type: 'periodic.stop' }>[] = [];
   let gate: ConsumerGate = 'open';
   let drain: Drain | undefined;
   let escalated = false;
@@ -231,6 +239,11 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
       archiver = startArchiver();
       slots.set(archiver.name, { kind: 'archiver', start: startArchiver });
     }
+    for (const child of options.periodic ?? []) {
+      const ref = child.start(asParent(self), self);
+      periodic.push(ref);
+      slots.set(ref.name, { kind: 'periodic', start: () => void child.start(asParent(self), self) });
+    }
     return { consumers, reclaimer, scheduler, heartbeat, retention, archiver };
   }
 
@@ -319,6 +332,7 @@ export function spawnNodeSupervisor(parent: ActorParent, options: SupervisorOpti
       if (children.retention) send(children.retention, { type: 'retention.stop' });
       if (children.archiver) send(children.archiver, { type: 'archive.stop' });
     }
+    for (const child of periodic) send(child, { type: 'periodic.stop' });
     for (const consumer of children?.consumers ?? []) send(consumer, { type: 'consumer.drain' });
   }
 

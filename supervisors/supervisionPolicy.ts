@@ -31,7 +31,7 @@ export function decideOnCrash(policy: RestartPolicy, history: RestartHistory, no
 
 /** The worker node's children, as its supervisor groups them: each group has one policy and one restart history. */
 export type NodeChildKind =
-  'consumer' | 'reclaimer' | 'retry-scheduler' | 'heartbeat' | 'archiver' | 'retention-sweeper';
+  'consumer' | 'reclaimer' | 'retry-scheduler' | 'heartbeat' | 'archiver' | 'retention-sweeper' | 'periodic';
 
 /**
  * Consumers restart quickly (a crash there is usually one bad job, which the delivery limit
@@ -46,4 +46,5 @@ export const NODE_CHILD_POLICIES: Readonly<Record<NodeChildKind, RestartPolicy>>
   // Like the other periodic children: what a crash delays (archiving, index trims) is still in Redis for the next batch.
   archiver: { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
   'retention-sweeper': { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
+  periodic: { maxRestarts: 5, windowMs: 60_000, backoff: { initialMs: 500, maxMs: 30_000 } },
 };

@@ -20,7 +20,14 @@ import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import type { MongoStores } from '../storage/mongo/mongoStores.js';
 import { createRetentionSweep } from '../storage/retentionSweep.js';
-import { ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
+import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { createAnalysisCache } from '../storage/analysisCache.js';
+import { createAlertStore } from '../storage/alerts/alertStore.js';
+import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
+import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
+import { withEndedJobsListener } from '../storage/scans/settlingQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
 import { createRetrySchedule } from '../storage/retrySchedule.js';
@@ -94,22 +101,41 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);
   // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
-  const jobMetrics = createJobMetrics();
-  const queue = observeConsumerQueue(
-    createConsumerQueue(redis, keys, {
-      maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
-      deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
-      freshForMs: Math.floor(timings.claimTimeoutMs / 2),
-      resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
-      archiving: mongo !== undefined,
-    }),
-    jobMetrics,
-  );
+  const consumerQueue = createConsumerQueue(redis, keys, {
+    maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
+    deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
+    freshForMs: Math.floor(timings.claimTimeoutMs / 2),
+    resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
+    archiving: mongo !== undefined,
+  });
   if (mongo) await ensureArchiveGroup(redis, keys);
   const circuit = {
     failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
     resetTimeoutMs: timings.circuitResetMs,
   };
+  const scans = createScanStore(redis, keys, createJobQueue(redis, keys), scanStoreOptions(config));
+  const alerts = createAlertStore(redis, keys);
+  // After a job ends: count it on its scan, and match its result against its user's alert rules.
+  const jobMetrics = createJobMetrics();
+  const queue = observeConsumerQueue(
+    withEndedJobsListener(
+      consumerQueue,
+      async (ids) => void (await Promise.all([scans.settleEnded(ids), alerts.matchEnded(ids)])),
+      log,
+    ),
+    jobMetrics,
+  );
+  const webhooks = createWebhookQueue(redis, keys);
+  // Injected job actors (tests, benchmarks) run as given; the real analysis shares identical results.
+  const spawnJob =
+    options.spawnJob ??
+    (config.ANALYSIS_SHARED_CACHE === 'on'
+      ? withSharedAnalyses(
+          spawnJobActor,
+          createAnalysisCache(redis, keys, { ownerTtlMs: timings.jobTimeoutMs + timings.claimTimeoutMs }),
+          config.MARKET_DATA_PROVIDER,
+        )
+      : spawnJobActor);
 
   useActorLogger(log);
   const system = startActorSystem(workerId);
@@ -128,7 +154,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       retryDelayMs: (retriesSoFar, random, retryAfterMs) =>
         retryDelayMs(retriesSoFar, { baseMs: timings.retryBaseMs, random: () => random }, retryAfterMs),
       jobTimeoutMs: timings.jobTimeoutMs,
-      spawnJob: options.spawnJob ?? spawnJobActor,
+      spawnJob,
       clock,
       log,
     }),
@@ -190,6 +216,28 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
           },
         }
       : {}),
+    periodic: [
+      {
+        start(parent, supervisor) {
+          const delivery = spawnWebhookDeliveryActor(parent, {
+            queue: webhooks,
+            settings: {
+              timeoutMs: config.ALERT_WEBHOOK_TIMEOUT * 1000,
+              retryForMs: config.ALERT_WEBHOOK_RETRY_FOR * 1000,
+              retryBaseMs: config.ALERT_WEBHOOK_RETRY_BASE_MS,
+              allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE,
+              batchSize: 20,
+            },
+            intervalMs: config.ALERT_WEBHOOK_POLL_MS,
+            clock,
+            log,
+            supervisor,
+          });
+          send(delivery, { type: 'webhooks.tick' });
+          return delivery;
+        },
+      },
+    ],
     deregistration: { queue, timeoutMs: CLEANUP_TIMEOUT_MS },
     ...(options.policies ? { policies: options.policies } : {}),
     clock,

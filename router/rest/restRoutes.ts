@@ -7,16 +7,9 @@ import type { ApiServices } from '../apiServices.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './httpResponses.js';
 import { forwardInput, type ProcedureInputs } from './procedureInput.js';
 import { restCaller } from './restCaller.js';
-import type { RestRequest } from './restRequest.js';
+import type { Route } from './restRoute.js';
+import { scanRoutes } from './scanRoutes.js';
 import { streamAnalysis } from './sseRoute.js';
-
-interface Route {
-  method: string;
-  /** Used as the metrics label. */
-  name: string;
-  pattern: RegExp;
-  handle(request: RestRequest): Promise<void>;
-}
 
 /** Query parameters the caller left out stay out, so the procedure's own defaults and messages apply. */
 const optional = (value: string | null) => value ?? undefined;
@@ -115,6 +108,7 @@ const routes: Route[] = [
       sendJson(res, result.status === 'processing' ? 202 : 200, result);
     },
   },
+  ...scanRoutes,
 ];
 
 function decode(segment: string): string {

@@ -1,12 +1,16 @@
 /** The application router: one router per domain. */
 import { router } from '../trpc.js';
+import { alertsRouter } from './alerts.js';
 import { analysisRouter } from './analysis.js';
 import { queueRouter } from './queue.js';
+import { scansRouter } from './scans.js';
 import { workersRouter } from './workers.js';
 
 export const appRouter = router({
   analysis: analysisRouter,
   queue: queueRouter,
+  scans: scansRouter,
+  alerts: alertsRouter,
   workers: workersRouter,
 });
 

@@ -61,7 +61,7 @@ const MAX_STREAM_ID_PART = 2n ** 64n - 1n;
 const inStreamIdRange = (id: string) =>
   !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART);
 
-const lastEventIdSchema = z
+export const lastEventIdSchema = z
   .string()
   .regex(STREAM_ID, 'lastEventId must be an event id such as 1700000000000-0')
   .refine(inStreamIdRange, 'lastEventId: each part of an event id is at most 18446744073709551615')

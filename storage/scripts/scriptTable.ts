@@ -4,6 +4,9 @@
  */
 import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { ALERT_SCRIPTS } from './alertScripts.js';
+import { CACHE_SCRIPTS } from './cacheScripts.js';
+import { SCAN_SCRIPTS } from './scanScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
 /** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
@@ -236,4 +239,7 @@ export const SCRIPTS = [
   releaseRun,
   ackArchived,
   trimRetention,
+  ...SCAN_SCRIPTS,
+  ...ALERT_SCRIPTS,
+  ...CACHE_SCRIPTS,
 ] as const;

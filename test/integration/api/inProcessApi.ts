@@ -14,6 +14,7 @@ import { createChartSigner } from '../../../router/charts/chartUrls.js';
 import type { Context } from '../../../router/context.js';
 import { createResponseBudget } from '../../../router/responseBudget.js';
 import { createAnalysisPool } from '../../../router/immediate/analysisPool.js';
+import { startAlertHub } from '../../../router/progress/alertHub.js';
 import { startProgressHub } from '../../../router/progress/progressHub.js';
 import { createSubscriptionLimits } from '../../../router/progress/subscriptionLimits.js';
 import { createRateLimits } from '../../../router/rateLimits.js';
@@ -24,7 +25,9 @@ import { createFileChartStore } from '../../../storage/charts/fileChartStore.js'
 import { readThroughChartStore } from '../../../storage/charts/readThroughChartStore.js';
 import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
+import { createAlertStore } from '../../../storage/alerts/alertStore.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
+import { createScanStore, scanStoreOptions } from '../../../storage/scans/scanStore.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 export const SECRET = 'in-process-secret-0123456789';
@@ -67,13 +70,18 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
+  const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
+  const queue = createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER });
   const services = {
     config,
     log,
     redis: redis.client,
     keys,
-    queue: createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue,
+    scans: createScanStore(redis.client, keys, queue, scanStoreOptions(config)),
+    alerts: createAlertStore(redis.client, keys),
+    alertHub,
     progressLog: createProgressLog(redis.client, keys),
     progressHub,
     charts: readThroughChartStore(
@@ -111,6 +119,7 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
       await server?.close(100);
       await pool.close();
       await progressHub.close();
+      await alertHub.close();
       subscriber.disconnect();
       await redis.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,44 @@
+--[[
+  Creates a scan and its children atomically: the scan record, the user's scan index, one
+  slot on the user's active-job cap for the whole scan (or one per child, when children
+  count as jobs), and per child a job record carrying `scan_id`, its `queued` event, its
+  place on the user's job index and its stream entry.
+
+  KEYS  stream, scan (hash), scanChildren (list), userScans (zset), userActive (zset),
+        userJobs (zset)
+  ARGV  scanId, createdAt (epoch ms), maxActive, cost (cap slots the scan takes),
+        childrenAsJobs ('1': each child holds its own slot), progressLogMax;
+        lists: event (the children's `queued` event), scanRecord (field/value pairs)
+  per child: KEYS job, progress; ARGV analysisId; lists: record (field/value pairs)
+
+  Returns { 'queued', scanId }, also when the scan already exists (a resent command writes
+  nothing); { 'at-cap', active, ids... } when the scan does not fit under the cap (nothing
+  is written), with the ids on the active set so the caller can prune ended ones.
+  Events: each child's `queued` event on its progress log (not published: the ids are new).
+]]
+--- @include "progressEvent"
+
+if redis.call('EXISTS', K.scan) == 1 then return { 'queued', A.scanId } end
+
+local active = redis.call('ZCARD', K.userActive)
+if active + tonumber(A.cost) > tonumber(A.maxActive) then
+  local reply = { 'at-cap', active }
+  for _, id in ipairs(redis.call('ZRANGE', K.userActive, 0, -1)) do reply[#reply + 1] = id end
+  return reply
+end
+
+redis.call('HSET', K.scan, unpack(A.scanRecord))
+redis.call('ZADD', K.userScans, A.createdAt, A.scanId)
+if A.childrenAsJobs ~= '1' then redis.call('ZADD', K.userActive, A.createdAt, A.scanId) end
+
+local event = progressEvent(unpack(A.event))
+for _, item in ipairs(ITEMS) do
+  local id = item.args.analysisId
+  local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', id)
+  redis.call('HSET', item.keys.job, 'entry_id', entryId, unpack(item.args.record))
+  redis.call('ZADD', K.userJobs, A.createdAt, id)
+  if A.childrenAsJobs == '1' then redis.call('ZADD', K.userActive, A.createdAt, id) end
+  redis.call('XADD', item.keys.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', event)
+  redis.call('RPUSH', K.scanChildren, id)
+end
+return { 'queued', A.scanId }
