@@ -55,7 +55,11 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     log,
     redis,
     keys,
-    queue: createJobQueue(redis, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER }),
+    queue: createJobQueue(redis, keys, {
+      maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
+      minReplicas: config.ANALYSIS_ENQUEUE_MIN_REPLICAS,
+      replicaTimeoutMs: config.ANALYSIS_ENQUEUE_REPLICA_TIMEOUT * 1000,
+    }),
     progressLog: createProgressLog(redis, keys),
     progressHub,
     charts: createFileChartStore(path.join(config.DATA_DIR, 'charts')),
