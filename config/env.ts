@@ -44,6 +44,10 @@ const envSchema = z.object({
   ANALYSIS_JOB_TIMEOUT: seconds(120),
   ANALYSIS_SHUTDOWN_GRACE: z.coerce.number().min(0).default(30),
   ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: positiveInt(100),
+  /** Replicas that must hold a new job (Redis WAIT) before enqueue answers; 503 when they do not in time. */
+  ANALYSIS_ENQUEUE_MIN_REPLICAS: z.coerce.number().int().min(0).default(0),
+  /** Seconds enqueue waits for ANALYSIS_ENQUEUE_MIN_REPLICAS. */
+  ANALYSIS_ENQUEUE_REPLICA_TIMEOUT: seconds(1),
   /** Worker threads of an API node for analysis.immediate (never on the event loop). */
   IMMEDIATE_ANALYSIS_THREADS: positiveInt(2),
   /** How long a signed chart URL (image_url) stays valid. */
@@ -105,6 +109,9 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** Every variable the configuration reads; deployment files are checked against it. */
+export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -74,6 +74,8 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
     resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
     archiving: mongo !== undefined,
+    minReplicas: config.ANALYSIS_ENQUEUE_MIN_REPLICAS,
+    replicaTimeoutMs: config.ANALYSIS_ENQUEUE_REPLICA_TIMEOUT * 1000,
   });
   const server = await startApiServer({
     config,

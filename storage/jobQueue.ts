@@ -19,12 +19,17 @@ import {
 import { runScript } from './scripts/runScript.js';
 import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
+import { ReplicasUnavailable, waitForReplicas } from './replicaAcks.js';
 
-export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, TERMINAL_PROGRESS_TTL_SECONDS };
+export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, ReplicasUnavailable, TERMINAL_PROGRESS_TTL_SECONDS };
 
 export interface JobQueueOptions extends RetentionSettings {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
+  /** Replicas that must hold a new job before enqueue answers (0: do not wait). */
+  minReplicas?: number;
+  /** How long enqueue waits for them before it reports ReplicasUnavailable. */
+  replicaTimeoutMs?: number;
 }
 
 export type CancelOutcome =
@@ -73,6 +78,8 @@ export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): 
 export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: JobQueueOptions = {}) {
   const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
   const retention = retentionArgs(options);
+  const minReplicas = options.minReplicas ?? 0;
+  const replicaTimeoutMs = options.replicaTimeoutMs ?? 1000;
 
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
@@ -106,6 +113,11 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       },
     };
     const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
+    if (minReplicas > 0) {
+      const acknowledged = await waitForReplicas(redis, keys.stream, minReplicas, replicaTimeoutMs);
+      if (acknowledged < minReplicas)
+        throw new ReplicasUnavailable(reply.analysisId, acknowledged, minReplicas, replicaTimeoutMs);
+    }
     return { analysisId: reply.analysisId, created: reply.outcome === 'queued' };
   }
 

@@ -1,5 +1,5 @@
 /**
- * `/metrics` (Prometheus text) for a worker process on METRICS_PORT: what its heartbeat
+ * `/metrics` (Prometheus text) and `/health` for a worker process on METRICS_PORT: what its heartbeat
  * actor counts, read at scrape time, its job metrics (reclaims, poison messages, takeovers,
  * queue wait, job and stage durations), the errors its actors swallowed, and the process's
  * default metrics (prom-client).
@@ -64,6 +64,11 @@ export async function startWorkerMetricsServer(
   });
 
   const server = http.createServer((req, res) => {
+    // The container's liveness probe: answering at all means the process and its loop are alive.
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
 import { followProgress } from '../progress/followProgress.js';
 import { STREAM_ID } from '../../storage/progressLog.js';
-import { ActiveJobLimitReached } from '../../storage/jobQueue.js';
+import { ActiveJobLimitReached, ReplicasUnavailable } from '../../storage/jobQueue.js';
 import type { JobRecord } from '../../storage/jobRecord.js';
 import type { ProgressEvent } from '../../storage/progressEvent.js';
 import { publicMessage } from '../publicErrors.js';
@@ -85,6 +85,8 @@ export const analysisRouter = router({
     } catch (error) {
       if (error instanceof ActiveJobLimitReached)
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
+      if (error instanceof ReplicasUnavailable)
+        throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
       throw error;
     }
   }),

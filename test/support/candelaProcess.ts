@@ -14,10 +14,10 @@ export interface CandelaProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function startCandela(args: string[], env: Record<string, string>): CandelaProcess {
-  if (!existsSync(CANDELA_BIN))
-    throw new Error(`${CANDELA_BIN} is missing: run 'npm run build' first (make test does)`);
-  const child = spawn(process.execPath, [CANDELA_BIN, ...args], {
+/** `bin` defaults to this checkout's build; the deploy tests pass the one installed from the packed tarball. */
+export function startCandela(args: string[], env: Record<string, string>, bin = CANDELA_BIN): CandelaProcess {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'npm run build' first (make test does)`);
+  const child = spawn(process.execPath, [bin, ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
