@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
-import { svgToPng } from '../integrations/chartRasterizer.js';
+import { skiaSvgToPng } from '../integrations/skiaRasterizer.js';
 import type { StageReply, StageRequest } from './stageThreadMessages.js';
 
 const port = parentPort!;
@@ -18,7 +18,7 @@ port.on('message', (request: StageRequest) => {
       return;
     }
     const svg = renderChartSvg(request.series, request.report);
-    const png = svgToPng(svg);
+    const png = skiaSvgToPng(svg);
     port.postMessage({ taskId: request.taskId, ok: true, value: { svg, png } } satisfies StageReply);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

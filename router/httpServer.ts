@@ -75,7 +75,9 @@ export async function startApiServer(services: ApiServices): Promise<ApiServer> 
     }
     if (path.startsWith('/charts/') && req.method === 'GET')
       return { name: '/charts', run: () => serveChart(services, url, res) };
-    if (path === '/' || path.startsWith('/assets/'))
+    // Only a path as sent: URL parsing resolves dot segments, so `/charts/%2e%2e` would become `/`.
+    const sentPath = (req.url ?? '').split('?')[0];
+    if ((path === '/' || path.startsWith('/assets/')) && sentPath === path)
       return {
         name: '/dashboard',
         run: () => dashboard.serve(req.method ?? 'GET', path, res) || sendNotFound(req, res, path),

@@ -37,15 +37,17 @@ test('reclaims, takeovers, poison messages, queue wait and durations are counted
   const stalled = (await producer.enqueue(request)).analysisId;
   const poison = (await producer.enqueue(request)).analysisId;
   // A consumer reads both and goes silent: one job it had started, the other it never claimed
-  // and whose entry has already been delivered too often.
+  // and that had already lost two runs to dead workers before this one.
   const silent = createConsumerQueue(redis.client, keys);
   const reader = redis.client.duplicate();
   const entries = await silent.readNew(reader, SILENT, 10, 100);
   reader.disconnect();
   const stalledEntry = entries.find((entry) => entry.analysisId === stalled)!;
   const poisonEntry = entries.find((entry) => entry.analysisId === poison)!;
-  await silent.claimBatch([stalledEntry], () => `${SILENT}:gone`, SILENT);
-  await redis.client.xclaim(keys.stream, keys.group, SILENT, 0, poisonEntry.entryId, 'RETRYCOUNT', 9);
+  await silent.claimBatch([stalledEntry, poisonEntry], (entry) => `${SILENT}:${entry.analysisId}`, SILENT);
+  // The run ledger's record of two earlier runs whose workers died (owner tokens in doubt):
+  // this third takeover reaches ANALYSIS_MAX_DELIVERIES=3.
+  await redis.client.hset(keys.job(poison), 'doubted_runs', 'dead-a-c0:1 dead-b-c0:2');
 
   const metricsPort = await freePort();
   const apiPort = await freePort();
