@@ -38,7 +38,7 @@ const envSchema = z.object({
   ANALYSIS_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
   ANALYSIS_CIRCUIT_RESET_TIMEOUT: seconds(60),
   ANALYSIS_RETRY_BASE_MS: positiveInt(1000),
-  /** Deliveries of one stream entry before it is a poison message and is dead-lettered. */
+  /** Runs of one job whose worker died (never spoke again after a takeover) before it is a poison message and is dead-lettered. */
   ANALYSIS_MAX_DELIVERIES: positiveInt(5),
   ANALYSIS_CLAIM_TIMEOUT: seconds(60),
   ANALYSIS_JOB_TIMEOUT: seconds(120),
@@ -61,13 +61,13 @@ const envSchema = z.object({
   API_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
   /** Progress subscriptions open at once for one user, over all connections and SSE streams of this API node. */
   API_MAX_SUBSCRIPTIONS_PER_USER: positiveInt(100),
-  /** AUTH_MODE=none only: grant the admin procedures to every local caller (off: nobody is admin). */
   /** Requests per second per bearer token (tRPC calls, REST routes), 0 for no limit. */
   API_RATE_LIMIT_PER_TOKEN: z.coerce.number().min(0).default(0),
   /** HTTP requests per second per client IP address, 0 for no limit. */
   API_RATE_LIMIT_PER_IP: z.coerce.number().min(0).default(0),
   /** Immediate analyses one user may have running or waiting at once on an API node (their share of the thread pool). */
   API_IMMEDIATE_MAX_PER_USER: positiveInt(25),
+  /** AUTH_MODE=none only: grant the admin procedures to every local caller (off: nobody is admin). */
   AUTH_NONE_ADMIN: z
     .enum(['true', 'false'])
     .default('false')

@@ -74,7 +74,7 @@ export function AnalysesPage({ api, onAuthError }: Props) {
   );
 
   const result = list.data;
-  const nextCursor = result && 'next_cursor' in result ? (result.next_cursor) : undefined;
+  const nextCursor = result && 'next_cursor' in result ? result.next_cursor : undefined;
   const hasNext = result
     ? nextCursor !== undefined
       ? nextCursor !== null
