@@ -101,7 +101,8 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
       if (!userId || status !== 'completed' || !symbol || !interval) continue;
       if (!rulesByUser.has(userId)) rulesByUser.set(userId, rules(userId));
       const applying = (await rulesByUser.get(userId)!).filter((rule) => appliesTo(rule, symbol, interval));
-      created += await matchJob({ analysisId, userId, symbol, interval }, applying);
+      // Most jobs match no rule: skip reading their analysis_data (tens of KB each).
+      if (applying.length > 0) created += await matchJob({ analysisId, userId, symbol, interval }, applying);
     }
     return created;
   }
