@@ -79,7 +79,13 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await exited;
 }
 
-export async function startLocalRedis(options: { appendOnly?: boolean } = {}): Promise<LocalRedis> {
+export interface LocalRedisOptions {
+  appendOnly?: boolean;
+  /** Port of a loopback master to replicate (tests of replica acknowledgements). */
+  replicaOf?: number;
+}
+
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candela-redis-'));
   const port = await freePort();
   const args = [
@@ -95,6 +101,7 @@ export async function startLocalRedis(options: { appendOnly?: boolean } = {}): P
     'noeviction',
   ];
   args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']));
+  if (options.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(options.replicaOf));
   let child = await spawnServer(args);
   await waitForPing(port, child);
   return {
