@@ -46,6 +46,8 @@ const envSchema = z.object({
   ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: positiveInt(100),
   /** Replicas that must hold a new job (Redis WAIT) before enqueue answers; 503 when they do not in time. */
   ANALYSIS_ENQUEUE_MIN_REPLICAS: z.coerce.number().int().min(0).default(0),
+  /** Job streams (each with its own hash tag, so its own Cluster slot); 1 keeps the original key names. */
+  ANALYSIS_QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(1),
   /** Seconds enqueue waits for ANALYSIS_ENQUEUE_MIN_REPLICAS. */
   ANALYSIS_ENQUEUE_REPLICA_TIMEOUT: seconds(1),
   /** Worker threads of an API node for analysis.immediate (never on the event loop). */

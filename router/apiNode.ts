@@ -6,7 +6,8 @@ import { createFallbackChartStore } from '../storage/charts/fallbackChartStore.j
 import { createFileChartStore } from '../storage/charts/fileChartStore.js';
 import { readThroughChartStore } from '../storage/charts/readThroughChartStore.js';
 import { openMongoStores } from '../storage/mongo/mongoStores.js';
-import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createJobQueue, ensureConsumerGroups } from '../storage/jobQueue.js';
+import { checkPartitionCount } from '../storage/partitionCount.js';
 import { createKeys } from '../storage/keys.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createProgressLog } from '../storage/progressLog.js';
@@ -53,10 +54,11 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
       })
     : undefined;
   const fileCharts = createFileChartStore(chartDirectory(config.DATA_DIR));
-  const keys = createKeys();
+  const keys = createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS);
   const redis = connectRedis(config, 'candela:api');
   const subscriber = connectRedis(config, 'candela:api:progress');
-  await ensureConsumerGroup(redis, keys);
+  await checkPartitionCount(redis, keys);
+  await ensureConsumerGroups(redis, keys);
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
   const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({

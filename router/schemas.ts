@@ -11,7 +11,7 @@ export const timeframeSchema = z
   .regex(/^[1-9][0-9]{0,5}(m|h|d|w|M|y)$/, 'timeframe must be a number and a unit (m h d w M y), e.g. 7d');
 export const analysisIdSchema = z
   .string()
-  .regex(/^analysis_[0-9A-HJKMNP-TV-Z]{26}$/, 'analysis_id must look like analysis_01J...');
+  .regex(/^analysis_[0-9A-HJKMNP-TV-Z]{26}(-p[1-9][0-9]{0,3})?$/, 'analysis_id must look like analysis_01J...');
 export const userIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'user_id must be 1-64 letters, digits or _ . @ -');

@@ -37,6 +37,19 @@ export function newUlid(epochMs: number = Date.now()): string {
   return timeChars(epochMs) + randomChars();
 }
 
-export function newAnalysisId(epochMs?: number): string {
-  return `analysis_${newUlid(epochMs)}`;
+/** Partition 0 keeps the original shape (`analysis_` + ULID), so ids written before partitions still parse. */
+export function partitionSuffix(partition: number): string {
+  return partition === 0 ? '' : `-p${partition}`;
+}
+
+export function newAnalysisId(epochMs?: number, partition: number = 0): string {
+  return `analysis_${newUlid(epochMs)}${partitionSuffix(partition)}`;
+}
+
+const PARTITION_SUFFIX = /-p([1-9][0-9]{0,3})$/;
+
+/** The queue partition a job or scan id names (0 for ids without a suffix). */
+export function partitionOfId(id: string): number {
+  const match = PARTITION_SUFFIX.exec(id);
+  return match ? Number(match[1]) : 0;
 }

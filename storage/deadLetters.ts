@@ -74,7 +74,7 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: 
         deadLetters: keys.deadLetters(),
         deadLetterIndex: keys.deadLetterIndex(),
         progress: keys.progress(analysisId),
-        userActive: keys.userActiveJobs(userId),
+        userActive: keys.userActiveJobs(userId, keys.partition),
       },
       args: {
         letterId: deadLetterId,

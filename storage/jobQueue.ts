@@ -8,7 +8,7 @@ import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
 import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
-import { infoReply } from './streamReplies.js';
+import { type PartitionStats, partitionStats } from './partitionStats.js';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   PROGRESS_LOG_MAX_EVENTS,
@@ -21,6 +21,7 @@ import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
 import { liveRegistrations } from './workerRegistry.js';
 import { ReplicasUnavailable, waitForReplicas } from './replicaAcks.js';
 
+export type { PartitionStats };
 export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, ReplicasUnavailable, TERMINAL_PROGRESS_TTL_SECONDS };
 
 export interface JobQueueOptions extends RetentionSettings {
@@ -63,6 +64,8 @@ export interface QueueStats {
   /** Consumers of live (heartbeating) worker processes. */
   active_consumers: number;
   timestamp: string;
+  /** With ANALYSIS_QUEUE_PARTITIONS > 1: the same figures per partition (the fields above are their sums). */
+  partitions?: PartitionStats[];
 }
 
 export { newAnalysisId };
@@ -75,6 +78,11 @@ export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): 
   }
 }
 
+/** The consumer group on every partition's stream. */
+export async function ensureConsumerGroups(redis: RedisClient, keys: QueueKeys): Promise<void> {
+  await Promise.all(keys.all().map((partition) => ensureConsumerGroup(redis, partition)));
+}
+
 export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: JobQueueOptions = {}) {
   const maxActive = options.maxActiveJobsPerUser ?? Number.MAX_SAFE_INTEGER;
   const retention = retentionArgs(options);
@@ -82,7 +90,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   const replicaTimeoutMs = options.replicaTimeoutMs ?? 1000;
 
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
-    const analysisId = newAnalysisId();
+    // The user's partition: the record, the user's indexes and cap and the stream entry share its slot.
+    const partition = keys.forUser(request.user_id);
+    const analysisId = newAnalysisId(undefined, partition.partition);
     const now = Date.now();
     const record = {
       analysis_id: analysisId,
@@ -95,7 +105,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
     const call = {
       keys: {
-        stream: keys.stream,
+        stream: partition.stream,
         job: keys.job(analysisId),
         userJobs: keys.userJobs(request.user_id),
         idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
@@ -114,7 +124,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     };
     const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
     if (minReplicas > 0) {
-      const acknowledged = await waitForReplicas(redis, keys.stream, minReplicas, replicaTimeoutMs);
+      const acknowledged = await waitForReplicas(redis, partition.stream, minReplicas, replicaTimeoutMs);
       if (acknowledged < minReplicas)
         throw new ReplicasUnavailable(reply.analysisId, acknowledged, minReplicas, replicaTimeoutMs);
     }
@@ -123,13 +133,14 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
 
   /** Cancels a job of this user: at once when queued, by request to its owner when processing. */
   async function cancel(analysisId: string, userId: string): Promise<CancelOutcome> {
+    const own = keys.forJob(analysisId);
     const { outcome, status } = await runScript(redis, cancelJob, {
       keys: {
         job: keys.job(analysisId),
         progress: keys.progress(analysisId),
-        userActive: keys.userActiveJobs(userId),
-        archive: keys.archive(),
-        retention: keys.retentionSchedule(),
+        userActive: keys.userActiveJobs(userId, own.partition),
+        archive: own.archive(),
+        retention: own.retentionSchedule(),
       },
       args: {
         userId,
@@ -158,22 +169,21 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
   }
 
+  /** Sums over every partition in the original fields; with several partitions, each one's figures in `partitions`. */
   async function stats(): Promise<QueueStats> {
-    const [length, groups, consumers, liveConsumers] = await Promise.all([
-      redis.xlen(keys.stream),
-      redis.xinfo('GROUPS', keys.stream).then(infoReply),
-      redis.xinfo('CONSUMERS', keys.stream, keys.group).then(infoReply),
-      liveConsumerNames(),
-    ]);
-    const group = groups.find((fields) => fields.name === keys.group);
-    const consumerNames = consumers.map((fields) => fields.name ?? '');
+    const liveConsumers = await liveConsumerNames();
+    const figures = await Promise.all(keys.all().map((partition) => partitionStats(redis, partition, liveConsumers)));
+    const sum = (field: keyof Omit<PartitionStats, 'partition' | 'stream_name'>) =>
+      figures.reduce((total, figure) => total + figure[field], 0);
     return {
       stream_name: keys.stream,
-      total_jobs_in_stream: length,
-      pending_jobs: Number(group?.pending ?? 0),
-      waiting_jobs: Number(group?.lag ?? 0),
-      active_consumers: consumerNames.filter((name) => liveConsumers.has(name)).length,
+      total_jobs_in_stream: sum('total_jobs_in_stream'),
+      pending_jobs: sum('pending_jobs'),
+      waiting_jobs: sum('waiting_jobs'),
+      // Every consumer reads every partition: the same consumers appear in each group.
+      active_consumers: Math.max(0, ...figures.map((figure) => figure.active_consumers)),
       timestamp: new Date().toISOString(),
+      ...(figures.length > 1 ? { partitions: figures } : {}),
     };
   }
 

@@ -1,21 +1,50 @@
 /**
  * Every Redis key and channel Candela uses, built in one place; the names are part of the
  * public contract (operators and other nodes read them).
- * Everything a Lua script touches carries the stream's hash tag `{market-analysis-jobs}`,
- * so multi-key scripts also work on Redis Cluster.
+ * Everything a Lua script touches carries the hash tag of one queue partition: partition 0
+ * is `{market-analysis-jobs}` (today's names), partition p > 0 `{market-analysis-jobs-p{p}}`,
+ * so multi-key scripts also work on Redis Cluster and partitions can sit on different masters.
+ *
+ * A job lives in the partition of its user (a hash of the user id), and its id says which
+ * (`partitionOfId`), so job and progress keys route by id and user keys by user: every key of
+ * one job, its user's indexes and cap share a slot. Channels, workers, alerts and the analysis
+ * cache are not per job and stay on partition 0.
  */
+import { partitionOfId } from './analysisId.js';
+
+export { partitionOfId };
+
 export const STREAM_NAME = 'market-analysis-jobs';
 export const CONSUMER_GROUP = 'analysis-workers';
 
 export interface QueueKeys {
+  /** This partition's job stream. */
   readonly stream: string;
   readonly group: string;
+  /** Which partition the per-partition keys below (stream, retry, dead letters, archive, retention) belong to. */
+  readonly partition: number;
+  /** ANALYSIS_QUEUE_PARTITIONS: how many partitions the queue has. */
+  readonly partitions: number;
+  /** The keys of partition p (same partition count). */
+  forPartition(partition: number): QueueKeys;
+  /** The keys of the partition a job or scan id names. */
+  forJob(id: string): QueueKeys;
+  /** The keys of the partition a user's jobs live in. */
+  forUser(userId: string): QueueKeys;
+  /** Every partition's keys, partition 0 first. */
+  all(): QueueKeys[];
+  /** The partition a user's jobs, indexes and cap live in. */
+  userPartition(userId: string): number;
+  /** Where the key of a job id lives is the partition its id names. */
   job(analysisId: string): string;
   progress(analysisId: string): string;
-  userJobs(userId: string): string;
+  /** In the user's partition unless another is named (a job written before the partition count changed). */
+  userJobs(userId: string, partition?: number): string;
   /** The user's queued and processing jobs, for the per-user cap (pruned lazily of terminal ones). */
-  userActiveJobs(userId: string): string;
-  idempotency(userId: string, key: string): string;
+  userActiveJobs(userId: string, partition?: number): string;
+  idempotency(userId: string, key: string, partition?: number): string;
+  /** Key of partition 0 holding the partition count the queue's data was written with. */
+  partitionCount(): string;
   retrySchedule(): string;
   deadLetters(): string;
   /** Hash: analysis id -> its letter's entry id on the dead-letter stream. */
@@ -39,7 +68,7 @@ export interface QueueKeys {
   /** Set: the children whose terminal status the scan has already counted (each once). */
   scanSettled(scanId: string): string;
   /** Sorted set: the user's scans by creation time. */
-  userScans(userId: string): string;
+  userScans(userId: string, partition?: number): string;
   /** Hash: one alert rule (criteria, webhook URL and secret). */
   alertRule(ruleId: string): string;
   /** Sorted set: the user's alert rules by creation time. */
@@ -76,41 +105,93 @@ export function keySegment(text: string): string {
   return text.replace(/[%:]/g, (char) => (char === '%' ? '%25' : '%3A'));
 }
 
-export function createKeys(stream: string = STREAM_NAME, group: string = CONSUMER_GROUP): QueueKeys {
-  const tagged = (suffix: string) => `{${stream}}:${suffix}`;
+/** The stream of partition p: partition 0 keeps the base name. */
+export function partitionStream(stream: string, partition: number): string {
+  return partition === 0 ? stream : `${stream}-p${partition}`;
+}
+
+/** FNV-1a over the UTF-16 code units: cheap, stable across processes and versions, spreads short ids well. */
+export function userPartition(userId: string, partitions: number): number {
+  if (partitions <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < userId.length; index += 1) {
+    hash ^= userId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
+
+export function createKeys(
+  stream: string = STREAM_NAME,
+  group: string = CONSUMER_GROUP,
+  partitions: number = 1,
+): QueueKeys {
+  const cache = new Map<number, QueueKeys>();
+  const forPartition = (partition: number): QueueKeys => {
+    let keys = cache.get(partition);
+    if (!keys) {
+      keys = partitionKeys(stream, group, partition, partitions, forPartition);
+      cache.set(partition, keys);
+    }
+    return keys;
+  };
+  return forPartition(0);
+}
+
+function partitionKeys(
+  baseStream: string,
+  group: string,
+  partition: number,
+  partitions: number,
+  forPartition: (partition: number) => QueueKeys,
+): QueueKeys {
+  const tagIn = (p: number) => (suffix: string) => `{${partitionStream(baseStream, p)}}:${suffix}`;
+  const tagged = tagIn(partition);
+  const global = tagIn(0);
+  const byId = (id: string) => tagIn(partitionOfId(id));
+  const byUser = (userId: string, p?: number) => tagIn(p ?? userPartition(userId, partitions));
   return {
-    stream,
+    stream: partitionStream(baseStream, partition),
     group,
-    job: (analysisId) => tagged(`job:${analysisId}`),
-    progress: (analysisId) => tagged(`progress:${analysisId}`),
-    userJobs: (userId) => tagged(`user:${keySegment(userId)}:jobs`),
-    userActiveJobs: (userId) => tagged(`user:${keySegment(userId)}:active`),
-    idempotency: (userId, key) => tagged(`idempotency:${keySegment(userId)}:${keySegment(key)}`),
+    partition,
+    partitions,
+    forPartition,
+    forJob: (id) => forPartition(partitionOfId(id)),
+    forUser: (userId) => forPartition(userPartition(userId, partitions)),
+    all: () => Array.from({ length: partitions }, (_, p) => forPartition(p)),
+    userPartition: (userId) => userPartition(userId, partitions),
+    job: (analysisId) => byId(analysisId)(`job:${analysisId}`),
+    progress: (analysisId) => byId(analysisId)(`progress:${analysisId}`),
+    userJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:jobs`),
+    userActiveJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:active`),
+    idempotency: (userId, key, p) => byUser(userId, p)(`idempotency:${keySegment(userId)}:${keySegment(key)}`),
+    partitionCount: () => global('partitions'),
     retrySchedule: () => tagged('retry'),
     deadLetters: () => tagged('dead-letters'),
     deadLetterIndex: () => tagged('dead-letters:index'),
-    progressChannel: () => tagged('progress-events'),
-    cancelChannel: () => tagged('cancel-requests'),
+    progressChannel: () => global('progress-events'),
+    cancelChannel: () => global('cancel-requests'),
     workerMetrics: (workerId) => `worker_metrics:${group}:${workerId}`,
     workerHeartbeat: (workerId) => `workers:${group}:${workerId}`,
     workerIndex: () => `live_workers:${group}`,
     archive: () => tagged('archive'),
     retentionSchedule: () => tagged('retention'),
-    scan: (scanId) => tagged(`scan:${scanId}`),
-    scanChildren: (scanId) => tagged(`scan:${scanId}:children`),
-    scanSettled: (scanId) => tagged(`scan:${scanId}:settled`),
-    userScans: (userId) => tagged(`user:${keySegment(userId)}:scans`),
-    alertRule: (ruleId) => tagged(`alert-rule:${ruleId}`),
-    userAlertRules: (userId) => tagged(`user:${keySegment(userId)}:alert-rules`),
-    alert: (alertId) => tagged(`alert:${alertId}`),
-    userAlerts: (userId) => tagged(`user:${keySegment(userId)}:alerts`),
+    // A scan and its children live in its user's partition; its id names it, as a job's does.
+    scan: (scanId) => byId(scanId)(`scan:${scanId}`),
+    scanChildren: (scanId) => byId(scanId)(`scan:${scanId}:children`),
+    scanSettled: (scanId) => byId(scanId)(`scan:${scanId}:settled`),
+    userScans: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:scans`),
+    alertRule: (ruleId) => global(`alert-rule:${ruleId}`),
+    userAlertRules: (userId) => global(`user:${keySegment(userId)}:alert-rules`),
+    alert: (alertId) => global(`alert:${alertId}`),
+    userAlerts: (userId) => global(`user:${keySegment(userId)}:alerts`),
     alertOnce: (ruleId, symbol, interval, bar) =>
-      tagged(`alert-once:${ruleId}:${symbol}:${interval}:${keySegment(bar)}`),
-    userTrends: (userId) => tagged(`user:${keySegment(userId)}:trends`),
-    webhooksDue: () => tagged('webhooks-due'),
-    alertChannel: () => tagged('alert-events'),
-    analysisCacheOwner: (cacheKey) => tagged(`analysis-cache:${cacheKey}:owner`),
-    analysisCacheResult: (cacheKey) => tagged(`analysis-cache:${cacheKey}:result`),
-    analysisCacheStats: () => tagged('analysis-cache:stats'),
+      global(`alert-once:${ruleId}:${symbol}:${interval}:${keySegment(bar)}`),
+    userTrends: (userId) => global(`user:${keySegment(userId)}:trends`),
+    webhooksDue: () => global('webhooks-due'),
+    alertChannel: () => global('alert-events'),
+    analysisCacheOwner: (cacheKey) => global(`analysis-cache:${cacheKey}:owner`),
+    analysisCacheResult: (cacheKey) => global(`analysis-cache:${cacheKey}:result`),
+    analysisCacheStats: () => global('analysis-cache:stats'),
   };
 }

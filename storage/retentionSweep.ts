@@ -26,8 +26,9 @@ export function createRetentionSweep(redis: RedisClient, keys: QueueKeys) {
         {
           keys: {
             job: keys.job(parsed.analysisId),
-            userJobs: keys.userJobs(parsed.userId),
-            userActive: keys.userActiveJobs(parsed.userId),
+            // This partition's indexes: where the job was written, whatever the user's partition is now.
+            userJobs: keys.userJobs(parsed.userId, keys.partition),
+            userActive: keys.userActiveJobs(parsed.userId, keys.partition),
           },
           args: { member, analysisId: parsed.analysisId },
         },

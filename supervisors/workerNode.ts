@@ -15,12 +15,17 @@ import { type ActorRef, ask, send, startActorSystem } from '../actors/typedActor
 import type { Config } from '../config/env.js';
 import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
-import { createArchiveOutbox, ensureArchiveGroup } from '../storage/archiveOutbox.js';
+import { ensureArchiveGroup } from '../storage/archiveOutbox.js';
 import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
-import { createConsumerQueue } from '../storage/consumerQueue.js';
 import type { MongoStores } from '../storage/mongo/mongoStores.js';
-import { createRetentionSweep } from '../storage/retentionSweep.js';
-import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
+import { createJobQueue, ensureConsumerGroups } from '../storage/jobQueue.js';
+import { checkPartitionCount } from '../storage/partitionCount.js';
+import { createPartitionedConsumerQueue } from '../storage/partitionedConsumerQueue.js';
+import {
+  createPartitionedArchiveOutbox,
+  createPartitionedRetentionSweep,
+  createPartitionedRetrySchedule,
+} from '../storage/partitionedStores.js';
 import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
 import { createAnalysisCache } from '../storage/analysisCache.js';
@@ -30,7 +35,6 @@ import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js
 import { withEndedJobsListener } from '../storage/scans/settlingQueue.js';
 import { createKeys } from '../storage/keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../storage/redisConnection.js';
-import { createRetrySchedule } from '../storage/retrySchedule.js';
 import type { WorkerMetricsSnapshot } from '../actors/heartbeatActor.js';
 import { startWorkerMetricsServer } from './workerMetricsServer.js';
 import { createJobMetrics, type JobMetrics } from './jobMetrics.js';
@@ -91,24 +95,25 @@ export function workerIdFor(host: string, pid: number): string {
 export async function startWorkerNode(options: WorkerNodeOptions): Promise<WorkerNode> {
   const { config, log, mongo } = options;
   const clock = options.clock ?? systemClock;
-  const keys = createKeys();
+  const keys = createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS);
   const workerId = workerIdFor(hostname(), process.pid);
   const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
-  await ensureConsumerGroup(redis, keys);
+  await checkPartitionCount(redis, keys);
+  await ensureConsumerGroups(redis, keys);
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) =>
     connectRedis(config, `candela:${workerId}:read-${index}`),
   );
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);
   // An entry read more than half a claim timeout ago may have been taken over meanwhile: the claim script checks it again.
-  const consumerQueue = createConsumerQueue(redis, keys, {
+  const consumerOptions = {
     maxDeliveries: config.ANALYSIS_MAX_DELIVERIES,
     deadLetterMax: config.ANALYSIS_DEAD_LETTER_MAX,
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
     resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
     archiving: mongo !== undefined,
-  });
-  if (mongo) await ensureArchiveGroup(redis, keys);
+  };
+  if (mongo) await Promise.all(keys.all().map((partition) => ensureArchiveGroup(redis, partition)));
   const circuit = {
     failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
     resetTimeoutMs: timings.circuitResetMs,
@@ -117,11 +122,14 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const alerts = createAlertStore(redis, keys);
   // After a job ends: count it on its scan, and match its result against its user's alert rules.
   const jobMetrics = createJobMetrics();
+  // The listener wraps each partition's queue: the ids it is given share one slot, as its pipelines need.
   const queue = observeConsumerQueue(
-    withEndedJobsListener(
-      consumerQueue,
-      async (ids) => void (await Promise.all([scans.settleEnded(ids), alerts.matchEnded(ids)])),
-      log,
+    createPartitionedConsumerQueue(redis, keys, consumerOptions, (partitionQueue) =>
+      withEndedJobsListener(
+        partitionQueue,
+        async (ids) => void (await Promise.all([scans.settleEnded(ids), alerts.matchEnded(ids)])),
+        log,
+      ),
     ),
     jobMetrics,
   );
@@ -169,7 +177,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       log,
     },
     scheduler: {
-      schedule: createRetrySchedule(redis, keys),
+      schedule: createPartitionedRetrySchedule(redis, keys),
       intervalMs: timings.retryPollMs,
       batchSize: 100,
       moveTimeoutMs: timings.retryMoveTimeoutMs,
@@ -189,7 +197,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       log,
     },
     retention: {
-      sweep: createRetentionSweep(redis, keys),
+      sweep: createPartitionedRetentionSweep(redis, keys),
       // GridFS charts follow the MongoDB history; only the file store is swept here.
       charts: mongo
         ? undefined
@@ -203,7 +211,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     ...(mongo
       ? {
           archiver: {
-            outbox: createArchiveOutbox(redis, keys, { resultTtlSeconds: config.ANALYSIS_RESULT_TTL }),
+            outbox: createPartitionedArchiveOutbox(redis, keys, { resultTtlSeconds: config.ANALYSIS_RESULT_TTL }),
             history: mongo.history,
             consumer: `${workerId}-archiver`,
             batchSize: ARCHIVE_BATCH,

@@ -4,8 +4,8 @@
  * with fresh attempts, keeping their history.
  */
 import type { Config } from '../../config/env.js';
-import { createDeadLetters } from '../../storage/deadLetters.js';
 import { createKeys } from '../../storage/keys.js';
+import { createPartitionedDeadLetters } from '../../storage/partitionedStores.js';
 import { closeRedis, connectRedis } from '../../storage/redisConnection.js';
 import { UsageError } from '../usageError.js';
 
@@ -17,7 +17,10 @@ export async function runDlq(config: Config, args: string[]): Promise<void> {
   if (action === 'replay' && !target) throw new UsageError(`${USAGE}\n(replay needs an analysis id, or --all)`);
   const redis = connectRedis(config, 'candela:dlq');
   try {
-    const deadLetters = createDeadLetters(redis, createKeys());
+    const deadLetters = createPartitionedDeadLetters(
+      redis,
+      createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS),
+    );
     if (action === 'list') {
       for (const letter of await deadLetters.list()) process.stdout.write(`${JSON.stringify(letter)}\n`);
       return;

@@ -1,7 +1,7 @@
 /** queue.*: statistics of the job stream; dead letters and their replay (admin). */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { createDeadLetters } from '../../storage/deadLetters.js';
+import { createPartitionedDeadLetters } from '../../storage/partitionedStores.js';
 import { analysisIdSchema, userIdSchema } from '../schemas.js';
 import { adminProcedure, authedProcedure, router } from '../trpc.js';
 
@@ -14,7 +14,9 @@ export const queueRouter = router({
     .input(
       z.object({ limit: z.number().int().min(1).max(10_000).optional(), user_id: userIdSchema.optional() }).optional(),
     )
-    .query(({ ctx, input }) => createDeadLetters(ctx.services.redis, ctx.services.keys).list({ limit: input?.limit })),
+    .query(({ ctx, input }) =>
+      createPartitionedDeadLetters(ctx.services.redis, ctx.services.keys).list({ limit: input?.limit }),
+    ),
   /** Queues one dead-lettered job (or all) again: fresh attempts, history kept. */
   replay: adminProcedure
     .input(
@@ -30,7 +32,7 @@ export const queueRouter = router({
         ),
     )
     .mutation(async ({ ctx, input }) => {
-      const deadLetters = createDeadLetters(ctx.services.redis, ctx.services.keys);
+      const deadLetters = createPartitionedDeadLetters(ctx.services.redis, ctx.services.keys);
       if (input.all) return deadLetters.replayAll();
       const result = await deadLetters.replay(input.analysis_id!);
       if (!result)

@@ -9,7 +9,7 @@ export interface ChartRef {
   format: ChartFormat;
 }
 
-const CHART_PATH = /^\/charts\/(analysis_[0-9A-Z]{26})\.(svg|png)$/;
+const CHART_PATH = /^\/charts\/(analysis_[0-9A-Z]{26}(?:-p[1-9][0-9]{0,3})?)\.(svg|png)$/;
 
 export function chartPath(ref: ChartRef): string {
   return `/charts/${ref.analysisId}.${ref.format}`;

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config/env.js';
 import { withinCap } from '../activeJobs.js';
-import { newAnalysisId } from '../analysisId.js';
+import { newAnalysisId, partitionOfId } from '../analysisId.js';
 import type { JobQueue } from '../jobQueue.js';
 import { isTerminal } from '../jobRecord.js';
 import type { QueueKeys } from '../keys.js';
@@ -51,10 +51,12 @@ const scanLogMax = (total: number) => Math.max(PROGRESS_LOG_MAX_EVENTS, total + 
 
 export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQueue, options: ScanStoreOptions) {
   async function create(userId: string, request: ScanRequest): Promise<CreatedScan> {
-    const scanId = newScanId();
+    // The scan, its children and its user's indexes share the user's partition: one slot for the script.
+    const partition = keys.userPartition(userId);
+    const scanId = newScanId(undefined, partition);
     const now = Date.now();
     const children = request.symbols.flatMap((symbol) =>
-      request.intervals.map((interval) => ({ analysisId: newAnalysisId(), symbol, interval })),
+      request.intervals.map((interval) => ({ analysisId: newAnalysisId(undefined, partition), symbol, interval })),
     );
     const asJobs = options.childrenCountAs === 'jobs';
     const scanRecord = {
@@ -74,7 +76,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
     };
     const call = {
       keys: {
-        stream: keys.stream,
+        stream: keys.forPartition(partition).stream,
         scan: keys.scan(scanId),
         scanChildren: keys.scanChildren(scanId),
         userScans: keys.userScans(userId),
@@ -142,7 +144,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
         scan: keys.scan(scanId),
         settled: keys.scanSettled(scanId),
         progress: keys.progress(scanId),
-        userActive: keys.userActiveJobs(userId),
+        userActive: keys.userActiveJobs(userId, partitionOfId(scanId)),
       },
       args: {
         channel: keys.progressChannel(),

@@ -1,0 +1,161 @@
+/**
+ * The worker side of a queue with several partitions: one consumer queue per partition behind
+ * the ConsumerQueue interface, so consumer actors, the reclaimer and shutdown work unchanged.
+ * Calls about a job go to the partition its id names; reads rotate over the partitions, so a
+ * busy partition cannot starve a quiet one, and an idle consumer's blocking read is split
+ * across them (a Cluster XREADGROUP can only read streams of one slot).
+ */
+import { partitionOfId, type QueueKeys } from './keys.js';
+import {
+  type ClaimReport,
+  type ClaimState,
+  type ConsumerQueue,
+  type ConsumerQueueOptions,
+  createConsumerQueue,
+  type FinishRequest,
+  type StreamEntry,
+} from './consumerQueue.js';
+import type { RedisClient } from './redisConnection.js';
+
+/** Groups items by the partition of their job id, keeping each one's place in the input. */
+function byPartition<T>(items: readonly T[], idOf: (item: T) => string): Map<number, { item: T; index: number }[]> {
+  const groups = new Map<number, { item: T; index: number }[]>();
+  items.forEach((item, index) => {
+    const partition = partitionOfId(idOf(item));
+    const group = groups.get(partition) ?? [];
+    group.push({ item, index });
+    groups.set(partition, group);
+  });
+  return groups;
+}
+
+/** Cursor of a sweep over every partition: `p/cursor`, with `0-0` only at the start and the end, as XAUTOCLAIM's. */
+function parseCursor(cursor: string): { partition: number; cursor: string } {
+  const slash = cursor.indexOf('/');
+  return slash < 0
+    ? { partition: 0, cursor }
+    : { partition: Number(cursor.slice(0, slash)), cursor: cursor.slice(slash + 1) };
+}
+
+export function createPartitionedConsumerQueue(
+  redis: RedisClient,
+  keys: QueueKeys,
+  options: ConsumerQueueOptions = {},
+  /** Applied to each partition's queue (listeners that pipeline per partition: a Cluster pipeline takes one node's keys). */
+  wrap: (queue: ConsumerQueue) => ConsumerQueue = (queue) => queue,
+): ConsumerQueue {
+  const queues = keys.all().map((partition) => wrap(createConsumerQueue(redis, partition, options)));
+  if (queues.length === 1) return queues[0]!;
+  const queueOf = (id: string): ConsumerQueue => {
+    const queue = queues[partitionOfId(id)];
+    if (!queue)
+      throw new Error(`analysis ${id} names partition ${partitionOfId(id)}, but the queue has ${queues.length}`);
+    return queue;
+  };
+  // Per consumer: the partition its next read starts with.
+  const nextRead = new Map<string, number>();
+
+  async function inGroups<T, R>(
+    items: readonly T[],
+    idOf: (item: T) => string,
+    call: (queue: ConsumerQueue, items: T[]) => Promise<R[]>,
+  ): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    await Promise.all(
+      [...byPartition(items, idOf)].map(async ([partition, group]) => {
+        const queue = queues[partition];
+        if (!queue) throw new Error(`partition ${partition} does not exist (the queue has ${queues.length})`);
+        const replies = await call(
+          queue,
+          group.map(({ item }) => item),
+        );
+        group.forEach(({ index }, position) => (results[index] = replies[position]!));
+      }),
+    );
+    return results;
+  }
+
+  return {
+    async readNew(blocking, consumer, count, blockMs) {
+      // One partition per call, starting after the last one that gave entries; each blocks a
+      // share of blockMs, so an idle round takes about blockMs and a job waits at most a share.
+      const start = nextRead.get(consumer) ?? 0;
+      const share = Math.max(1, Math.ceil(blockMs / queues.length));
+      for (let step = 0; step < queues.length; step += 1) {
+        const partition = (start + step) % queues.length;
+        const entries = await queues[partition]!.readNew(blocking, consumer, count, share);
+        if (entries.length > 0) {
+          nextRead.set(consumer, (partition + 1) % queues.length);
+          return entries;
+        }
+      }
+      return [];
+    },
+    async readOwnPending(blocking, consumer, count) {
+      const found: StreamEntry[] = [];
+      for (const queue of queues) {
+        if (found.length >= count) break;
+        found.push(...(await queue.readOwnPending(blocking, consumer, count - found.length)));
+      }
+      return found;
+    },
+    async pendingCount(consumer) {
+      const counts = await Promise.all(queues.map((queue) => queue.pendingCount(consumer)));
+      return counts.reduce((total, count) => total + count, 0);
+    },
+    async removeConsumer(consumer) {
+      await Promise.all(queues.map((queue) => queue.removeConsumer(consumer)));
+    },
+    async removeConsumerIfIdle(consumer) {
+      const replies = await Promise.all(queues.map((queue) => queue.removeConsumerIfIdle(consumer)));
+      return {
+        removed: replies.every((reply) => reply.removed),
+        pending: replies.reduce((total, reply) => total + reply.pending, 0),
+      };
+    },
+    async claimBatch(entries, ownerTokenFor, consumer) {
+      const report: ClaimReport = { claimed: [], skipped: [] };
+      await Promise.all(
+        [...byPartition(entries, (entry) => entry.analysisId)].map(async ([partition, group]) => {
+          const queue = queues[partition];
+          if (!queue) throw new Error(`partition ${partition} does not exist (the queue has ${queues.length})`);
+          const part = await queue.claimBatch(
+            group.map(({ item }) => item),
+            ownerTokenFor,
+            consumer,
+          );
+          report.claimed.push(...part.claimed);
+          report.skipped.push(...part.skipped);
+        }),
+      );
+      return report;
+    },
+    refreshClaimStates: (consumer, jobs) =>
+      inGroups<(typeof jobs)[number], ClaimState>(
+        jobs,
+        (job) => job.analysisId,
+        (queue, part) => queue.refreshClaimStates(consumer, part),
+      ),
+    releaseRun: (analysisId, ownerToken) => queueOf(analysisId).releaseRun(analysisId, ownerToken),
+    retry: (request) => queueOf(request.analysisId).retry(request),
+    async takeOverIdle(consumer, minIdleMs, count, cursor) {
+      const at = parseCursor(cursor);
+      const page = await queues[at.partition]!.takeOverIdle(consumer, minIdleMs, count, at.cursor);
+      if (page.cursor !== '0-0') return { cursor: `${at.partition}/${page.cursor}`, entries: page.entries };
+      const next = at.partition + 1;
+      return { cursor: next < queues.length ? `${next}/0-0` : '0-0', entries: page.entries };
+    },
+    appendProgress: (analysisId, ownerToken, event) =>
+      queueOf(analysisId).appendProgress(analysisId, ownerToken, event),
+    finishWithStatus: (requests) =>
+      inGroups<FinishRequest, FinishRequest['status'] | undefined>(
+        requests,
+        (request) => request.analysisId,
+        (queue, part) => queue.finishWithStatus(part),
+      ),
+    async trimAcknowledged() {
+      const trimmed = await Promise.all(queues.map((queue) => queue.trimAcknowledged()));
+      return trimmed.reduce((total, count) => total + count, 0);
+    },
+  };
+}
