@@ -42,8 +42,8 @@ test("a job goes to its user's partition: record, stream entry, user index and c
     const { analysisId } = await queue.enqueue(request(user));
     expect(partitionOfId(analysisId)).toBe(partition);
     const own = keys.forPartition(partition);
-    const [[, fields]] = (await redis.client.xrevrange(own.stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    expect(fields).toEqual(['analysis_id', analysisId]);
+    const newest = (await redis.client.xrevrange(own.stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    expect(newest[0]?.[1]).toEqual(['analysis_id', analysisId]);
     expect(await redis.client.zscore(own.userJobs(user), analysisId)).not.toBeNull();
     expect(await redis.client.zscore(own.userActiveJobs(user), analysisId)).not.toBeNull();
     expect(await queue.get(analysisId)).toMatchObject({ status: 'queued', user_id: user });
