@@ -112,8 +112,9 @@ describe('Kubernetes manifests', () => {
     expect(container.livenessProbe?.httpGet).toEqual({ path: '/health', port: config.METRICS_PORT });
   });
 
-  test('KEDA scales the worker Deployment on the lag of the real stream and consumer group', () => {
-    const keys = createKeys();
+  test("KEDA scales the worker Deployment on the lag of every partition's stream and the consumer group", () => {
+    const config = loadConfig(containerEnv(onlyContainer(worker)));
+    const keys = createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS);
     const [scaled, ...others] = byKind('ScaledObject');
     expect(others).toEqual([]);
     const spec = scaled!.spec as {
@@ -121,12 +122,12 @@ describe('Kubernetes manifests', () => {
       triggers: { type: string; metadata: Env }[];
     };
     expect(spec.scaleTargetRef.name).toBe(worker.metadata.name);
-    expect(spec.triggers).toHaveLength(1);
-    expect(spec.triggers[0]).toMatchObject({
-      type: 'redis-streams',
-      metadata: { stream: keys.stream, consumerGroup: keys.group },
-    });
-    expect(Number(spec.triggers[0]!.metadata.lagCount)).toBeGreaterThan(0);
+    expect(config.ANALYSIS_QUEUE_PARTITIONS).toBeGreaterThan(1);
+    expect(spec.triggers.map((trigger) => trigger.metadata.stream)).toEqual(keys.all().map((part) => part.stream));
+    for (const trigger of spec.triggers) {
+      expect(trigger).toMatchObject({ type: 'redis-streams', metadata: { consumerGroup: keys.group } });
+      expect(Number(trigger.metadata.lagCount)).toBeGreaterThan(0);
+    }
   });
 });
 
