@@ -2,8 +2,8 @@
  * The worker side of a queue with several partitions: one consumer queue per partition behind
  * the ConsumerQueue interface, so consumer actors, the reclaimer and shutdown work unchanged.
  * Calls about a job go to the partition its id names; reads rotate over the partitions, so a
- * busy partition cannot starve a quiet one, and an idle consumer's blocking read is split
- * across them (a Cluster XREADGROUP can only read streams of one slot).
+ * busy partition cannot starve a quiet one nor wait behind an idle one, and an idle consumer's
+ * blocking read is split across them (a Cluster XREADGROUP can only read streams of one slot).
  */
 import { partitionOfId, type QueueKeys } from './keys.js';
 import {
@@ -77,19 +77,22 @@ export function createPartitionedConsumerQueue(
 
   return {
     async readNew(blocking, consumer, count, blockMs) {
-      // One partition per call, starting after the last one that gave entries; each blocks a
-      // share of blockMs, so an idle round takes about blockMs and a job waits at most a share.
+      // First a pass over every partition that hardly waits (1 ms), starting after the one that
+      // last gave entries: a busy partition is served at once, and none is skipped for long.
       const start = nextRead.get(consumer) ?? 0;
-      const share = Math.max(1, Math.ceil(blockMs / queues.length));
       for (let step = 0; step < queues.length; step += 1) {
         const partition = (start + step) % queues.length;
-        const entries = await queues[partition]!.readNew(blocking, consumer, count, share);
+        const entries = await queues[partition]!.readNew(blocking, consumer, count, 1);
         if (entries.length > 0) {
           nextRead.set(consumer, (partition + 1) % queues.length);
           return entries;
         }
       }
-      return [];
+      // All idle: block on one partition for its share of blockMs, a different one each idle
+      // round, so a job on any partition waits about blockMs / partitions at most.
+      nextRead.set(consumer, (start + 1) % queues.length);
+      const share = Math.max(1, Math.ceil(blockMs / queues.length));
+      return queues[start]!.readNew(blocking, consumer, count, share);
     },
     async readOwnPending(blocking, consumer, count) {
       const found: StreamEntry[] = [];
