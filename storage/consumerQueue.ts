@@ -127,7 +127,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   };
   const retentionKeys = { archive: keys.archive(), retention: keys.retentionSchedule() };
 
-  /** Blocks on `blocking` (a connection of its own) for up to blockMs. */
+  /** Blocks on `blocking` (a connection of its own) for up to blockMs; 0 does not wait (a look at a partition). */
   async function readNew(
     blocking: RedisClient,
     consumer: string,
@@ -136,18 +136,21 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   ): Promise<StreamEntry[]> {
     const readAt = Date.now();
     try {
-      const reply: unknown = await blocking.xreadgroup(
-        'GROUP',
-        keys.group,
-        consumer,
-        'COUNT',
-        count,
-        'BLOCK',
-        blockMs,
-        'STREAMS',
-        keys.stream,
-        '>',
-      );
+      const reply: unknown =
+        blockMs > 0
+          ? await blocking.xreadgroup(
+              'GROUP',
+              keys.group,
+              consumer,
+              'COUNT',
+              count,
+              'BLOCK',
+              blockMs,
+              'STREAMS',
+              keys.stream,
+              '>',
+            )
+          : await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '>');
       return entriesOf(readReply(reply)).map((entry) => ({ ...entry, fresh: true, readAt }));
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):

@@ -77,12 +77,12 @@ export function createPartitionedConsumerQueue(
 
   return {
     async readNew(blocking, consumer, count, blockMs) {
-      // First a pass over every partition that hardly waits (1 ms), starting after the one that
-      // last gave entries: a busy partition is served at once, and none is skipped for long.
+      // First a pass over every partition that does not wait, starting after the one that last
+      // gave entries: a busy partition is served at once, and none is skipped for long.
       const start = nextRead.get(consumer) ?? 0;
       for (let step = 0; step < queues.length; step += 1) {
         const partition = (start + step) % queues.length;
-        const entries = await queues[partition]!.readNew(blocking, consumer, count, 1);
+        const entries = await queues[partition]!.readNew(blocking, consumer, count, 0);
         if (entries.length > 0) {
           nextRead.set(consumer, (partition + 1) % queues.length);
           return entries;
