@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `candela` command: api | worker | demo | token | dlq | analyze | status | list | watch. */
 import { ConfigError, loadConfig } from '../config/env.js';
+import { PartitionCountRefused } from '../storage/partitionCount.js';
 import { MongoConfigurationError } from '../storage/mongo/mongoConnection.js';
 import { runAnalyze } from './commands/analyze.js';
 import { runApi } from './commands/api.js';
@@ -62,7 +63,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof MongoConfigurationError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    error instanceof MongoConfigurationError ||
+    error instanceof PartitionCountRefused
+  ) {
     process.stderr.write(`candela: ${error.message}\n`);
     process.exit(2);
   }
