@@ -29,12 +29,13 @@ function byPartition<T>(items: readonly T[], idOf: (item: T) => string): Map<num
   return groups;
 }
 
-/** Cursor of a sweep over every partition: `p/cursor`, with `0-0` only at the start and the end, as XAUTOCLAIM's. */
-function parseCursor(cursor: string): { partition: number; cursor: string } {
-  const slash = cursor.indexOf('/');
-  return slash < 0
-    ? { partition: 0, cursor }
-    : { partition: Number(cursor.slice(0, slash)), cursor: cursor.slice(slash + 1) };
+/**
+ * Cursor of a sweep over every partition: `start/offset/cursor` (the partition is start + offset),
+ * with `0-0` only at the start and the end, as XAUTOCLAIM's.
+ */
+function parseCursor(cursor: string): { start: number; offset: number; cursor: string } | undefined {
+  const [start, offset, rest] = cursor.split('/');
+  return rest === undefined ? undefined : { start: Number(start), offset: Number(offset), cursor: rest };
 }
 
 export function createPartitionedConsumerQueue(
@@ -54,6 +55,7 @@ export function createPartitionedConsumerQueue(
   };
   // Per consumer: the partition its next read starts with.
   const nextRead = new Map<string, number>();
+  let sweepStart = 0;
 
   async function inGroups<T, R>(
     items: readonly T[],
@@ -142,11 +144,16 @@ export function createPartitionedConsumerQueue(
     releaseRun: (analysisId, ownerToken) => queueOf(analysisId).releaseRun(analysisId, ownerToken),
     retry: (request) => queueOf(request.analysisId).retry(request),
     async takeOverIdle(consumer, minIdleMs, count, cursor) {
-      const at = parseCursor(cursor);
-      const page = await queues[at.partition]!.takeOverIdle(consumer, minIdleMs, count, at.cursor);
-      if (page.cursor !== '0-0') return { cursor: `${at.partition}/${page.cursor}`, entries: page.entries };
-      const next = at.partition + 1;
-      return { cursor: next < queues.length ? `${next}/0-0` : '0-0', entries: page.entries };
+      // A new sweep starts one partition further than the last: a sweep cut short by its limit
+      // does not leave the later partitions unswept for good.
+      const parsed = parseCursor(cursor);
+      const at = parsed ?? { start: sweepStart, offset: 0, cursor: '0-0' };
+      if (!parsed) sweepStart = (sweepStart + 1) % queues.length;
+      const partition = (at.start + at.offset) % queues.length;
+      const page = await queues[partition]!.takeOverIdle(consumer, minIdleMs, count, at.cursor);
+      if (page.cursor !== '0-0') return { cursor: `${at.start}/${at.offset}/${page.cursor}`, entries: page.entries };
+      const next = at.offset + 1;
+      return { cursor: next < queues.length ? `${at.start}/${next}/0-0` : '0-0', entries: page.entries };
     },
     appendProgress: (analysisId, ownerToken, event) =>
       queueOf(analysisId).appendProgress(analysisId, ownerToken, event),

@@ -164,3 +164,23 @@ test('retry, dead letter, replay and reclaim each stay in the partition of the j
     blocking.disconnect();
   }
 });
+
+test('each new reclaim sweep starts one partition further, so sweeps cut short still reach every partition', async () => {
+  const queue = createJobQueue(redis.client, keys);
+  const workers = createPartitionedConsumerQueue(redis.client, keys);
+  const blocking = redis.client.duplicate();
+  try {
+    for (const user of users) await queue.enqueue(request(user, 'IDLE'));
+    // Delivered and left pending: a consumer that died holding one entry in each partition.
+    while ((await workers.readNew(blocking, 'sleepy', 50, 10)).length > 0);
+    const firstPages = new Set<number>();
+    for (let sweep = 0; sweep < 3; sweep += 1) {
+      const page = await workers.takeOverIdle('rescuer-2', 0, 1, '0-0');
+      expect(page.entries).toHaveLength(1);
+      firstPages.add(partitionOfId(page.entries[0]!.analysisId));
+    }
+    expect([...firstPages].sort()).toEqual([0, 1, 2]);
+  } finally {
+    blocking.disconnect();
+  }
+});
