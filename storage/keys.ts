@@ -44,6 +44,8 @@ export interface QueueKeys {
   alertRule(ruleId: string): string;
   /** Sorted set: the user's alert rules by creation time. */
   userAlertRules(userId: string): string;
+  /** Counter, raised by every rule write: a worker's cached rules are good while it stands still. */
+  alertRulesVersion(): string;
   /** Hash: one alert (what matched, and its webhook delivery state). */
   alert(alertId: string): string;
   /** Stream: the user's alert log (alert ids), which alerts.subscribe resumes from. */
@@ -102,6 +104,7 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     userScans: (userId) => tagged(`user:${keySegment(userId)}:scans`),
     alertRule: (ruleId) => tagged(`alert-rule:${ruleId}`),
     userAlertRules: (userId) => tagged(`user:${keySegment(userId)}:alert-rules`),
+    alertRulesVersion: () => tagged('alert-rules-version'),
     alert: (alertId) => tagged(`alert:${alertId}`),
     userAlerts: (userId) => tagged(`user:${keySegment(userId)}:alerts`),
     alertOnce: (ruleId, symbol, interval, bar) =>
