@@ -133,16 +133,25 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
     const [versionReply, ...replies] = (await pipeline.exec()) ?? [];
     const version = typeof versionReply?.[1] === 'string' ? versionReply[1] : '0';
     const read = new Map(unknown.map((job, index) => [job.analysisId, fieldsOf(replies[index]?.[1])]));
-    let created = 0;
-    for (const job of completed) {
+    const ended = completed.map((job) => {
       const [userId, symbol, interval] = job.claimed
         ? [job.claimed.userId, job.claimed.symbol, job.claimed.interval]
         : (read.get(job.analysisId) ?? []);
+      return { analysisId: job.analysisId, userId, symbol, interval };
+    });
+    // Each user's rules once, before the jobs, rather than a wait per job.
+    const users = [...new Set(ended.flatMap((job) => (job.userId ? [job.userId] : [])))];
+    const rulesOf = new Map(
+      await Promise.all(users.map(async (userId) => [userId, await rulesSince(version, userId)] as const)),
+    );
+    let created = 0;
+    for (const { analysisId, userId, symbol, interval } of ended) {
       if (!userId || !symbol || !interval) continue;
-      const applying = (await rulesSince(version, userId)).filter((rule) => appliesTo(rule, symbol, interval));
+      const userRules = rulesOf.get(userId) ?? [];
+      if (userRules.length === 0) continue;
+      const applying = userRules.filter((rule) => appliesTo(rule, symbol, interval));
       // Most jobs match no rule: skip reading their analysis_data (tens of KB each).
-      if (applying.length > 0)
-        created += await matchJob({ analysisId: job.analysisId, userId, symbol, interval }, applying);
+      if (applying.length > 0) created += await matchJob({ analysisId, userId, symbol, interval }, applying);
     }
     return created;
   }
