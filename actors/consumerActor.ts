@@ -46,7 +46,10 @@ export type ConsumerMessage =
 export type ConsumerReport = ChildCrashed | { type: 'consumer.drained'; consumer: string };
 
 /** What a consumer tells the node's heartbeat (its metrics) of each job it ended. */
-export type JobFinishedReport = { type: 'job.finished'; status: JobOutcome['status']; durationMs: number };
+export type JobFinishedReport = {
+  type: 'jobs.finished';
+  jobs: readonly { status: JobOutcome['status']; durationMs: number }[];
+};
 
 export interface ConsumerOptions {
   name: string;
@@ -83,6 +86,8 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     retryDelayMs: options.retryDelayMs,
   };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
+  /** Jobs the current step ended, for the heartbeat's metrics. */
+  const finished: { status: JobOutcome['status']; durationMs: number }[] = [];
   /** When the next claim refresh is due (epoch ms), to tell how late it ran. */
   let refreshDueAt: number | undefined;
   const reply = <T>(
@@ -183,7 +188,9 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
       case 'reportStore':
         return options.services.dependencies.report('store', effect.ok);
       case 'jobFinished':
-        return send(options.metrics, { type: 'job.finished', status: effect.status, durationMs: effect.durationMs });
+        // Told after the step, all of it in one message: one per job was a share of the worker's CPU per job.
+        finished.push({ status: effect.status, durationMs: effect.durationMs });
+        return;
       case 'reowned':
         reowned.set(effect.analysisId, effect.ownerToken);
         return;
@@ -212,6 +219,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         noteClaimRefreshLateness(log, name, clock.now() - refreshDueAt, options.claimRefreshMs);
       const step = consumerStep(state, message, context, { now: clock.now(), random: Math.random() });
       for (const effect of step.effects) run(effect, self);
+      if (finished.length > 0) send(options.metrics, { type: 'jobs.finished', jobs: finished.splice(0) });
       return step.state;
     },
     supervisor: options.supervisor,

@@ -26,7 +26,8 @@ export type CircuitStates = Record<Dependency, CircuitState>;
 export type HeartbeatMessage =
   | { type: 'heartbeat.beat' }
   | { type: 'metrics.publish' }
-  | { type: 'job.finished'; status: JobOutcome['status']; durationMs: number }
+  /** What one consumer step ended, in one message rather than one per job. */
+  | { type: 'jobs.finished'; jobs: readonly { status: JobOutcome['status']; durationMs: number }[] }
   | { type: 'circuit.changed'; state: CircuitState; circuits: CircuitStates }
   | { type: 'heartbeat.stop'; replyTo: ActorRef<boolean> }
   | { type: 'metrics.snapshot'; replyTo: ActorRef<WorkerMetricsSnapshot> };
@@ -64,6 +65,21 @@ interface WorkerMetrics {
   circuit: CircuitState;
   circuits: CircuitStates;
   stopped: boolean;
+}
+
+/** The metrics after these jobs ended: only completed jobs count toward processed and the average time. */
+function counted(
+  metrics: WorkerMetrics,
+  jobs: readonly { status: JobOutcome['status']; durationMs: number }[],
+): WorkerMetrics {
+  let { processed, errors, totalProcessingMs } = metrics;
+  for (const job of jobs) {
+    if (job.status === 'completed') {
+      processed += 1;
+      totalProcessingMs += job.durationMs;
+    } else if (job.status === 'failed') errors += 1;
+  }
+  return { ...metrics, processed, errors, totalProcessingMs };
 }
 
 export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptions): ActorRef<HeartbeatMessage> {
@@ -123,13 +139,8 @@ export function spawnHeartbeatActor(parent: ActorParent, options: HeartbeatOptio
             .catch(warnOnFailure('metrics publish'));
           clock.after(options.metricsMs, () => send(self, { type: 'metrics.publish' }));
           return state;
-        case 'job.finished':
-          return {
-            ...state,
-            processed: state.processed + (message.status === 'completed' ? 1 : 0),
-            errors: state.errors + (message.status === 'failed' ? 1 : 0),
-            totalProcessingMs: state.totalProcessingMs + (message.status === 'completed' ? message.durationMs : 0),
-          };
+        case 'jobs.finished':
+          return counted(state, message.jobs);
         case 'circuit.changed': {
           const next = { ...state, circuit: message.state, circuits: message.circuits };
           if (!state.stopped) {

@@ -51,6 +51,8 @@ export interface ClaimedJob {
   ownerToken: string;
   record: JobRecord;
   takenOver: boolean;
+  /** The scan the job belongs to (a scan child's record carries it), so its end is counted there without a read. */
+  scanId?: string;
 }
 
 export interface ClaimReport {
@@ -223,13 +225,15 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         return;
       }
       const record = recordFromHash(reply.record, entry.analysisId);
-      if (record)
-        report.claimed.push({
-          entryId: entry.entryId,
-          ownerToken: tokens[index]!,
-          record,
-          takenOver: reply.outcome === 'taken-over',
-        });
+      if (!record) return;
+      const scanId = reply.record.scan_id;
+      report.claimed.push({
+        entryId: entry.entryId,
+        ownerToken: tokens[index]!,
+        record,
+        takenOver: reply.outcome === 'taken-over',
+        ...(scanId ? { scanId } : {}),
+      });
     });
     return report;
   }

@@ -73,6 +73,8 @@ export interface QueueKeys {
   alertRule(ruleId: string): string;
   /** Sorted set: the user's alert rules by creation time. */
   userAlertRules(userId: string): string;
+  /** Counter, raised by every rule write: a worker's cached rules are good while it stands still. */
+  alertRulesVersion(): string;
   /** Hash: one alert (what matched, and its webhook delivery state). */
   alert(alertId: string): string;
   /** Stream: the user's alert log (alert ids), which alerts.subscribe resumes from. */
@@ -183,6 +185,7 @@ function partitionKeys(
     userScans: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:scans`),
     alertRule: (ruleId) => global(`alert-rule:${ruleId}`),
     userAlertRules: (userId) => global(`user:${keySegment(userId)}:alert-rules`),
+    alertRulesVersion: () => global('alert-rules-version'),
     alert: (alertId) => global(`alert:${alertId}`),
     userAlerts: (userId) => global(`user:${keySegment(userId)}:alerts`),
     alertOnce: (ruleId, symbol, interval, bar) =>

@@ -10,6 +10,7 @@ import { isAnalysisData, recentSignals } from '../../analysis/recentSignals.js';
 import { newUlid } from '../analysisId.js';
 import type { QueueKeys } from '../keys.js';
 import type { RedisClient } from '../redisConnection.js';
+import type { EndedJob } from '../scans/settlingQueue.js';
 import { runScript } from '../scripts/runScript.js';
 import { recordAlert } from '../scripts/alertScripts.js';
 import {
@@ -24,6 +25,8 @@ import {
 /** Alerts kept on a user's log (XADD MAXLEN ~) and how long an alert's record lives. */
 export const ALERT_LOG_MAX = 1000;
 export const ALERT_TTL_SECONDS = 7 * 24 * 3600;
+/** Users whose rules a worker keeps between batches (all forgotten past it, then read again). */
+const MAX_CACHED_RULE_USERS = 10_000;
 
 export interface NewRule extends AlertCriteria {
   name: string;
@@ -65,6 +68,7 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
       .multi()
       .hset(keys.alertRule(rule.rule_id), ...ruleToHash(rule, secret, now))
       .zadd(keys.userAlertRules(userId), String(now), rule.rule_id)
+      .incr(keys.alertRulesVersion())
       .exec();
     return { rule, secret };
   }
@@ -84,23 +88,68 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
   async function deleteRule(userId: string, ruleId: string): Promise<boolean> {
     const owner = await redis.hget(keys.alertRule(ruleId), 'user_id');
     if (owner !== userId) return false;
-    await redis.multi().del(keys.alertRule(ruleId)).zrem(keys.userAlertRules(userId), ruleId).exec();
+    await redis
+      .multi()
+      .del(keys.alertRule(ruleId))
+      .zrem(keys.userAlertRules(userId), ruleId)
+      .incr(keys.alertRulesVersion())
+      .exec();
     return true;
   }
 
-  /** For the worker: matches each completed job among these against its user's rules; returns the alerts created. */
-  async function matchEnded(analysisIds: readonly string[]): Promise<number> {
-    if (analysisIds.length === 0) return 0;
-    const pipeline = redis.pipeline();
-    for (const id of analysisIds) pipeline.hmget(keys.job(id), 'user_id', 'status', 'symbol', 'interval');
-    const replies = (await pipeline.exec()) ?? [];
+  /**
+   * Rules by user as last read, valid while the rules version (raised in the same MULTI as every
+   * rule write) stays what it was: the worker then reads one counter per batch instead of each
+   * user's rules, and most users have none. The read of the counter comes before the rules are
+   * read, so a rule written in between is seen now or invalidates the cache for the next batch.
+   */
+  const cachedRules = { version: '', byUser: new Map<string, Promise<AlertRule[]>>() };
+  async function rulesSince(version: string, userId: string): Promise<AlertRule[]> {
+    if (cachedRules.version !== version || cachedRules.byUser.size >= MAX_CACHED_RULE_USERS) {
+      cachedRules.version = version;
+      cachedRules.byUser.clear();
+    }
+    let found = cachedRules.byUser.get(userId);
+    if (!found) {
+      found = rules(userId);
+      cachedRules.byUser.set(userId, found);
+      // A failed read is not remembered: the next batch reads again.
+      found.catch(() => cachedRules.byUser.delete(userId));
+    }
+    return found;
+  }
+
+  /**
+   * For the worker: matches each completed job among these against its user's rules; returns
+   * the alerts created. What their claim read says is enough; only jobs claimed elsewhere have
+   * their record read.
+   */
+  async function matchEnded(jobs: readonly EndedJob[]): Promise<number> {
+    const completed = jobs.filter((job) => job.status === 'completed');
+    if (completed.length === 0) return 0;
+    const unknown = completed.filter((job) => !job.claimed);
+    const pipeline = redis.pipeline().get(keys.alertRulesVersion());
+    for (const job of unknown) pipeline.hmget(keys.job(job.analysisId), 'user_id', 'symbol', 'interval');
+    const [versionReply, ...replies] = (await pipeline.exec()) ?? [];
+    const version = typeof versionReply?.[1] === 'string' ? versionReply[1] : '0';
+    const read = new Map(unknown.map((job, index) => [job.analysisId, fieldsOf(replies[index]?.[1])]));
+    const ended = completed.map((job) => {
+      const [userId, symbol, interval] = job.claimed
+        ? [job.claimed.userId, job.claimed.symbol, job.claimed.interval]
+        : (read.get(job.analysisId) ?? []);
+      return { analysisId: job.analysisId, userId, symbol, interval };
+    });
+    // Each user's rules once, before the jobs, rather than a wait per job.
+    const users = [...new Set(ended.flatMap((job) => (job.userId ? [job.userId] : [])))];
+    const rulesOf = new Map(
+      await Promise.all(users.map(async (userId) => [userId, await rulesSince(version, userId)] as const)),
+    );
     let created = 0;
-    const rulesByUser = new Map<string, Promise<AlertRule[]>>();
-    for (const [index, analysisId] of analysisIds.entries()) {
-      const [userId, status, symbol, interval] = fieldsOf(replies[index]?.[1]);
-      if (!userId || status !== 'completed' || !symbol || !interval) continue;
-      if (!rulesByUser.has(userId)) rulesByUser.set(userId, rules(userId));
-      const applying = (await rulesByUser.get(userId)!).filter((rule) => appliesTo(rule, symbol, interval));
+    for (const { analysisId, userId, symbol, interval } of ended) {
+      if (!userId || !symbol || !interval) continue;
+      const userRules = rulesOf.get(userId) ?? [];
+      if (userRules.length === 0) continue;
+      const applying = userRules.filter((rule) => appliesTo(rule, symbol, interval));
       // Most jobs match no rule: skip reading their analysis_data (tens of KB each).
       if (applying.length > 0) created += await matchJob({ analysisId, userId, symbol, interval }, applying);
     }

@@ -43,15 +43,15 @@ local startedEvent = progressEvent(unpack(A.startedEvent))
 local replies = {}
 
 for i, item in ipairs(ITEMS) do
-  local job = { key = item.keys.job, progressKey = item.keys.progress }
-  local entryId, owner, fresh = item.args.entryId, item.args.owner, item.args.fresh == '1'
-  local current = redis.call('HMGET', job.key, 'status', 'entry_id', 'cancel_requested', 'analysis_id')
+  local jobKey, entryId, owner, fresh = item.job, item.entryId, item.owner, item.fresh == '1'
+  -- One read for the checks and the run ledger (run_owner, doubted_runs).
+  local current = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id', 'run_owner', 'doubted_runs')
   local status = current[1]
   -- An entry this consumer has just read with '>' is pending for it, delivered once: only
   -- entries from a backlog or a takeover need their pending record looked up.
-  local pending = fresh and { entryId, consumer, 0, 1 } or redis.call('XPENDING', K.stream, A.group, entryId, entryId, 1)[1]
+  local pending = fresh and true or redis.call('XPENDING', K.stream, A.group, entryId, entryId, 1)[1]
   local reply
-  if not pending or (consumer ~= '' and pending[2] ~= consumer) then
+  if not pending or (not fresh and consumer ~= '' and pending[2] ~= consumer) then
     reply = { 'skipped', 'not-pending' }
   elseif not status then
     reply = { 'skipped', 'missing' }
@@ -60,30 +60,32 @@ for i, item in ipairs(ITEMS) do
   elseif status ~= 'queued' and status ~= 'processing' then
     reply = { 'skipped', 'terminal' }
   elseif current[3] == '1' then
-    cancelRunning(job, entryId, context)
+    cancelRunning({ key = jobKey, progressKey = item.progress }, entryId, context)
     reply = { 'skipped', 'cancelled' }
-  -- (crashedRuns puts an open run in doubt once; called again it only counts.)
-  elseif crashedRuns(job.key, consumer) >= maxDeliveries then
-    local reason = 'poison message: its worker died while running it ' .. crashedRuns(job.key, consumer) .. ' times, the limit of runs is ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
-    recordAttempt(job.key, A.now, reason, consumer)
-    deadLetter(job, entryId, reason, context)
-    reply = { 'skipped', 'dead-lettered' }
-  elseif status == 'queued' then
-    redis.call('HSET', job.key, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now)
-    appendProgress(job.progressKey, A.channel, A.progressLogMax, current[4], startedEvent)
-    openRun(job.key, owner)
-    reply = { 'claimed' }
   else
-    announceTakeover(job, current[4], consumer, context)
-    redis.call('HSET', job.key, 'owner', owner, 'updated_at', A.now)
-    redis.call('HINCRBY', job.key, 'takeovers', 1)
-    openRun(job.key, owner)
-    reply = { 'taken-over' }
+    local crashed = crashedRuns(jobKey, consumer, current[5], current[6])
+    if crashed >= maxDeliveries then
+      local reason = 'poison message: its worker died while running it ' .. crashed .. ' times, the limit of runs is ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
+      recordAttempt(jobKey, A.now, reason, consumer)
+      deadLetter({ key = jobKey, progressKey = item.progress }, entryId, reason, context)
+      reply = { 'skipped', 'dead-lettered' }
+    elseif status == 'queued' then
+      -- run_owner opens the run of this claim (openRun in the runLedger include), in the same write.
+      redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now, 'run_owner', owner)
+      appendProgress(item.progress, A.channel, A.progressLogMax, current[4], startedEvent)
+      reply = { 'claimed' }
+    else
+      announceTakeover({ key = jobKey, progressKey = item.progress }, current[4], consumer, context)
+      redis.call('HSET', jobKey, 'owner', owner, 'updated_at', A.now)
+      redis.call('HINCRBY', jobKey, 'takeovers', 1)
+      openRun(jobKey, owner)
+      reply = { 'taken-over' }
+    end
   end
   if reply[1] == 'skipped' then
     if reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
   else
-    local fields = redis.call('HGETALL', job.key)
+    local fields = redis.call('HGETALL', jobKey)
     for _, value in ipairs(fields) do reply[#reply + 1] = value end
   end
   replies[i] = reply

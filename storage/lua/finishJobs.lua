@@ -19,30 +19,38 @@
 --- @include "cancelRunning"
 --- @include "runLedger"
 --- @include "archiveOutbox"
+--- @include "retainFinishedRead"
 
 local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
 context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local results = {}
 
 for i, item in ipairs(ITEMS) do
-  local job = { key = item.keys.job, progressKey = item.keys.progress }
-  local entryId, owner, status = item.args.entryId, item.args.owner, item.args.status
-  closeRun(job.key, owner)
-  local current = redis.call('HMGET', job.key, 'status', 'owner', 'cancel_requested')
-  if current[1] == 'processing' and current[2] == owner and current[3] == '1' and status ~= 'cancelled' then
-    cancelRunning(job, entryId, context)
+  local jobKey, entryId, owner, status = item.job, item.entryId, item.owner, item.status
+  -- One read for the checks, the run ledger (run_owner), the event and retention (the ids).
+  local current = redis.call('HMGET', jobKey, 'status', 'owner', 'cancel_requested', 'run_owner', 'analysis_id', 'user_id')
+  -- The run ledger: this owner's run ends here, whatever the branch (closeRun).
+  local runIsOwners = current[4] == owner
+  if not runIsOwners then closeRun(jobKey, owner) end
+  local owned = current[1] == 'processing' and current[2] == owner
+  if owned and current[3] == '1' and status ~= 'cancelled' then
+    if runIsOwners then redis.call('HDEL', jobKey, 'run_owner') end
+    cancelRunning({ key = jobKey, progressKey = item.progress }, entryId, context)
     results[i] = 2
-  elseif current[1] == 'processing' and current[2] == owner then
+  elseif owned then
     -- The error of an earlier failed attempt does not outlive a success; a failure writes its own.
-    redis.call('HDEL', job.key, 'owner', 'error')
-    redis.call('HSET', job.key, 'status', status, 'updated_at', A.now, 'finished_at', A.now)
-    if #item.args.fields > 0 then redis.call('HSET', job.key, unpack(item.args.fields)) end
-    appendProgress(job.progressKey, A.channel, A.progressLogMax, redis.call('HGET', job.key, 'analysis_id'), progressEvent(unpack(item.args.event)))
-    redis.call('EXPIRE', job.progressKey, context.progressTtl)
+    if runIsOwners then
+      redis.call('HDEL', jobKey, 'owner', 'error', 'run_owner')
+    else
+      redis.call('HDEL', jobKey, 'owner', 'error')
+    end
+    redis.call('HSET', jobKey, 'status', status, 'updated_at', A.now, 'finished_at', A.now, unpack(item.fields))
+    appendProgress(item.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(item.event)))
     redis.call('XACK', K.stream, A.group, entryId)
-    retainFinished(job, context.retention)
+    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6])
     results[i] = 1
   else
+    if runIsOwners then redis.call('HDEL', jobKey, 'run_owner') end
     results[i] = 0
   end
 end

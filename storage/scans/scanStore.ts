@@ -17,6 +17,7 @@ import { PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from '../reten
 import { runScript } from '../scripts/runScript.js';
 import { createScan, settleScanChildren } from '../scripts/scanScripts.js';
 import { newScanId } from './scanId.js';
+import type { EndedJob } from './settlingQueue.js';
 import {
   CHILD_FIELDS,
   childFromFields,
@@ -202,22 +203,32 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
     };
   }
 
-  /** For the worker: counts these ended jobs on their scans (jobs of no scan are skipped). */
-  async function settleEnded(analysisIds: readonly string[]): Promise<void> {
-    if (analysisIds.length === 0) return;
-    const pipeline = redis.pipeline();
-    for (const id of analysisIds) pipeline.hmget(keys.job(id), 'scan_id', 'user_id');
-    const replies = (await pipeline.exec()) ?? [];
+  /**
+   * For the worker: counts these ended jobs on their scans (jobs of no scan are skipped). What
+   * their claim read says is enough; only jobs claimed elsewhere have their record read.
+   */
+  async function settleEnded(jobs: readonly EndedJob[]): Promise<void> {
     const byScan = new Map<string, { userId: string; ids: string[] }>();
-    analysisIds.forEach((id, index) => {
-      const values = replies[index]?.[1];
-      if (!Array.isArray(values)) return;
-      const [scanId, userId] = values as (string | null)[];
+    const add = (analysisId: string, scanId: string | null | undefined, userId: string | null | undefined) => {
       if (!scanId || !userId) return;
       const entry = byScan.get(scanId) ?? { userId, ids: [] };
-      entry.ids.push(id);
+      entry.ids.push(analysisId);
       byScan.set(scanId, entry);
-    });
+    };
+    const unknown: string[] = [];
+    for (const job of jobs) {
+      if (job.claimed) add(job.analysisId, job.claimed.scanId, job.claimed.userId);
+      else unknown.push(job.analysisId);
+    }
+    if (unknown.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const id of unknown) pipeline.hmget(keys.job(id), 'scan_id', 'user_id');
+      const replies = (await pipeline.exec()) ?? [];
+      unknown.forEach((id, index) => {
+        const values = replies[index]?.[1];
+        if (Array.isArray(values)) add(id, ...(values as [string | null, string | null]));
+      });
+    }
     await Promise.all(
       [...byScan].map(async ([scanId, { userId, ids }]) => {
         const total = Number((await redis.hget(keys.scan(scanId), 'total')) ?? 0);

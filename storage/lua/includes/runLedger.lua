@@ -7,9 +7,10 @@
 -- withdraws the doubt. Runs still in doubt are the crashed runs the poison limit counts:
 -- XAUTOCLAIM's delivery count also counts every takeover of a slow owner.
 
-local function doubtedRuns(jobKey)
+-- list: the `doubted_runs` field when the caller has read it already (false: it is not set).
+local function doubtedRuns(jobKey, list)
   local runs = {}
-  local list = redis.call('HGET', jobKey, 'doubted_runs')
+  if list == nil then list = redis.call('HGET', jobKey, 'doubted_runs') end
   if list then
     for token in string.gmatch(list, '[^ ]+') do runs[#runs + 1] = token end
   end
@@ -30,6 +31,8 @@ local function openRun(jobKey, owner)
 end
 
 -- closeRun(jobKey, owner): the owner ended its run, or, fenced out, showed it was alive.
+-- A caller that has read `run_owner` and found it is this owner's deletes it with its own
+-- HDEL instead, and calls this only otherwise.
 local function closeRun(jobKey, owner)
   if redis.call('HGET', jobKey, 'run_owner') == owner then
     redis.call('HDEL', jobKey, 'run_owner')
@@ -50,9 +53,10 @@ end
 -- `{consumer}:{uuid}`. An open run of another consumer of the claiming worker process is not
 -- in doubt: that process is evidently alive, and its stale run is simply closed. An open run
 -- of the claiming consumer itself is: the consumer was restarted and lost the job with it.
-local function crashedRuns(jobKey, consumer)
-  local open = redis.call('HGET', jobKey, 'run_owner')
-  local runs = doubtedRuns(jobKey)
+-- open, list: the `run_owner` and `doubted_runs` fields as the caller read them (false when
+-- not set), so a claim reads the record once. Call it once per claim: it changes the ledger.
+local function crashedRuns(jobKey, consumer, open, list)
+  local runs = doubtedRuns(jobKey, list)
   if open then
     redis.call('HDEL', jobKey, 'run_owner')
     local openConsumer = string.match(open, '^(.*):') or open

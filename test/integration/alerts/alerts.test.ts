@@ -116,6 +116,38 @@ test('a rule fires once per bar across a retried job and a second job on the sam
   worker = await startScanWorker(api.redis.url, undefined, WORKER_ENV);
 });
 
+test('a worker that has seen a user without rules hears of a rule written later, and of its deletion', async () => {
+  const token = await api.token('frank');
+  const caller = api.caller(token);
+  const completed = async (request: { symbol: 'BTCUSDT'; interval: '1d' | '12h'; timeframe: '60d' | '30d' }) => {
+    const { analysis_id } = await caller.analysis.queue(request);
+    await eventually(async () => {
+      const job = await caller.analysis.status({ analysis_id });
+      return job.status === 'completed' ? job : undefined;
+    });
+    return analysis_id;
+  };
+  // Ended while frank has no rule: the worker now holds his (empty) rules.
+  await completed({ symbol: 'BTCUSDT', interval: '1d', timeframe: '60d' });
+  const { rule_id } = await caller.alerts.createRule({ name: 'SOL', symbols: ['BTCUSDT'] });
+  const second = await completed({ symbol: 'BTCUSDT', interval: '1d', timeframe: '60d' });
+  const alerts = await eventually(async () => {
+    const { alerts } = await api.caller(token).alerts.list({ rule_id });
+    return alerts.length > 0 ? alerts : undefined;
+  });
+  expect(alerts.map((alert) => alert.analysis_id)).toEqual([second]);
+
+  await caller.alerts.deleteRule({ rule_id });
+  // A marker rule written after the deletion: once its alert exists, the deleted rule had its chance to fire.
+  const marker = await caller.alerts.createRule({ name: 'BTC, after the deletion', symbols: ['BTCUSDT'] });
+  const third = await completed({ symbol: 'BTCUSDT', interval: '12h', timeframe: '30d' });
+  await eventually(async () => {
+    const { alerts } = await api.caller(token).alerts.list({ rule_id: marker.rule_id });
+    return alerts.some((alert) => alert.analysis_id === third) ? true : undefined;
+  });
+  expect((await api.caller(token).alerts.list({ rule_id })).alerts.map((alert) => alert.analysis_id)).toEqual([second]);
+});
+
 test('a webhook receiver that fails three times then recovers gets the alert, signed', async () => {
   const hook = await receiver(3);
   const token = await api.token('dave');

@@ -89,9 +89,20 @@ test('counts finished jobs; a circuit change is written at once, without waiting
   const { system, heartbeat } = setUp();
   send(heartbeat, { type: 'heartbeat.beat' });
   await eventually(registration, 5000, 'the first registration');
-  send(heartbeat, { type: 'job.finished', status: 'completed', durationMs: 100 });
-  send(heartbeat, { type: 'job.finished', status: 'completed', durationMs: 300 });
-  send(heartbeat, { type: 'job.finished', status: 'failed', durationMs: 50 });
+  send(heartbeat, {
+    type: 'jobs.finished',
+    jobs: [
+      { status: 'completed', durationMs: 100 },
+      { status: 'cancelled', durationMs: 70 },
+    ],
+  });
+  send(heartbeat, {
+    type: 'jobs.finished',
+    jobs: [
+      { status: 'completed', durationMs: 300 },
+      { status: 'failed', durationMs: 50 },
+    ],
+  });
   expect(await snapshot(heartbeat)).toMatchObject({ analyses_processed: 2, errors_total: 1, avg_processing_time: 200 });
   send(heartbeat, {
     type: 'circuit.changed',

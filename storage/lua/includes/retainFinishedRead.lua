@@ -1,0 +1,19 @@
+-- retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId)
+-- For a caller that has already read the job's ids: what `EXPIRE progressKey progressTtl`
+-- followed by retainFinished (archiveOutbox) leaves, with one EXPIRE per key and no read.
+-- The progress log keeps progressTtl, unless the record's own retention (ttl > 0, no
+-- archiving) starts now and takes the log with it.
+-- retention as in expireFinished.
+local function retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId)
+  local ttl = tonumber(retention.ttl)
+  if retention.archive == '1' then
+    redis.call('EXPIRE', progressKey, progressTtl)
+    redis.call('XADD', retention.archiveKey, '*', 'analysis_id', analysisId)
+  elseif ttl > 0 and analysisId then
+    redis.call('EXPIRE', jobKey, ttl)
+    redis.call('EXPIRE', progressKey, ttl)
+    redis.call('ZADD', retention.scheduleKey, tonumber(retention.now) + ttl * 1000, analysisId .. ':' .. (userId or ''))
+  else
+    redis.call('EXPIRE', progressKey, progressTtl)
+  end
+end
