@@ -3,6 +3,13 @@
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
 import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
+import {
+  type AdmissionCounts,
+  type AdmissionSettings,
+  admissionLimit,
+  admissionScriptKeys,
+  createAdmission,
+} from './admission/admission.js';
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
@@ -23,7 +30,7 @@ import { ReplicasUnavailable, waitForReplicas } from './replicaAcks.js';
 
 export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, ReplicasUnavailable, TERMINAL_PROGRESS_TTL_SECONDS };
 
-export interface JobQueueOptions extends RetentionSettings {
+export interface JobQueueOptions extends RetentionSettings, AdmissionSettings {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
   /** Replicas that must hold a new job before enqueue answers (0: do not wait). */
@@ -65,6 +72,8 @@ export interface QueueStats {
   timestamp: string;
 }
 
+export type QueueStatsWithAdmission = QueueStats & AdmissionCounts;
+
 export { newAnalysisId };
 
 export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): Promise<void> {
@@ -80,6 +89,8 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   const retention = retentionArgs(options);
   const minReplicas = options.minReplicas ?? 0;
   const replicaTimeoutMs = options.replicaTimeoutMs ?? 1000;
+  const admission = createAdmission(redis, keys, options);
+  const limit = admissionLimit(options);
 
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
@@ -101,6 +112,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
         progress: keys.progress(analysisId),
         userActive: keys.userActiveJobs(request.user_id),
+        ...admissionScriptKeys(keys),
       },
       args: {
         analysisId,
@@ -108,6 +120,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         idempotencyTtl,
         maxActive,
         progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        userId: request.user_id,
+        group: keys.group,
+        admissionLimit: limit,
         event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
         record: Object.entries(record).flat().map(String),
       },
@@ -130,6 +145,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         userActive: keys.userActiveJobs(userId),
         archive: keys.archive(),
         retention: keys.retentionSchedule(),
+        admissionQueue: keys.admission.queue,
+        admissionWaiting: keys.admission.waiting,
+        admissionTags: keys.admission.tags,
       },
       args: {
         userId,
@@ -158,12 +176,13 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
   }
 
-  async function stats(): Promise<QueueStats> {
-    const [length, groups, consumers, liveConsumers] = await Promise.all([
+  async function stats(): Promise<QueueStatsWithAdmission> {
+    const [length, groups, consumers, liveConsumers, admissionCounts] = await Promise.all([
       redis.xlen(keys.stream),
       redis.xinfo('GROUPS', keys.stream).then(infoReply),
       redis.xinfo('CONSUMERS', keys.stream, keys.group).then(infoReply),
       liveConsumerNames(),
+      admission.counts(),
     ]);
     const group = groups.find((fields) => fields.name === keys.group);
     const consumerNames = consumers.map((fields) => fields.name ?? '');
@@ -174,6 +193,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       waiting_jobs: Number(group?.lag ?? 0),
       active_consumers: consumerNames.filter((name) => liveConsumers.has(name)).length,
       timestamp: new Date().toISOString(),
+      ...admissionCounts,
     };
   }
 

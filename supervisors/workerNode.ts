@@ -107,13 +107,19 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
     resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
     archiving: mongo !== undefined,
+    admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   });
   if (mongo) await ensureArchiveGroup(redis, keys);
   const circuit = {
     failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
     resetTimeoutMs: timings.circuitResetMs,
   };
-  const scans = createScanStore(redis, keys, createJobQueue(redis, keys), scanStoreOptions(config));
+  const scans = createScanStore(
+    redis,
+    keys,
+    createJobQueue(redis, keys, { admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG }),
+    scanStoreOptions(config),
+  );
   const alerts = createAlertStore(redis, keys);
   // After a job ends: count it on its scan, and match its result against its user's alert rules.
   const jobMetrics = createJobMetrics();
