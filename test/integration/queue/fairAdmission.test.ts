@@ -212,7 +212,7 @@ test('a Redis killed while jobs are admitted keeps every job in exactly one plac
     await churn;
     const inStream = new Set((await durable.client.xrange(keys.stream, '-', '+')).map(([, fields]) => fields[1]!));
     const waiting = new Set(
-      (await durable.client.zrange(keys.admission.queue, 0, -1)).map((member) => member.split(':')[0]!),
+      (await durable.client.zrange(keys.admission.queue, '0', '-1')).map((member) => member.split(':')[0]!),
     );
     const counts = await durable.client.hgetall(keys.admission.waiting);
     let recorded = 0;
