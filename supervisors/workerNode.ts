@@ -23,6 +23,8 @@ import { createRetentionSweep } from '../storage/retentionSweep.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { spawnAdmitterActor } from '../actors/admitterActor.js';
+import { ADMIT_MAX_PER_CALL, createAdmission } from '../storage/admission/admission.js';
 import { createAnalysisCache } from '../storage/analysisCache.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
@@ -82,6 +84,8 @@ const RETENTION_BATCH = 500;
 const ARCHIVE_BATCH = 100;
 const ARCHIVE_INTERVAL_MS = 200;
 const ARCHIVE_BATCH_TIMEOUT_MS = 30_000;
+/** Fair admission's safety net: how often each worker admits waiting jobs besides the finish path. */
+const ADMISSION_INTERVAL_MS = 500;
 
 /** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
 export function workerIdFor(host: string, pid: number): string {
@@ -223,6 +227,21 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
         }
       : {}),
     periodic: [
+      {
+        start(parent, supervisor) {
+          const admitter = spawnAdmitterActor(parent, {
+            admission: createAdmission(redis, keys, { admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG }),
+            intervalMs: ADMISSION_INTERVAL_MS,
+            timeoutMs: timings.retryMoveTimeoutMs,
+            fullRound: ADMIT_MAX_PER_CALL,
+            clock,
+            log,
+            supervisor,
+          });
+          send(admitter, { type: 'admission.tick' });
+          return admitter;
+        },
+      },
       {
         start(parent, supervisor) {
           const delivery = spawnWebhookDeliveryActor(parent, {

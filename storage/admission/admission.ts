@@ -10,6 +10,9 @@ import type { RedisClient } from '../redisConnection.js';
 import { admitWaiting } from '../scripts/admissionScripts.js';
 import { runScript } from '../scripts/runScript.js';
 
+/** Most jobs one admit call moves (the Lua include's own cap), however much room there is. */
+export const ADMIT_MAX_PER_CALL = 1000;
+
 /** The limit on the stream's undelivered backlog: a small multiple of a worker's consumers x batch. */
 export const DEFAULT_ADMISSION_BACKLOG = 20;
 
