@@ -11,9 +11,7 @@ import type { Clock } from './clock.js';
 import { type ActorParent, type ActorRef, type ChildCrashed, send, spawnActor } from './typedActor.js';
 
 export type AdmitterMessage =
-  | { type: 'admission.tick' }
-  | { type: 'admission.done'; round: number; admitted: number }
-  | { type: 'periodic.stop' };
+  { type: 'admission.tick' } | { type: 'admission.done'; round: number; admitted: number } | { type: 'periodic.stop' };
 
 export interface AdmitterOptions {
   admission: Pick<Admission, 'admit'>;

@@ -102,5 +102,8 @@ test("one user's 1,000-child scan does not starve another user's single analysis
   const bound = 2 * (BACKLOG + CONCURRENCY * BATCH);
   expect(position).toBeLessThanOrEqual(bound);
   expect(position).toBeLessThan(100);
-  expect(await alice.api.queue.stats.query()).toMatchObject({ waiting_for_admission: 0, users_waiting_for_admission: 0 });
+  expect(await alice.api.queue.stats.query()).toMatchObject({
+    waiting_for_admission: 0,
+    users_waiting_for_admission: 0,
+  });
 });
