@@ -71,6 +71,8 @@ test("one user's 1,000-child scan does not starve another user's single analysis
     users_waiting_for_admission: 2,
   });
   expect(await bob.api.analysis.status.query({ analysis_id: single.analysis_id })).toMatchObject({ status: 'queued' });
+  const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
+  expect(metrics).toContain(`candela_queue_jobs{state="waiting_for_admission"} ${1000 - BACKLOG + 1}`);
 
   // Timed from the worker's start: it consumes from its first moment, before it reports ready.
   const started = Date.now();
