@@ -18,10 +18,17 @@ local function admission(fields)
   return fields
 end
 
--- Entries not yet delivered to the group: its lag, or, when Redis cannot tell it (entries were
--- deleted past the last delivered id), a count of them up to the limit.
+-- Entries not yet delivered to the group (at most): its lag, or, when Redis cannot tell it
+-- (entries were deleted past the last delivered id), a count of them up to the limit.
 local function admissionBacklog(adm)
   if adm.backlog then return adm.backlog end
+  -- A stream shorter than the limit cannot hold more undelivered entries than its length: an
+  -- upper bound (so room is never overstated) for the price of XLEN instead of XINFO.
+  local length = redis.call('XLEN', adm.stream)
+  if length < adm.limit then
+    adm.backlog = length
+    return length
+  end
   local groups = redis.pcall('XINFO', 'GROUPS', adm.stream)
   if type(groups) ~= 'table' or groups.err then
     adm.backlog = 0
@@ -40,7 +47,7 @@ local function admissionBacklog(adm)
     end
   end
   -- No group yet: nothing was ever delivered.
-  adm.backlog = backlog or redis.call('XLEN', adm.stream)
+  adm.backlog = backlog or length
   return adm.backlog
 end
 
