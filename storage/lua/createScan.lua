@@ -42,8 +42,11 @@ for _, item in ipairs(ITEMS) do
   local id = item.args.analysisId
   -- Fair admission: the entry id when admitted at once, false when the child waits its turn.
   local entryId = admitOrWait(adm, id, A.userId)
-  if entryId then redis.call('HSET', item.keys.job, 'entry_id', entryId) end
-  redis.call('HSET', item.keys.job, unpack(item.args.record))
+  if entryId then
+    redis.call('HSET', item.keys.job, 'entry_id', entryId, unpack(item.args.record))
+  else
+    redis.call('HSET', item.keys.job, unpack(item.args.record))
+  end
   redis.call('ZADD', K.userJobs, A.createdAt, id)
   if A.childrenAsJobs == '1' then redis.call('ZADD', K.userActive, A.createdAt, id) end
   redis.call('XADD', item.keys.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', event)

@@ -42,8 +42,11 @@ end
 -- Fair admission: the entry id when admitted at once, false when the job waits its turn.
 local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
 local entryId = admitOrWait(adm, A.analysisId, A.userId)
-if entryId then redis.call('HSET', K.job, 'entry_id', entryId) end
-redis.call('HSET', K.job, unpack(A.record))
+if entryId then
+  redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
+else
+  redis.call('HSET', K.job, unpack(A.record))
+end
 redis.call('ZADD', K.userJobs, A.createdAt, A.analysisId)
 redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
 if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end
