@@ -44,6 +44,8 @@ const envSchema = z.object({
   ANALYSIS_JOB_TIMEOUT: seconds(120),
   ANALYSIS_SHUTDOWN_GRACE: z.coerce.number().min(0).default(30),
   ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: positiveInt(100),
+  /** Undelivered entries the job stream may hold before new jobs wait for fair admission between users; 0 turns admission off. */
+  ANALYSIS_ADMISSION_BACKLOG: z.coerce.number().int().min(0).default(20),
   /** Replicas that must hold a new job (Redis WAIT) before enqueue answers; 503 when they do not in time. */
   ANALYSIS_ENQUEUE_MIN_REPLICAS: z.coerce.number().int().min(0).default(0),
   /** Job streams (each with its own hash tag, so its own Cluster slot); 1 keeps the original key names. */

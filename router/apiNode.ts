@@ -78,6 +78,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     archiving: mongo !== undefined,
     minReplicas: config.ANALYSIS_ENQUEUE_MIN_REPLICAS,
     replicaTimeoutMs: config.ANALYSIS_ENQUEUE_REPLICA_TIMEOUT * 1000,
+    admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   });
   const server = await startApiServer({
     config,

@@ -68,7 +68,7 @@ export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progress
   });
   new Gauge({
     name: 'candela_queue_jobs',
-    help: 'Entries in the job stream by state (total, pending = delivered and unacknowledged, waiting = not yet delivered)',
+    help: 'Entries in the job stream by state (total, pending = delivered and unacknowledged, waiting = not yet delivered), and jobs waiting for fair admission (waiting_for_admission)',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
@@ -76,6 +76,7 @@ export function createApiMetrics(services: Pick<ApiServices, 'queue' | 'progress
       this.set({ state: 'total' }, stats.total_jobs_in_stream);
       this.set({ state: 'pending' }, stats.pending_jobs);
       this.set({ state: 'waiting' }, stats.waiting_jobs);
+      this.set({ state: 'waiting_for_admission' }, stats.waiting_for_admission);
     },
   });
   // The workers' own counters, as they last published them: one series per live worker, each

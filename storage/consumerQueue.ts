@@ -3,6 +3,7 @@
  * script, keep long jobs' claims fresh, take over idle entries, finish jobs in batches, and
  * end a failed attempt with a retry (or, retries used up, the dead-letter stream).
  */
+import { type AdmissionSettings, admissionLimit, admissionScriptKeys } from './admission/admission.js';
 import type { QueueKeys } from './keys.js';
 import { ensureConsumerGroup } from './jobQueue.js';
 import {
@@ -81,7 +82,7 @@ export interface RetryResult {
   attempts: number;
 }
 
-export interface ConsumerQueueOptions extends RetentionSettings {
+export interface ConsumerQueueOptions extends RetentionSettings, AdmissionSettings {
   /** Deliveries of one entry before it is dead-lettered as a poison message (ANALYSIS_MAX_DELIVERIES). */
   maxDeliveries?: number;
   /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX). */
@@ -319,8 +320,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   ): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
     const results = await runScript(redis, finishJobs, {
-      keys: { stream: keys.stream, ...retentionKeys },
-      args: { ...ending, now: Date.now() },
+      keys: { stream: keys.stream, ...retentionKeys, ...admissionScriptKeys(keys) },
+      args: { ...ending, now: Date.now(), admissionLimit: admissionLimit(options) },
       items: requests.map((request) => ({
         keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
         args: {

@@ -3,6 +3,13 @@
  * and the queue statistics. The worker side is consumerQueue.ts.
  */
 import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
+import {
+  type AdmissionCounts,
+  type AdmissionSettings,
+  admissionLimit,
+  admissionScriptKeys,
+  createAdmission,
+} from './admission/admission.js';
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
@@ -24,7 +31,7 @@ import { ReplicasUnavailable, waitForReplicas } from './replicaAcks.js';
 export type { PartitionStats };
 export { ActiveJobLimitReached, IDEMPOTENCY_TTL_SECONDS, ReplicasUnavailable, TERMINAL_PROGRESS_TTL_SECONDS };
 
-export interface JobQueueOptions extends RetentionSettings {
+export interface JobQueueOptions extends RetentionSettings, AdmissionSettings {
   /** Cap on one user's queued + processing jobs, enforced atomically by the enqueue script. */
   maxActiveJobsPerUser?: number;
   /** Replicas that must hold a new job before enqueue answers (0: do not wait). */
@@ -68,6 +75,8 @@ export interface QueueStats {
   partitions?: PartitionStats[];
 }
 
+export type QueueStatsWithAdmission = QueueStats & AdmissionCounts;
+
 export { newAnalysisId };
 
 export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): Promise<void> {
@@ -88,6 +97,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   const retention = retentionArgs(options);
   const minReplicas = options.minReplicas ?? 0;
   const replicaTimeoutMs = options.replicaTimeoutMs ?? 1000;
+  // Each partition admits into its own stream.
+  const admissions = keys.all().map((partition) => createAdmission(redis, partition, options));
+  const limit = admissionLimit(options);
 
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     // The user's partition: the record, the user's indexes and cap and the stream entry share its slot.
@@ -111,6 +123,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
         progress: keys.progress(analysisId),
         userActive: keys.userActiveJobs(request.user_id),
+        ...admissionScriptKeys(partition),
       },
       args: {
         analysisId,
@@ -118,6 +131,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         idempotencyTtl,
         maxActive,
         progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+        userId: request.user_id,
+        group: keys.group,
+        admissionLimit: limit,
         event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
         record: Object.entries(record).flat().map(String),
       },
@@ -141,6 +157,9 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         userActive: keys.userActiveJobs(userId, own.partition),
         archive: own.archive(),
         retention: own.retentionSchedule(),
+        admissionQueue: own.admission.queue,
+        admissionWaiting: own.admission.waiting,
+        admissionTags: own.admission.tags,
       },
       args: {
         userId,
@@ -170,9 +189,12 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   }
 
   /** Sums over every partition in the original fields; with several partitions, each one's figures in `partitions`. */
-  async function stats(): Promise<QueueStats> {
+  async function stats(): Promise<QueueStatsWithAdmission> {
     const liveConsumers = await liveConsumerNames();
-    const figures = await Promise.all(keys.all().map((partition) => partitionStats(redis, partition, liveConsumers)));
+    const [figures, admissionCounts] = await Promise.all([
+      Promise.all(keys.all().map((partition) => partitionStats(redis, partition, liveConsumers))),
+      Promise.all(admissions.map((partition) => partition.counts())),
+    ]);
     const sum = (field: keyof Omit<PartitionStats, 'partition' | 'stream_name'>) =>
       figures.reduce((total, figure) => total + figure[field], 0);
     return {
@@ -183,6 +205,11 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       // Every consumer reads every partition: the same consumers appear in each group.
       active_consumers: Math.max(0, ...figures.map((figure) => figure.active_consumers)),
       timestamp: new Date().toISOString(),
+      waiting_for_admission: admissionCounts.reduce((total, counts) => total + counts.waiting_for_admission, 0),
+      users_waiting_for_admission: admissionCounts.reduce(
+        (total, counts) => total + counts.users_waiting_for_admission,
+        0,
+      ),
       ...(figures.length > 1 ? { partitions: figures } : {}),
     };
   }

@@ -93,6 +93,26 @@ export interface QueueKeys {
   analysisCacheResult(cacheKey: string): string;
   /** Hash: `hits` and `misses` of the shared analysis cache, over every worker. */
   analysisCacheStats(): string;
+  /** The keys of this stream's fair admission (one admission per stream, in its hash tag). */
+  readonly admission: AdmissionKeys;
+}
+
+/** Keys of one stream's fair admission; all in the stream's hash tag, so admitting stays one slot. */
+export interface AdmissionKeys {
+  /** Sorted set `analysisId:userId` of jobs waiting for admission, scored by their fair-share tag. */
+  readonly queue: string;
+  /** Hash: user id -> how many of their jobs wait. */
+  readonly waiting: string;
+  /** Hash: user id -> the tag of their last waiting job (their place in the round). */
+  readonly tags: string;
+  /** Hash: user id -> weight (default 1): a user of weight 2 is admitted twice as often. */
+  readonly weights: string;
+}
+
+/** The admission keys of a stream, built from the stream's own hash tag. */
+export function admissionKeys(stream: string): AdmissionKeys {
+  const tagged = (suffix: string) => `{${stream}}:admission:${suffix}`;
+  return { queue: tagged('queue'), waiting: tagged('waiting'), tags: tagged('tags'), weights: tagged('weights') };
 }
 
 /** The archivers' consumer group on the archive stream. */
@@ -196,5 +216,6 @@ function partitionKeys(
     analysisCacheOwner: (cacheKey) => global(`analysis-cache:${cacheKey}:owner`),
     analysisCacheResult: (cacheKey) => global(`analysis-cache:${cacheKey}:result`),
     analysisCacheStats: () => global('analysis-cache:stats'),
+    admission: admissionKeys(partitionStream(baseStream, partition)),
   };
 }

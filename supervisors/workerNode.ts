@@ -28,6 +28,8 @@ import {
 } from '../storage/partitionedStores.js';
 import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { spawnAdmitterActor } from '../actors/admitterActor.js';
+import { ADMIT_MAX_PER_CALL, admitEveryPartition } from '../storage/admission/admission.js';
 import { createAnalysisCache } from '../storage/analysisCache.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
@@ -86,6 +88,8 @@ const RETENTION_BATCH = 500;
 const ARCHIVE_BATCH = 100;
 const ARCHIVE_INTERVAL_MS = 200;
 const ARCHIVE_BATCH_TIMEOUT_MS = 30_000;
+/** Fair admission's safety net: how often each worker admits waiting jobs besides the finish path. */
+const ADMISSION_INTERVAL_MS = 500;
 
 /** Safe in nact names and Redis keys alike: host names may hold dots, pids never collide on one host. */
 export function workerIdFor(host: string, pid: number): string {
@@ -112,13 +116,19 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     freshForMs: Math.floor(timings.claimTimeoutMs / 2),
     resultTtlSeconds: config.ANALYSIS_RESULT_TTL,
     archiving: mongo !== undefined,
+    admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   };
   if (mongo) await Promise.all(keys.all().map((partition) => ensureArchiveGroup(redis, partition)));
   const circuit = {
     failureThreshold: config.ANALYSIS_CIRCUIT_FAILURE_THRESHOLD,
     resetTimeoutMs: timings.circuitResetMs,
   };
-  const scans = createScanStore(redis, keys, createJobQueue(redis, keys), scanStoreOptions(config));
+  const scans = createScanStore(
+    redis,
+    keys,
+    createJobQueue(redis, keys, { admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG }),
+    scanStoreOptions(config),
+  );
   const alerts = createAlertStore(redis, keys);
   // After a job ends: count it on its scan, and match its result against its user's alert rules.
   const jobMetrics = createJobMetrics();
@@ -225,6 +235,21 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
         }
       : {}),
     periodic: [
+      {
+        start(parent, supervisor) {
+          const admitter = spawnAdmitterActor(parent, {
+            admission: admitEveryPartition(redis, keys, config.ANALYSIS_ADMISSION_BACKLOG),
+            intervalMs: ADMISSION_INTERVAL_MS,
+            timeoutMs: timings.retryMoveTimeoutMs,
+            fullRound: ADMIT_MAX_PER_CALL,
+            clock,
+            log,
+            supervisor,
+          });
+          send(admitter, { type: 'admission.tick' });
+          return admitter;
+        },
+      },
       {
         start(parent, supervisor) {
           const delivery = spawnWebhookDeliveryActor(parent, {

@@ -55,7 +55,8 @@ for i, item in ipairs(ITEMS) do
     reply = { 'skipped', 'not-pending' }
   elseif not status then
     reply = { 'skipped', 'missing' }
-  elseif current[2] ~= entryId then
+  -- (A job admitted from the admission queue has no entry_id: its one entry is this one.)
+  elseif current[2] and current[2] ~= entryId then
     reply = { 'skipped', 'stale-entry' }
   elseif status ~= 'queued' and status ~= 'processing' then
     reply = { 'skipped', 'terminal' }

@@ -5,18 +5,23 @@
   place on the user's job index and its stream entry.
 
   KEYS  stream, scan (hash), scanChildren (list), userScans (zset), userActive (zset),
-        userJobs (zset)
+        userJobs (zset), admissionQueue (zset), admissionWaiting, admissionTags,
+        admissionWeights (hashes)
   ARGV  scanId, createdAt (epoch ms), maxActive, cost (cap slots the scan takes),
-        childrenAsJobs ('1': each child holds its own slot), progressLogMax;
+        childrenAsJobs ('1': each child holds its own slot), progressLogMax, userId, group,
+        admissionLimit (backlog limit; 0: children go straight to the stream);
         lists: event (the children's `queued` event), scanRecord (field/value pairs)
   per child: KEYS job, progress; ARGV analysisId; lists: record (field/value pairs)
 
   Returns { 'queued', scanId }, also when the scan already exists (a resent command writes
   nothing); { 'at-cap', active, ids... } when the scan does not fit under the cap (nothing
   is written), with the ids on the active set so the caller can prune ended ones.
+  Admission (the `admission` include): children enter the stream while nobody waits and the
+  backlog is under the limit; the rest wait their turn on the admission queue, in order.
   Events: each child's `queued` event on its progress log (not published: the ids are new).
 ]]
 --- @include "progressEvent"
+--- @include "admission"
 
 if redis.call('EXISTS', K.scan) == 1 then return { 'queued', A.scanId } end
 
@@ -32,10 +37,16 @@ redis.call('ZADD', K.userScans, A.createdAt, A.scanId)
 if A.childrenAsJobs ~= '1' then redis.call('ZADD', K.userActive, A.createdAt, A.scanId) end
 
 local event = progressEvent(unpack(A.event))
+local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
 for _, item in ipairs(ITEMS) do
   local id = item.args.analysisId
-  local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', id)
-  redis.call('HSET', item.keys.job, 'entry_id', entryId, unpack(item.args.record))
+  -- Fair admission: the entry id when admitted at once, false when the child waits its turn.
+  local entryId = admitOrWait(adm, id, A.userId)
+  if entryId then
+    redis.call('HSET', item.keys.job, 'entry_id', entryId, unpack(item.args.record))
+  else
+    redis.call('HSET', item.keys.job, unpack(item.args.record))
+  end
   redis.call('ZADD', K.userJobs, A.createdAt, id)
   if A.childrenAsJobs == '1' then redis.call('ZADD', K.userActive, A.createdAt, id) end
   redis.call('XADD', item.keys.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', event)

@@ -4,9 +4,14 @@
   `queued` progress event, atomically.
 
   KEYS  stream, job (hash), userJobs (zset), idempotency (string; unused when idempotencyTtl
-        is 0), progress (stream), userActive (zset)
+        is 0), progress (stream), userActive (zset), admissionQueue (zset), admissionWaiting,
+        admissionTags, admissionWeights (hashes)
   ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
-        progressLogMax; lists: event (the `queued` event's fields), record (field/value pairs)
+        progressLogMax, userId, group, admissionLimit (backlog limit; 0: straight to the stream);
+        lists: event (the `queued` event's fields), record (field/value pairs)
+  Admission (the `admission` include): the id enters the stream at once unless others wait or
+  the backlog is at the limit; then it waits on the admission queue (status `queued`, no
+  `entry_id` until a claim reads its entry).
 
   Returns { 'queued', analysisId }, also when the record already exists: a command resent
   after a reconnect finds its own job and writes nothing (a finished job stays finished);
@@ -17,6 +22,7 @@
   Events: `queued` on the progress log (not on the channel: the id is new, so no one listens yet).
 ]]
 --- @include "progressEvent"
+--- @include "admission"
 
 if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
 
@@ -33,8 +39,14 @@ if active >= tonumber(A.maxActive) then
   return reply
 end
 
-local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
-redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
+-- Fair admission: the entry id when admitted at once, false when the job waits its turn.
+local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
+local entryId = admitOrWait(adm, A.analysisId, A.userId)
+if entryId then
+  redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
+else
+  redis.call('HSET', K.job, unpack(A.record))
+end
 redis.call('ZADD', K.userJobs, A.createdAt, A.analysisId)
 redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
 if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end

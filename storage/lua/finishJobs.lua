@@ -5,14 +5,17 @@
   changes again. A job whose user asked to cancel it (`cancel_requested`) ends `cancelled`,
   whatever the worker reports: a cancelled job never completes.
 
-  KEYS  stream, archive (outbox stream), retention (schedule zset)
+  KEYS  stream, archive (outbox stream), retention (schedule zset), admissionQueue (zset),
+        admissionWaiting, admissionTags, admissionWeights (hashes)
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
-        terminal), progressLogMax, resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0')
+        terminal), progressLogMax, resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0'),
+        admissionLimit (backlog limit; 0: admit every waiting job)
   per job: KEYS job, progress; ARGV entryId, owner (token), status (terminal);
         lists: event (the final event's fields), fields (result field/value pairs)
 
   Returns one integer per job: 1 finished as asked, 2 finished `cancelled` instead (a cancel
   request won), 0 not the owner (or no longer processing).
+  Then admits waiting jobs into the room the batch's reads left (the `admission` include).
   Events: the final event (`completed`, `failed` or `cancelled`) of each finished job.
 ]]
 --- @include "appendProgress"
@@ -20,6 +23,7 @@
 --- @include "runLedger"
 --- @include "archiveOutbox"
 --- @include "retainFinishedRead"
+--- @include "admission"
 
 local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
 context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
@@ -54,4 +58,6 @@ for i, item in ipairs(ITEMS) do
     results[i] = 0
   end
 end
+-- Fair admission: consumers read entries before they finish them, so there may be room now.
+admitWaiting(admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit }))
 return results

@@ -14,6 +14,7 @@ import type { QueueKeys } from '../keys.js';
 import { eventArgs, progressEvent } from '../progressEvent.js';
 import type { RedisClient } from '../redisConnection.js';
 import { PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from '../retention.js';
+import { admissionLimit, admissionScriptKeys } from '../admission/admission.js';
 import { runScript } from '../scripts/runScript.js';
 import { createScan, settleScanChildren } from '../scripts/scanScripts.js';
 import { newScanId } from './scanId.js';
@@ -31,14 +32,17 @@ export interface ScanStoreOptions {
   maxActiveJobsPerUser: number;
   /** 'scan': a scan holds one slot of the user's active-job cap; 'jobs': each child holds one. */
   childrenCountAs: 'scan' | 'jobs';
+  /** The stream's undelivered backlog past which children wait for fair admission (0: off). */
+  admissionBacklog?: number;
 }
 
 export function scanStoreOptions(
-  config: Pick<Config, 'ANALYSIS_MAX_ACTIVE_JOBS_PER_USER' | 'SCAN_CHILDREN_COUNT_AS'>,
+  config: Pick<Config, 'ANALYSIS_MAX_ACTIVE_JOBS_PER_USER' | 'SCAN_CHILDREN_COUNT_AS' | 'ANALYSIS_ADMISSION_BACKLOG'>,
 ): ScanStoreOptions {
   return {
     maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
     childrenCountAs: config.SCAN_CHILDREN_COUNT_AS,
+    admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   };
 }
 
@@ -83,9 +87,13 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
         userScans: keys.userScans(userId),
         userActive: keys.userActiveJobs(userId),
         userJobs: keys.userJobs(userId),
+        ...admissionScriptKeys(keys),
       },
       args: {
         scanId,
+        userId,
+        group: keys.group,
+        admissionLimit: admissionLimit(options),
         createdAt: now,
         maxActive: options.maxActiveJobsPerUser,
         cost: asJobs ? children.length : 1,

@@ -2,6 +2,7 @@
  * The scan scripts of the script table (storage/lua/createScan.lua, settleScanChildren.lua),
  * described like every other script: named KEYS and ARGV, and a reply parser.
  */
+import { ADMISSION_KEYS } from './admissionScripts.js';
 import { integer, list, oneOf, text, texts } from './replies.js';
 import { defineScript } from './scriptDefinition.js';
 
@@ -17,8 +18,18 @@ export const SCAN_STATUSES = ['queued', 'processing', 'completed', 'failed', 'ca
 export const createScan = defineScript({
   name: 'createScan',
   file: 'createScan.lua',
-  keys: ['stream', 'scan', 'scanChildren', 'userScans', 'userActive', 'userJobs'],
-  args: ['scanId', 'createdAt', 'maxActive', 'cost', 'childrenAsJobs', 'progressLogMax'],
+  keys: ['stream', 'scan', 'scanChildren', 'userScans', 'userActive', 'userJobs', ...ADMISSION_KEYS],
+  args: [
+    'scanId',
+    'createdAt',
+    'maxActive',
+    'cost',
+    'childrenAsJobs',
+    'progressLogMax',
+    'userId',
+    'group',
+    'admissionLimit',
+  ],
   lists: ['event', 'scanRecord'],
   item: { keys: ['job', 'progress'], args: ['analysisId'], lists: ['record'] },
   parseReply(reply, fail): { outcome: 'queued'; scanId: string } | ScanAtCap {

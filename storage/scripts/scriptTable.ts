@@ -4,6 +4,7 @@
  */
 import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
 import { CACHE_SCRIPTS } from './cacheScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
@@ -24,8 +25,17 @@ function atCap(rest: unknown[], fail: Parameters<typeof integer>[1]): AtCap {
 export const enqueueJob = defineScript({
   name: 'enqueueJob',
   file: 'enqueueJob-6.lua',
-  keys: ['stream', 'job', 'userJobs', 'idempotency', 'progress', 'userActive'],
-  args: ['analysisId', 'createdAt', 'idempotencyTtl', 'maxActive', 'progressLogMax'],
+  keys: ['stream', 'job', 'userJobs', 'idempotency', 'progress', 'userActive', ...ADMISSION_KEYS],
+  args: [
+    'analysisId',
+    'createdAt',
+    'idempotencyTtl',
+    'maxActive',
+    'progressLogMax',
+    'userId',
+    'group',
+    'admissionLimit',
+  ],
   lists: ['event', 'record'],
   parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | AtCap {
     const [outcome, ...rest] = list(reply, fail);
@@ -46,7 +56,16 @@ export const pruneActiveJobs = defineScript({
 export const cancelJob = defineScript({
   name: 'cancelJob',
   file: 'cancelJob-3.lua',
-  keys: ['job', 'progress', 'userActive', 'archive', 'retention'],
+  keys: [
+    'job',
+    'progress',
+    'userActive',
+    'archive',
+    'retention',
+    'admissionQueue',
+    'admissionWaiting',
+    'admissionTags',
+  ],
   args: ['userId', 'now', 'channel', 'cancelChannel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving'],
   parseReply(reply, fail) {
     const [outcome, status] = list(reply, fail);
@@ -104,8 +123,8 @@ export const claimJobs = defineScript({
 export const finishJobs = defineScript({
   name: 'finishJobs',
   file: 'finishJobs.lua',
-  keys: ['stream', 'archive', 'retention'],
-  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving'],
+  keys: ['stream', 'archive', 'retention', ...ADMISSION_KEYS],
+  args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving', 'admissionLimit'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
   parseReply: (reply, fail) =>
     integers(reply, fail).map((value) =>
@@ -242,4 +261,5 @@ export const SCRIPTS = [
   ...SCAN_SCRIPTS,
   ...ALERT_SCRIPTS,
   ...CACHE_SCRIPTS,
+  ...ADMISSION_SCRIPTS,
 ] as const;

@@ -72,7 +72,10 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   const progressHub = await startProgressHub(subscriber, keys.progressChannel(), log);
   const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
-  const queue = createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER });
+  const queue = createJobQueue(redis.client, keys, {
+    maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
+    admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
+  });
   const services = {
     config,
     log,

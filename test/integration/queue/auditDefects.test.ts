@@ -4,6 +4,7 @@
  * scans for live workers, an unbounded and unindexed dead-letter stream, and a replayed job
  * whose old terminal event ended new followers.
  */
+import { admissionScriptKeys } from '../../../storage/admission/admission.js';
 import { createConsumerQueue, type ClaimedJob, type StreamEntry } from '../../../storage/consumerQueue.js';
 import { createDeadLetters } from '../../../storage/deadLetters.js';
 import { ActiveJobLimitReached, createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
@@ -106,6 +107,7 @@ test('a resent enqueue (the same command after a reconnect) does not revive a fi
       idempotency: keys.idempotency('alice', ''),
       progress: keys.progress(analysisId),
       userActive: keys.userActiveJobs('alice'),
+      ...admissionScriptKeys(keys),
     },
     args: {
       analysisId,
@@ -113,6 +115,9 @@ test('a resent enqueue (the same command after a reconnect) does not revive a fi
       idempotencyTtl: 0,
       maxActive: 100,
       progressLogMax: PROGRESS_LOG_MAX_EVENTS,
+      userId: 'alice',
+      group: keys.group,
+      admissionLimit: 0,
       event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
       record: Object.entries(record).flat().map(String),
     },
