@@ -87,7 +87,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
         userScans: keys.userScans(userId),
         userActive: keys.userActiveJobs(userId),
         userJobs: keys.userJobs(userId),
-        ...admissionScriptKeys(keys),
+        ...admissionScriptKeys(keys.forPartition(partition)),
       },
       args: {
         scanId,
