@@ -6,12 +6,12 @@
  * writes it once.
  */
 import type { ArchiveEntry, ArchiveOutbox } from '../storage/archiveOutbox.js';
-import { isTerminal } from '../storage/jobRecord.js';
+import { isTerminal, type JobRecord } from '../storage/jobRecord.js';
 import type { AnalysisHistory } from '../storage/mongo/mongoHistoryStore.js';
 
 export interface ArchiveBatchDeps {
   outbox: Pick<ArchiveOutbox, 'read' | 'takeOverIdle' | 'records' | 'acknowledge'>;
-  history: Pick<AnalysisHistory, 'archive'>;
+  history: Pick<AnalysisHistory, 'archiveMany'>;
   consumer: string;
   batchSize: number;
   /** Entries idle longer than this in another archiver's pending list are taken over (0: not this batch). */
@@ -35,25 +35,25 @@ export async function archiveBatch(deps: ArchiveBatchDeps): Promise<ArchiveBatch
   if (entries.length === 0) return { read: 0, archived: 0, acknowledged: 0, mongoOk: undefined };
   const records = await deps.outbox.records(entries);
   const done: ArchiveEntry[] = [];
+  const toArchive: { entry: ArchiveEntry; record: JobRecord }[] = [];
+  entries.forEach((entry, index) => {
+    const record = records[index];
+    // Gone, or live again after a replay: nothing to archive now (a replayed job is archived when it ends again).
+    if (!record || !isTerminal(record.status)) done.push(entry);
+    else toArchive.push({ entry, record });
+  });
   let archived = 0;
   let mongoError: Error | undefined;
-  await Promise.all(
-    entries.map(async (entry, index) => {
-      const record = records[index];
-      // Gone, or live again after a replay: nothing to archive now (a replayed job is archived when it ends again).
-      if (!record || !isTerminal(record.status)) {
-        done.push(entry);
-        return;
-      }
-      try {
-        await deps.history.archive(record);
-        archived += 1;
-        done.push(entry);
-      } catch (error) {
-        mongoError ??= error as Error;
-      }
-    }),
-  );
+  if (toArchive.length > 0) {
+    // One bulk write per batch: a round trip per record made MongoDB's latency the archiver's pace.
+    const result = await deps.history.archiveMany(toArchive.map(({ record }) => record));
+    toArchive.forEach(({ entry }, index) => {
+      if (!result.stored[index]) return;
+      archived += 1;
+      done.push(entry);
+    });
+    mongoError = result.error;
+  }
   const acknowledged = await deps.outbox.acknowledge(done);
   const needed = archived > 0 || mongoError !== undefined;
   return {

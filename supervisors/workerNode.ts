@@ -79,7 +79,7 @@ const CLEANUP_TIMEOUT_MS = 3000;
 const RETENTION_INTERVAL_MS = 1000;
 const RETENTION_BATCH = 500;
 /** Archiving: ids per batch, and the pause after a batch that was not full. */
-const ARCHIVE_BATCH = 100;
+const ARCHIVE_BATCH = 500;
 const ARCHIVE_INTERVAL_MS = 200;
 const ARCHIVE_BATCH_TIMEOUT_MS = 30_000;
 
