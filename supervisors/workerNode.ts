@@ -16,6 +16,7 @@ import type { Config } from '../config/env.js';
 import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { createArchiveOutbox, ensureArchiveGroup } from '../storage/archiveOutbox.js';
+import { createGridFsChartSweep } from '../storage/charts/gridFsChartSweep.js';
 import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
 import { createConsumerQueue } from '../storage/consumerQueue.js';
 import type { MongoStores } from '../storage/mongo/mongoStores.js';
@@ -190,9 +191,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     },
     retention: {
       sweep: createRetentionSweep(redis, keys),
-      // GridFS charts follow the MongoDB history; only the file store is swept here.
+      // GridFS charts follow the MongoDB history (ANALYSIS_HISTORY_TTL); files follow the Redis result TTL.
       charts: mongo
-        ? undefined
+        ? createGridFsChartSweep(mongo.charts, config.ANALYSIS_HISTORY_TTL)
         : createChartFileSweep(path.join(config.DATA_DIR, 'charts'), config.ANALYSIS_RESULT_TTL),
       intervalMs: RETENTION_INTERVAL_MS,
       batchSize: RETENTION_BATCH,
