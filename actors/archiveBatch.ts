@@ -10,11 +10,14 @@ import { isTerminal, type JobRecord } from '../storage/jobRecord.js';
 import type { AnalysisHistory } from '../storage/mongo/mongoHistoryStore.js';
 
 export interface ArchiveBatchDeps {
-  outbox: Pick<ArchiveOutbox, 'read' | 'takeOverIdle' | 'records' | 'acknowledge'>;
+  outbox: Pick<ArchiveOutbox, 'read' | 'takeOverIdle' | 'removeDeadConsumers' | 'records' | 'acknowledge'>;
   history: Pick<AnalysisHistory, 'archiveMany'>;
   consumer: string;
   batchSize: number;
-  /** Entries idle longer than this in another archiver's pending list are taken over (0: not this batch). */
+  /**
+   * Entries idle longer than this in another archiver's pending list are taken over, and
+   * archivers idle this long with nothing left pending are removed from the group (0: not this batch).
+   */
   takeOverIdleMs: number;
 }
 
@@ -30,7 +33,10 @@ export interface ArchiveBatchResult {
 }
 
 export async function archiveBatch(deps: ArchiveBatchDeps): Promise<ArchiveBatchResult> {
-  if (deps.takeOverIdleMs > 0) await deps.outbox.takeOverIdle(deps.consumer, deps.takeOverIdleMs, deps.batchSize);
+  if (deps.takeOverIdleMs > 0) {
+    await deps.outbox.takeOverIdle(deps.consumer, deps.takeOverIdleMs, deps.batchSize);
+    await deps.outbox.removeDeadConsumers(deps.consumer, deps.takeOverIdleMs);
+  }
   const entries = await deps.outbox.read(deps.consumer, deps.batchSize);
   if (entries.length === 0) return { read: 0, archived: 0, acknowledged: 0, mongoOk: undefined };
   const records = await deps.outbox.records(entries);
