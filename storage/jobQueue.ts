@@ -10,7 +10,6 @@ import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { infoReply } from './streamReplies.js';
 import {
-  IDEMPOTENCY_FOLLOWS_JOB,
   IDEMPOTENCY_TTL_SECONDS,
   PROGRESS_LOG_MAX_EVENTS,
   type RetentionSettings,
@@ -68,10 +67,6 @@ export interface QueueStats {
 
 export { newAnalysisId };
 
-/** A Redis Cluster hash tag (`{…}`), or the whole key when it has none. */
-const hashTagOf = (key: string) => /\{([^}]+)\}/.exec(key)?.[1] ?? key;
-const sameHashTag = (a: string, b: string) => hashTagOf(a) === hashTagOf(b);
-
 export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): Promise<void> {
   try {
     await redis.xgroup('CREATE', keys.stream, keys.group, '0', 'MKSTREAM');
@@ -89,12 +84,6 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const analysisId = newAnalysisId();
     const now = Date.now();
-    const jobKey = keys.job(analysisId);
-    const idempotencyKey = keys.idempotency(request.user_id, options.idempotencyKey ?? '');
-    // With retention the key lives exactly as long as its job: the record names it, so the
-    // scripts that start the record's expiry expire it too (only in the job's hash slot).
-    const followsJob =
-      options.idempotencyKey !== undefined && retention.resultTtl > 0 && sameHashTag(jobKey, idempotencyKey);
     const record = {
       analysis_id: analysisId,
       ...request,
@@ -102,15 +91,14 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       created_at: now,
       updated_at: now,
       attempts: 0,
-      ...(followsJob ? { idempotency_key: idempotencyKey } : {}),
     };
-    const idempotencyTtl = !options.idempotencyKey ? 0 : followsJob ? IDEMPOTENCY_FOLLOWS_JOB : IDEMPOTENCY_TTL_SECONDS;
+    const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
     const call = {
       keys: {
         stream: keys.stream,
-        job: jobKey,
+        job: keys.job(analysisId),
         userJobs: keys.userJobs(request.user_id),
-        idempotency: idempotencyKey,
+        idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
         progress: keys.progress(analysisId),
         userActive: keys.userActiveJobs(request.user_id),
       },

@@ -4,14 +4,8 @@
 export const PROGRESS_LOG_MAX_EVENTS = 500;
 /** How long a terminal job's progress log is kept. */
 export const TERMINAL_PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
-/** How long an idempotency key keeps naming the analysis it queued, when finished jobs are kept forever. */
+/** How long an idempotency key keeps naming the analysis it queued. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-/**
- * The enqueue script's idempotencyTtl for a key that expires with its job (retention on): no
- * expiry of its own while the job lives; the job's record names the key, and the scripts that
- * start the record's expiry give the key the same one.
- */
-export const IDEMPOTENCY_FOLLOWS_JOB = -1;
 /** ANALYSIS_RESULT_TTL's default: a finished job stays in Redis this long after it ends. */
 export const DEFAULT_RESULT_TTL_SECONDS = 7 * 24 * 3600;
 

@@ -5,8 +5,7 @@
 
   KEYS  stream, job (hash), userJobs (zset), idempotency (string; unused when idempotencyTtl
         is 0), progress (stream), userActive (zset)
-  ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key; -1: no expiry of its
-        own, it expires with the job, whose record then names it), maxActive,
+  ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
         progressLogMax; lists: event (the `queued` event's fields), record (field/value pairs)
 
   Returns { 'queued', analysisId }, also when the record already exists: a command resent
@@ -22,7 +21,7 @@
 if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
 
 local ttl = tonumber(A.idempotencyTtl)
-if ttl ~= 0 then
+if ttl > 0 then
   local existing = redis.call('GET', K.idempotency)
   if existing then return { 'existing', existing } end
 end
@@ -38,8 +37,7 @@ local entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
 redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
 redis.call('ZADD', K.userJobs, A.createdAt, A.analysisId)
 redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
-if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl)
-elseif ttl < 0 then redis.call('SET', K.idempotency, A.analysisId) end
+if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end
 
 -- Logged, not published: nobody can be subscribed to an id this script has just made up.
 redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent(unpack(A.event)))

@@ -39,8 +39,5 @@ redis.call('HDEL', K.job, 'run_owner', 'doubted_runs')
 redis.call('ZADD', K.userActive, A.now, current[2])
 redis.call('PERSIST', K.progress)
 redis.call('PERSIST', K.job) -- live again: its retention starts over when it ends
--- So does its idempotency key's, when it expires with the job (named by the record, in the job's hash slot).
-local idempotencyKey = redis.call('HGET', K.job, 'idempotency_key')
-if idempotencyKey and redis.call('GET', idempotencyKey) == current[2] then redis.call('PERSIST', idempotencyKey) end
 appendProgress(K.progress, A.channel, A.progressLogMax, current[2], progressEvent(unpack(A.event)), true)
 return { 'replayed', entryId }
