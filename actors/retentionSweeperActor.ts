@@ -1,9 +1,9 @@
 /**
  * One per worker node: the retention work key expiry cannot do by itself, a bounded batch per
  * tick: drop expired jobs from their users' indexes (the retention schedule in Redis, shared
- * by every node; the trim script is idempotent, so nodes may race), and delete chart files
- * older than the result TTL from the file store (none with GridFS, whose charts follow the
- * MongoDB history).
+ * by every node; the trim script is idempotent, so nodes may race), and delete expired charts:
+ * files older than the result TTL from the file store, or, with MongoDB, GridFS charts older
+ * than the history TTL (they follow the MongoDB history).
  */
 import type { Logger } from '../config/logger.js';
 import type { ChartFileSweep } from '../storage/charts/chartFileSweep.js';
@@ -41,7 +41,11 @@ export function spawnRetentionSweeperActor(
     const now = clock.now();
     const [index, files] = await Promise.all([
       options.sweep.sweep(now, options.batchSize),
-      options.charts?.sweep(now, options.batchSize),
+      // A chart store that fails (MongoDB down) must not hold up the Redis side: it is tried again next tick.
+      options.charts?.sweep(now, options.batchSize).catch((error: Error) => {
+        log.warn({ err: error }, 'chart retention sweep failed; will try again');
+        return undefined;
+      }),
     ]);
     if (files && files.deleted > 0) log.debug({ deleted: files.deleted }, 'expired chart files deleted');
     return index.due >= options.batchSize || (files?.examined ?? 0) >= options.batchSize;

@@ -5,6 +5,13 @@
  * expiry (after must be within 10% of before), bytes per retained finished job (at the peak:
  * memory above the baseline over the finished jobs still in Redis), and the archiver's
  * throughput into MongoDB.
+ *
+ * Which used_memory: the figure after SLOWLOG RESET, taken the same way before and after.
+ * Redis's slow log keeps copies of up to 128 slow commands' arguments (up to 32 of them, 128
+ * bytes each); our batched scripts carry hundreds of arguments, so under load the log alone
+ * holds up to a few hundred KB that are no data of ours and vary from run to run. The raw
+ * figure (before the reset) and used_memory_dataset (used_memory less Redis's own overhead:
+ * clients, script cache, key tables) are printed beside it. Keys left behind are listed.
  */
 import { spawn } from 'node:child_process';
 import type { Redis } from 'ioredis';
@@ -20,7 +27,22 @@ const TTL_SECONDS = 5;
 const WARM_UP = 100;
 const keys = createKeys();
 
-const usedMemory = async (redis: Redis) => Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1]);
+const infoField = (info: string, field: string) => Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(info)?.[1]);
+const usedMemory = async (redis: Redis) => infoField(await redis.info('memory'), 'used_memory');
+
+/** used_memory as it was (raw), then with the slow log emptied, and the dataset part of the latter. */
+async function settledMemory(redis: Redis) {
+  const raw = await usedMemory(redis);
+  const slowlogEntries = Number(await redis.call('SLOWLOG', 'LEN'));
+  await redis.call('SLOWLOG', 'RESET');
+  const info = await redis.info('memory');
+  return {
+    raw,
+    slowlogEntries,
+    used: infoField(info, 'used_memory'),
+    dataset: infoField(info, 'used_memory_dataset'),
+  };
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -78,7 +100,8 @@ await until(async () => (await analyses.estimatedDocumentCount()) >= WARM_UP, 5 
 await until(async () => (await redis.client.dbsize()) <= baselineKeys, 5 * 60_000, 'warm-up expired');
 await until(async () => (await redis.client.xlen(keys.stream)) === 0, 5 * 60_000, 'warm-up trimmed');
 await sleep(1000);
-const before = await usedMemory(redis.client);
+const baseline = await settledMemory(redis.client);
+const before = baseline.used;
 
 let peak = { memory: before, jobsRetained: 0 };
 let sampling = true;
@@ -111,7 +134,9 @@ sampling = false;
 await sampler;
 // Redis shrinks its emptied hash tables in its cron, not at once.
 await sleep(5000);
-const after = await usedMemory(redis.client);
+const settled = await settledMemory(redis.client);
+const after = settled.used;
+const keysLeft = await redis.client.keys('*');
 
 worker.kill('SIGTERM');
 await new Promise((resolve) => worker.once('exit', resolve));
@@ -128,6 +153,13 @@ const result = {
   used_memory_peak: peak.memory,
   used_memory_after: after,
   after_within_10_percent: Math.abs(after - before) <= before * 0.1,
+  after_percent: Math.round(((after - before) / before) * 1000) / 10,
+  used_memory_raw_before: baseline.raw,
+  used_memory_raw_after: settled.raw,
+  slowlog_entries_after: settled.slowlogEntries,
+  used_memory_dataset_before: baseline.dataset,
+  used_memory_dataset_after: settled.dataset,
+  keys_left: keysLeft.sort(),
   jobs_retained_at_peak: peak.jobsRetained,
   bytes_per_retained_job: Math.round((peak.memory - before) / peak.jobsRetained),
   archiver_jobs_per_second: Math.round((JOBS / Math.max(1, archivedAt - (firstArchivedAt || started))) * 1000),

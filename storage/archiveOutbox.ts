@@ -9,7 +9,7 @@ import { ARCHIVE_GROUP, type QueueKeys } from './keys.js';
 import { type JobRecord, pairsToHash, recordFromHash } from './jobRecord.js';
 import type { RedisClient } from './redisConnection.js';
 import { runScript } from './scripts/runScript.js';
-import { ackArchived } from './scripts/scriptTable.js';
+import { ackArchived, removeIdleConsumers } from './scripts/scriptTable.js';
 import { autoclaimReply, type RawEntry, readReply } from './streamReplies.js';
 
 export interface ArchiveEntry {
@@ -90,10 +90,20 @@ export function createArchiveOutbox(redis: RedisClient, keys: QueueKeys, options
     });
   }
 
+  /**
+   * Deletes archivers idle longer than minIdleMs with nothing pending (dead ones, whose entries
+   * were taken over), other than `consumer`: a restart names a new consumer. Returns their names.
+   */
+  const removeDeadConsumers = (consumer: string, minIdleMs: number) =>
+    runScript(redis, removeIdleConsumers, {
+      keys: { stream: keys.archive() },
+      args: { group: ARCHIVE_GROUP, minIdle: minIdleMs, except: consumer },
+    });
+
   /** Entries on the stream (archived ones are deleted, so this is the backlog). */
   const backlog = () => redis.xlen(keys.archive());
 
-  return { read, takeOverIdle, records, acknowledge, backlog };
+  return { read, takeOverIdle, removeDeadConsumers, records, acknowledge, backlog };
 }
 
 export type ArchiveOutbox = ReturnType<typeof createArchiveOutbox>;

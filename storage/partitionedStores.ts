@@ -79,6 +79,9 @@ export function createPartitionedArchiveOutbox(
     async takeOverIdle(consumer, minIdleMs, count) {
       return (await Promise.all(outboxes.map((outbox) => outbox.takeOverIdle(consumer, minIdleMs, count)))).flat();
     },
+    async removeDeadConsumers(consumer, minIdleMs) {
+      return (await Promise.all(outboxes.map((outbox) => outbox.removeDeadConsumers(consumer, minIdleMs)))).flat();
+    },
     async records(entries) {
       const found = new Map<ArchiveEntry, Awaited<ReturnType<ArchiveOutbox['records']>>[number]>();
       await Promise.all(

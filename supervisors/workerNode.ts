@@ -16,6 +16,7 @@ import type { Config } from '../config/env.js';
 import { workerTimings } from '../config/workerTimings.js';
 import type { Logger } from '../config/logger.js';
 import { ensureArchiveGroup } from '../storage/archiveOutbox.js';
+import { createGridFsChartSweep } from '../storage/charts/gridFsChartSweep.js';
 import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
 import type { MongoStores } from '../storage/mongo/mongoStores.js';
 import { createJobQueue, ensureConsumerGroups } from '../storage/jobQueue.js';
@@ -85,7 +86,7 @@ const CLEANUP_TIMEOUT_MS = 3000;
 const RETENTION_INTERVAL_MS = 1000;
 const RETENTION_BATCH = 500;
 /** Archiving: ids per batch, and the pause after a batch that was not full. */
-const ARCHIVE_BATCH = 100;
+const ARCHIVE_BATCH = 500;
 const ARCHIVE_INTERVAL_MS = 200;
 const ARCHIVE_BATCH_TIMEOUT_MS = 30_000;
 /** Fair admission's safety net: how often each worker admits waiting jobs besides the finish path. */
@@ -208,9 +209,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     },
     retention: {
       sweep: createPartitionedRetentionSweep(redis, keys),
-      // GridFS charts follow the MongoDB history; only the file store is swept here.
+      // GridFS charts follow the MongoDB history (ANALYSIS_HISTORY_TTL); files follow the Redis result TTL.
       charts: mongo
-        ? undefined
+        ? createGridFsChartSweep(mongo.charts, config.ANALYSIS_HISTORY_TTL)
         : createChartFileSweep(path.join(config.DATA_DIR, 'charts'), config.ANALYSIS_RESULT_TTL),
       intervalMs: RETENTION_INTERVAL_MS,
       batchSize: RETENTION_BATCH,

@@ -1,4 +1,6 @@
 /** What a chart store does: keep a chart's SVG and PNG under its analysis id and give either back. The file store (fileChartStore.ts) implements it. */
+import type { Readable } from 'node:stream';
+
 export type ChartFormat = 'svg' | 'png';
 
 export interface RenderedChart {
@@ -6,8 +8,16 @@ export interface RenderedChart {
   png: Uint8Array;
 }
 
+/** A stored chart ready to be sent: its bytes as a stream, and how many there are (Content-Length). */
+export interface OpenedChart {
+  stream: Readable;
+  length: number;
+}
+
 export interface ChartStore {
   /** Stores both files; resolves to where the SVG was written (the file store: its absolute path). */
   save(analysisId: string, chart: RenderedChart): Promise<string>;
   read(analysisId: string, format: ChartFormat): Promise<Buffer | undefined>;
+  /** A store that can stream a chart without buffering it whole (GridFS) says so here; openChart falls back to read. */
+  open?(analysisId: string, format: ChartFormat): Promise<OpenedChart | undefined>;
 }

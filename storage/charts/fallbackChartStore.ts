@@ -4,12 +4,16 @@
  * was configured and those of immediate analyses, whose threads write files.
  */
 import type { ChartFormat, ChartStore, RenderedChart } from './chartStore.js';
+import { openChart } from './openChart.js';
 
 export function createFallbackChartStore(primary: ChartStore, fallback: ChartStore): ChartStore {
   return {
     save: (analysisId: string, chart: RenderedChart) => primary.save(analysisId, chart),
     async read(analysisId: string, format: ChartFormat) {
       return (await primary.read(analysisId, format)) ?? (await fallback.read(analysisId, format));
+    },
+    async open(analysisId: string, format: ChartFormat) {
+      return (await openChart(primary, analysisId, format)) ?? (await openChart(fallback, analysisId, format));
     },
   };
 }

@@ -5,9 +5,10 @@
  * or the new one, never half of one. GridFS has no TTL of its own (a TTL on the files
  * collection would orphan the chunks), so retention deletes through `removeOlderThan`.
  */
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { GridFSBucket, MongoRuntimeError, type Db, type ObjectId } from 'mongodb';
-import type { ChartFormat, ChartStore, RenderedChart } from './chartStore.js';
+import type { ChartFormat, ChartStore, OpenedChart, RenderedChart } from './chartStore.js';
 
 export const CHART_BUCKET = 'charts';
 
@@ -21,12 +22,14 @@ export interface ChartMetadata {
 }
 
 export interface GridFsChartStore extends ChartStore {
+  /** The newest stored chart, streamed chunk by chunk, with its length; its first chunk is already in hand. */
+  open(analysisId: string, format: ChartFormat): Promise<OpenedChart | undefined>;
   /** The newest stored chart as a stream of its chunks, for serving without buffering it whole. */
   stream(analysisId: string, format: ChartFormat): Promise<Readable | undefined>;
   /** Deletes both files of an analysis; returns how many files went. */
   remove(analysisId: string): Promise<number>;
-  /** Retention: deletes every chart uploaded before `cutoff`; returns how many files went. */
-  removeOlderThan(cutoff: Date): Promise<number>;
+  /** Retention: deletes charts uploaded before `cutoff`, oldest first, at most `limit` files; returns how many went. */
+  removeOlderThan(cutoff: Date, limit?: number): Promise<number>;
   /** The indexes retention and removal look files up by (GridFS adds its own on first upload). */
   ensureIndexes(): Promise<void>;
 }
@@ -58,14 +61,17 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
       stream.end(Buffer.from(data));
     });
 
-  const newestFileId = async (analysisId: string, format: ChartFormat): Promise<ObjectId | undefined> => {
+  const newestFile = async (
+    analysisId: string,
+    format: ChartFormat,
+  ): Promise<{ _id: ObjectId; length: number } | undefined> => {
     // _id breaks ties between uploads in the same millisecond: ObjectIds grow within a process.
     const newest = await files
-      .find({ filename: fileName(analysisId, format) }, { projection: { _id: 1 } })
+      .find({ filename: fileName(analysisId, format) }, { projection: { _id: 1, length: 1 } })
       .sort({ uploadDate: -1, _id: -1 })
       .limit(1)
       .next();
-    return newest ? newest._id : undefined;
+    return newest ? { _id: newest._id, length: Number(newest.length) } : undefined;
   };
 
   const deleteFiles = async (ids: ObjectId[]) => {
@@ -97,8 +103,25 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
     },
 
     async stream(analysisId: string, format: ChartFormat) {
-      const id = await newestFileId(analysisId, format);
-      return id ? bucket.openDownloadStream(id) : undefined;
+      const file = await newestFile(analysisId, format);
+      return file ? bucket.openDownloadStream(file._id) : undefined;
+    },
+
+    async open(analysisId: string, format: ChartFormat) {
+      // A chart replaced between the lookup and the first chunk is looked up again: the new one is there.
+      // Waiting for the first chunk means a caller starts its response only once the file is known to be readable.
+      for (let attempt = 1; ; attempt += 1) {
+        const file = await newestFile(analysisId, format);
+        if (!file) return undefined;
+        const stream = bucket.openDownloadStream(file._id);
+        try {
+          await once(stream, 'readable');
+          return { stream, length: file.length };
+        } catch (error) {
+          stream.destroy();
+          if (attempt >= 3 || !isFileNotFound(error)) throw error;
+        }
+      }
     },
 
     async read(analysisId: string, format: ChartFormat) {
@@ -121,8 +144,14 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
       return deleteFiles(await idsOf({ 'metadata.analysis_id': analysisId }));
     },
 
-    async removeOlderThan(cutoff: Date) {
-      return deleteFiles(await idsOf({ uploadDate: { $lt: cutoff } }));
+    async removeOlderThan(cutoff: Date, limit = 0) {
+      // The upload_date index serves this range, oldest first, so a bounded call makes steady progress.
+      const doomed = await files
+        .find({ uploadDate: { $lt: cutoff } }, { projection: { _id: 1 } })
+        .sort({ uploadDate: 1 })
+        .limit(Math.max(0, limit))
+        .toArray();
+      return deleteFiles(doomed.map((file) => file._id));
     },
 
     async ensureIndexes() {

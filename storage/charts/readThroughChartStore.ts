@@ -1,11 +1,15 @@
 /** A chart store that writes to one store and reads from it, then from a second: job charts first, then immediate ones. */
 import type { ChartStore } from './chartStore.js';
+import { openChart } from './openChart.js';
 
 export function readThroughChartStore(primary: ChartStore, fallback: ChartStore): ChartStore {
   return {
     save: (analysisId, chart) => primary.save(analysisId, chart),
     async read(analysisId, format) {
       return (await primary.read(analysisId, format)) ?? fallback.read(analysisId, format);
+    },
+    async open(analysisId, format) {
+      return (await openChart(primary, analysisId, format)) ?? openChart(fallback, analysisId, format);
     },
   };
 }

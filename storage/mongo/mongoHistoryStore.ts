@@ -3,7 +3,7 @@
  * expired. Records go in and come out in the job-record shape that Redis serves, under the
  * same ownership rule: a user sees only their own analyses.
  */
-import { MongoServerError, type Db, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Db, type Filter } from 'mongodb';
 import type { JobRecord, JobStatus } from '../jobRecord.js';
 import { documentFromRecord, recordFromDocument, type AnalysisDocument } from './analysisDocument.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './historyCursor.js';
@@ -40,9 +40,18 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 
+/** archiveMany's answer: stored[i] says whether records[i] is safely in MongoDB (written, or a copy at least as recent is). */
+export interface ArchiveManyResult {
+  stored: boolean[];
+  /** The first error met, when any record was not stored. */
+  error?: Error;
+}
+
 export interface AnalysisHistory {
   ensureIndexes(): Promise<void>;
   archive(record: JobRecord): Promise<ArchiveOutcome>;
+  /** Archives a batch in one unordered bulk write (one round trip): the same upsert as archive, per record. */
+  archiveMany(records: readonly JobRecord[]): Promise<ArchiveManyResult>;
   get(analysisId: string, userId: string): Promise<JobRecord | undefined>;
   list(query: HistoryQuery): Promise<HistoryPage>;
   /** How many analyses match the query's filters, from its cursor on (its limit aside). */
@@ -57,25 +66,62 @@ export function createMongoHistoryStore(db: Db, options: { historyTtlSeconds?: n
   if (!Number.isInteger(historyTtlSeconds) || historyTtlSeconds < 0)
     throw new Error(`history TTL must be a whole number of seconds >= 0 (0 keeps forever), got ${historyTtlSeconds}`);
 
+  // Matching only an older-or-equal copy makes a stale redelivery fall through to the
+  // insert, which the unique index on analysis_id refuses: the newer copy stays.
+  const upsertOf = (document: AnalysisDocument) =>
+    [
+      { analysis_id: document.analysis_id, updated_at: { $lte: document.updated_at } },
+      { $set: document },
+      { upsert: true },
+    ] as const;
+
   return {
     ensureIndexes: () => ensureHistoryIndexes(analyses, historyTtlSeconds),
 
     async archive(record) {
       const document = documentFromRecord(record);
       try {
-        // Matching only an older-or-equal copy makes a stale redelivery fall through to the
-        // insert, which the unique index on analysis_id refuses: the newer copy stays.
-        const result = await analyses.updateOne(
-          { analysis_id: document.analysis_id, updated_at: { $lte: document.updated_at } },
-          { $set: document },
-          { upsert: true },
-        );
+        const result = await analyses.updateOne(...upsertOf(document));
         if (result.upsertedCount === 1) return 'inserted';
         return result.modifiedCount === 1 ? 'updated' : 'unchanged';
       } catch (error) {
         if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return 'superseded';
         throw error;
       }
+    },
+
+    async archiveMany(records) {
+      const stored = records.map(() => false);
+      let error: Error | undefined;
+      const operations: AnyBulkWriteOperation<AnalysisDocument>[] = [];
+      const positions: number[] = [];
+      records.forEach((record, position) => {
+        try {
+          const [filter, update, options] = upsertOf(documentFromRecord(record));
+          operations.push({ updateOne: { filter, update, upsert: options.upsert } });
+          positions.push(position);
+        } catch (refused) {
+          error ??= refused as Error;
+        }
+      });
+      if (operations.length === 0) return { stored, ...(error ? { error } : {}) };
+      try {
+        await analyses.bulkWrite(operations, { ordered: false });
+        for (const position of positions) stored[position] = true;
+      } catch (failure) {
+        if (!(failure instanceof MongoBulkWriteError)) return { stored, error: failure as Error };
+        // Unordered: every operation ran; only those with a write error other than "a newer copy is there" failed.
+        const failed = new Set<number>();
+        for (const writeError of [failure.writeErrors].flat()) {
+          if (writeError.code === DUPLICATE_KEY) continue;
+          failed.add(writeError.index);
+          error ??= new Error(writeError.errmsg ?? `write error ${writeError.code}`);
+        }
+        // A write-concern error leaves every write unconfirmed.
+        if (failure.writeConcernError) error ??= failure;
+        else for (const [at, position] of positions.entries()) if (!failed.has(at)) stored[position] = true;
+      }
+      return { stored, ...(error ? { error } : {}) };
     },
 
     async get(analysisId, userId) {

@@ -233,6 +233,14 @@ export const ackArchived = defineScript({
   parseReply: (reply, fail) => integer(reply, fail),
 });
 
+export const removeIdleConsumers = defineScript({
+  name: 'removeIdleConsumers',
+  file: 'removeIdleConsumers-1.lua',
+  keys: ['stream'],
+  args: ['group', 'minIdle', 'except'],
+  parseReply: (reply, fail) => texts(reply, fail),
+});
+
 export const trimRetention = defineScript({
   name: 'trimRetention',
   file: 'trimRetention.lua',
@@ -257,6 +265,7 @@ export const SCRIPTS = [
   trimStream,
   releaseRun,
   ackArchived,
+  removeIdleConsumers,
   trimRetention,
   ...SCAN_SCRIPTS,
   ...ALERT_SCRIPTS,

@@ -92,6 +92,29 @@ test('a later attempt replaces the copy; a stale redelivery after it changes not
   expect(await analyses().countDocuments({ analysis_id: completed.analysis_id })).toBe(1);
 });
 
+test('archiveMany stores a batch in one call: new, repeated and newer copies stored, a stale one keeps the newer, a live one refused', async () => {
+  const earlier = record(20, { status: 'failed', error: 'timeout' });
+  const later = record(20, {
+    attempts: 2,
+    updated_at: new Date(Date.parse(earlier.updated_at) + 60_000).toISOString(),
+  });
+  await history.archive(later);
+  await history.archive(record(21));
+  const result = await history.archiveMany([
+    record(22),
+    record(21),
+    earlier,
+    record(23, { status: 'processing' }),
+    record(24),
+  ]);
+  expect(result.stored).toEqual([true, true, true, false, true]);
+  expect(result.error?.message).toMatch(/processing; only completed, failed or cancelled/);
+  expect(await history.get(later.analysis_id, 'alice')).toEqual(later);
+  for (const n of [21, 22, 24]) expect(await analyses().countDocuments({ analysis_id: record(n).analysis_id })).toBe(1);
+  expect(await analyses().countDocuments({ analysis_id: record(23).analysis_id })).toBe(0);
+  expect(await history.archiveMany([])).toEqual({ stored: [] });
+});
+
 test('only finished analyses are archived', async () => {
   await expect(history.archive(record(3, { status: 'processing' }))).rejects.toThrow(
     /processing; only completed, failed or cancelled/,

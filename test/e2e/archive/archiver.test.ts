@@ -2,7 +2,8 @@
  * The archive outbox end to end: 1,000 jobs through real worker processes whose archiver
  * copies terminal jobs into MongoDB (the stand-in, or MONGODB_URL's server), the worker
  * killed with SIGKILL twice while archiving is under way. Every terminal job ends up in
- * `analyses` exactly once, and the archive stream is empty at the end.
+ * `analyses` exactly once, and the archive stream is empty at the end; the killed workers'
+ * archivers are removed from the archive group once their entries were taken over.
  */
 import { jest } from '@jest/globals';
 import { ensureArchiveGroup } from '../../../storage/archiveOutbox.js';
@@ -75,16 +76,20 @@ test(`1,000 jobs, the worker killed twice mid-archive: each terminal job in Mong
 
   await eventually(
     async () => {
-      const [archived, backlog, pending] = await Promise.all([
+      const [archived, backlog, pending, consumers] = await Promise.all([
         archivedCount(),
         redis.client.xlen(keys.archive()),
         redis.client.xpending(keys.archive(), ARCHIVE_GROUP) as Promise<[number, ...unknown[]]>,
+        redis.client.xinfo('CONSUMERS', keys.archive(), ARCHIVE_GROUP) as Promise<unknown[]>,
       ]);
-      return archived === 1000 && backlog === 0 && pending[0] === 0 ? true : undefined;
+      // Three worker processes archived; only the live one's archiver stays in the group.
+      return archived === 1000 && backlog === 0 && pending[0] === 0 && consumers.length === 1 ? true : undefined;
     },
     240_000,
-    'every job archived and the outbox drained',
+    'every job archived, the outbox drained and the dead archivers removed',
   );
+  const [[, survivor]] = (await redis.client.xinfo('CONSUMERS', keys.archive(), ARCHIVE_GROUP)) as [[string, string]];
+  expect(survivor).toMatch(new RegExp(`-${worker.child.pid}-archiver$`));
 
   const perId = await analyses()
     .aggregate<{ _id: string; copies: number }>([{ $group: { _id: '$analysis_id', copies: { $sum: 1 } } }])
