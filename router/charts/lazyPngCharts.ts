@@ -1,0 +1,38 @@
+/**
+ * A chart store whose PNGs are drawn on first request. Workers store a job's chart as SVG
+ * only; the first read of its PNG draws it from the stored SVG in a thread (never on the
+ * API's event loop), saves it beside the SVG, so later reads and other API nodes (and this
+ * one after a restart) serve the stored file, and answers it. Concurrent first reads on one
+ * node share one drawing; two nodes racing both draw the same image and both writes are
+ * whole-file replacements, so either result is right.
+ */
+import type { ChartFormat, ChartStore } from '../../storage/charts/chartStore.js';
+
+/** Draws a PNG from a chart's SVG; rejects on failure. */
+export type PngDrawer = (svg: string) => Promise<Uint8Array>;
+
+export function lazyPngCharts(store: ChartStore, draw: PngDrawer): ChartStore {
+  const drawing = new Map<string, Promise<Buffer | undefined>>();
+
+  async function drawAndSave(analysisId: string): Promise<Buffer | undefined> {
+    const svg = await store.read(analysisId, 'svg');
+    if (!svg) return undefined;
+    const png = Buffer.from(await draw(svg.toString('utf8')));
+    await store.save(analysisId, { svg: svg.toString('utf8'), png });
+    return png;
+  }
+
+  return {
+    save: (analysisId, chart) => store.save(analysisId, chart),
+    async read(analysisId: string, format: ChartFormat) {
+      const stored = await store.read(analysisId, format);
+      if (stored || format !== 'png') return stored;
+      let pending = drawing.get(analysisId);
+      if (!pending) {
+        pending = drawAndSave(analysisId).finally(() => drawing.delete(analysisId));
+        drawing.set(analysisId, pending);
+      }
+      return pending;
+    },
+  };
+}
