@@ -9,7 +9,8 @@
  * Per system and count, one JSON line: analyses/s from the first request to the last
  * completion, p50/p99 milliseconds from queued to completed (the job's own timestamps), and
  * the worker processes' CPU per analysis (every thread, from /proc). Then one line of ratios.
- * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check.
+ * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
+ * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -205,6 +206,7 @@ try {
   for (const workers of WORKER_COUNTS) {
     const ours = await candela(redis, server.url, workers);
     process.stdout.write(`${JSON.stringify(ours)}\n`);
+    if (process.env.BENCH_ONLY_CANDELA) continue;
     const theirs = await bullmq(redis, server.url, workers);
     process.stdout.write(`${JSON.stringify(theirs)}\n`);
     // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).

@@ -10,7 +10,9 @@ export interface BenchProcess {
 
 /** `candela <command>` from this checkout's source (tsx), as bench:queue runs its workers. */
 export function startCandelaCommand(command: string, env: Record<string, string>): BenchProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/candela.ts', command], {
+  // BENCH_CPU_PROF=dir writes a V8 profile per process and thread into that directory.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bin/candela.ts', command], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
