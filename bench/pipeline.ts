@@ -78,6 +78,25 @@ function summarise(
   };
 }
 
+/**
+ * A keep-alive socket the server closes as a request goes out fails that request; it is sent
+ * again, and the idempotency key makes sure it is queued once.
+ */
+async function postWithRetry(url: string, body: Record<string, string>): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 async function candela(redis: Redis, redisUrl: string, workers: number): Promise<Figures> {
   await redis.flushall();
   const keys = createKeys();
@@ -114,10 +133,9 @@ async function candela(redis: Redis, redisUrl: string, workers: number): Promise
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
       const { symbol, interval, ...body } = task(index);
-      const response = await fetch(`${base}/analyze/${symbol}/${interval}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+      const response = await postWithRetry(`${base}/analyze/${symbol}/${interval}`, {
+        ...body,
+        idempotency_key: `bench-pipeline-${index}`,
       });
       if (response.status !== 202)
         throw new Error(`POST /analyze answered ${response.status}: ${await response.text()}`);
@@ -148,6 +166,10 @@ async function candela(redis: Redis, redisUrl: string, workers: number): Promise
       .filter(([status]) => status === 'completed')
       .map(([, created, updated]) => Number(updated) - Number(created));
     return { ...summarise('candela', workers, elapsedMs, latencies, cpu), consumers: CONSUMERS, batch_size: BATCH };
+  } catch (error) {
+    // What the API and the workers said is what explains a failed round.
+    for (const child of processes) process.stderr.write(child.output().slice(-3000));
+    throw error;
   } finally {
     await Promise.all(processes.map((child) => child.stop()));
     rmSync(dataDir, { recursive: true, force: true });
