@@ -8,6 +8,7 @@ import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import { renderChartSvg } from '../../../analysis/chart/renderChartSvg.js';
 import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
 import { skiaSvgToPng } from '../../../integrations/skiaRasterizer.js';
+import { inlineSmallStages } from '../../../pipeline/inlineSmallStages.js';
 import { createStageThreads, type StageThreads } from '../../../pipeline/stageThreads.js';
 
 jest.setTimeout(120_000);
@@ -50,4 +51,32 @@ test('an aborted job stops waiting for its stage; the thread then serves the nex
   await expect(threads.patterns(candles, new AbortController().signal)).resolves.toMatchObject({
     candleCount: candles.candles.length,
   });
+});
+
+test('small series run their stages inline, longer ones in the threads, with the same results', async () => {
+  const candles = await series();
+  const calls: string[] = [];
+  // The real threads, recording which stages reach them.
+  const recorded: StageThreads = {
+    patterns: (s, signal) => (calls.push('patterns'), threads.patterns(s, signal)),
+    chart: (s, report, signal) => (calls.push('chart'), threads.chart(s, report, signal)),
+    png: (svg, signal) => threads.png(svg, signal),
+    close: () => Promise.resolve(),
+  };
+  const signal = new AbortController().signal;
+  const expected = analyzeSeries(candles);
+
+  const inline = inlineSmallStages(recorded, candles.candles.length);
+  expect(await inline.patterns(candles, signal)).toEqual(expected);
+  expect((await inline.chart(candles, expected, signal)).svg).toBe(renderChartSvg(candles, expected));
+  expect(calls).toEqual([]);
+
+  const offThread = inlineSmallStages(recorded, candles.candles.length - 1);
+  expect(await offThread.patterns(candles, signal)).toEqual(expected);
+  expect((await offThread.chart(candles, expected, signal)).svg).toBe(renderChartSvg(candles, expected));
+  expect(calls).toEqual(['patterns', 'chart']);
+
+  const aborted = new AbortController();
+  aborted.abort(new Error('job cancelled'));
+  await expect(inline.patterns(candles, aborted.signal)).rejects.toThrow('job cancelled');
 });
