@@ -1,4 +1,7 @@
-/** Child of a job actor: runs the chart stage (SVG, then PNG, both stored; drawn in a stage thread when there are any) and answers the chart's path. */
+/**
+ * Child of a job actor: runs the chart stage (the SVG, drawn in a stage thread when there are any, and stored; the PNG only
+ * with a rasterizer, else the API draws it on first request) and answers the PNG's path.
+ */
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChart } from '../pipeline/renderChart.js';

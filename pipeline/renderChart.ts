@@ -1,4 +1,7 @@
-/** Stage 3: the chart as SVG and PNG, both stored; answers the chart's path, which becomes `image_url`. */
+/**
+ * Stage 3: the chart as SVG, stored, and its PNG when a rasterizer is given (otherwise the API
+ * draws it on first request); answers the PNG's path, which becomes `image_url` either way.
+ */
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
@@ -8,7 +11,7 @@ import type { ChartStore } from '../storage/charts/chartStore.js';
 
 export async function renderChart(
   charts: ChartStore,
-  rasterize: SvgRasterizer,
+  rasterize: SvgRasterizer | undefined,
   analysisId: string,
   series: CandleSeries,
   report: AnalysisReport,
@@ -18,8 +21,10 @@ export async function renderChart(
   signal.throwIfAborted();
   const svg = renderChartSvg(series, report);
   signal.throwIfAborted();
-  const png = rasterize(svg);
-  signal.throwIfAborted();
-  await charts.save(analysisId, { svg, png });
+  if (rasterize) {
+    const png = rasterize(svg);
+    signal.throwIfAborted();
+    await charts.save(analysisId, { svg, png });
+  } else await charts.save(analysisId, { svg });
   return chartPath({ analysisId, format: 'png' });
 }

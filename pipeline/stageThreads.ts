@@ -1,5 +1,5 @@
 /**
- * A fixed pool of threads for a worker's CPU-heavy stages (stageThread.ts): one task per
+ * A fixed pool of threads for CPU-heavy stages (stageThread.ts): one task per
  * thread at a time, tasks waiting in order. A job's AbortSignal ends its wait at once (a task
  * already running finishes in its thread, and its answer is dropped). A thread that crashes
  * fails its task and is replaced. Threads are unref'd: they never keep the process alive.
@@ -13,7 +13,10 @@ import type { StageReply, StageRequest, StageResult } from './stageThreadMessage
 
 export interface StageThreads {
   patterns(series: CandleSeries, signal: AbortSignal): Promise<AnalysisReport>;
+  /** The chart's SVG (its PNG is drawn on first request, through `png`). */
   chart(series: CandleSeries, report: AnalysisReport, signal: AbortSignal): Promise<RenderedChart>;
+  /** A chart's PNG from its SVG. */
+  png(svg: string, signal: AbortSignal): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export function createStageThreads(size: number): StageThreads {
   return {
     patterns: (series, signal) => run({ stage: 'patterns', series }, signal) as Promise<AnalysisReport>,
     chart: (series, report, signal) => run({ stage: 'chart', series, report }, signal) as Promise<RenderedChart>,
+    png: (svg, signal) => run({ stage: 'png', svg }, signal) as Promise<Uint8Array>,
     async close() {
       closed = true;
       const error = new Error('stage threads are closed');

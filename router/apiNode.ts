@@ -14,6 +14,8 @@ import { createProgressLog } from '../storage/progressLog.js';
 import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
+import { lazyPngCharts } from './charts/lazyPngCharts.js';
+import { createPngThreads } from './charts/pngThreads.js';
 import { startApiServer } from './httpServer.js';
 import { createAnalysisPool } from './immediate/analysisPool.js';
 import { startImmediateChartReaper } from './immediate/immediateChartReaper.js';
@@ -54,6 +56,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
       })
     : undefined;
   const fileCharts = createFileChartStore(chartDirectory(config.DATA_DIR));
+  const pngThreads = createPngThreads();
   const keys = createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS);
   const redis = connectRedis(config, 'candela:api');
   const subscriber = connectRedis(config, 'candela:api:progress');
@@ -92,9 +95,13 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     progressLog: createProgressLog(redis, keys),
     progressHub,
     // GridFS first when configured, then job charts on disk, then immediate charts (which expire).
-    charts: readThroughChartStore(
-      mongo ? createFallbackChartStore(mongo.charts, fileCharts) : fileCharts,
-      createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
+    // A job's PNG is drawn on its first request and saved with the job charts.
+    charts: lazyPngCharts(
+      readThroughChartStore(
+        mongo ? createFallbackChartStore(mongo.charts, fileCharts) : fileCharts,
+        createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
+      ),
+      pngThreads.draw,
     ),
     ...(mongo ? { mongo } : {}),
     chartSigner: createChartSigner(config.AUTH_SECRET ?? LOCAL_CHART_SECRET, config.CHART_URL_TTL * 1000),
@@ -110,7 +117,7 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     url: server.url,
     async shutdown(graceMs) {
       await server.close(graceMs);
-      await Promise.all([pool.close(), progressHub.close(), alertHub.close(), chartReaper.stop()]);
+      await Promise.all([pool.close(), pngThreads.close(), progressHub.close(), alertHub.close(), chartReaper.stop()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await mongo?.connection.close().catch(() => undefined);
       log.info('api stopped');

@@ -69,7 +69,9 @@ export async function runDemo(config: Config): Promise<void> {
         say(`${job.symbol} ${job.interval} over ${job.timeframe}: ${job.status}${job.error ? ` (${job.error})` : ''}`);
         if (job.llm_summary) say(`  summary (${job.summary_source}): ${job.llm_summary}`);
         if (job.status === 'completed')
-          say(`  chart: ${path.join(dataDir, 'charts', `${job.analysis_id}.svg`)} and .png`);
+          say(
+            `  chart: ${path.join(dataDir, 'charts', `${job.analysis_id}.svg`)} (its .png is drawn when its link is first opened)`,
+          );
       }
       say(`\nqueue stats: ${JSON.stringify(await client.api.queue.stats.query())}`);
       if (results.some((job) => job.status !== 'completed')) process.exitCode = 1;

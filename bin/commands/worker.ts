@@ -5,6 +5,7 @@ import { createLogger } from '../../config/logger.js';
 import { workerTimings } from '../../config/workerTimings.js';
 import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromConfig.js';
 import { createStageThreads } from '../../pipeline/stageThreads.js';
+import { inlineSmallStages } from '../../pipeline/inlineSmallStages.js';
 import { openMongoStores } from '../../storage/mongo/mongoStores.js';
 import { startWorkerNode } from '../../supervisors/workerNode.js';
 import { stopOnSignals } from '../processLifecycle.js';
@@ -20,7 +21,7 @@ export async function runWorker(config: Config): Promise<void> {
         appName: 'candela-worker',
       })
     : undefined;
-  const stageThreads = createStageThreads(Math.min(STAGE_THREADS_MAX, availableParallelism()));
+  const stageThreads = inlineSmallStages(createStageThreads(Math.min(STAGE_THREADS_MAX, availableParallelism())));
   const services = { ...pipelineServicesFromConfig(config), stageThreads };
   const node = await startWorkerNode({
     config,

@@ -11,6 +11,7 @@ import { pipelineServicesFromConfig } from '../../pipeline/pipelineServicesFromC
 import { immediateChartDirectory } from '../../storage/charts/chartDirectories.js';
 import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
 import { isPermanent } from '../../storage/failures.js';
+import { skiaSvgToPng } from '../../integrations/skiaRasterizer.js';
 import { type ImmediateServices, runImmediateAnalysis } from './immediateAnalysis.js';
 import type { ThreadReply, ThreadRequest } from './threadMessages.js';
 
@@ -22,10 +23,13 @@ const llmGate = createBreakerGate(circuitSettingsFromConfig(config), Date.now, (
   if (change.to === 'open') log.warn(context, 'circuit breaker for llm opened');
   else log.info(context, `circuit breaker for llm is ${change.to}`);
 });
-// Immediate charts go where the API's reaper removes them once their links expire.
+// Immediate charts go where the API's reaper removes them once their links expire. Their PNG
+// is drawn here, at once: a PNG drawn later on request would be saved with the job charts,
+// where the reaper does not look.
 const services: ImmediateServices = {
   ...pipelineServicesFromConfig(config),
   charts: createFileChartStore(immediateChartDirectory(config.DATA_DIR)),
+  rasterize: skiaSvgToPng,
   llmGate,
   log,
 };

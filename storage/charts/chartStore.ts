@@ -1,11 +1,15 @@
-/** What a chart store does: keep a chart's SVG and PNG under its analysis id and give either back. The file store (fileChartStore.ts) implements it. */
+/**
+ * What a chart store does: keep a chart's SVG and PNG under its analysis id and give either back. The file store (fileChartStore.ts) implements it.
+ * A job's chart is saved as SVG alone; its PNG is drawn and saved (with the SVG again) when it is first requested.
+ */
 import type { Readable } from 'node:stream';
 
 export type ChartFormat = 'svg' | 'png';
 
 export interface RenderedChart {
   svg: string;
-  png: Uint8Array;
+  /** Absent: not drawn yet (job charts get theirs on first request). */
+  png?: Uint8Array;
 }
 
 /** A stored chart ready to be sent: its bytes as a stream, and how many there are (Content-Length). */
@@ -15,7 +19,7 @@ export interface OpenedChart {
 }
 
 export interface ChartStore {
-  /** Stores both files; resolves to where the SVG was written (the file store: its absolute path). */
+  /** Stores the files given (SVG, and the PNG when present); resolves to where the SVG was written (the file store: its absolute path). */
   save(analysisId: string, chart: RenderedChart): Promise<string>;
   read(analysisId: string, format: ChartFormat): Promise<Buffer | undefined>;
   /** A store that can stream a chart without buffering it whole (GridFS) says so here; openChart falls back to read. */

@@ -25,7 +25,11 @@ export function createFileChartStore(directory: string): ChartStore {
     async save(analysisId: string, chart: RenderedChart) {
       await mkdir(directory, { recursive: true });
       const svgPath = fileFor(analysisId, 'svg');
-      await Promise.all([writeAtomically(svgPath, chart.svg), writeAtomically(fileFor(analysisId, 'png'), chart.png)]);
+      const png = chart.png;
+      await Promise.all([
+        writeAtomically(svgPath, chart.svg),
+        ...(png ? [writeAtomically(fileFor(analysisId, 'png'), png)] : []),
+      ]);
       return path.resolve(svgPath);
     },
     async read(analysisId: string, format: ChartFormat) {

@@ -94,9 +94,10 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
     async save(analysisId: string, chart: RenderedChart) {
       fileName(analysisId, 'svg');
       const previous = await idsOf({ 'metadata.analysis_id': analysisId });
+      const png = chart.png;
       await Promise.all([
         upload(analysisId, 'svg', Buffer.from(chart.svg, 'utf8')),
-        upload(analysisId, 'png', chart.png),
+        ...(png ? [upload(analysisId, 'png', png)] : []),
       ]);
       await deleteFiles(previous);
       return `gridfs://${bucketName}/${fileName(analysisId, 'svg')}`;

@@ -43,6 +43,17 @@ describe.each(implementations)('chart store contract: %s', (_name, storeOf) => {
     expect(Buffer.from(rendered.png).equals((await store.read('analysis_contract_1', 'png'))!)).toBe(true);
   });
 
+  test('a chart saved as SVG alone has no PNG until it is saved again with one', async () => {
+    const store = storeOf();
+    const { svg, png } = chart('svg only');
+    await store.save('analysis_contract_svg_only', { svg });
+    expect((await store.read('analysis_contract_svg_only', 'svg'))?.toString('utf8')).toBe(svg);
+    expect(await store.read('analysis_contract_svg_only', 'png')).toBeUndefined();
+    await store.save('analysis_contract_svg_only', { svg, png });
+    expect(Buffer.from(png).equals((await store.read('analysis_contract_svg_only', 'png'))!)).toBe(true);
+    expect((await store.read('analysis_contract_svg_only', 'svg'))?.toString('utf8')).toBe(svg);
+  });
+
   test('a chart never saved reads as undefined', async () => {
     expect(await storeOf().read('analysis_never_saved', 'png')).toBeUndefined();
   });

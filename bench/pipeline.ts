@@ -1,0 +1,249 @@
+/**
+ * Real work through the whole system: BENCH_ANALYSES (2,000) 168-candle analyses (synthetic
+ * candles, no LLM: rule-based summaries) queued through a real `candela api` process over
+ * HTTP (POST /analyze/{symbol}/{interval}, 100 in flight), run by 1, 2 and 4 real `candela
+ * worker` processes (job actors, stage threads, owner-fenced finish), their results stored in
+ * Redis. In the same run, at each process count, BullMQ runs the same analysis function as its
+ * processor (bench/bullmqAnalysisWorker.ts), queued with Queue.add from this process (BullMQ
+ * has no API server), on the same redis-server. The two alternate at each count.
+ * Per system and count, one JSON line: analyses/s from the first request to the last
+ * completion, p50/p99 milliseconds from queued to completed (the job's own timestamps), and
+ * the worker processes' CPU per analysis (every thread, from /proc). Then one line of ratios.
+ * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
+ * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { freePort, startLocalRedis } from '../bin/localRedis.js';
+import { createKeys } from '../storage/keys.js';
+import {
+  type BenchProcess,
+  inFlight,
+  percentile,
+  processCpuMicros,
+  startCandelaCommand,
+  stopChild,
+  waitUntil,
+} from './pipelineProcesses.js';
+import { startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
+
+const ANALYSES = Number(process.env.BENCH_ANALYSES ?? 2000);
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+const IN_FLIGHT = 100;
+const TIMEOUT_MS = 900_000;
+/** Candela's defaults: 2 consumer actors, batches of 5, so up to 10 jobs in flight per process; BullMQ gets the same. */
+const CONSUMERS = 2;
+const BATCH = 5;
+const BULLMQ_CONCURRENCY = CONSUMERS * BATCH;
+
+interface Figures {
+  system: 'candela' | 'bullmq';
+  workers: number;
+  analyses: number;
+  completed: number;
+  analyses_per_s: number;
+  queued_to_completed_p50_ms: number;
+  queued_to_completed_p99_ms: number;
+  worker_cpu_ms_per_analysis: number;
+  [extra: string]: unknown;
+}
+
+const task = (index: number) => ({
+  symbol: `BENCH${index % 20}USD`,
+  interval: '1h' as const,
+  timeframe: '7d',
+  user_id: `user${index % 100}`,
+});
+
+function summarise(
+  system: Figures['system'],
+  workers: number,
+  elapsedMs: number,
+  latencies: number[],
+  cpuMicros: number,
+): Figures {
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    system,
+    workers,
+    analyses: ANALYSES,
+    completed: sorted.length,
+    analyses_per_s: Math.round((ANALYSES / elapsedMs) * 10_000) / 10,
+    queued_to_completed_p50_ms: Math.round(percentile(sorted, 0.5)),
+    queued_to_completed_p99_ms: Math.round(percentile(sorted, 0.99)),
+    worker_cpu_ms_per_analysis: Math.round(cpuMicros / ANALYSES / 10) / 100,
+  };
+}
+
+/**
+ * A keep-alive socket the server closes as a request goes out fails that request; it is sent
+ * again, and the idempotency key makes sure it is queued once.
+ */
+async function postWithRetry(url: string, body: Record<string, string>): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+async function candela(redis: Redis, redisUrl: string, workers: number): Promise<Figures> {
+  await redis.flushall();
+  const keys = createKeys();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-bench-pipeline-'));
+  const port = await freePort();
+  const env = {
+    REDIS_URL: redisUrl,
+    AUTH_MODE: 'none',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'warn',
+    ANALYSIS_WORKER_CONCURRENCY: String(CONSUMERS),
+    ANALYSIS_WORKER_BATCH_SIZE: String(BATCH),
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const processes: BenchProcess[] = [startCandelaCommand('api', env)];
+  try {
+    const workerProcesses = Array.from({ length: workers }, () => startCandelaCommand('worker', env));
+    processes.push(...workerProcesses);
+    await waitUntil(
+      () =>
+        fetch(`${base}/health`).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      120_000,
+      'the API to answer /health',
+    );
+    await waitUntil(async () => (await redis.zcard(keys.workerIndex())) >= workers, 120_000, 'the workers to register');
+    const cpuBefore = workerProcesses.map((worker) => processCpuMicros(worker.child.pid));
+    const ids: string[] = [];
+    const started = performance.now();
+    await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
+      const { symbol, interval, ...body } = task(index);
+      const response = await postWithRetry(`${base}/analyze/${symbol}/${interval}`, {
+        ...body,
+        idempotency_key: `bench-pipeline-${index}`,
+      });
+      if (response.status !== 202)
+        throw new Error(`POST /analyze answered ${response.status}: ${await response.text()}`);
+      ids[index] = ((await response.json()) as { analysis_id: string }).analysis_id;
+    });
+    const terminal = async () => {
+      const statuses = await Promise.all(ids.map((id) => redis.hget(keys.job(id), 'status')));
+      return statuses.filter((status) => status === 'completed' || status === 'failed').length;
+    };
+    // Counting terminal records is itself a read per job: poll the group's lag first, which costs one command.
+    await waitUntil(
+      async () => {
+        const groups = (await redis.xinfo('GROUPS', keys.stream)) as unknown[][];
+        const fields = groups[0] ?? [];
+        const field = (name: string) => Number(fields[fields.indexOf(name) + 1] ?? 1);
+        return field('pending') === 0 && field('lag') === 0 && (await terminal()) >= ANALYSES;
+      },
+      TIMEOUT_MS,
+      'Candela to finish every analysis',
+    );
+    const elapsedMs = performance.now() - started;
+    const cpu = workerProcesses.reduce(
+      (sum, worker, index) => sum + processCpuMicros(worker.child.pid) - cpuBefore[index]!,
+      0,
+    );
+    const records = await Promise.all(ids.map((id) => redis.hmget(keys.job(id), 'status', 'created_at', 'updated_at')));
+    const latencies = records
+      .filter(([status]) => status === 'completed')
+      .map(([, created, updated]) => Number(updated) - Number(created));
+    return { ...summarise('candela', workers, elapsedMs, latencies, cpu), consumers: CONSUMERS, batch_size: BATCH };
+  } catch (error) {
+    // What the API and the workers said is what explains a failed round.
+    for (const child of processes) process.stderr.write(child.output().slice(-3000));
+    throw error;
+  } finally {
+    await Promise.all(processes.map((child) => child.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<Figures> {
+  await redis.flushall();
+  const { hostname, port } = new URL(redisUrl);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-bench-pipeline-bullmq-'));
+  const queue = new Queue('pipeline', { connection: { host: hostname, port: Number(port) } });
+  const processes: WorkerProcess[] = [];
+  try {
+    const env = {
+      REDIS_URL: redisUrl,
+      DATA_DIR: dataDir,
+      MARKET_DATA_PROVIDER: 'synthetic',
+      LOG_LEVEL: 'warn',
+      BENCH_BULLMQ_CONCURRENCY: String(BULLMQ_CONCURRENCY),
+    };
+    for (let k = 0; k < workers; k += 1) processes.push(await startWorkerProcess('bench/bullmqAnalysisWorker.ts', env));
+    for (const worker of processes) worker.go();
+    const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
+    const ids: string[] = [];
+    const started = performance.now();
+    await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
+      const { user_id: _user, ...analysis } = task(index);
+      const job = await queue.add('analysis', { analysisId: `analysis_bench_${index}`, ...analysis });
+      ids[index] = job.id!;
+    });
+    const finished = async () =>
+      (await redis.zcard('bull:pipeline:completed')) + (await redis.zcard('bull:pipeline:failed'));
+    await waitUntil(async () => (await finished()) >= ANALYSES, TIMEOUT_MS, 'BullMQ to finish every analysis');
+    const elapsedMs = performance.now() - started;
+    const cpu = processes.reduce(
+      (sum, worker, index) => sum + processCpuMicros(worker.child.pid) - cpuBefore[index]!,
+      0,
+    );
+    const records = await Promise.all(
+      ids.map((id) => redis.hmget(`bull:pipeline:${id}`, 'timestamp', 'finishedOn', 'returnvalue')),
+    );
+    const latencies = records
+      .filter(([, finishedOn, result]) => finishedOn !== null && result !== null)
+      .map(([timestamp, finishedOn]) => Number(finishedOn) - Number(timestamp));
+    return { ...summarise('bullmq', workers, elapsedMs, latencies, cpu), concurrency: BULLMQ_CONCURRENCY };
+  } finally {
+    await Promise.all(processes.map((worker) => stopChild(worker.child)));
+    await queue.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const server = await startLocalRedis();
+const redis = new Redis(server.url);
+try {
+  for (const workers of WORKER_COUNTS) {
+    const ours = await candela(redis, server.url, workers);
+    process.stdout.write(`${JSON.stringify(ours)}\n`);
+    if (process.env.BENCH_ONLY_CANDELA) continue;
+    const theirs = await bullmq(redis, server.url, workers);
+    process.stdout.write(`${JSON.stringify(theirs)}\n`);
+    // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'pipeline_ratio',
+        workers,
+        analyses_per_s_vs_bullmq: Math.round((ours.analyses_per_s / theirs.analyses_per_s) * 100) / 100,
+        p50_vs_bullmq: Math.round((ours.queued_to_completed_p50_ms / theirs.queued_to_completed_p50_ms) * 100) / 100,
+        worker_cpu_vs_bullmq:
+          Math.round((ours.worker_cpu_ms_per_analysis / theirs.worker_cpu_ms_per_analysis) * 100) / 100,
+      })}\n`,
+    );
+  }
+} finally {
+  redis.disconnect();
+  await server.stop();
+}
