@@ -45,7 +45,10 @@ const declarations = output[0].code;
 checkImports('index.d.ts', declarations);
 writeFileSync(path.join(out, 'index.d.ts'), declarations);
 
-const javascript = readFileSync(path.join(compiled, 'index.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
+const javascript = readFileSync(path.join(compiled, 'index.js'), 'utf8').replace(
+  /\n\/\/# sourceMappingURL=.*\n?$/,
+  '\n',
+);
 checkImports('index.js', javascript);
 writeFileSync(path.join(out, 'index.js'), javascript);
 console.log(`client/dist: index.js ${javascript.length} B, index.d.ts ${declarations.length} B`);
