@@ -100,6 +100,33 @@ test("a scan created through the API shows in the user's scans, and its children
   await page.close();
 });
 
+test('the scan form shows field errors from the API, then starts a scan and opens it', async () => {
+  const page = await browser.newPage();
+  await signIn(page, base, await cluster.token('dave'));
+  await page.goto(`${base}/#/scans`);
+  await page.locator('#scan-symbols').fill('btcusdt, x');
+  await page.locator('#scan-intervals').fill('1h, 7h');
+  await page.getByRole('button', { name: 'Start scan' }).click();
+  await page.locator('[data-field-error="symbols"]').waitFor(WAIT);
+  await page.locator('[data-field-error="intervals"]').waitFor(WAIT);
+  await screenshots(page, 'scan-form-errors');
+  // Nothing was written.
+  await expect(asUser('dave', (api) => api.scans.list.query())).resolves.toMatchObject({ total: 0 });
+
+  await page.locator('#scan-symbols').fill('btcusdt ethusdt');
+  await page.locator('#scan-intervals').fill('1h');
+  await page.locator('#scan-timeframe').fill('2d');
+  await page.getByRole('button', { name: 'Start scan' }).click();
+  const article = page.locator('article.scan[data-scan-id]');
+  await article.waitFor(WAIT);
+  const scanId = await article.getAttribute('data-scan-id');
+  const { scans } = await asUser('dave', (api) => api.scans.list.query());
+  expect(scans.map((scan) => scan.scan_id)).toEqual([scanId]);
+  expect(scans[0]).toMatchObject({ symbols: ['BTCUSDT', 'ETHUSDT'], intervals: ['1h'], timeframe: '2d', total: 2 });
+  await page.locator(`article[data-scan-id="${scanId}"][data-status="completed"]`).waitFor(WAIT);
+  await page.close();
+});
+
 test('an alert rule firing shows its alert on the open alerts page, and the filters narrow the list', async () => {
   const page = await browser.newPage();
   await signIn(page, base, await cluster.token('carol'));
