@@ -48,6 +48,13 @@ module.exports = {
       },
     },
     {
+      name: 'client-only-types-from-the-server',
+      severity: 'error',
+      comment: 'The light client package ships without the server: it takes the router type, never server code.',
+      from: { path: '^client/' },
+      to: { pathNot: '^client/', dependencyTypesNot: ['type-only', 'npm'] },
+    },
+    {
       name: 'dashboard-only-types-from-the-server',
       severity: 'error',
       comment: 'The browser bundle takes the API types from the server and pure analysis/ code, never server code.',

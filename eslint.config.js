@@ -5,7 +5,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.demo/', 'data/', 'test-artifacts/'] },
+  { ignores: ['dist/', 'client/dist/', 'coverage/', 'node_modules/', '.demo/', 'data/', 'test-artifacts/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -1,10 +1,13 @@
-/** Sign-in, then the views a token allows: the user's analyses, one analysis, and (admin) the queue and workers. */
+/** Sign-in, then the views a token allows: the user's analyses, scans and alerts, and (admin) the queue and workers. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { connect, errorMessage, isAuthError, type Connection } from './api';
 import { AdminPage } from './AdminPage';
+import { AlertsPage } from './AlertsPage';
 import { AnalysesPage } from './AnalysesPage';
 import { AnalysisPage } from './AnalysisPage';
 import { useHashRoute } from './hooks';
+import { ScanPage } from './ScanPage';
+import { ScansPage } from './ScansPage';
 import { forgetToken, readClaims, saveToken, savedToken, type Claims } from './session';
 import { SignIn } from './SignIn';
 
@@ -86,6 +89,7 @@ export function App() {
     return restoring ? <main class="page" aria-busy="true" /> : <SignIn onSignIn={signIn} problem={problem} />;
   const { api } = session.connection;
   const analysisId = /^\/analysis\/([\w-]+)$/.exec(route)?.[1];
+  const scanId = /^\/scan\/([\w-]+)$/.exec(route)?.[1];
   return (
     <>
       <header class="topbar">
@@ -95,6 +99,12 @@ export function App() {
         <nav aria-label="Main">
           <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
             Analyses
+          </a>
+          <a href="#/scans" aria-current={route === '/scans' || scanId ? 'page' : undefined}>
+            Scans
+          </a>
+          <a href="#/alerts" aria-current={route === '/alerts' ? 'page' : undefined}>
+            Alerts
           </a>
           {session.claims.admin && (
             <a href="#/admin" aria-current={route === '/admin' ? 'page' : undefined}>
@@ -113,6 +123,12 @@ export function App() {
       <main class="page">
         {analysisId ? (
           <AnalysisPage api={api} analysisId={analysisId} onAuthError={onAuthError} />
+        ) : scanId ? (
+          <ScanPage api={api} scanId={scanId} onAuthError={onAuthError} />
+        ) : route === '/scans' ? (
+          <ScansPage api={api} onAuthError={onAuthError} />
+        ) : route === '/alerts' ? (
+          <AlertsPage api={api} onAuthError={onAuthError} />
         ) : route === '/admin' && session.claims.admin ? (
           <AdminPage api={api} onAuthError={onAuthError} />
         ) : (

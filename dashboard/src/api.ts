@@ -14,6 +14,12 @@ export type ListInput = NonNullable<Inputs['analysis']['list']>;
 export type Worker = Outputs['workers']['list']['workers'][number];
 export type DeadLetter = Outputs['queue']['deadLetters'][number];
 export type QueueStats = Outputs['queue']['stats'];
+export type Scan = Outputs['scans']['list']['scans'][number];
+export type ScanDetail = Outputs['scans']['status'];
+export type ScanChild = ScanDetail['children'][number];
+export type Alert = Outputs['alerts']['list']['alerts'][number];
+export type AlertRule = Outputs['alerts']['rules']['rules'][number];
+export type AlertFilters = Omit<Exclude<Inputs['alerts']['list'], void | undefined>, 'limit' | 'user_id'>;
 
 export interface Connection {
   api: Api;

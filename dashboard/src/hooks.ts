@@ -88,3 +88,29 @@ export function useProgress(api: Api, analysisId: string, enabled: boolean): Pro
   }, [api, analysisId, enabled]);
   return events;
 }
+
+/**
+ * Calls `reload` at most once a second after `subscribe`'s feed says something changed: a scan
+ * of a thousand children ends a thousand times, and the page need not re-read for each.
+ */
+export function useReloadOnEvents(
+  subscribe: (changed: () => void) => { unsubscribe: () => void },
+  reload: () => void,
+  deps: unknown[],
+): void {
+  const latest = useRef(reload);
+  latest.current = reload;
+  useEffect(() => {
+    let changed = false;
+    const subscription = subscribe(() => (changed = true));
+    const timer = setInterval(() => {
+      if (!changed) return;
+      changed = false;
+      latest.current();
+    }, MIN_REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      subscription.unsubscribe();
+    };
+  }, deps);
+}
