@@ -62,6 +62,14 @@ export interface QueueKeys {
   analysisCacheResult(cacheKey: string): string;
   /** Hash: `hits` and `misses` of the shared analysis cache, over every worker. */
   analysisCacheStats(): string;
+  /** Hash: a schedule (the scan it runs on every candle close), its state and the last bar run per interval. */
+  schedule(scheduleId: string): string;
+  /** Sorted set: the scans a schedule created, scored by the close time of the bar they ran for. */
+  scheduleRuns(scheduleId: string): string;
+  /** Sorted set: the user's schedules by creation time. */
+  userSchedules(userId: string): string;
+  /** Sorted set: active schedules by when their next run is due (epoch ms), read by every worker's scheduler. */
+  schedulesDue(): string;
 }
 
 /** The archivers' consumer group on the archive stream. */
@@ -112,5 +120,9 @@ export function createKeys(stream: string = STREAM_NAME, group: string = CONSUME
     analysisCacheOwner: (cacheKey) => tagged(`analysis-cache:${cacheKey}:owner`),
     analysisCacheResult: (cacheKey) => tagged(`analysis-cache:${cacheKey}:result`),
     analysisCacheStats: () => tagged('analysis-cache:stats'),
+    schedule: (scheduleId) => tagged(`schedule:${scheduleId}`),
+    scheduleRuns: (scheduleId) => tagged(`schedule:${scheduleId}:runs`),
+    userSchedules: (userId) => tagged(`user:${keySegment(userId)}:schedules`),
+    schedulesDue: () => tagged('schedules-due'),
   };
 }

@@ -23,6 +23,8 @@ import { createRetentionSweep } from '../storage/retentionSweep.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
+import { spawnScheduleRunnerActor } from '../actors/scheduleRunnerActor.js';
+import { createScheduleStore, scheduleStoreOptions } from '../storage/schedules/scheduleStore.js';
 import { createAnalysisCache } from '../storage/analysisCache.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
@@ -235,6 +237,21 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
           });
           send(delivery, { type: 'webhooks.tick' });
           return delivery;
+        },
+      },
+      {
+        start(parent, supervisor) {
+          const runner = spawnScheduleRunnerActor(parent, {
+            schedules: createScheduleStore(redis, keys, scans, scheduleStoreOptions(config)),
+            intervalMs: config.SCHEDULE_POLL_MS,
+            batchSize: 50,
+            roundTimeoutMs: timings.retryMoveTimeoutMs,
+            clock,
+            log,
+            supervisor,
+          });
+          send(runner, { type: 'schedules.tick' });
+          return runner;
         },
       },
     ],

@@ -7,6 +7,7 @@ import { integer, integers, list, oneOf, text, textOrNull, texts } from './repli
 import { ALERT_SCRIPTS } from './alertScripts.js';
 import { CACHE_SCRIPTS } from './cacheScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
+import { SCHEDULE_SCRIPTS } from './scheduleScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
 /** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
@@ -242,4 +243,5 @@ export const SCRIPTS = [
   ...SCAN_SCRIPTS,
   ...ALERT_SCRIPTS,
   ...CACHE_SCRIPTS,
+  ...SCHEDULE_SCRIPTS,
 ] as const;

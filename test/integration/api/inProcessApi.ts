@@ -28,6 +28,7 @@ import { createKeys } from '../../../storage/keys.js';
 import { createAlertStore } from '../../../storage/alerts/alertStore.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
 import { createScanStore, scanStoreOptions } from '../../../storage/scans/scanStore.js';
+import { createScheduleStore, scheduleStoreOptions } from '../../../storage/schedules/scheduleStore.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 export const SECRET = 'in-process-secret-0123456789';
@@ -73,13 +74,15 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   const alertHub = await startAlertHub(subscriber, keys.alertChannel(), log);
   const pool = createAnalysisPool({ size: 1, config, timeoutMs: 30_000, maxWaiting: 4 });
   const queue = createJobQueue(redis.client, keys, { maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER });
+  const scans = createScanStore(redis.client, keys, queue, scanStoreOptions(config));
   const services = {
     config,
     log,
     redis: redis.client,
     keys,
     queue,
-    scans: createScanStore(redis.client, keys, queue, scanStoreOptions(config)),
+    scans,
+    schedules: createScheduleStore(redis.client, keys, scans, scheduleStoreOptions(config)),
     alerts: createAlertStore(redis.client, keys),
     alertHub,
     progressLog: createProgressLog(redis.client, keys),
