@@ -55,6 +55,8 @@ export class ScheduleLimitReached extends Error {
 export type DueOutcome =
   | { outcome: 'ran'; scheduleId: string; scanId: string; bars: ScheduleRun['bars'] }
   | { outcome: 'at-cap'; scheduleId: string; scanId: string }
+  /** Another node confirmed the same run first (its scan exists once). */
+  | { outcome: 'late'; scheduleId: string; scanId: string }
   | { outcome: 'none' | 'paused' | 'gone'; scheduleId: string };
 
 const DEFAULT_PENDING_RETRY_MS = 5000;
@@ -196,7 +198,7 @@ export function createScheduleStore(
       if (!(error instanceof ActiveJobLimitReached)) throw error;
       outcome = 'at-cap';
     }
-    await runScript(redis, confirmScheduleRun, {
+    const confirmed = await runScript(redis, confirmScheduleRun, {
       keys: { schedule: keys.schedule(scheduleId), due: keys.schedulesDue(), runs: keys.scheduleRuns(scheduleId) },
       args: {
         scheduleId,
@@ -208,6 +210,8 @@ export function createScheduleStore(
         runsMax: runsKept,
       },
     });
+    // Racing nodes may both create the run (the second creation writes nothing); the one that confirms it reports it.
+    if (confirmed !== 'confirmed') return { outcome: 'late', scheduleId, scanId: claim.scanId };
     return outcome === 'queued'
       ? { outcome: 'ran', scheduleId, scanId: claim.scanId, bars: claim.bars }
       : { outcome: 'at-cap', scheduleId, scanId: claim.scanId };
