@@ -230,3 +230,32 @@ test('bad input is refused naming the field, and writes nothing', async () => {
   });
   expect(created.alert_rules).toEqual([own.rule_id]);
 });
+
+test('REST: POST/GET/DELETE /schedules and pause/resume, 400 naming the field, 404 for a stranger', async () => {
+  const base = await api.serve();
+  const [ivy, jack] = await Promise.all([api.token('ivy'), api.token('jack')]);
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const bad = await call('POST', '/schedules', ivy, { symbols: ['BTCUSDT'], intervals: ['1h'], timeframe: '0d' });
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(bad.body)).toMatch(/timeframe/);
+  expect((await call('GET', '/schedules', ivy)).body).toMatchObject({ total: 0 });
+
+  const created = await call('POST', '/schedules', ivy, { symbols: ['BTCUSDT'], intervals: ['1h', '4h'] });
+  expect(created.status).toBe(201);
+  const id = String(created.body.schedule_id);
+  expect((await call('GET', `/schedules/${id}`, ivy)).body).toMatchObject({ schedule_id: id, recent_runs: [] });
+  expect((await call('GET', `/schedules/${id}`, jack)).status).toBe(404);
+  expect((await call('DELETE', `/schedules/${id}`, jack)).status).toBe(404);
+  expect((await call('POST', `/schedules/${id}/pause`, jack)).status).toBe(404);
+  expect((await call('POST', `/schedules/${id}/pause`, ivy)).body).toMatchObject({ status: 'paused' });
+  expect((await call('POST', `/schedules/${id}/resume`, ivy)).body).toMatchObject({ status: 'active' });
+  expect((await call('DELETE', `/schedules/${id}`, ivy)).body).toEqual({ schedule_id: id, deleted: true });
+  expect((await call('GET', `/schedules/${id}`, ivy)).status).toBe(404);
+});
