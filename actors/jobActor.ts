@@ -105,7 +105,12 @@ export function spawnJobActor(parent: ActorParent, options: JobActorOptions): Ac
           );
           loadCandles(
             services.candles,
-            { symbol: record.symbol, interval: record.interval as Interval, timeframe: record.timeframe },
+            {
+              symbol: record.symbol,
+              interval: record.interval as Interval,
+              timeframe: record.timeframe,
+              ...(record.candles_until === undefined ? {} : { until: record.candles_until }),
+            },
             signal,
           ).then(
             (series) => send(self, { type: 'candles.loaded', series }),

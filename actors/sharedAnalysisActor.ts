@@ -28,7 +28,10 @@ export function withSharedAnalyses(inner: JobActorFactory, cache: AnalysisCache,
     if (!isInterval(record.interval)) return inner(parent, options);
     const interval = record.interval;
     const now = options.clock.now();
-    const cacheKey = cacheKeyFor({ dataSource, symbol: record.symbol, interval, timeframe: record.timeframe }, now);
+    const identity = { dataSource, symbol: record.symbol, interval, timeframe: record.timeframe };
+    // A scheduled child analyses closed candles only: not the same result as a job of the bar that reads them all.
+    const cacheKey =
+      cacheKeyFor(identity, now) + (record.candles_until === undefined ? '' : `:until${record.candles_until}`);
     const barEndsAt = currentBar(interval, now) + intervalMs(interval);
     const waiting = new AbortController();
     let reported = false;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `candela` command: api | worker | demo | token | dlq | analyze | status | list | watch. */
+/** The `candela` command: api | worker | demo | token | dlq | analyze | scan | status | list | watch. */
 import { ConfigError, loadConfig } from '../config/env.js';
 import { PartitionCountRefused } from '../storage/partitionCount.js';
 import { MongoConfigurationError } from '../storage/mongo/mongoConnection.js';
 import { runAnalyze } from './commands/analyze.js';
+import { runScan } from './commands/scan.js';
 import { runApi } from './commands/api.js';
 import { runDlq } from './commands/dlq.js';
 import { runDemo } from './commands/demo.js';
@@ -24,6 +25,9 @@ const USAGE = `usage: candela <command>
   analyze SYMBOL INTERVAL [--timeframe 7d] [--json] [--cancel-on-interrupt]
                          queue one analysis and follow it with a progress bar (CANDELA_TOKEN, CANDELA_URL);
                          exit 0 completed, 1 failed, 2 bad input, 130 cancelled; Ctrl-C asks to cancel
+  scan SYMBOL... --intervals 1h,4h [--timeframe 7d] [--json]
+                         queue a scan and show a live table of its children; exit 0 all completed,
+                         1 any failed, 2 bad input, 130 cancelled (Ctrl-C cancels the scan)
   status ID [--json]     one analysis's record
   list [--status S] [--symbol S] [--interval I] [--limit N] [--json]
                          your analyses, newest first
@@ -45,6 +49,8 @@ async function main(argv: string[]): Promise<void> {
       return runWorker(config);
     case 'analyze':
       return runAnalyze(config, args);
+    case 'scan':
+      return runScan(config, args);
     case 'demo':
       return runDemo(config);
     case 'token':

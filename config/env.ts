@@ -110,6 +110,13 @@ const envSchema = z.object({
   ALERT_WEBHOOK_RETRY_BASE_MS: positiveInt(1000),
   /** How often each worker looks for due webhooks. */
   ALERT_WEBHOOK_POLL_MS: positiveInt(500),
+  // schedules
+  /** Seconds after a candle closes before its scheduled run is due, so the exchange's final candle is in. */
+  SCHEDULE_SETTLE_DELAY: z.coerce.number().min(0, 'must be 0 or more seconds').default(10),
+  /** How often each worker looks for due schedules. */
+  SCHEDULE_POLL_MS: positiveInt(1000),
+  /** Schedules one user may have. */
+  SCHEDULE_MAX_PER_USER: positiveInt(50),
 });
 
 export type Config = z.infer<typeof envSchema>;

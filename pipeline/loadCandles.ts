@@ -7,8 +7,22 @@ export interface CandleWindow {
   symbol: string;
   interval: Interval;
   timeframe: string;
+  /** Only candles opening before this (epoch ms): a scheduled run analyses the bars closed when it was due. */
+  until?: number;
 }
 
-export function loadCandles(candles: CandleSource, window: CandleWindow, signal: AbortSignal): Promise<CandleSeries> {
-  return candles.load({ symbol: window.symbol, interval: window.interval, timeframe: window.timeframe, signal });
+export async function loadCandles(
+  candles: CandleSource,
+  window: CandleWindow,
+  signal: AbortSignal,
+): Promise<CandleSeries> {
+  const series = await candles.load({
+    symbol: window.symbol,
+    interval: window.interval,
+    timeframe: window.timeframe,
+    signal,
+  });
+  const until = window.until;
+  if (until === undefined) return series;
+  return { ...series, candles: series.candles.filter((candle) => candle.time < until) };
 }

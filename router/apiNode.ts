@@ -12,6 +12,7 @@ import { createKeys } from '../storage/keys.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createProgressLog } from '../storage/progressLog.js';
 import { createScanStore, scanStoreOptions } from '../storage/scans/scanStore.js';
+import { createScheduleStore, scheduleStoreOptions } from '../storage/schedules/scheduleStore.js';
 import { closeRedis, connectRedis } from '../storage/redisConnection.js';
 import { createChartSigner } from './charts/chartUrls.js';
 import { lazyPngCharts } from './charts/lazyPngCharts.js';
@@ -83,13 +84,15 @@ export async function startApiNode(config: Config, log: Logger): Promise<ApiNode
     replicaTimeoutMs: config.ANALYSIS_ENQUEUE_REPLICA_TIMEOUT * 1000,
     admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   });
+  const scans = createScanStore(redis, keys, queue, scanStoreOptions(config));
   const server = await startApiServer({
     config,
     log,
     redis,
     keys,
     queue,
-    scans: createScanStore(redis, keys, queue, scanStoreOptions(config)),
+    scans,
+    schedules: createScheduleStore(redis, keys, scans, scheduleStoreOptions(config)),
     alerts: createAlertStore(redis, keys),
     alertHub,
     progressLog: createProgressLog(redis, keys),

@@ -9,6 +9,7 @@ import type { QueueKeys } from '../storage/keys.js';
 import type { ProgressLog } from '../storage/progressLog.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import type { ScanStore } from '../storage/scans/scanStore.js';
+import type { ScheduleStore } from '../storage/schedules/scheduleStore.js';
 import type { ChartSigner } from './charts/chartUrls.js';
 import type { AnalysisPool } from './immediate/analysisPool.js';
 import type { AlertHub } from './progress/alertHub.js';
@@ -23,6 +24,7 @@ export interface ApiServices {
   keys: QueueKeys;
   queue: JobQueue;
   scans: ScanStore;
+  schedules: ScheduleStore;
   alerts: AlertStore;
   alertHub: AlertHub;
   progressLog: ProgressLog;

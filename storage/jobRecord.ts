@@ -25,6 +25,8 @@ export interface JobRecord extends JobRequest {
   llm_summary: string | null;
   summary_source: SummarySource | null;
   analysis_data: unknown;
+  /** Set on a scheduled scan's children: only candles opening before this (epoch ms), the closed ones, are analysed. */
+  candles_until?: number;
 }
 
 /** Fields the worker writes when it finishes a job. */
@@ -86,6 +88,7 @@ export function recordFromHash(hash: Record<string, string>, analysisId?: string
     llm_summary: orNull(hash.llm_summary),
     summary_source: orNull(hash.summary_source) as SummarySource | null,
     analysis_data: parseAnalysisData(hash.analysis_data, hash.analysis_id),
+    ...(hash.candles_until ? { candles_until: Number(hash.candles_until) } : {}),
   };
 }
 

@@ -95,6 +95,14 @@ export interface QueueKeys {
   analysisCacheStats(): string;
   /** The keys of this stream's fair admission (one admission per stream, in its hash tag). */
   readonly admission: AdmissionKeys;
+  /** Hash: a schedule (the scan it runs on every candle close), its state and the last bar run per interval. */
+  schedule(scheduleId: string): string;
+  /** Sorted set: the scans a schedule created, scored by the close time of the bar they ran for. */
+  scheduleRuns(scheduleId: string): string;
+  /** Sorted set: the user's schedules by creation time. */
+  userSchedules(userId: string): string;
+  /** Sorted set: active schedules by when their next run is due (epoch ms), read by every worker's scheduler. */
+  schedulesDue(): string;
 }
 
 /** Keys of one stream's fair admission; all in the stream's hash tag, so admitting stays one slot. */
@@ -217,5 +225,10 @@ function partitionKeys(
     analysisCacheResult: (cacheKey) => global(`analysis-cache:${cacheKey}:result`),
     analysisCacheStats: () => global('analysis-cache:stats'),
     admission: admissionKeys(partitionStream(baseStream, partition)),
+    // Schedules live on partition 0, like alert rules: a schedule's scripts touch one slot; the scans it starts go to the user's partition.
+    schedule: (scheduleId) => global(`schedule:${scheduleId}`),
+    scheduleRuns: (scheduleId) => global(`schedule:${scheduleId}:runs`),
+    userSchedules: (userId) => global(`user:${keySegment(userId)}:schedules`),
+    schedulesDue: () => global('schedules-due'),
   };
 }

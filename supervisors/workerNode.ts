@@ -31,6 +31,8 @@ import { withSharedAnalyses } from '../actors/sharedAnalysisActor.js';
 import { spawnWebhookDeliveryActor } from '../actors/webhookDeliveryActor.js';
 import { spawnAdmitterActor } from '../actors/admitterActor.js';
 import { ADMIT_MAX_PER_CALL, admitEveryPartition } from '../storage/admission/admission.js';
+import { spawnScheduleRunnerActor } from '../actors/scheduleRunnerActor.js';
+import { createScheduleStore, scheduleStoreOptions } from '../storage/schedules/scheduleStore.js';
 import { createAnalysisCache } from '../storage/analysisCache.js';
 import { createAlertStore } from '../storage/alerts/alertStore.js';
 import { createWebhookQueue } from '../storage/alerts/webhookQueue.js';
@@ -269,6 +271,21 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
           });
           send(delivery, { type: 'webhooks.tick' });
           return delivery;
+        },
+      },
+      {
+        start(parent, supervisor) {
+          const runner = spawnScheduleRunnerActor(parent, {
+            schedules: createScheduleStore(redis, keys, scans, scheduleStoreOptions(config)),
+            intervalMs: config.SCHEDULE_POLL_MS,
+            batchSize: 50,
+            roundTimeoutMs: timings.retryMoveTimeoutMs,
+            clock,
+            log,
+            supervisor,
+          });
+          send(runner, { type: 'schedules.tick' });
+          return runner;
         },
       },
     ],

@@ -9,6 +9,7 @@ import { forwardInput, type ProcedureInputs } from './procedureInput.js';
 import { restCaller } from './restCaller.js';
 import type { Route } from './restRoute.js';
 import { scanRoutes } from './scanRoutes.js';
+import { scheduleRoutes } from './scheduleRoutes.js';
 import { streamAnalysis } from './sseRoute.js';
 
 /** Query parameters the caller left out stay out, so the procedure's own defaults and messages apply. */
@@ -109,6 +110,7 @@ const routes: Route[] = [
     },
   },
   ...scanRoutes,
+  ...scheduleRoutes,
 ];
 
 function decode(segment: string): string {

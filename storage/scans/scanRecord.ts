@@ -24,6 +24,8 @@ export interface ScanRecord extends ScanRequest {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** Set on the scans a schedule created. */
+  schedule_id?: string;
 }
 
 export interface ScanChild {
@@ -64,6 +66,7 @@ export function scanFromHash(hash: Record<string, string>): ScanRecord | undefin
     created_at: iso(hash.created_at),
     updated_at: iso(hash.updated_at),
     finished_at: hash.finished_at ? iso(hash.finished_at) : null,
+    ...(hash.schedule_id ? { schedule_id: hash.schedule_id } : {}),
   };
 }
 

@@ -51,14 +51,23 @@ export interface CreatedScan {
   children: { analysisId: string; symbol: string; interval: string }[];
 }
 
+/** What a schedule adds to the scans it creates. */
+export interface ScanCreateOptions {
+  /** The run's id, claimed beforehand: creating the same scan twice writes it once. */
+  scanId?: string;
+  scheduleId?: string;
+  /** Per interval, where the closed candles end (epoch ms): children analyse those only, so results never repaint. */
+  candlesUntil?: Readonly<Record<string, number>>;
+}
+
 /** Room for every child's event on the scan's log, whatever its size. */
 const scanLogMax = (total: number) => Math.max(PROGRESS_LOG_MAX_EVENTS, total + 10);
 
 export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQueue, options: ScanStoreOptions) {
-  async function create(userId: string, request: ScanRequest): Promise<CreatedScan> {
+  async function create(userId: string, request: ScanRequest, extra: ScanCreateOptions = {}): Promise<CreatedScan> {
     // The scan, its children and its user's indexes share the user's partition: one slot for the script.
     const partition = keys.userPartition(userId);
-    const scanId = newScanId(undefined, partition);
+    const scanId = extra.scanId ?? newScanId(undefined, partition);
     const now = Date.now();
     const children = request.symbols.flatMap((symbol) =>
       request.intervals.map((interval) => ({ analysisId: newAnalysisId(undefined, partition), symbol, interval })),
@@ -78,6 +87,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
       cancelled: 0,
       created_at: now,
       updated_at: now,
+      ...(extra.scheduleId ? { schedule_id: extra.scheduleId } : {}),
     };
     const call = {
       keys: {
@@ -117,6 +127,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
             created_at: now,
             updated_at: now,
             attempts: 0,
+            ...(extra.candlesUntil?.[child.interval] ? { candles_until: extra.candlesUntil[child.interval] } : {}),
           })
             .flat()
             .map(String),

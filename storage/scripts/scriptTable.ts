@@ -8,6 +8,7 @@ import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
 import { CACHE_SCRIPTS } from './cacheScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
+import { SCHEDULE_SCRIPTS } from './scheduleScripts.js';
 import { defineScript } from './scriptDefinition.js';
 
 /** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
@@ -271,4 +272,5 @@ export const SCRIPTS = [
   ...ALERT_SCRIPTS,
   ...CACHE_SCRIPTS,
   ...ADMISSION_SCRIPTS,
+  ...SCHEDULE_SCRIPTS,
 ] as const;

@@ -28,6 +28,7 @@ import { createKeys } from '../../../storage/keys.js';
 import { createAlertStore } from '../../../storage/alerts/alertStore.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
 import { createScanStore, scanStoreOptions } from '../../../storage/scans/scanStore.js';
+import { createScheduleStore, scheduleStoreOptions } from '../../../storage/schedules/scheduleStore.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 export const SECRET = 'in-process-secret-0123456789';
@@ -76,13 +77,15 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
     maxActiveJobsPerUser: config.ANALYSIS_MAX_ACTIVE_JOBS_PER_USER,
     admissionBacklog: config.ANALYSIS_ADMISSION_BACKLOG,
   });
+  const scans = createScanStore(redis.client, keys, queue, scanStoreOptions(config));
   const services = {
     config,
     log,
     redis: redis.client,
     keys,
     queue,
-    scans: createScanStore(redis.client, keys, queue, scanStoreOptions(config)),
+    scans,
+    schedules: createScheduleStore(redis.client, keys, scans, scheduleStoreOptions(config)),
     alerts: createAlertStore(redis.client, keys),
     alertHub,
     progressLog: createProgressLog(redis.client, keys),
