@@ -30,6 +30,12 @@ export interface PoisonJudgement {
   unexplained: string[];
   /** Runs held in doubt on poison jobs whose process the harness never killed. */
   doubtedRunsOfLiveProcesses: number;
+  /**
+   * For a few unexplained letters: runs in doubt on the record, the distinct processes they
+   * belong to, and the kills the harness saw holding the job. More runs than processes means the
+   * ledger counted one death twice; more processes than kills seen means a snapshot missed a run.
+   */
+  unexplainedRuns: { id: string; runs: number; processes: number; killsSeen: number }[];
 }
 
 export interface KillLedger {
@@ -91,18 +97,32 @@ export function createKillLedger(redis: RedisClient, keys: QueueKeys): KillLedge
     },
     killsHolding,
     async judgePoison(ids, limit) {
-      const judgement: PoisonJudgement = { expected: [], unexplained: [], doubtedRunsOfLiveProcesses: 0 };
+      const judgement: PoisonJudgement = {
+        expected: [],
+        unexplained: [],
+        doubtedRunsOfLiveProcesses: 0,
+        unexplainedRuns: [],
+      };
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.hmget(keys.job(id), 'status', 'error', 'doubted_runs');
       ((await pipeline.exec()) ?? []).forEach(([, fields], index) => {
         const [status, error, doubted] = (fields as (string | null)[] | undefined) ?? [];
         if (status !== 'failed' || !error?.startsWith('poison message')) return;
         const id = ids[index]!;
-        (killsHolding(id) >= limit ? judgement.expected : judgement.unexplained).push(id);
-        for (const token of doubted?.split(' ') ?? []) {
+        const tokens = doubted?.split(' ') ?? [];
+        for (const token of tokens) {
           const pid = pidOfToken(token);
           if (pid === undefined || !killed.has(pid)) judgement.doubtedRunsOfLiveProcesses += 1;
         }
+        if (killsHolding(id) >= limit) return void judgement.expected.push(id);
+        judgement.unexplained.push(id);
+        if (judgement.unexplainedRuns.length < 5)
+          judgement.unexplainedRuns.push({
+            id,
+            runs: tokens.length,
+            processes: new Set(tokens.map(pidOfToken)).size,
+            killsSeen: killsHolding(id),
+          });
       });
       return judgement;
     },

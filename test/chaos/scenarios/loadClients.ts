@@ -35,6 +35,8 @@ export const loadClientsFull: LoadClientsSize = {
 };
 export const loadClientsShort: LoadClientsSize = { clients: 30, durationMs: 5_000, workers: 1, deadlineMs: 240_000 };
 
+const WARM_UP_CLIENTS = 20;
+const WARM_UP_MS = 3_000;
 /** Heap in use after a full GC, once the clients are gone, may exceed its baseline by this share. */
 const HEAP_SLACK_SHARE = 0.15;
 /** How long the heap has, after the load, to come back (sockets close, timers run out). */
@@ -58,8 +60,9 @@ export function loadClients(
     const heap = await inspectHeap(api.process);
     for (let index = 0; index < size.workers; index += 1) chaos.startWorker();
     const pid = api.process.child.pid!;
-    // A few calls first, so the baseline is a warmed-up node rather than a fresh process.
-    await runClients(chaos, api.url, 2, 1_000);
+    // Some load first, so the baseline is a warmed-up node rather than a fresh process: the
+    // first load grows the heap once (compiled code, pools) by a few MB, a second one no more.
+    await runClients(chaos, api.url, Math.min(size.clients, WARM_UP_CLIENTS), WARM_UP_MS);
     const baselineHeap = await heap.usedAfterGc();
     const baseline = rssOf(pid);
     let peak = baseline;
@@ -113,12 +116,7 @@ interface LoadFigures {
   errors: string[];
 }
 
-export async function runClients(
-  chaos: ChaosContext,
-  url: string,
-  clients: number,
-  durationMs: number,
-): Promise<LoadFigures> {
+async function runClients(chaos: ChaosContext, url: string, clients: number, durationMs: number): Promise<LoadFigures> {
   const figures: LoadFigures = { queueMs: [], endToEndMs: [], followed: 0, errors: [] };
   const endAt = Date.now() + durationMs;
   await Promise.all(

@@ -5,10 +5,14 @@
  * Its claimed and unclaimed entries wait out the claim timeout and are taken over; none may
  * be lost or end twice. The harness notes which jobs each killed worker held (killLedger): a
  * poison dead letter is expected only for a job held by as many killed workers as the limit.
+ * A kill also waits until some job has ended since the previous one: on a machine too slow to
+ * finish a job within a worker's life, killing on the clock only kills the same few orphans
+ * over and over (each then rightly poison) while nothing completes.
  */
 import { DEFAULT_MAX_DELIVERIES } from '../../../storage/consumerQueue.js';
 import type { CandelaProcess } from '../../support/candelaProcess.js';
 import { type ChaosFigures, runScenario, type ScenarioOptions } from '../chaosScenario.js';
+import { isTerminal, statusesOf } from '../jobTally.js';
 import { createKillLedger } from '../killLedger.js';
 import { pendingForProcess } from '../workerPending.js';
 
@@ -47,6 +51,10 @@ export function workerCrashes(
     let kills = 0;
     let heldAtKill = 0;
     let runsAtKill = 0;
+    let endedAtLastKill = 0;
+    let waitedForProgressMs = 0;
+    const endedSoFar = async () =>
+      (await statusesOf(chaos.redis.client, chaos.keys, chaos.ids())).filter(isTerminal).length;
     const everyJobEnded = chaos.allTerminal('every job to end while workers are killed');
     let ended = false;
     void everyJobEnded.then(
@@ -57,6 +65,13 @@ export function workerCrashes(
       while (!ended && !chaos.signal.aborted && kills < size.maxKills) {
         await chaos.pause(size.killEveryMs);
         if (ended || chaos.signal.aborted) break;
+        const waitFrom = Date.now();
+        const endedNow = await chaos.until(async () => {
+          const count = await endedSoFar();
+          return count > endedAtLastKill || ended ? count : undefined;
+        }, 'a job to end since the previous kill');
+        waitedForProgressMs += Date.now() - waitFrom;
+        endedAtLastKill = endedNow;
         const victim = workers.shift()!;
         const pid = victim.child.pid;
         // A kill only tests something while the victim holds entries: a process still starting
@@ -84,6 +99,7 @@ export function workerCrashes(
         worker_kills: kills,
         entries_pending_on_killed_workers: heldAtKill,
         runs_held_by_killed_workers: runsAtKill,
+        kills_waited_for_progress_s: Math.round(waitedForProgressMs / 100) / 10,
         // Jobs by the number of killed workers that held them: [held by none, by one, by two, ...].
         jobs_by_kills_held: ledger.histogram(chaos.ids()),
         poison_limit: DEFAULT_MAX_DELIVERIES,
@@ -93,8 +109,7 @@ export function workerCrashes(
       chaos.expectPoison(judgement.expected);
       chaos.detail.poison_unexplained = judgement.unexplained.length;
       chaos.detail.doubted_runs_of_live_processes = judgement.doubtedRunsOfLiveProcesses;
-      if (judgement.unexplained.length > 0)
-        chaos.detail.poison_unexplained_examples = judgement.unexplained.slice(0, 3);
+      if (judgement.unexplained.length > 0) chaos.detail.poison_unexplained_examples = judgement.unexplainedRuns;
       if (judgement.doubtedRunsOfLiveProcesses > 0) chaos.broke('poison_counted_a_live_run');
     }
   });
