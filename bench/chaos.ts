@@ -24,6 +24,8 @@ const columns = [
   'queued',
   'completed',
   'failed_expected',
+  'poison_expected',
+  'failed_unexpected',
   'lost',
   'completed_twice',
   'duplicate_executions',

@@ -60,6 +60,8 @@ export interface ChaosContext {
   /** Polls `check` every `everyMs` until it returns something other than undefined; throws DeadlinePassed. */
   until<T>(check: () => Promise<T | undefined>, what: string, everyMs?: number): Promise<T>;
   pause(ms: number): Promise<void>;
+  /** Poison dead letters of these jobs are expected (the scenario explains them); others break `failed_unexpected`. */
+  expectPoison(ids: readonly string[]): void;
   /** Marks a scenario-specific invariant as broken. */
   broke(invariant: string): void;
   /** Scenario-specific figures for the JSON line. */
@@ -91,6 +93,7 @@ export async function runScenario(
   const processes: CandelaProcess[] = [];
   const ids: string[] = [];
   const expectedToFail = new Set<string>();
+  const expectedPoison = new Set<string>();
   const broken: string[] = [];
   const detail: Record<string, unknown> = {};
   const queue = createJobQueue(redis.client, keys);
@@ -185,6 +188,7 @@ export async function runScenario(
       ).then(() => undefined),
     until,
     pause,
+    expectPoison: (poisoned) => poisoned.forEach((id) => expectedPoison.add(id)),
     broke: (invariant) => void broken.push(invariant),
     detail,
   };
@@ -209,7 +213,7 @@ export async function runScenario(
     }
     // The tally reads Redis as it is; the processes stop afterwards, so nothing moves while it reads.
     await stopCandela(processes, 'SIGKILL');
-    const tally = await tallyJobs(redis.client, keys, ids, expectedToFail);
+    const tally = await tallyJobs(redis.client, keys, ids, expectedToFail, expectedPoison);
     const pending = ((await redis.client.xpending(keys.stream, keys.group)) as [number])[0];
     if (tally.lost > 0) broken.push('lost');
     if (tally.completed_twice > 0) broken.push('completed_twice');

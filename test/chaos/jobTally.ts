@@ -15,6 +15,8 @@ export interface JobTally {
   completed: number;
   /** Failed jobs the scenario meant to fail (a symbol with no market data). */
   failed_expected: number;
+  /** Poison dead letters the scenario explained (jobs in flight on as many killed workers as the limit). */
+  poison_expected: number;
   /** Anything else that ended failed: a poison dead letter of a healthy job, for one. */
   failed_unexpected: number;
   /** Queued (acknowledged to the client) but not terminal, or gone. */
@@ -89,11 +91,13 @@ export async function tallyJobs(
   keys: QueueKeys,
   ids: readonly string[],
   expectedToFail: ReadonlySet<string>,
+  expectedPoison: ReadonlySet<string> = new Set(),
 ): Promise<JobTally> {
   const tally: JobTally = {
     queued: ids.length,
     completed: 0,
     failed_expected: 0,
+    poison_expected: 0,
     failed_unexpected: 0,
     lost: 0,
     completed_twice: 0,
@@ -115,6 +119,7 @@ export async function tallyJobs(
         example(`lost (${job.status ?? 'missing'})`, id);
       } else if (job.status === 'completed' && !expectedToFail.has(id)) tally.completed += 1;
       else if (job.status === 'failed' && expectedToFail.has(id)) tally.failed_expected += 1;
+      else if (job.status === 'failed' && expectedPoison.has(id)) tally.poison_expected += 1;
       else {
         tally.failed_unexpected += 1;
         example(`unexpected ${job.status}`, id);

@@ -11,4 +11,8 @@ test('workers killed with SIGKILL while holding jobs: nothing lost, nothing comp
   expect(figures.worker_kills).toBe(workerCrashesShort.maxKills);
   // The kills hit processes holding entries, which then had to be taken over.
   expect(figures.entries_pending_on_killed_workers).toBeGreaterThan(0);
+  expect(figures.runs_held_by_killed_workers).toBeGreaterThan(0);
+  // Every poison dead letter, if any, is explained by the kills: no run of a live process was counted.
+  expect(figures.poison_unexplained).toBe(0);
+  expect(figures.doubted_runs_of_live_processes).toBe(0);
 });

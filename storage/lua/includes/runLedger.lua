@@ -50,22 +50,28 @@ end
 
 -- crashedRuns(jobKey, consumer): before a claim, puts a run left open in doubt and returns
 -- how many runs are in doubt. Consumer names are `{worker}-c{n}`, owner tokens
--- `{consumer}:{uuid}`. An open run of another consumer of the claiming worker process is not
--- in doubt: that process is evidently alive, and its stale run is simply closed. An open run
--- of the claiming consumer itself is: the consumer was restarted and lost the job with it.
+-- `{consumer}:{uuid}`. A run of another consumer of the claiming worker process is not in
+-- doubt: that process is evidently alive. Its open run is simply closed, and a run of it put
+-- in doubt earlier is withdrawn (else one death of that process could count twice: the run it
+-- was taken over from, and the one it took back). An open run of the claiming consumer itself
+-- is in doubt: the consumer was restarted and lost the job with it.
 -- open, list: the `run_owner` and `doubted_runs` fields as the caller read them (false when
 -- not set), so a claim reads the record once. Call it once per claim: it changes the ledger.
 local function crashedRuns(jobKey, consumer, open, list)
-  local runs = doubtedRuns(jobKey, list)
+  local worker = string.match(consumer, '^(.*%-c)%d+$')
+  local function sibling(token)
+    local of = string.match(token, '^(.*):') or token
+    return worker ~= nil and of ~= consumer and string.match(of, '^(.*%-c)%d+$') == worker
+  end
+  local runs = {}
+  local withdrawn = false
+  for _, token in ipairs(doubtedRuns(jobKey, list)) do
+    if sibling(token) then withdrawn = true else runs[#runs + 1] = token end
+  end
   if open then
     redis.call('HDEL', jobKey, 'run_owner')
-    local openConsumer = string.match(open, '^(.*):') or open
-    local worker = string.match(consumer, '^(.*%-c)%d+$')
-    local siblingConsumer = worker ~= nil and openConsumer ~= consumer and string.match(openConsumer, '^(.*%-c)%d+$') == worker
-    if not siblingConsumer then
-      runs[#runs + 1] = open
-      saveDoubtedRuns(jobKey, runs)
-    end
+    if not sibling(open) then runs[#runs + 1] = open end
   end
+  if open or withdrawn then saveDoubtedRuns(jobKey, runs) end
   return #runs
 end

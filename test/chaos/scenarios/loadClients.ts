@@ -2,11 +2,14 @@
  * Load: `clients` concurrent clients, each the typed tRPC client (batched HTTP for calls, its
  * own WebSocket for progress), queue a job and follow its progress to the end, again and
  * again, for `durationMs`. No call may fail; every followed job must reach its terminal
- * event. Reports p50/p99 of the queue call and of queue-to-end, and the API's resident
- * memory before, at the peak and after the load (which must come back near its baseline).
+ * event. Reports p50/p99 of the queue call and of queue-to-end, the API's resident memory
+ * before, at the peak and after the load, and its V8 heap in use after a forced GC before and
+ * after the load, which must come back near its baseline: RSS alone cannot tell a leak from
+ * memory the allocator keeps once the heap has shrunk.
  */
 import { createClient } from '../../../router/client.js';
 import { rssOf } from '../../support/apiUnderTest.js';
+import { INSPECTABLE_ENV, inspectHeap } from '../../support/inspectHeap.js';
 import { validToken } from '../../support/tokenVariants.js';
 import { CHAOS_INTERVAL, CHAOS_TIMEFRAME, CHAOS_SYMBOLS } from '../chaosMarketData.js';
 import {
@@ -32,9 +35,12 @@ export const loadClientsFull: LoadClientsSize = {
 };
 export const loadClientsShort: LoadClientsSize = { clients: 30, durationMs: 5_000, workers: 1, deadlineMs: 240_000 };
 
-/** RSS after the load may exceed the baseline by this much (V8 keeps some heap it grew into). */
-const RSS_SLACK_BYTES = 64 * 1024 * 1024;
-const RSS_SLACK_SHARE = 0.5;
+const WARM_UP_CLIENTS = 20;
+const WARM_UP_MS = 3_000;
+/** Heap in use after a full GC, once the clients are gone, may exceed its baseline by this share. */
+const HEAP_SLACK_SHARE = 0.15;
+/** How long the heap has, after the load, to come back (sockets close, timers run out). */
+const HEAP_SETTLE_MS = 30_000;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -50,24 +56,31 @@ export function loadClients(
   options: Pick<ScenarioOptions, 'print'> = {},
 ): Promise<ChaosFigures> {
   return runScenario({ name: 'load', deadlineMs: size.deadlineMs, ...options }, async (chaos) => {
-    const api = await chaos.startApi({ API_MAX_SUBSCRIPTIONS_PER_USER: '100' });
+    const api = await chaos.startApi({ API_MAX_SUBSCRIPTIONS_PER_USER: '100', ...INSPECTABLE_ENV });
+    const heap = await inspectHeap(api.process);
     for (let index = 0; index < size.workers; index += 1) chaos.startWorker();
     const pid = api.process.child.pid!;
-    // A few calls first, so the baseline is a warmed-up node rather than a fresh process.
-    await runClients(chaos, api.url, 2, 1_000);
+    // Some load first, so the baseline is a warmed-up node rather than a fresh process: the
+    // first load grows the heap once (compiled code, pools) by a few MB, a second one no more.
+    await runClients(chaos, api.url, Math.min(size.clients, WARM_UP_CLIENTS), WARM_UP_MS);
+    const baselineHeap = await heap.usedAfterGc();
     const baseline = rssOf(pid);
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 250);
     const load = await runClients(chaos, api.url, size.clients, size.durationMs).finally(() => clearInterval(sampler));
+    const rssAtEnd = rssOf(pid);
 
-    // Memory comes back once the clients are gone; give the node's GC some seconds to show it.
-    const limit = baseline + Math.max(RSS_SLACK_BYTES, RSS_SLACK_SHARE * baseline);
-    let after = rssOf(pid);
-    const settleBy = Date.now() + 20_000;
-    while (after > limit && Date.now() < settleBy && !chaos.signal.aborted) {
-      await chaos.pause(500);
-      after = rssOf(pid);
+    // Live objects go once the clients are gone (their sockets close, their subscriptions end):
+    // what a forced GC cannot free then is a leak.
+    const heapLimit = baselineHeap * (1 + HEAP_SLACK_SHARE);
+    let heapAfter = await heap.usedAfterGc();
+    const settleBy = Date.now() + HEAP_SETTLE_MS;
+    while (heapAfter > heapLimit && Date.now() < settleBy && !chaos.signal.aborted) {
+      await chaos.pause(1000);
+      heapAfter = await heap.usedAfterGc();
     }
+    heap.close();
+    const after = rssOf(pid);
     const queueLatency = [...load.queueMs].sort((a, b) => a - b);
     const endToEnd = [...load.endToEndMs].sort((a, b) => a - b);
     Object.assign(chaos.detail, {
@@ -81,13 +94,17 @@ export function loadClients(
       end_to_end_p99_ms: percentile(endToEnd, 0.99),
       api_rss_baseline_mb: megabytes(baseline),
       api_rss_peak_mb: megabytes(peak),
+      api_rss_end_of_load_mb: megabytes(rssAtEnd),
       api_rss_after_mb: megabytes(after),
+      api_heap_baseline_mb: Math.round((baselineHeap / 1024 / 1024) * 10) / 10,
+      api_heap_after_mb: Math.round((heapAfter / 1024 / 1024) * 10) / 10,
+      api_heap_growth_pct: Math.round((heapAfter / baselineHeap - 1) * 1000) / 10,
     });
     if (load.errors.length > 0) {
       chaos.detail.first_client_errors = [...new Set(load.errors)].slice(0, 3);
       chaos.broke('client_errors');
     }
-    if (after > limit) chaos.broke('api_rss_not_back_to_baseline');
+    if (heapAfter > heapLimit) chaos.broke('api_heap_not_back_to_baseline');
     await chaos.allTerminal('every queued job to end');
   });
 }

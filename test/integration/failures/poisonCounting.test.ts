@@ -151,3 +151,18 @@ test('runs given up at shutdown are released: however many, they do not count as
   expect((await takeOver('worker-host-f-606-c0', analysisId)).claimed).toHaveLength(1);
   expect(await statusOf(analysisId)).toBe('processing');
 });
+
+test('a worker process that claims a job again withdraws the doubt on its own earlier run: one death counts once', async () => {
+  const { analysisId } = await createJobQueue(redis.client, keys).enqueue(request);
+  const first = await claimFresh(consumerA, analysisId);
+  // A stalls; B takes the job over (A's run in doubt). A wakes, and its other consumer takes the
+  // job back from B (which stalled in turn) before A's c0 refreshed; B, awake, finds it lost.
+  const second = (await takeOver(consumerB, analysisId)).claimed[0]!;
+  expect((await takeOver('worker-host-a-101-c1', analysisId)).claimed).toHaveLength(1);
+  expect(await workers().refreshClaimStates(consumerB, [{ analysisId, ...second }])).toEqual(['lost']);
+  expect(first.ownerToken).not.toBe(second.ownerToken);
+  // A dies once, with one run open: one crashed run, under the limit of 2, so C runs it.
+  expect((await takeOver('worker-host-c-303-c0', analysisId)).claimed).toHaveLength(1);
+  expect(await statusOf(analysisId)).toBe('processing');
+  expect(await redis.client.hget(keys.job(analysisId), 'doubted_runs')).toMatch(/^worker-host-a-101-c1:\S+$/);
+});
