@@ -1,7 +1,8 @@
 /**
  * A private Redis Cluster of three masters, each with a replica, under a running API node and
- * two workers that queue and process jobs the whole time. The queue's master is first failed
- * over by hand (CLUSTER FAILOVER), then killed with SIGKILL so that its replica is promoted.
+ * two workers that queue and process jobs the whole time, on three queue partitions (one per
+ * master), for users of every partition. Partition 0's master is first failed over by hand
+ * (CLUSTER FAILOVER), then killed with SIGKILL so that its replica is promoted.
  * With ANALYSIS_ENQUEUE_MIN_REPLICAS=1, every job the API acknowledged completes, exactly once,
  * and the processes follow the new topology by themselves.
  */
@@ -13,20 +14,28 @@ import { type CandelaClient, createClient } from '../../../router/client.js';
 import { createKeys } from '../../../storage/keys.js';
 import { type CandelaProcess, eventually, startCandela, stopCandela } from '../../support/candelaProcess.js';
 import { startRedisCluster, type TestRedisCluster } from '../../support/redisCluster.js';
+import { spreadPartitions } from '../../support/clusterSlots.js';
 import { freePort } from '../../support/redisServer.js';
 
 jest.setTimeout(300_000);
 
 const run = promisify(execFile);
-const keys = createKeys();
+const keys = createKeys(undefined, undefined, 3);
 const SECRET = 'failover-test-secret-0123456789';
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 let cluster: TestRedisCluster;
 let processes: CandelaProcess[] = [];
-let client: CandelaClient;
+/** A user, and its client, in each partition. */
+let clients: CandelaClient[] = [];
+
+const userIn = (partition: number) => {
+  for (let index = 0; ; index += 1) if (keys.userPartition(`fay-${index}`) === partition) return `fay-${index}`;
+};
 
 beforeAll(async () => {
   cluster = await startRedisCluster(3, { replicasPerMaster: 1, nodeTimeoutMs: 2000 });
+  const masters = await spreadPartitions(cluster, keys);
+  expect(new Set(masters).size).toBe(3);
   const env = {
     REDIS_CLUSTER_NODES: cluster.nodes,
     AUTH_SECRET: SECRET,
@@ -38,6 +47,7 @@ beforeAll(async () => {
     ANALYSIS_CLAIM_TIMEOUT: '5',
     ANALYSIS_ENQUEUE_MIN_REPLICAS: '1',
     ANALYSIS_ENQUEUE_REPLICA_TIMEOUT: '2',
+    ANALYSIS_QUEUE_PARTITIONS: '3',
   };
   processes = [startCandela(['api'], env), startCandela(['worker'], env), startCandela(['worker'], env)];
   await Promise.all([
@@ -45,22 +55,30 @@ beforeAll(async () => {
     processes[1]!.waitForOutput(/worker started/, 90_000),
     processes[2]!.waitForOutput(/worker started/, 90_000),
   ]);
-  client = createClient({ url: `http://127.0.0.1:${env.PORT}`, token: await signToken(SECRET, 'fay') });
+  clients = await Promise.all(
+    keys.all().map(async (partition) =>
+      createClient({
+        url: `http://127.0.0.1:${env.PORT}`,
+        token: await signToken(SECRET, userIn(partition.partition)),
+      }),
+    ),
+  );
 });
 
 afterAll(async () => {
-  client?.close();
+  clients.forEach((client) => client.close());
   await stopCandela(processes, 'SIGKILL');
   await cluster.stop();
 });
 
 /** Queues until told to stop; a request that fails is retried with its idempotency key, so each id is acknowledged once. */
 function produce(producers: number) {
-  const acknowledged = new Set<string>();
+  const acknowledged = new Map<string, CandelaClient>();
   let refused = 0;
   let stopping = false;
   let next = 0;
-  const loops = Array.from({ length: producers }, async () => {
+  const loops = Array.from({ length: producers }, async (_, producer) => {
+    const client = clients[producer % clients.length]!;
     while (!stopping) {
       const key = `job-${next++}`;
       for (;;) {
@@ -71,7 +89,7 @@ function produce(producers: number) {
             timeframe: '2d',
             idempotency_key: key,
           });
-          acknowledged.add(queued.analysis_id);
+          acknowledged.set(queued.analysis_id, client);
           break;
         } catch {
           refused += 1;
@@ -96,7 +114,7 @@ const queuedAfter = async (producer: ReturnType<typeof produce>, more: number) =
 };
 
 test('a manual failover and a killed master lose no acknowledged job and complete each exactly once', async () => {
-  const producer = produce(4);
+  const producer = produce(6);
   await queuedAfter(producer, 40);
 
   const before = await cluster.ownerOf(keys.stream);
@@ -127,9 +145,17 @@ test('a manual failover and a killed master lose no acknowledged job and complet
   await queuedAfter(producer, 40);
   await producer.stop();
 
-  const ids = [...producer.acknowledged];
+  const ids = [...producer.acknowledged.keys()];
+  const perPartition = keys
+    .all()
+    .map((partition) => ids.filter((id) => keys.forJob(id).partition === partition.partition).length);
+  expect(perPartition.every((count) => count > 0)).toBe(true);
   const statuses = async () =>
-    Promise.all(ids.map(async (id) => (await client.api.analysis.status.query({ analysis_id: id })).status));
+    Promise.all(
+      [...producer.acknowledged].map(
+        async ([id, client]) => (await client.api.analysis.status.query({ analysis_id: id })).status,
+      ),
+    );
   await eventually(
     async () => ((await statuses()).every((status) => TERMINAL.includes(status)) ? true : undefined),
     180_000,
@@ -149,6 +175,7 @@ test('a manual failover and a killed master lose no acknowledged job and complet
     JSON.stringify({
       scenario: 'cluster-failover',
       acknowledged: ids.length,
+      per_partition: perPartition,
       refused_then_retried: producer.refused(),
     }),
   );
