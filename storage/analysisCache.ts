@@ -59,7 +59,13 @@ export function createAnalysisCache(redis: RedisClient, keys: QueueKeys, options
         return { kind: 'hit', result: JSON.parse(cached) as JobResult };
       }
       const owned = await redis.set(keys.analysisCacheOwner(cacheKey), analysisId, 'PX', options.ownerTtlMs, 'NX');
-      if (owned === 'OK') {
+      // A claim left by an earlier attempt of this very job (it failed, timed out or its worker died) is
+      // its own: the retry takes it over instead of waiting for it to lapse, which would outlast its timeout.
+      const ownedByThisJob =
+        owned !== 'OK' && (await redis.get(keys.analysisCacheOwner(cacheKey))) === analysisId
+          ? await redis.set(keys.analysisCacheOwner(cacheKey), analysisId, 'PX', options.ownerTtlMs, 'XX')
+          : null;
+      if (owned === 'OK' || ownedByThisJob === 'OK') {
         await redis.hincrby(keys.analysisCacheStats(), 'misses', 1);
         return { kind: 'owner' };
       }
