@@ -1,4 +1,7 @@
-/** Short chaos run: three workers, the oldest killed with SIGKILL while it holds jobs, four times, and replaced. */
+/**
+ * Short chaos run: three workers, the oldest killed with SIGKILL while it holds jobs, up to four
+ * times, and replaced. A fast machine may finish every job before the fourth kill: at least two.
+ */
 import { jest } from '@jest/globals';
 import { expectNoLossNoDuplicates } from './chaosAssertions.js';
 import { workerCrashes, workerCrashesShort } from './scenarios/workerCrashes.js';
@@ -8,7 +11,8 @@ jest.setTimeout(workerCrashesShort.deadlineMs + 30_000);
 test('workers killed with SIGKILL while holding jobs: nothing lost, nothing completed twice', async () => {
   const figures = await workerCrashes(workerCrashesShort);
   expectNoLossNoDuplicates(figures);
-  expect(figures.worker_kills).toBe(workerCrashesShort.maxKills);
+  expect(figures.worker_kills).toBeGreaterThanOrEqual(2);
+  expect(figures.worker_kills).toBeLessThanOrEqual(workerCrashesShort.maxKills);
   // The kills hit processes holding entries, which then had to be taken over.
   expect(figures.entries_pending_on_killed_workers).toBeGreaterThan(0);
   expect(figures.runs_held_by_killed_workers).toBeGreaterThan(0);
