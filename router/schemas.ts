@@ -47,3 +47,12 @@ export const analysisRequestSchema = z
 export type AnalysisRequest = z.infer<typeof analysisRequestSchema>;
 
 export const jobLookupSchema = z.object({ analysis_id: analysisIdSchema, user_id: userIdSchema.optional() });
+
+/** One page of the caller's own records (scans, schedules): `user_id`, when given, must be the caller. */
+export const ownPageSchema = z
+  .object({
+    user_id: userIdSchema.optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .default({ limit: 20, offset: 0 });

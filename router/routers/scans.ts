@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import { followScan } from '../progress/followScan.js';
 import { publicMessage } from '../publicErrors.js';
 import { authedProcedure, router } from '../trpc.js';
-import { userIdSchema } from '../schemas.js';
+import { ownPageSchema } from '../schemas.js';
 import { lastEventIdSchema } from './analysis.js';
 import { scanLookupSchema, scanRequestSchema } from './scans.schemas.js';
 
@@ -65,21 +65,11 @@ export const scansRouter = router({
     };
   }),
 
-  list: authedProcedure
-    .input(
-      z
-        .object({
-          user_id: userIdSchema.optional(),
-          limit: z.number().int().min(1).max(100).default(20),
-          offset: z.number().int().min(0).max(1_000_000).default(0),
-        })
-        .default({ limit: 20, offset: 0 }),
-    )
-    .query(async ({ ctx, input }) => {
-      ctx.responseBudget.take(input.limit);
-      const { total, scans } = await ctx.services.scans.list(ctx.user.id, input);
-      return { total, limit: input.limit, offset: input.offset, scans };
-    }),
+  list: authedProcedure.input(ownPageSchema).query(async ({ ctx, input }) => {
+    ctx.responseBudget.take(input.limit);
+    const { total, scans } = await ctx.services.scans.list(ctx.user.id, input);
+    return { total, limit: input.limit, offset: input.offset, scans };
+  }),
 
   cancel: scanProcedure.mutation(async ({ ctx }) => {
     const { scan } = ctx;

@@ -5,14 +5,13 @@
  * exist, as far as a caller can tell.
  */
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 import { isInterval } from '../../analysis/intervals.js';
 import type { ScheduleRecord } from '../../storage/schedules/scheduleRecord.js';
 import { ScheduleLimitReached } from '../../storage/schedules/scheduleStore.js';
 import type { AuthUser } from '../auth.js';
 import type { Context } from '../context.js';
 import { authedProcedure, router } from '../trpc.js';
-import { userIdSchema } from '../schemas.js';
+import { ownPageSchema } from '../schemas.js';
 import { scheduleLookupSchema, scheduleRequestSchema } from './schedules.schemas.js';
 
 /** Runs shown with a schedule. */
@@ -58,21 +57,11 @@ export const schedulesRouter = router({
     recent_runs: await ctx.services.schedules.runs(ctx.schedule.schedule_id, RUNS_SHOWN),
   })),
 
-  list: authedProcedure
-    .input(
-      z
-        .object({
-          user_id: userIdSchema.optional(),
-          limit: z.number().int().min(1).max(100).default(20),
-          offset: z.number().int().min(0).max(1_000_000).default(0),
-        })
-        .default({ limit: 20, offset: 0 }),
-    )
-    .query(async ({ ctx, input }) => {
-      ctx.responseBudget.take(input.limit);
-      const { total, schedules } = await ctx.services.schedules.list(ctx.user.id, input);
-      return { total, limit: input.limit, offset: input.offset, schedules };
-    }),
+  list: authedProcedure.input(ownPageSchema).query(async ({ ctx, input }) => {
+    ctx.responseBudget.take(input.limit);
+    const { total, schedules } = await ctx.services.schedules.list(ctx.user.id, input);
+    return { total, limit: input.limit, offset: input.offset, schedules };
+  }),
 
   pause: scheduleProcedure.mutation(async ({ ctx }) => {
     await ctx.services.schedules.pause(ctx.schedule);
