@@ -125,6 +125,8 @@ test('a schedule created through the form runs, links its run to the scan, pause
   await expect(asUser('erin', (api) => api.schedules.get.query({ schedule_id: scheduleId }))).resolves.toMatchObject({
     status: 'paused',
   });
+  await expect(scheduleRow(page, scheduleId, 'paused').textContent()).resolves.toContain('(paused)');
+  await screenshots(page, 'schedule-paused');
   await scheduleRow(page, scheduleId, 'paused')
     .getByRole('button', { name: `Resume schedule ${scheduleId}` })
     .click();
