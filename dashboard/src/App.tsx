@@ -1,4 +1,4 @@
-/** Sign-in, then the views a token allows: the user's analyses, scans and alerts, and (admin) the queue and workers. */
+/** Sign-in, then the views a token allows: the user's analyses, scans, schedules and alerts, and (admin) the queue and workers. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { connect, errorMessage, isAuthError, type Connection } from './api';
 import { AdminPage } from './AdminPage';
@@ -8,6 +8,7 @@ import { AnalysisPage } from './AnalysisPage';
 import { useHashRoute } from './hooks';
 import { ScanPage } from './ScanPage';
 import { ScansPage } from './ScansPage';
+import { SchedulesPage } from './SchedulesPage';
 import { forgetToken, readClaims, saveToken, savedToken, type Claims } from './session';
 import { SignIn } from './SignIn';
 
@@ -103,6 +104,9 @@ export function App() {
           <a href="#/scans" aria-current={route === '/scans' || scanId ? 'page' : undefined}>
             Scans
           </a>
+          <a href="#/schedules" aria-current={route === '/schedules' ? 'page' : undefined}>
+            Schedules
+          </a>
           <a href="#/alerts" aria-current={route === '/alerts' ? 'page' : undefined}>
             Alerts
           </a>
@@ -127,6 +131,8 @@ export function App() {
           <ScanPage api={api} scanId={scanId} onAuthError={onAuthError} />
         ) : route === '/scans' ? (
           <ScansPage api={api} onAuthError={onAuthError} />
+        ) : route === '/schedules' ? (
+          <SchedulesPage api={api} onAuthError={onAuthError} />
         ) : route === '/alerts' ? (
           <AlertsPage api={api} onAuthError={onAuthError} />
         ) : route === '/admin' && session.claims.admin ? (

@@ -17,6 +17,7 @@ export type QueueStats = Outputs['queue']['stats'];
 export type Scan = Outputs['scans']['list']['scans'][number];
 export type ScanDetail = Outputs['scans']['status'];
 export type ScanChild = ScanDetail['children'][number];
+export type Schedule = Outputs['schedules']['list']['schedules'][number];
 export type Alert = Outputs['alerts']['list']['alerts'][number];
 export type AlertRule = Outputs['alerts']['rules']['rules'][number];
 export type AlertFilters = Omit<Exclude<Inputs['alerts']['list'], void | undefined>, 'limit' | 'user_id'>;
