@@ -5,7 +5,10 @@
  */
 import { useState } from 'preact/hooks';
 import { INTERVALS } from '../../analysis/intervals.js';
-import { errorMessage, type Alert, type AlertFilters, type AlertRule, type Api } from './api';
+import type { Alert, AlertFilters, AlertRule, Api } from './api';
+import { DataTable } from './DataTable';
+import { ErrorNote } from './ErrorNote';
+import { ChoiceFilter, FilterButtons, formText, SymbolFilter } from './FilterFields';
 import { formatTime } from './format';
 import { usePolled, useReloadOnEvents } from './hooks';
 
@@ -18,11 +21,7 @@ export const ALERT_PAGE_SIZE = 50;
 const DELIVERIES = ['none', 'pending', 'delivered', 'undeliverable'] as const;
 
 function readFilters(form: HTMLFormElement): AlertFilters {
-  const data = new FormData(form);
-  const text = (name: string) => {
-    const entry = data.get(name);
-    return typeof entry === 'string' ? entry.trim() : '';
-  };
+  const text = formText(form);
   const filters: AlertFilters = {};
   if (text('rule_id')) filters.rule_id = text('rule_id');
   if (text('symbol')) filters.symbol = text('symbol').toUpperCase();
@@ -99,89 +98,45 @@ export function AlertsPage({ api, onAuthError }: Props) {
           }}
           onReset={() => setFilters({})}
         >
-          <label>
-            Rule
-            <select name="rule_id">
-              <option value="">any</option>
-              {rules.data?.rules.map((rule) => (
-                <option value={rule.rule_id}>{rule.name}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Symbol
-            <input name="symbol" placeholder="any" spellcheck={false} />
-          </label>
-          <label>
-            Interval
-            <select name="interval">
-              <option value="">any</option>
-              {INTERVALS.map((interval) => (
-                <option value={interval}>{interval}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Webhook
-            <select name="delivery">
-              <option value="">any</option>
-              {DELIVERIES.map((delivery) => (
-                <option value={delivery}>{delivery}</option>
-              ))}
-            </select>
-          </label>
-          <div class="buttons">
-            <button type="submit">Filter</button>
-            <button type="reset" class="secondary">
-              Clear
-            </button>
-          </div>
+          <ChoiceFilter
+            label="Rule"
+            name="rule_id"
+            choices={rules.data?.rules.map((rule) => rule.rule_id) ?? []}
+            labelOf={(ruleId) => ruleName.get(ruleId) ?? ruleId}
+          />
+          <SymbolFilter />
+          <ChoiceFilter label="Interval" name="interval" choices={INTERVALS} />
+          <ChoiceFilter label="Webhook" name="delivery" choices={DELIVERIES} />
+          <FilterButtons />
         </form>
-        {alerts.error !== undefined && (
-          <p class="error" role="alert">
-            {errorMessage(alerts.error)}
-          </p>
-        )}
-        <div class="table-wrap">
-          <table class="data alerts">
-            <thead>
-              <tr>
-                <th scope="col">Symbol · interval</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Match</th>
-                <th scope="col">Bar</th>
-                <th scope="col">Webhook</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list?.map((alert) => (
-                <tr
-                  key={alert.alert_id}
-                  data-alert-id={alert.alert_id}
-                  data-rule-id={alert.rule_id}
-                  data-delivery={alert.delivery}
-                >
-                  <td>
-                    <a href={`#/analysis/${alert.analysis_id}`} class="symbol">
-                      {alert.symbol}
-                    </a>{' '}
-                    {alert.interval}
-                    <span class="muted small block">{formatTime(alert.created_at)}</span>
-                  </td>
-                  <td>{ruleName.get(alert.rule_id) ?? alert.rule_id}</td>
-                  <td>{matchText(alert)}</td>
-                  <td class="nowrap">
-                    <span class="muted small">bar </span>
-                    {formatTime(alert.bar)}
-                  </td>
-                  <td>
-                    <Delivery alert={alert} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ErrorNote error={alerts.error} />
+        <DataTable kind="data alerts" columns={['Symbol · interval', 'Rule', 'Match', 'Bar', 'Webhook']}>
+          {list?.map((alert) => (
+            <tr
+              key={alert.alert_id}
+              data-alert-id={alert.alert_id}
+              data-rule-id={alert.rule_id}
+              data-delivery={alert.delivery}
+            >
+              <td>
+                <a href={`#/analysis/${alert.analysis_id}`} class="symbol">
+                  {alert.symbol}
+                </a>{' '}
+                {alert.interval}
+                <span class="muted small block">{formatTime(alert.created_at)}</span>
+              </td>
+              <td>{ruleName.get(alert.rule_id) ?? alert.rule_id}</td>
+              <td>{matchText(alert)}</td>
+              <td class="nowrap">
+                <span class="muted small">bar </span>
+                {formatTime(alert.bar)}
+              </td>
+              <td>
+                <Delivery alert={alert} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         {list && list.length === 0 && (
           <p class="muted empty">No alerts{Object.keys(filters).length > 0 ? ' match these filters' : ' yet'}.</p>
         )}

@@ -1,10 +1,14 @@
 /** The user's analyses, newest first: filters (served by analysis.list), a page of rows with live progress, paging. */
 import { useState } from 'preact/hooks';
 import { INTERVALS } from '../../analysis/intervals.js';
-import { errorMessage, type Api, type ListInput } from './api';
+import type { Api, ListInput } from './api';
 import { AnalysisRow } from './AnalysisRow';
+import { DataTable } from './DataTable';
+import { ErrorNote } from './ErrorNote';
+import { ChoiceFilter, FilterButtons, formText, SymbolFilter } from './FilterFields';
 import { STATUSES, type Status } from './format';
 import { usePolled } from './hooks';
+import { Pager } from './Pager';
 import { QueueForm } from './QueueForm';
 
 interface Props {
@@ -32,11 +36,7 @@ const dayStart = (day: string, plusDays = 0): string | undefined => {
 };
 
 function readFilters(form: HTMLFormElement): Filters {
-  const data = new FormData(form);
-  const text = (name: string) => {
-    const entry = data.get(name);
-    return typeof entry === 'string' ? entry.trim() : '';
-  };
+  const text = formText(form);
   const filters: Filters = {};
   if (text('symbol')) filters.symbol = text('symbol').toUpperCase();
   if (text('interval')) filters.interval = text('interval') as Filters['interval'];
@@ -111,28 +111,9 @@ export function AnalysesPage({ api, onAuthError }: Props) {
       <section class="card" aria-labelledby="analyses-title">
         <h2 id="analyses-title">Your analyses</h2>
         <form class="filters" onSubmit={applyFilters} onReset={clearFilters} aria-label="Filter analyses">
-          <label>
-            Symbol
-            <input name="symbol" placeholder="any" spellcheck={false} />
-          </label>
-          <label>
-            Interval
-            <select name="interval">
-              <option value="">any</option>
-              {INTERVALS.map((interval) => (
-                <option value={interval}>{interval}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Status
-            <select name="status">
-              <option value="">any</option>
-              {STATUSES.map((status) => (
-                <option value={status}>{status}</option>
-              ))}
-            </select>
-          </label>
+          <SymbolFilter />
+          <ChoiceFilter label="Interval" name="interval" choices={INTERVALS} />
+          <ChoiceFilter label="Status" name="status" choices={STATUSES} />
           <label>
             From
             <input name="from" type="date" />
@@ -141,52 +122,25 @@ export function AnalysesPage({ api, onAuthError }: Props) {
             To
             <input name="to" type="date" />
           </label>
-          <div class="buttons">
-            <button type="submit">Filter</button>
-            <button type="reset" class="secondary">
-              Clear
-            </button>
-          </div>
+          <FilterButtons />
         </form>
-        {list.error !== undefined && (
-          <p class="error" role="alert">
-            {errorMessage(list.error)}
-          </p>
-        )}
-        <div class="table-wrap">
-          <table class="analyses">
-            <thead>
-              <tr>
-                <th scope="col">Symbol</th>
-                <th scope="col">Interval · timeframe</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result?.analyses.map((job) => (
-                <AnalysisRow key={job.analysis_id} api={api} job={job} onFinished={list.reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ErrorNote error={list.error} />
+        <DataTable kind="analyses" columns={['Symbol', 'Interval · timeframe', 'Status', 'Progress', 'Created']}>
+          {result?.analyses.map((job) => (
+            <AnalysisRow key={job.analysis_id} api={api} job={job} onFinished={list.reload} />
+          ))}
+        </DataTable>
         {result && result.analyses.length === 0 && (
           <p class="muted empty">No analyses yet{Object.keys(filters).length > 0 ? ' match these filters' : ''}.</p>
         )}
-        <nav class="pager" aria-label="Pages">
-          <button type="button" class="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
-            ← Newer
-          </button>
-          <span class="muted">
-            Page {page + 1}
-            {result && nextCursor === undefined && ` of ${Math.max(1, Math.ceil(result.total / PAGE_SIZE))}`}
-            {result && ` · ${result.total} in all`}
-          </span>
-          <button type="button" class="secondary" disabled={!hasNext} onClick={goNext}>
-            Older →
-          </button>
-        </nav>
+        <Pager
+          page={page}
+          pageCount={result && nextCursor === undefined ? Math.ceil(result.total / PAGE_SIZE) : undefined}
+          total={result?.total}
+          hasNext={hasNext}
+          onNewer={() => setPage(page - 1)}
+          onOlder={goNext}
+        />
       </section>
     </>
   );

@@ -1,9 +1,12 @@
 /** A form to start a scan, and the user's scans, newest first, each with its children's progress; a row opens its children table. */
 import { useState } from 'preact/hooks';
-import { errorMessage, type Api } from './api';
+import type { Api } from './api';
 import { ProgressBar, StatusBadge } from './AnalysisRow';
+import { DataTable } from './DataTable';
+import { ErrorNote } from './ErrorNote';
 import { formatTime } from './format';
 import { usePolled } from './hooks';
+import { Pager } from './Pager';
 import { ScanForm } from './ScanForm';
 
 interface Props {
@@ -43,64 +46,43 @@ export function ScansPage({ api, onAuthError }: Props) {
           A scan runs one analysis per symbol × interval: start one above, or with <code>scans.create</code> or{' '}
           <code>POST /scans</code>.
         </p>
-        {list.error !== undefined && (
-          <p class="error" role="alert">
-            {errorMessage(list.error)}
-          </p>
-        )}
-        <div class="table-wrap">
-          <table class="scans">
-            <thead>
-              <tr>
-                <th scope="col">Symbols</th>
-                <th scope="col">Intervals · timeframe</th>
-                <th scope="col">Status</th>
-                <th scope="col">Children</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result?.scans.map((scan) => (
-                <tr key={scan.scan_id} data-scan-id={scan.scan_id} data-status={scan.status}>
-                  <td>
-                    <a href={`#/scan/${scan.scan_id}`} class="symbol">
-                      {symbolList(scan.symbols)}
-                    </a>
-                    <span class="muted small block">{scan.scan_id}</span>
-                  </td>
-                  <td>
-                    {scan.intervals.join(', ')} · {scan.timeframe}
-                  </td>
-                  <td>
-                    <StatusBadge status={scan.status} />
-                  </td>
-                  <td class="progress-cell">
-                    <ProgressBar fraction={scan.progress} label={`Children of scan ${scan.scan_id} done`} />
-                    <span class="muted small block">
-                      {scan.done} of {scan.total} done
-                      {scan.failed > 0 && ` · ${scan.failed} failed`}
-                      {scan.cancelled > 0 && ` · ${scan.cancelled} cancelled`}
-                    </span>
-                  </td>
-                  <td class="nowrap">{formatTime(scan.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ErrorNote error={list.error} />
+        <DataTable kind="scans" columns={['Symbols', 'Intervals · timeframe', 'Status', 'Children', 'Created']}>
+          {result?.scans.map((scan) => (
+            <tr key={scan.scan_id} data-scan-id={scan.scan_id} data-status={scan.status}>
+              <td>
+                <a href={`#/scan/${scan.scan_id}`} class="symbol">
+                  {symbolList(scan.symbols)}
+                </a>
+                <span class="muted small block">{scan.scan_id}</span>
+              </td>
+              <td>
+                {scan.intervals.join(', ')} · {scan.timeframe}
+              </td>
+              <td>
+                <StatusBadge status={scan.status} />
+              </td>
+              <td class="progress-cell">
+                <ProgressBar fraction={scan.progress} label={`Children of scan ${scan.scan_id} done`} />
+                <span class="muted small block">
+                  {scan.done} of {scan.total} done
+                  {scan.failed > 0 && ` · ${scan.failed} failed`}
+                  {scan.cancelled > 0 && ` · ${scan.cancelled} cancelled`}
+                </span>
+              </td>
+              <td class="nowrap">{formatTime(scan.created_at)}</td>
+            </tr>
+          ))}
+        </DataTable>
         {result && result.scans.length === 0 && <p class="muted empty">No scans yet.</p>}
-        <nav class="pager" aria-label="Pages">
-          <button type="button" class="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
-            ← Newer
-          </button>
-          <span class="muted">
-            Page {page + 1}
-            {result && ` of ${Math.max(1, Math.ceil(result.total / SCAN_PAGE_SIZE))} · ${result.total} in all`}
-          </span>
-          <button type="button" class="secondary" disabled={!hasNext} onClick={() => setPage(page + 1)}>
-            Older →
-          </button>
-        </nav>
+        <Pager
+          page={page}
+          pageCount={result && Math.ceil(result.total / SCAN_PAGE_SIZE)}
+          total={result?.total}
+          hasNext={hasNext}
+          onNewer={() => setPage(page - 1)}
+          onOlder={() => setPage(page + 1)}
+        />
       </section>
     </>
   );

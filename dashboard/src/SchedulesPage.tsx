@@ -6,8 +6,11 @@
 import { useState } from 'preact/hooks';
 import { nextDueAt } from '../../analysis/barSchedule.js';
 import { errorMessage, type Api, type Schedule } from './api';
+import { DataTable } from './DataTable';
+import { ErrorNote } from './ErrorNote';
 import { formatTime } from './format';
 import { usePolled } from './hooks';
+import { Pager } from './Pager';
 import { ScheduleForm } from './ScheduleForm';
 import { symbolList } from './ScansPage';
 
@@ -119,125 +122,106 @@ export function SchedulesPage({ api, onAuthError }: Props) {
         <p class="muted small">
           Each run is a scan of closed candles: create a schedule above, or with <code>schedules.create</code>.
         </p>
-        {list.error !== undefined && (
-          <p class="error" role="alert">
-            {errorMessage(list.error)}
-          </p>
-        )}
+        <ErrorNote error={list.error} />
         {problem && (
           <p class="error" role="alert">
             {problem}
           </p>
         )}
-        <div class="table-wrap">
-          <table class="schedules">
-            <thead>
-              <tr>
-                <th scope="col">Symbols</th>
-                <th scope="col">Intervals · timeframe</th>
-                <th scope="col">State</th>
-                <th scope="col">Next close</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Actions</th>
+        <DataTable
+          kind="schedules"
+          columns={['Symbols', 'Intervals · timeframe', 'State', 'Next close', 'Runs', 'Actions']}
+        >
+          {result?.schedules.map((schedule) => {
+            const id = schedule.schedule_id;
+            const next = nextClose(schedule, now);
+            const expanded = open.has(id);
+            return (
+              <tr key={id} data-schedule-id={id} data-state={schedule.status}>
+                <td>
+                  <span class="symbol">{symbolList(schedule.symbols)}</span>
+                  <span class="muted small block">{id}</span>
+                </td>
+                <td>
+                  {schedule.intervals.join(', ')} · {schedule.timeframe}
+                </td>
+                <td>
+                  <span class={`status schedule-${schedule.status}`}>{schedule.status}</span>
+                </td>
+                <td class="nowrap">
+                  <span class="muted small">next close </span>
+                  {next === undefined ? <span class="muted">— (paused)</span> : formatTime(next)}
+                </td>
+                <td class="runs-cell">
+                  <span class="small">
+                    {schedule.runs} run{schedule.runs === 1 ? '' : 's'}
+                    {schedule.skipped_runs > 0 && ` · ${schedule.skipped_runs} skipped`}
+                  </span>
+                  {schedule.last_scan_id && (
+                    <span class="small block">
+                      last <a href={`#/scan/${schedule.last_scan_id}`}>{formatTime(schedule.last_run_at)}</a>
+                    </span>
+                  )}
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-expanded={expanded}
+                    aria-controls={`runs-${id}`}
+                    onClick={() => toggleRuns(id)}
+                  >
+                    {expanded ? 'Hide runs' : 'Recent runs'}
+                  </button>
+                  {expanded && (
+                    <div id={`runs-${id}`}>
+                      <RecentRuns api={api} scheduleId={id} onAuthError={onAuthError} />
+                    </div>
+                  )}
+                </td>
+                <td class="actions">
+                  {schedule.status === 'active' ? (
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={busy === id}
+                      aria-label={`Pause schedule ${id}`}
+                      onClick={() => void act(id, 'pause')}
+                    >
+                      Pause
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={busy === id}
+                      aria-label={`Resume schedule ${id}`}
+                      onClick={() => void act(id, 'resume')}
+                    >
+                      Resume
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={busy === id}
+                    aria-label={`Delete schedule ${id}`}
+                    onClick={() => void act(id, 'delete')}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {result?.schedules.map((schedule) => {
-                const id = schedule.schedule_id;
-                const next = nextClose(schedule, now);
-                const expanded = open.has(id);
-                return (
-                  <tr key={id} data-schedule-id={id} data-state={schedule.status}>
-                    <td>
-                      <span class="symbol">{symbolList(schedule.symbols)}</span>
-                      <span class="muted small block">{id}</span>
-                    </td>
-                    <td>
-                      {schedule.intervals.join(', ')} · {schedule.timeframe}
-                    </td>
-                    <td>
-                      <span class={`status schedule-${schedule.status}`}>{schedule.status}</span>
-                    </td>
-                    <td class="nowrap">
-                      <span class="muted small">next close </span>
-                      {next === undefined ? <span class="muted">— (paused)</span> : formatTime(next)}
-                    </td>
-                    <td class="runs-cell">
-                      <span class="small">
-                        {schedule.runs} run{schedule.runs === 1 ? '' : 's'}
-                        {schedule.skipped_runs > 0 && ` · ${schedule.skipped_runs} skipped`}
-                      </span>
-                      {schedule.last_scan_id && (
-                        <span class="small block">
-                          last <a href={`#/scan/${schedule.last_scan_id}`}>{formatTime(schedule.last_run_at)}</a>
-                        </span>
-                      )}
-                      <button
-                        type="button"
-                        class="secondary small"
-                        aria-expanded={expanded}
-                        aria-controls={`runs-${id}`}
-                        onClick={() => toggleRuns(id)}
-                      >
-                        {expanded ? 'Hide runs' : 'Recent runs'}
-                      </button>
-                      {expanded && (
-                        <div id={`runs-${id}`}>
-                          <RecentRuns api={api} scheduleId={id} onAuthError={onAuthError} />
-                        </div>
-                      )}
-                    </td>
-                    <td class="actions">
-                      {schedule.status === 'active' ? (
-                        <button
-                          type="button"
-                          class="secondary"
-                          disabled={busy === id}
-                          aria-label={`Pause schedule ${id}`}
-                          onClick={() => void act(id, 'pause')}
-                        >
-                          Pause
-                        </button>
-                      ) : (
-                        <button
-                          type="button"
-                          class="secondary"
-                          disabled={busy === id}
-                          aria-label={`Resume schedule ${id}`}
-                          onClick={() => void act(id, 'resume')}
-                        >
-                          Resume
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        class="danger"
-                        disabled={busy === id}
-                        aria-label={`Delete schedule ${id}`}
-                        onClick={() => void act(id, 'delete')}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
         {result && result.schedules.length === 0 && <p class="muted empty">No schedules yet.</p>}
-        <nav class="pager" aria-label="Pages">
-          <button type="button" class="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
-            ← Newer
-          </button>
-          <span class="muted">
-            Page {page + 1}
-            {result && ` of ${Math.max(1, Math.ceil(result.total / SCHEDULE_PAGE_SIZE))} · ${result.total} in all`}
-          </span>
-          <button type="button" class="secondary" disabled={!hasNext} onClick={() => setPage(page + 1)}>
-            Older →
-          </button>
-        </nav>
+        <Pager
+          page={page}
+          pageCount={result && Math.ceil(result.total / SCHEDULE_PAGE_SIZE)}
+          total={result?.total}
+          hasNext={hasNext}
+          onNewer={() => setPage(page - 1)}
+          onOlder={() => setPage(page + 1)}
+        />
       </section>
     </>
   );
