@@ -1,9 +1,10 @@
 /** One analysis: its record, live progress timeline, and once completed the chart, summary and tables; Cancel while active. */
-import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, type Api } from './api';
+import { useEffect } from 'preact/hooks';
+import type { Api } from './api';
 import { ProgressBar, StatusBadge } from './AnalysisRow';
 import { formatTime, isActive } from './format';
-import { usePolled, useProgress } from './hooks';
+import { useCancelAction, usePolled, useProgress } from './hooks';
+import { NotLoaded } from './NotLoaded';
 import { ProgressTimeline } from './ProgressTimeline';
 import { asAnalysisData, ResultTables } from './ResultTables';
 
@@ -31,38 +32,21 @@ export function AnalysisPage({ api, analysisId, onAuthError }: Props) {
   );
   const events = useProgress(api, analysisId, true);
   const last = events.at(-1);
-  const [cancel, setCancel] = useState<{ busy: boolean; text?: string; failed?: boolean }>({ busy: false });
+  const cancel = useCancelAction(
+    () => api.analysis.cancel.mutate({ analysis_id: analysisId }),
+    onAuthError,
+    () => record.reload(),
+  );
 
   useEffect(() => {
     if (last && !isActive(last.status)) record.reload();
   }, [last?.status]);
 
   const job = record.data;
-  if (!job)
-    return record.error !== undefined ? (
-      <section class="card">
-        <p class="error" role="alert">
-          {errorMessage(record.error)}
-        </p>
-        <a href="#/">← Back to your analyses</a>
-      </section>
-    ) : (
-      <p class="muted">Loading…</p>
-    );
+  if (!job) return <NotLoaded error={record.error} backHref="#/" backText="← Back to your analyses" />;
 
   const status = last && !isActive(last.status) ? last.status : job.status;
   const data = asAnalysisData(job.analysis_data);
-  const doCancel = async () => {
-    setCancel({ busy: true });
-    try {
-      const answer = await api.analysis.cancel.mutate({ analysis_id: analysisId });
-      setCancel({ busy: false, text: answer.message });
-    } catch (error) {
-      onAuthError(error);
-      setCancel({ busy: false, text: errorMessage(error), failed: true });
-    }
-    record.reload();
-  };
 
   return (
     <article class="analysis" data-analysis-id={job.analysis_id} data-status={status}>
@@ -85,7 +69,7 @@ export function AnalysisPage({ api, analysisId, onAuthError }: Props) {
         <div class="head-side">
           <StatusBadge status={status} />
           {isActive(status) && (
-            <button type="button" class="danger" onClick={() => void doCancel()} disabled={cancel.busy}>
+            <button type="button" class="danger" onClick={() => void cancel.run()} disabled={cancel.busy}>
               {cancel.busy ? 'Cancelling…' : 'Cancel'}
             </button>
           )}

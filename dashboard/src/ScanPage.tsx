@@ -4,11 +4,11 @@
  * ended; the table is then re-read, at most once a second, and every few seconds for children
  * that only moved from queued to processing (which the scan's feed does not announce).
  */
-import { useState } from 'preact/hooks';
-import { errorMessage, type Api, type ScanChild } from './api';
+import type { Api, ScanChild } from './api';
 import { ProgressBar, StatusBadge } from './AnalysisRow';
 import { formatNumber, formatTime, isActive } from './format';
-import { usePolled, useReloadOnEvents } from './hooks';
+import { useCancelAction, usePolled, useReloadOnEvents } from './hooks';
+import { NotLoaded } from './NotLoaded';
 
 interface Props {
   api: Api;
@@ -48,7 +48,11 @@ function Levels({ child }: { child: ScanChild }) {
 }
 
 export function ScanPage({ api, scanId, onAuthError }: Props) {
-  const [cancel, setCancel] = useState<{ busy: boolean; text?: string; failed?: boolean }>({ busy: false });
+  const cancel = useCancelAction(
+    () => api.scans.cancel.mutate({ scan_id: scanId }),
+    onAuthError,
+    () => record.reload(),
+  );
   const record = usePolled(
     () =>
       api.scans.status.query({ scan_id: scanId }).catch((error: unknown) => {
@@ -65,29 +69,7 @@ export function ScanPage({ api, scanId, onAuthError }: Props) {
   );
 
   const scan = record.data;
-  if (!scan)
-    return record.error !== undefined ? (
-      <section class="card">
-        <p class="error" role="alert">
-          {errorMessage(record.error)}
-        </p>
-        <a href="#/scans">← Back to your scans</a>
-      </section>
-    ) : (
-      <p class="muted">Loading…</p>
-    );
-
-  const doCancel = async () => {
-    setCancel({ busy: true });
-    try {
-      const answer = await api.scans.cancel.mutate({ scan_id: scanId });
-      setCancel({ busy: false, text: answer.message });
-    } catch (error) {
-      onAuthError(error);
-      setCancel({ busy: false, text: errorMessage(error), failed: true });
-    }
-    record.reload();
-  };
+  if (!scan) return <NotLoaded error={record.error} backHref="#/scans" backText="← Back to your scans" />;
 
   return (
     <article class="scan" data-scan-id={scan.scan_id} data-status={scan.status}>
@@ -108,7 +90,7 @@ export function ScanPage({ api, scanId, onAuthError }: Props) {
         <div class="head-side">
           <StatusBadge status={scan.status} />
           {isActive(scan.status) && (
-            <button type="button" class="danger" onClick={() => void doCancel()} disabled={cancel.busy}>
+            <button type="button" class="danger" onClick={() => void cancel.run()} disabled={cancel.busy}>
               {cancel.busy ? 'Cancelling…' : 'Cancel scan'}
             </button>
           )}

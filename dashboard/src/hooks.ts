@@ -1,6 +1,6 @@
 /** The few hooks the views share: a repeating query, the hash route, and a job's live progress. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Api } from './api';
+import { errorMessage, type Api } from './api';
 
 /** Nothing in the dashboard asks the API more often than this. */
 export const MIN_REFRESH_MS = 1000;
@@ -113,4 +113,33 @@ export function useReloadOnEvents(
       subscription.unsubscribe();
     };
   }, deps);
+}
+
+export interface CancelAction {
+  busy: boolean;
+  /** The API's answer, or why the cancel failed. */
+  text?: string;
+  failed?: boolean;
+  run: () => Promise<void>;
+}
+
+/** A Cancel button's state: busy while `send` runs, then its message; `after` re-reads the record either way. */
+export function useCancelAction(
+  send: () => Promise<{ message: string }>,
+  onAuthError: (error: unknown) => void,
+  after: () => void,
+): CancelAction {
+  const [state, setState] = useState<Omit<CancelAction, 'run'>>({ busy: false });
+  const run = async () => {
+    setState({ busy: true });
+    try {
+      const answer = await send();
+      setState({ busy: false, text: answer.message });
+    } catch (error) {
+      onAuthError(error);
+      setState({ busy: false, text: errorMessage(error), failed: true });
+    }
+    after();
+  };
+  return { ...state, run };
 }
