@@ -4,87 +4,23 @@
  * 1 failed, 2 bad input, 130 cancelled), Ctrl-C (a real SIGINT) asks to cancel or cancels at
  * once, and `status`, `list` and `watch` show what operators need.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { signToken } from '../../../router/auth.js';
-import { startBinanceStub, type BinanceStub } from '../../support/binanceStub.js';
-import {
-  CANDELA_BIN,
-  type CandelaProcess,
-  eventually,
-  startCandela,
-  stopCandela,
-} from '../../support/candelaProcess.js';
-import { freePort, startRedis, type TestRedis } from '../../support/redisServer.js';
+import { eventually } from '../../support/candelaProcess.js';
+import { runCli, startCliStack, type CliStack } from '../../support/cliStack.js';
 
 jest.setTimeout(120_000);
 
-const SECRET = 'cli-commands-test-secret';
-let redis: TestRedis;
-let stub: BinanceStub;
-let servers: CandelaProcess[] = [];
-let env: Record<string, string>;
-
+let stack: CliStack;
 beforeAll(async () => {
-  [redis, stub] = await Promise.all([startRedis(), startBinanceStub()]);
-  stub.setMode('invalid-symbol', 'NOSUCHCOIN');
-  stub.setMode('hang', 'SLOWCOIN');
-  env = {
-    REDIS_URL: redis.url,
-    AUTH_SECRET: SECRET,
-    PORT: String(await freePort()),
-    MARKET_DATA_PROVIDER: 'binance',
-    BINANCE_BASE_URL: stub.baseUrl,
-    DATA_DIR: `/tmp/candela-cli-${process.pid}`,
-    ANALYSIS_WORKER_CONCURRENCY: '2',
+  stack = await startCliStack('cli-commands', 'dora', {
     ANALYSIS_HEALTH_CHECK_INTERVAL: '1',
     ANALYSIS_METRICS_PUBLISH_INTERVAL: '1',
-    // The job left running at the end hangs on market data: do not wait for it when stopping.
-    ANALYSIS_SHUTDOWN_GRACE: '1',
-  };
-  servers = [startCandela(['api'], env), startCandela(['worker'], env)];
-  await Promise.all([servers[0]!.waitForOutput(/api listening/), servers[1]!.waitForOutput(/worker started/)]);
-  env.CANDELA_TOKEN = await signToken(SECRET, 'dora');
-});
-afterAll(async () => {
-  await stopCandela(servers);
-  await Promise.all([redis.stop(), stub.close()]);
-});
-
-interface Cli {
-  child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | string>;
-  waitForStderr(pattern: RegExp): Promise<RegExpExecArray>;
-}
-
-/** A `candela` child with stdin open, as from a terminal, so it can be asked and answer. */
-function cli(args: string[], extraEnv: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, [CANDELA_BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  return {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    waitForStderr: (pattern) =>
-      eventually(async () => pattern.exec(stderr) ?? undefined, 30_000, `${pattern} on stderr`).catch(
-        (error: Error) => {
-          throw new Error(`${error.message} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${stderr}`);
-        },
-      ),
-  };
-}
+});
+afterAll(() => stack.stop());
+
+const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...stack.env, ...extraEnv });
 
 const RECORD_FIELDS = [
   'analysis_id',
@@ -142,17 +78,21 @@ test('Ctrl-C with --cancel-on-interrupt cancels the running job at once: exit 13
   const run = cli(['analyze', 'SLOWCOIN', '1h', '--timeframe', '2d', '--json', '--cancel-on-interrupt']);
   const [, analysisId] = await run.waitForStderr(/queued (analysis_\w+)/);
   // Running: the worker is waiting on the market data that never comes.
-  await eventually(async () => (stub.requests('SLOWCOIN').length > 0 ? true : undefined), 60_000, 'the fetch');
+  await eventually(async () => (stack.stub.requests('SLOWCOIN').length > 0 ? true : undefined), 60_000, 'the fetch');
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(130);
   expect(JSON.parse(run.stdout())).toMatchObject({ analysis_id: analysisId, status: 'cancelled' });
 });
 
 test('Ctrl-C asks first: "y" cancels; otherwise a second Ctrl-C stops following and leaves the job running', async () => {
-  const requestsBefore = stub.requests('SLOWCOIN').length;
+  const requestsBefore = stack.stub.requests('SLOWCOIN').length;
   const asked = cli(['analyze', 'SLOWCOIN', '1h', '--timeframe', '2d', '--json']);
   await asked.waitForStderr(/queued analysis_/);
-  await eventually(async () => (stub.requests('SLOWCOIN').length > requestsBefore ? true : undefined), 30_000, 'fetch');
+  await eventually(
+    async () => (stack.stub.requests('SLOWCOIN').length > requestsBefore ? true : undefined),
+    30_000,
+    'fetch',
+  );
   asked.child.kill('SIGINT');
   await asked.waitForStderr(/Cancel analysis_\w+\? \[y\/N\]/);
   asked.child.stdin.write('y\n');
@@ -208,7 +148,7 @@ test('status, list --status and list --json show the caller’s analyses', async
 });
 
 test('watch draws the queue and the live workers, refreshing at most once a second', async () => {
-  const admin = await signToken(SECRET, 'root', { admin: true });
+  const admin = await signToken(stack.env.AUTH_SECRET!, 'root', { admin: true });
   const once = cli(['watch', '--once'], { CANDELA_TOKEN: admin });
   expect(await once.exited).toBe(0);
   expect(once.stdout()).toMatch(/^STREAM\s+IN STREAM\s+PENDING\s+WAITING\s+CONSUMERS$/m);

@@ -3,71 +3,19 @@
  * the final table or --json record, the exit codes of `candela analyze` (0 every child
  * completed, 1 any failed, 2 bad input, 130 cancelled), and a real SIGINT cancelling the scan.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
-import { signToken } from '../../../router/auth.js';
-import { startBinanceStub, type BinanceStub } from '../../support/binanceStub.js';
-import {
-  CANDELA_BIN,
-  type CandelaProcess,
-  eventually,
-  startCandela,
-  stopCandela,
-} from '../../support/candelaProcess.js';
-import { freePort, startRedis, type TestRedis } from '../../support/redisServer.js';
+import { eventually } from '../../support/candelaProcess.js';
+import { runCli, startCliStack, type CliStack } from '../../support/cliStack.js';
 
 jest.setTimeout(120_000);
 
-const SECRET = 'scan-command-test-secret';
-let redis: TestRedis;
-let stub: BinanceStub;
-let servers: CandelaProcess[] = [];
-let env: Record<string, string>;
-
+let stack: CliStack;
 beforeAll(async () => {
-  [redis, stub] = await Promise.all([startRedis(), startBinanceStub()]);
-  stub.setMode('invalid-symbol', 'NOSUCHCOIN');
-  stub.setMode('hang', 'SLOWCOIN');
-  env = {
-    REDIS_URL: redis.url,
-    AUTH_SECRET: SECRET,
-    PORT: String(await freePort()),
-    MARKET_DATA_PROVIDER: 'binance',
-    BINANCE_BASE_URL: stub.baseUrl,
-    DATA_DIR: `/tmp/candela-scan-cli-${process.pid}`,
-    ANALYSIS_WORKER_CONCURRENCY: '2',
-    ANALYSIS_SHUTDOWN_GRACE: '1',
-  };
-  servers = [startCandela(['api'], env), startCandela(['worker'], env)];
-  await Promise.all([servers[0]!.waitForOutput(/api listening/), servers[1]!.waitForOutput(/worker started/)]);
-  env.CANDELA_TOKEN = await signToken(SECRET, 'sid');
+  stack = await startCliStack('scan-cli', 'sid');
 });
-afterAll(async () => {
-  await stopCandela(servers);
-  await Promise.all([redis.stop(), stub.close()]);
-});
+afterAll(() => stack.stop());
 
-interface Cli {
-  child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | string>;
-}
-
-function cli(args: string[]): Cli {
-  const child = spawn(process.execPath, [CANDELA_BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
+const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...stack.env, ...extraEnv });
 
 interface PrintedScan {
   scan_id: string;
@@ -121,7 +69,7 @@ test('Ctrl-C cancels the scan: exit 130, the scan and its children cancelled', a
   const run = cli(['scan', 'SLOWCOIN', '--intervals', '1h,4h', '--timeframe', '2d', '--json']);
   await eventually(async () => (/scan scan_\w+ queued/.test(run.stderr()) ? true : undefined), 30_000, 'queued');
   // Running: the worker is waiting on market data that never comes.
-  await eventually(async () => (stub.requests('SLOWCOIN').length > 0 ? true : undefined), 60_000, 'the fetch');
+  await eventually(async () => (stack.stub.requests('SLOWCOIN').length > 0 ? true : undefined), 60_000, 'the fetch');
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(130);
   const printed = JSON.parse(run.stdout()) as PrintedScan;
