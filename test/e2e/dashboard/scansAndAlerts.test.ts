@@ -3,51 +3,21 @@
  * redis-server (synthetic candles), the typed client creating scans and alert rules as a user's
  * script would, and headless Chromium watching the pages update without a reload.
  */
-import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { createClient } from '../../../router/client.js';
 import { eventually } from '../../support/candelaProcess.js';
-import { type ApiCluster, startApiCluster } from '../api/apiCluster.js';
-import { launchBrowser, screenshots, signIn, type TestBrowser } from './browser.js';
-
-jest.setTimeout(240_000);
+import { screenshots, signIn } from './browser.js';
+import { useDashboardBed } from './dashboardBed.js';
 
 const WAIT = { timeout: 120_000 };
 
-let cluster: ApiCluster;
-let browser: TestBrowser;
-let base: string;
-
-beforeAll(async () => {
-  cluster = await startApiCluster({ workers: 1, env: { ANALYSIS_WORKER_CONCURRENCY: '2' } });
-  base = cluster.apis[0]!;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await cluster?.stop();
-});
-
-afterEach(() => {
-  // Every page of every test: no console errors, no uncaught exceptions.
-  expect(browser.problems).toEqual([]);
-});
-
-async function asUser<T>(user: string, work: (api: ReturnType<typeof createClient>['api']) => Promise<T>): Promise<T> {
-  const client = createClient({ url: base, token: await cluster.token(user) });
-  try {
-    return await work(client.api);
-  } finally {
-    client.close();
-  }
-}
+const bed = useDashboardBed({ workers: 1, env: { ANALYSIS_WORKER_CONCURRENCY: '2' } });
+const { asUser } = bed;
 
 const childRows = (page: Page) => page.locator('table.children tbody tr[data-analysis-id]');
 
 test("a scan created through the API shows in the user's scans, and its children table follows them to completed", async () => {
-  const page = await browser.newPage();
-  await signIn(page, base, await cluster.token('alice'));
+  const page = await bed.browser.newPage();
+  await signIn(page, bed.base, await bed.cluster.token('alice'));
   await page.getByRole('link', { name: 'Scans' }).click();
   await page.getByRole('heading', { name: 'Your scans' }).waitFor(WAIT);
   await page.getByText('No scans yet.').waitFor(WAIT);
@@ -90,20 +60,20 @@ test("a scan created through the API shows in the user's scans, and its children
   await page.locator(`article.analysis[data-status="completed"]`).waitFor(WAIT);
 
   // Another user sees none of it.
-  const other = await browser.newPage();
-  await signIn(other, base, await cluster.token('bob'));
-  await other.goto(`${base}/#/scans`);
+  const other = await bed.browser.newPage();
+  await signIn(other, bed.base, await bed.cluster.token('bob'));
+  await other.goto(`${bed.base}/#/scans`);
   await other.getByText('No scans yet.').waitFor(WAIT);
-  await other.goto(`${base}/#/scan/${created.scan_id}`);
+  await other.goto(`${bed.base}/#/scan/${created.scan_id}`);
   await other.getByRole('alert').filter({ hasText: 'no scan' }).waitFor(WAIT);
   await other.close();
   await page.close();
 });
 
 test('the scan form shows field errors from the API, then starts a scan and opens it', async () => {
-  const page = await browser.newPage();
-  await signIn(page, base, await cluster.token('dave'));
-  await page.goto(`${base}/#/scans`);
+  const page = await bed.browser.newPage();
+  await signIn(page, bed.base, await bed.cluster.token('dave'));
+  await page.goto(`${bed.base}/#/scans`);
   await page.locator('#scan-symbols').fill('btcusdt, x');
   await page.locator('#scan-intervals').fill('1h, 7h');
   await page.getByRole('button', { name: 'Start scan' }).click();
@@ -128,8 +98,8 @@ test('the scan form shows field errors from the API, then starts a scan and open
 });
 
 test('an alert rule firing shows its alert on the open alerts page, and the filters narrow the list', async () => {
-  const page = await browser.newPage();
-  await signIn(page, base, await cluster.token('carol'));
+  const page = await bed.browser.newPage();
+  await signIn(page, bed.base, await bed.cluster.token('carol'));
   const rule = await asUser('carol', (api) =>
     api.alerts.createRule.mutate({ name: 'Any pattern on BTC', symbols: ['BTCUSDT'] }),
   );

@@ -4,49 +4,19 @@
  * following its first run to the scan it started, then pausing, resuming and deleting it, with
  * the typed client checking that the API agrees at each step.
  */
-import { jest } from '@jest/globals';
 import { TRPCClientError } from '@trpc/client';
 import type { Page } from 'playwright-core';
-import { createClient } from '../../../router/client.js';
-import { type ApiCluster, startApiCluster } from '../api/apiCluster.js';
-import { launchBrowser, screenshots, signIn, type TestBrowser } from './browser.js';
-
-jest.setTimeout(240_000);
+import { screenshots, signIn } from './browser.js';
+import { useDashboardBed } from './dashboardBed.js';
 
 const WAIT = { timeout: 120_000 };
 
-let cluster: ApiCluster;
-let browser: TestBrowser;
-let base: string;
-
-beforeAll(async () => {
-  // A 1m schedule runs within a minute of being created: the next close plus a one-second settle.
-  cluster = await startApiCluster({
-    workers: 1,
-    env: { ANALYSIS_WORKER_CONCURRENCY: '2', SCHEDULE_SETTLE_DELAY: '1', SCHEDULE_POLL_MS: '200' },
-  });
-  base = cluster.apis[0]!;
-  browser = await launchBrowser();
+// A 1m schedule runs within a minute of being created: the next close plus a one-second settle.
+const bed = useDashboardBed({
+  workers: 1,
+  env: { ANALYSIS_WORKER_CONCURRENCY: '2', SCHEDULE_SETTLE_DELAY: '1', SCHEDULE_POLL_MS: '200' },
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await cluster?.stop();
-});
-
-afterEach(() => {
-  // Every page of every test: no console errors, no uncaught exceptions.
-  expect(browser.problems).toEqual([]);
-});
-
-async function asUser<T>(user: string, work: (api: ReturnType<typeof createClient>['api']) => Promise<T>): Promise<T> {
-  const client = createClient({ url: base, token: await cluster.token(user) });
-  try {
-    return await work(client.api);
-  } finally {
-    client.close();
-  }
-}
+const { asUser } = bed;
 
 /** The tRPC error code of a rejected call, or 'resolved' when it did not reject. */
 async function codeOf(call: Promise<unknown>): Promise<string | undefined> {
@@ -62,8 +32,8 @@ const scheduleRow = (page: Page, scheduleId: string, state?: 'active' | 'paused'
   page.locator(`tr[data-schedule-id="${scheduleId}"]${state ? `[data-state="${state}"]` : ''}`);
 
 test('a schedule created through the form runs, links its run to the scan, pauses, resumes and is deleted', async () => {
-  const page = await browser.newPage();
-  await signIn(page, base, await cluster.token('erin'));
+  const page = await bed.browser.newPage();
+  await signIn(page, bed.base, await bed.cluster.token('erin'));
   await page.getByRole('link', { name: 'Schedules' }).click();
   await page.getByRole('heading', { name: 'Your schedules' }).waitFor(WAIT);
   await page.getByText('No schedules yet.').waitFor(WAIT);
@@ -136,9 +106,9 @@ test('a schedule created through the form runs, links its run to the scan, pause
   });
 
   // Another user sees none of it.
-  const other = await browser.newPage();
-  await signIn(other, base, await cluster.token('frank'));
-  await other.goto(`${base}/#/schedules`);
+  const other = await bed.browser.newPage();
+  await signIn(other, bed.base, await bed.cluster.token('frank'));
+  await other.goto(`${bed.base}/#/schedules`);
   await other.getByText('No schedules yet.').waitFor(WAIT);
   await expect(other.locator('tr[data-schedule-id]').count()).resolves.toBe(0);
   await expect(codeOf(asUser('frank', (api) => api.schedules.get.query({ schedule_id: scheduleId })))).resolves.toBe(
