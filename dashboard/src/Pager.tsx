@@ -26,3 +26,25 @@ export function Pager({ page, pageCount, total, hasNext, onNewer, onOlder }: Pro
     </nav>
   );
 }
+
+interface OffsetPagerProps {
+  page: number;
+  pageSize: number;
+  /** The page the API answered: where it starts, how many rows it holds, how many there are in all. */
+  answered: { offset: number; shown: number; total: number } | undefined;
+  onPage: (page: number) => void;
+}
+
+/** The pager of a list the API pages by offset, where the number of pages is always known. */
+export function OffsetPager({ page, pageSize, answered, onPage }: OffsetPagerProps) {
+  return (
+    <Pager
+      page={page}
+      pageCount={answered && Math.ceil(answered.total / pageSize)}
+      total={answered?.total}
+      hasNext={answered ? answered.offset + answered.shown < answered.total : false}
+      onNewer={() => onPage(page - 1)}
+      onOlder={() => onPage(page + 1)}
+    />
+  );
+}

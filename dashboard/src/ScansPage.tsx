@@ -6,7 +6,7 @@ import { DataTable } from './DataTable';
 import { ErrorNote } from './ErrorNote';
 import { formatTime } from './format';
 import { usePolled } from './hooks';
-import { Pager } from './Pager';
+import { OffsetPager } from './Pager';
 import { ScanForm } from './ScanForm';
 
 interface Props {
@@ -35,7 +35,6 @@ export function ScansPage({ api, onAuthError }: Props) {
     3000,
   );
   const result = list.data;
-  const hasNext = result ? result.offset + result.scans.length < result.total : false;
 
   return (
     <>
@@ -75,13 +74,11 @@ export function ScansPage({ api, onAuthError }: Props) {
           ))}
         </DataTable>
         {result && result.scans.length === 0 && <p class="muted empty">No scans yet.</p>}
-        <Pager
+        <OffsetPager
           page={page}
-          pageCount={result && Math.ceil(result.total / SCAN_PAGE_SIZE)}
-          total={result?.total}
-          hasNext={hasNext}
-          onNewer={() => setPage(page - 1)}
-          onOlder={() => setPage(page + 1)}
+          pageSize={SCAN_PAGE_SIZE}
+          answered={result && { offset: result.offset, shown: result.scans.length, total: result.total }}
+          onPage={setPage}
         />
       </section>
     </>

@@ -10,7 +10,7 @@ import { DataTable } from './DataTable';
 import { ErrorNote } from './ErrorNote';
 import { formatTime } from './format';
 import { usePolled } from './hooks';
-import { Pager } from './Pager';
+import { OffsetPager } from './Pager';
 import { ScheduleForm } from './ScheduleForm';
 import { symbolList } from './ScansPage';
 
@@ -72,6 +72,8 @@ function RecentRuns({
   );
 }
 
+const ACTION_LABELS = { pause: 'Pause', resume: 'Resume', delete: 'Delete' } as const;
+
 export function SchedulesPage({ api, onAuthError }: Props) {
   const [page, setPage] = useState(0);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
@@ -89,7 +91,6 @@ export function SchedulesPage({ api, onAuthError }: Props) {
     LIST_REFRESH_MS,
   );
   const result = list.data;
-  const hasNext = result ? result.offset + result.schedules.length < result.total : false;
   const now = Date.now();
 
   const act = async (scheduleId: string, action: 'pause' | 'resume' | 'delete') => {
@@ -105,6 +106,17 @@ export function SchedulesPage({ api, onAuthError }: Props) {
       list.reload();
     }
   };
+  const actionButton = (scheduleId: string, action: 'pause' | 'resume' | 'delete') => (
+    <button
+      type="button"
+      class={action === 'delete' ? 'danger' : 'secondary'}
+      disabled={busy === scheduleId}
+      aria-label={`${ACTION_LABELS[action]} schedule ${scheduleId}`}
+      onClick={() => void act(scheduleId, action)}
+    >
+      {ACTION_LABELS[action]}
+    </button>
+  );
 
   const toggleRuns = (scheduleId: string) =>
     setOpen((previous) => {
@@ -178,49 +190,19 @@ export function SchedulesPage({ api, onAuthError }: Props) {
                   )}
                 </td>
                 <td class="actions">
-                  {schedule.status === 'active' ? (
-                    <button
-                      type="button"
-                      class="secondary"
-                      disabled={busy === id}
-                      aria-label={`Pause schedule ${id}`}
-                      onClick={() => void act(id, 'pause')}
-                    >
-                      Pause
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      class="secondary"
-                      disabled={busy === id}
-                      aria-label={`Resume schedule ${id}`}
-                      onClick={() => void act(id, 'resume')}
-                    >
-                      Resume
-                    </button>
-                  )}
-                  <button
-                    type="button"
-                    class="danger"
-                    disabled={busy === id}
-                    aria-label={`Delete schedule ${id}`}
-                    onClick={() => void act(id, 'delete')}
-                  >
-                    Delete
-                  </button>
+                  {schedule.status === 'active' ? actionButton(id, 'pause') : actionButton(id, 'resume')}
+                  {actionButton(id, 'delete')}
                 </td>
               </tr>
             );
           })}
         </DataTable>
         {result && result.schedules.length === 0 && <p class="muted empty">No schedules yet.</p>}
-        <Pager
+        <OffsetPager
           page={page}
-          pageCount={result && Math.ceil(result.total / SCHEDULE_PAGE_SIZE)}
-          total={result?.total}
-          hasNext={hasNext}
-          onNewer={() => setPage(page - 1)}
-          onOlder={() => setPage(page + 1)}
+          pageSize={SCHEDULE_PAGE_SIZE}
+          answered={result && { offset: result.offset, shown: result.schedules.length, total: result.total }}
+          onPage={setPage}
         />
       </section>
     </>
