@@ -1,5 +1,6 @@
 /** A completed job's analysis_data as readable tables: price, indicators, levels, candlestick and chart patterns. */
 import type { AnalysisData } from '../../analysis/analysisData.js';
+import { DataTable } from './DataTable';
 import { formatNumber, formatTime } from './format';
 
 /** Candlestick hits shown; a window of a few hundred candles has dozens, and the newest matter most. */
@@ -14,35 +15,23 @@ export function asAnalysisData(value: unknown): AnalysisData | undefined {
 
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
   return (
-    <div class="table-wrap">
-      <table class="data">
-        <caption>{caption}</caption>
-        <thead>
+    <DataTable kind="data" caption={caption} columns={head}>
+      {rows.length === 0 ? (
+        <tr>
+          <td colSpan={head.length} class="muted">
+            none
+          </td>
+        </tr>
+      ) : (
+        rows.map((row) => (
           <tr>
-            {head.map((cell) => (
-              <th scope="col">{cell}</th>
+            {row.map((cell) => (
+              <td>{cell}</td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={head.length} class="muted">
-                none
-              </td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr>
-                {row.map((cell) => (
-                  <td>{cell}</td>
-                ))}
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+        ))
+      )}
+    </DataTable>
   );
 }
 
