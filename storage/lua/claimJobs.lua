@@ -63,6 +63,10 @@ for i, item in ipairs(ITEMS) do
   elseif current[3] == '1' then
     cancelRunning({ key = jobKey, progressKey = item.progress }, entryId, context)
     reply = { 'skipped', 'cancelled' }
+  -- The run this very token opened: the claim is run again (re-sent after its reply was lost,
+  -- or retried with its tokens), so it is this claim's live run, not one to put in doubt.
+  elseif current[5] == owner then
+    reply = { 'claimed' }
   else
     local crashed = crashedRuns(jobKey, consumer, current[5], current[6])
     if crashed >= maxDeliveries then
