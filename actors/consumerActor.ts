@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.js';
-import type { ConsumerQueue } from '../storage/consumerQueue.js';
+import type { ConsumerQueue, StreamEntry } from '../storage/consumerQueue.js';
 import { progressEvent } from '../storage/progressEvent.js';
 import type { RedisClient } from '../storage/redisConnection.js';
 import { noteClaimRefreshLateness } from './claimRefreshLateness.js';
@@ -86,6 +86,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     retryDelayMs: options.retryDelayMs,
   };
   const ownerTokenFor = () => `${name}:${randomUUID()}`;
+  const tokenOf = (entry: StreamEntry) => entry.ownerToken ?? ownerTokenFor();
   /** Jobs the current step ended, for the heartbeat's metrics. */
   const finished: { status: JobOutcome['status']; durationMs: number }[] = [];
   /** When the next claim refresh is due (epoch ms), to tell how late it ran. */
@@ -117,13 +118,18 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
           (entries) => ({ type: 'entries.reclaimed', entries }),
           (error) => ({ type: 'read.failed', error }),
         );
-      case 'claim':
+      case 'claim': {
+        // Tokens chosen before the call, so a claim that fails (its reply perhaps lost) is retried with them.
+        const entries = effect.entries.map((entry) =>
+          entry.ownerToken === undefined ? { ...entry, ownerToken: ownerTokenFor() } : entry,
+        );
         return void reply(
           self,
-          queue.claimBatch(effect.entries, ownerTokenFor, name),
+          queue.claimBatch(entries, tokenOf, name),
           (report) => ({ type: 'jobs.claimed', report, entries: effect.entries }),
-          (error) => ({ type: 'claim.failed', entries: effect.entries, error }),
+          (error) => ({ type: 'claim.failed', entries, error }),
         );
+      }
       case 'startJob': {
         const analysisId = effect.job.record.analysis_id;
         const ownerToken = effect.job.ownerToken;

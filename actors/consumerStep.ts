@@ -195,7 +195,9 @@ function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
   return { ...state, flushing: true, toFinish: [] };
 }
 
-const parked = ({ entryId, analysisId }: StreamEntry): StreamEntry => ({ entryId, analysisId });
+/** No longer fresh; an entry whose claim failed keeps the owner token of that claim, which may have run. */
+const parked = ({ entryId, analysisId, ownerToken }: StreamEntry): StreamEntry =>
+  ownerToken === undefined ? { entryId, analysisId } : { entryId, analysisId, ownerToken };
 
 const warn = (message: string, fields: Record<string, unknown>): ConsumerEffect => ({
   type: 'log',

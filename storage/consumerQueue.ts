@@ -45,6 +45,8 @@ export interface StreamEntry {
   fresh?: boolean;
   /** When the read that delivered it was sent (epoch ms): no later than the delivery itself. */
   readAt?: number;
+  /** The owner token a failed claim of it used: that claim may have run, so its retry uses the token again. */
+  ownerToken?: string;
 }
 
 export interface ClaimedJob {

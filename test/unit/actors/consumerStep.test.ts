@@ -309,6 +309,23 @@ test('an entry delivered again while its claim is outstanding is not claimed twi
   expect(only(consumerStep(back.state, reclaimed, context).effects, 'claim')).toEqual([]);
 });
 
+test('a failed claim is retried with the owner tokens it used: it may have run, and new tokens would doubt its run', () => {
+  const tried = [{ ...entry(1), ownerToken: 'c0:first' }];
+  const { state, effects } = steps([
+    { type: 'consumer.poll' },
+    { type: 'entries.read', entries: [entry(1)] },
+    { type: 'claim.failed', entries: tried, error: new Error('Connection is closed.') },
+  ]);
+  const later = only(effects, 'later');
+  expect(later).toEqual([
+    { type: 'later', ms: expect.any(Number), message: { type: 'entries.reclaimed', entries: tried } },
+  ]);
+  const retry = consumerStep(state, (later[0] as Extract<ConsumerEffect, { type: 'later' }>).message, context);
+  expect(only(retry.effects, 'claim')).toEqual([
+    { type: 'claim', entries: [{ entryId: '1-1', analysisId: 'job1', ownerToken: 'c0:first' }] },
+  ]);
+});
+
 test('a job claimed again while it runs here does not start a second job actor (whose name would clash); it goes on under the new claim', () => {
   const { state } = running();
   const twice = consumerStep(
