@@ -244,15 +244,25 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
     case 'entries.read': {
       effects.push({ type: 'reportStore', ok: true });
       const read = { ...state, reading: false, readCount: 0 };
+      const entries = message.entries.filter((entry) => state.inFlight.get(entry.analysisId)?.finishing !== true);
+      // A job's new entry (its retry came due) while its last attempt is still being ended here is
+      // left pending for a takeover once idle: claimed now, it would open a run no job actor runs.
+      if (entries.length < message.entries.length)
+        effects.push(
+          info('leaving new entries of jobs still being ended here for a takeover', {
+            consumer,
+            entries: message.entries.filter((entry) => !entries.includes(entry)).map((entry) => entry.entryId),
+          }),
+        );
       // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
       // Parked, they are no longer fresh: another worker may take them over meanwhile, so their
       // claim must check whom they are pending for.
-      if (roomFor(state.gate, context.batchSize, running(state) + state.claiming.length) < message.entries.length) {
-        return result(poll({ ...read, backlog: [...state.backlog, ...message.entries.map(parked)] }, context, effects));
+      if (roomFor(state.gate, context.batchSize, running(state) + state.claiming.length) < entries.length) {
+        return result(poll({ ...read, backlog: [...state.backlog, ...entries.map(parked)] }, context, effects));
       }
-      if (message.entries.length === 0) return result(poll(read, context, effects));
-      effects.push({ type: 'claim', entries: message.entries });
-      return result(poll({ ...read, claiming: claimingAlso(state, message.entries) }, context, effects));
+      if (entries.length === 0) return result(poll(read, context, effects));
+      effects.push({ type: 'claim', entries });
+      return result(poll({ ...read, claiming: claimingAlso(state, entries) }, context, effects));
     }
     case 'entries.reclaimed': {
       // An entry this consumer already runs, holds or is claiming (taken over twice) is not claimed

@@ -326,6 +326,22 @@ test('a failed claim is retried with the owner tokens it used: it may have run, 
   ]);
 });
 
+test('a new entry of a job whose attempt is still being ended here is not claimed: no job actor would run that claim', () => {
+  const { state } = running();
+  const failed = consumerStep(
+    state,
+    { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'failed', error: 'boom', retryable: true } },
+    context,
+  );
+  expect(only(failed.effects, 'retry')).toHaveLength(1);
+  const { effects } = consumerStep(
+    { ...failed.state, reading: true, readCount: 1 },
+    { type: 'entries.read', entries: [{ entryId: '2-1', analysisId: 'job1', fresh: true }, entry(3)] },
+    context,
+  );
+  expect(only(effects, 'claim')).toEqual([{ type: 'claim', entries: [entry(3)] }]);
+});
+
 test('a job claimed again while it runs here does not start a second job actor (whose name would clash); it goes on under the new claim', () => {
   const { state } = running();
   const twice = consumerStep(
