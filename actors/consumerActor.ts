@@ -136,7 +136,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
         return void reply(
           self,
           queue.claimBatch(effect.entries, ownerTokenFor, name),
-          (report) => ({ type: 'jobs.claimed', report, requested: effect.entries.length }),
+          (report) => ({ type: 'jobs.claimed', report, entries: effect.entries }),
           (error) => ({ type: 'claim.failed', entries: effect.entries, error }),
         );
       case 'startJob': {

@@ -33,7 +33,7 @@ export type ConsumerEvent =
   | { type: 'entries.read'; entries: StreamEntry[] }
   | { type: 'entries.reclaimed'; entries: StreamEntry[] }
   | { type: 'read.failed'; error: Error }
-  | { type: 'jobs.claimed'; report: ClaimReport; requested: number }
+  | { type: 'jobs.claimed'; report: ClaimReport; entries: StreamEntry[] }
   | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
   /** Outcomes of job actors, as many as ended since the last such message (one message, one copy of the in-flight map). */
   | { type: 'job.outcomes'; outcomes: readonly JobEnded[] }
@@ -87,7 +87,8 @@ export interface ConsumerState {
   reading: boolean;
   /** Entries the outstanding read may still bring. */
   readCount: number;
-  claiming: number;
+  /** Analysis ids of the entries in outstanding claims. */
+  claiming: readonly string[];
   draining: boolean;
   drainReported: boolean;
   flushing: boolean;
@@ -122,7 +123,7 @@ export const initialConsumerState: ConsumerState = {
   gate: 'open',
   reading: false,
   readCount: 0,
-  claiming: 0,
+  claiming: [],
   draining: false,
   drainReported: false,
   flushing: false,
@@ -137,7 +138,7 @@ export function consumerStatus(state: ConsumerState, name: string): ConsumerStat
   const backlog = state.gate === 'paused' ? 0 : state.backlog.length;
   return {
     name,
-    busy: state.inFlight.size + state.claiming + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0),
+    busy: state.inFlight.size + state.claiming.length + backlog + (state.reading ? 1 : 0) + (state.flushing ? 1 : 0),
     draining: state.draining,
   };
 }
@@ -148,7 +149,7 @@ export function consumerStatus(state: ConsumerState, name: string): ConsumerStat
  */
 export function roomToReclaim(state: ConsumerState, batchSize: number): number {
   if (state.draining) return 0;
-  return Math.max(0, roomFor(state.gate, batchSize, running(state) + state.claiming) - state.backlog.length);
+  return Math.max(0, roomFor(state.gate, batchSize, running(state) + state.claiming.length) - state.backlog.length);
 }
 
 /** Jobs still computing. One waiting only for its finish write does not hold a slot, so the next read overlaps that round trip. */
@@ -167,16 +168,31 @@ function withJob(state: ConsumerState, analysisId: string, job: InFlightJob | un
 
 /** Claims the backlog first (taken-over entries must not idle past the claim timeout again), else reads. */
 function poll(state: ConsumerState, context: StepContext, effects: ConsumerEffect[]): ConsumerState {
-  const room = roomFor(state.gate, context.batchSize, running(state) + state.claiming) - state.readCount;
+  const room = roomFor(state.gate, context.batchSize, running(state) + state.claiming.length) - state.readCount;
   if (room <= 0) return state;
   if (state.backlog.length > 0) {
     const entries = state.backlog.slice(0, room);
     effects.push({ type: 'claim', entries });
-    return { ...state, backlog: state.backlog.slice(room), claiming: state.claiming + entries.length };
+    return { ...state, backlog: state.backlog.slice(room), claiming: claimingAlso(state, entries) };
   }
   if (state.draining || state.reading) return state;
   effects.push({ type: 'read', count: room });
   return { ...state, reading: true, readCount: room };
+}
+
+const claimingAlso = (state: ConsumerState, entries: readonly StreamEntry[]): readonly string[] => [
+  ...state.claiming,
+  ...entries.map((entry) => entry.analysisId),
+];
+
+/** Without one id per entry whose claim came back (an id can be in two claims: a stale entry's and its newer one's). */
+function claimingLess(state: ConsumerState, entries: readonly StreamEntry[]): readonly string[] {
+  const claiming = [...state.claiming];
+  for (const { analysisId } of entries) {
+    const index = claiming.indexOf(analysisId);
+    if (index >= 0) claiming.splice(index, 1);
+  }
+  return claiming;
 }
 
 function flush(state: ConsumerState, effects: ConsumerEffect[]): ConsumerState {
@@ -279,16 +295,21 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
       // Read just before a pause: keep them unclaimed; if the pause lasts, other workers reclaim them.
       // Parked, they are no longer fresh: another worker may take them over meanwhile, so their
       // claim must check whom they are pending for.
-      if (roomFor(state.gate, context.batchSize, running(state) + state.claiming) < message.entries.length) {
+      if (roomFor(state.gate, context.batchSize, running(state) + state.claiming.length) < message.entries.length) {
         return result(poll({ ...read, backlog: [...state.backlog, ...message.entries.map(parked)] }, context, effects));
       }
       if (message.entries.length === 0) return result(poll(read, context, effects));
       effects.push({ type: 'claim', entries: message.entries });
-      return result(poll({ ...read, claiming: state.claiming + message.entries.length }, context, effects));
+      return result(poll({ ...read, claiming: claimingAlso(state, message.entries) }, context, effects));
     }
     case 'entries.reclaimed': {
-      // An entry this consumer already runs or holds (taken over twice) is not claimed again.
-      const held = new Set([...state.inFlight.keys(), ...state.backlog.map((entry) => entry.analysisId)]);
+      // An entry this consumer already runs, holds or is claiming (taken over twice) is not claimed
+      // again: that claim would put its own run in doubt, and its death would count twice.
+      const held = new Set([
+        ...state.inFlight.keys(),
+        ...state.backlog.map((entry) => entry.analysisId),
+        ...state.claiming,
+      ]);
       const fresh = message.entries.filter((entry) => !held.has(entry.analysisId));
       if (fresh.length < message.entries.length)
         effects.push(
@@ -348,7 +369,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         });
         effects.push({ type: 'startJob', job });
       }
-      return result(poll({ ...state, inFlight, claiming: state.claiming - message.requested }, context, effects));
+      return result(poll({ ...state, inFlight, claiming: claimingLess(state, message.entries) }, context, effects));
     }
     case 'claim.failed':
       effects.push(
@@ -356,7 +377,7 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         warn('claiming entries failed; they stay pending and are retried', { err: message.error, consumer }),
         { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'entries.reclaimed', entries: message.entries } },
       );
-      return result({ ...state, claiming: Math.max(0, state.claiming - message.entries.length) });
+      return result({ ...state, claiming: claimingLess(state, message.entries) });
     case 'job.outcomes':
       return result(ended(state, message.outcomes, context, moment, effects));
     case 'jobs.finished': {

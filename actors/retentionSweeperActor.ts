@@ -2,7 +2,7 @@
  * One per worker node: the retention work key expiry cannot do by itself, a bounded batch per
  * tick: drop expired jobs from their users' indexes (the retention schedule in Redis, shared
  * by every node; the trim script is idempotent, so nodes may race), and delete expired charts:
- * files older than the result TTL from the file store, or, with MongoDB, GridFS charts older
+ * files older than the result TTL from the file store and, with MongoDB, GridFS charts older
  * than the history TTL (they follow the MongoDB history).
  */
 import type { Logger } from '../config/logger.js';

@@ -18,6 +18,7 @@ import type { RedisClient } from './redisConnection.js';
 import { type PartitionStats, partitionStats } from './partitionStats.js';
 import {
   IDEMPOTENCY_TTL_SECONDS,
+  idempotencyKeyTtl,
   PROGRESS_LOG_MAX_EVENTS,
   type RetentionSettings,
   retentionArgs,
@@ -113,8 +114,10 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       created_at: now,
       updated_at: now,
       attempts: 0,
+      // Named on the retention schedule when the job ends, so the key expires with the job.
+      ...(options.idempotencyKey ? { idempotency_key: options.idempotencyKey } : {}),
     };
-    const idempotencyTtl = options.idempotencyKey ? IDEMPOTENCY_TTL_SECONDS : 0;
+    const idempotencyTtl = options.idempotencyKey ? idempotencyKeyTtl(retention.resultTtl) : 0;
     const call = {
       keys: {
         stream: partition.stream,

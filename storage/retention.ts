@@ -4,7 +4,7 @@
 export const PROGRESS_LOG_MAX_EVENTS = 500;
 /** How long a terminal job's progress log is kept. */
 export const TERMINAL_PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
-/** How long an idempotency key keeps naming the analysis it queued. */
+/** How long an idempotency key keeps naming the analysis it queued when results are kept forever. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** ANALYSIS_RESULT_TTL's default: a finished job stays in Redis this long after it ends. */
 export const DEFAULT_RESULT_TTL_SECONDS = 7 * 24 * 3600;
@@ -25,6 +25,16 @@ export function retentionArgs(settings: RetentionSettings = {}) {
     archiving: settings.archiving === true ? '1' : '0',
     progressTtl: resultTtl > 0 ? resultTtl : TERMINAL_PROGRESS_TTL_SECONDS,
   };
+}
+
+/**
+ * An idempotency key's own expiry, set when it is written. With a result TTL the retention
+ * sweeper deletes the key when its job expires, so it names its analysis exactly as long as the
+ * analysis is in Redis; this expiry only bounds a key whose job never ends, or ends on a worker
+ * configured to keep results forever.
+ */
+export function idempotencyKeyTtl(resultTtlSeconds: number): number {
+  return IDEMPOTENCY_TTL_SECONDS + Math.max(0, resultTtlSeconds);
 }
 
 /** Letters kept on the dead-letter stream (ANALYSIS_DEAD_LETTER_MAX); the oldest go first. */

@@ -1,6 +1,8 @@
 /**
  * The Redis side of retention that key expiry cannot do by itself: a job's id stays in its
- * user's indexes (sorted sets shared with live jobs) after its record expired. The scripts
+ * user's indexes (sorted sets shared with live jobs) after its record expired, and the
+ * idempotency key that queued it would outlive it (a script may only touch the keys its
+ * caller declares, so the finishing script cannot reach it by name). The scripts
  * that start a record's expiry name it on the retention schedule; this reads the due part of
  * the schedule, a bounded batch per call, never the keyspace.
  */
@@ -9,10 +11,22 @@ import type { RedisClient } from './redisConnection.js';
 import { runScript } from './scripts/runScript.js';
 import { trimRetention } from './scripts/scriptTable.js';
 
-/** A schedule member is `analysisId:userId`; analysis ids hold no colon, user ids may. */
-function parseMember(member: string): { analysisId: string; userId: string } | undefined {
+interface ScheduledJob {
+  analysisId: string;
+  userId: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * A schedule member is `analysisId:userId`, then ` idempotencyKey` for a job queued with one:
+ * analysis ids hold no colon; user ids and idempotency keys hold no space.
+ */
+export function parseScheduleMember(member: string): ScheduledJob | undefined {
   const colon = member.indexOf(':');
-  return colon > 0 ? { analysisId: member.slice(0, colon), userId: member.slice(colon + 1) } : undefined;
+  if (colon <= 0) return undefined;
+  const analysisId = member.slice(0, colon);
+  const [userId = '', idempotencyKey] = member.slice(colon + 1).split(' ', 2);
+  return idempotencyKey ? { analysisId, userId, idempotencyKey } : { analysisId, userId };
 }
 
 export function createRetentionSweep(redis: RedisClient, keys: QueueKeys) {
@@ -20,7 +34,7 @@ export function createRetentionSweep(redis: RedisClient, keys: QueueKeys) {
   async function sweep(now: number, limit: number): Promise<{ due: number; dropped: number }> {
     const due = await redis.zrangebyscore(keys.retentionSchedule(), '-inf', now, 'LIMIT', 0, limit);
     const items = due.flatMap((member) => {
-      const parsed = parseMember(member);
+      const parsed = parseScheduleMember(member);
       if (!parsed) return [];
       return [
         {
@@ -29,12 +43,14 @@ export function createRetentionSweep(redis: RedisClient, keys: QueueKeys) {
             // This partition's indexes: where the job was written, whatever the user's partition is now.
             userJobs: keys.userJobs(parsed.userId, keys.partition),
             userActive: keys.userActiveJobs(parsed.userId, keys.partition),
+            // No request can set the empty key, so a job queued without one deletes nothing.
+            idempotency: keys.idempotency(parsed.userId, parsed.idempotencyKey ?? '', keys.partition),
           },
           args: { member, analysisId: parsed.analysisId },
         },
       ];
     });
-    const malformed = due.filter((member) => !parseMember(member));
+    const malformed = due.filter((member) => !parseScheduleMember(member));
     if (malformed.length > 0) await redis.zrem(keys.retentionSchedule(), ...malformed);
     if (items.length === 0) return { due: due.length, dropped: 0 };
     const dropped = await runScript(redis, trimRetention, {

@@ -5,7 +5,6 @@
  * grace period, leave the rest pending for reclaim, deregister, close).
  */
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { useActorLogger } from '../actors/actorDiagnostics.js';
 import { type Clock, systemClock } from '../actors/clock.js';
 import type { JobActorFactory } from '../actors/jobActorFactory.js';
@@ -18,6 +17,8 @@ import type { Logger } from '../config/logger.js';
 import { ensureArchiveGroup } from '../storage/archiveOutbox.js';
 import { createGridFsChartSweep } from '../storage/charts/gridFsChartSweep.js';
 import { createChartFileSweep } from '../storage/charts/chartFileSweep.js';
+import { bothChartSweeps } from '../storage/charts/bothChartSweeps.js';
+import { chartDirectory } from '../storage/charts/chartDirectories.js';
 import type { MongoStores } from '../storage/mongo/mongoStores.js';
 import { createJobQueue, ensureConsumerGroups } from '../storage/jobQueue.js';
 import { checkPartitionCount } from '../storage/partitionCount.js';
@@ -160,6 +161,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       : spawnJobActor);
 
   useActorLogger(log);
+  const chartFiles = createChartFileSweep(chartDirectory(config.DATA_DIR), config.ANALYSIS_RESULT_TTL);
   const system = startActorSystem(workerId);
   const supervisor = spawnNodeSupervisor(system.root, {
     consumerCount: config.ANALYSIS_WORKER_CONCURRENCY,
@@ -212,10 +214,11 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     },
     retention: {
       sweep: createPartitionedRetentionSweep(redis, keys),
-      // GridFS charts follow the MongoDB history (ANALYSIS_HISTORY_TTL); files follow the Redis result TTL.
+      // GridFS charts follow the MongoDB history (ANALYSIS_HISTORY_TTL); files follow the Redis result TTL,
+      // also with MongoDB, which leaves on disk the charts written before it was configured.
       charts: mongo
-        ? createGridFsChartSweep(mongo.charts, config.ANALYSIS_HISTORY_TTL)
-        : createChartFileSweep(path.join(config.DATA_DIR, 'charts'), config.ANALYSIS_RESULT_TTL),
+        ? bothChartSweeps(createGridFsChartSweep(mongo.charts, config.ANALYSIS_HISTORY_TTL), chartFiles)
+        : chartFiles,
       intervalMs: RETENTION_INTERVAL_MS,
       batchSize: RETENTION_BATCH,
       timeoutMs: timings.retryMoveTimeoutMs,

@@ -1,8 +1,9 @@
 /**
  * A chart store whose PNGs are drawn on first request. Workers store a job's chart as SVG
  * only; the first read of its PNG draws it from the stored SVG in a thread (never on the
- * API's event loop), saves it beside the SVG, so later reads and other API nodes (and this
- * one after a restart) serve the stored file, and answers it. Concurrent first reads on one
+ * API's event loop), adds it beside the SVG with the SVG's age (so it expires with it), so
+ * later reads and other API nodes (and this one after a restart) serve the stored file, and
+ * answers it. Concurrent first reads on one
  * node share one drawing; two nodes racing both draw the same image and both writes are
  * whole-file replacements, so either result is right.
  */
@@ -19,7 +20,7 @@ export function lazyPngCharts(store: ChartStore, draw: PngDrawer): ChartStore {
     const svg = await store.read(analysisId, 'svg');
     if (!svg) return undefined;
     const png = Buffer.from(await draw(svg.toString('utf8')));
-    await store.save(analysisId, { svg: svg.toString('utf8'), png });
+    await store.addPng(analysisId, png);
     return png;
   }
 
@@ -37,6 +38,7 @@ export function lazyPngCharts(store: ChartStore, draw: PngDrawer): ChartStore {
   const open = store.open?.bind(store);
   return {
     save: (analysisId, chart) => store.save(analysisId, chart),
+    addPng: (analysisId, png) => store.addPng(analysisId, png),
     read,
     // A streaming store keeps streaming stored charts; only a PNG drawn just now is sent from memory.
     ...(open && {

@@ -9,6 +9,9 @@ import { openChart } from './openChart.js';
 export function createFallbackChartStore(primary: ChartStore, fallback: ChartStore): ChartStore {
   return {
     save: (analysisId: string, chart: RenderedChart) => primary.save(analysisId, chart),
+    // The PNG goes where its SVG is, so it expires with it.
+    addPng: async (analysisId: string, png: Uint8Array) =>
+      (await primary.addPng(analysisId, png)) || fallback.addPng(analysisId, png),
     async read(analysisId: string, format: ChartFormat) {
       return (await primary.read(analysisId, format)) ?? (await fallback.read(analysisId, format));
     },

@@ -2,7 +2,7 @@
  * Charts as files under DATA_DIR/charts/{analysis_id}.{svg,png}. Each file is written to a
  * temporary name and renamed into place, so a reader never sees half a chart.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChartFormat, ChartStore, RenderedChart } from './chartStore.js';
 
@@ -16,9 +16,11 @@ export function createFileChartStore(directory: string): ChartStore {
       );
     return path.join(directory, `${analysisId}.${format}`);
   };
-  const writeAtomically = async (file: string, data: string | Uint8Array) => {
+  /** `times`: the file's modification time to keep (retention reads it), set before it is in place. */
+  const writeAtomically = async (file: string, data: string | Uint8Array, times?: { atime: Date; mtime: Date }) => {
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temporary, data);
+    if (times) await utimes(temporary, times.atime, times.mtime);
     await rename(temporary, file);
   };
   return {
@@ -31,6 +33,18 @@ export function createFileChartStore(directory: string): ChartStore {
         ...(png ? [writeAtomically(fileFor(analysisId, 'png'), png)] : []),
       ]);
       return path.resolve(svgPath);
+    },
+    async addPng(analysisId: string, png: Uint8Array) {
+      const svgPath = fileFor(analysisId, 'svg');
+      let svg;
+      try {
+        svg = await stat(svgPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+      await writeAtomically(fileFor(analysisId, 'png'), png, { atime: svg.atime, mtime: svg.mtime });
+      return true;
     },
     async read(analysisId: string, format: ChartFormat) {
       try {

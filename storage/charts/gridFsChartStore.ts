@@ -53,10 +53,10 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
   const files = db.collection(`${bucketName}.files`);
 
   const upload = (analysisId: string, format: ChartFormat, data: Uint8Array) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<ObjectId>((resolve, reject) => {
       const metadata: ChartMetadata = { analysis_id: analysisId, format, contentType: CONTENT_TYPES[format] };
       const stream = bucket.openUploadStream(fileName(analysisId, format), { metadata });
-      stream.once('finish', () => resolve());
+      stream.once('finish', () => resolve(stream.id));
       stream.once('error', reject);
       stream.end(Buffer.from(data));
     });
@@ -64,14 +64,16 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
   const newestFile = async (
     analysisId: string,
     format: ChartFormat,
-  ): Promise<{ _id: ObjectId; length: number } | undefined> => {
+  ): Promise<{ _id: ObjectId; length: number; uploadDate: Date } | undefined> => {
     // _id breaks ties between uploads in the same millisecond: ObjectIds grow within a process.
     const newest = await files
-      .find({ filename: fileName(analysisId, format) }, { projection: { _id: 1, length: 1 } })
+      .find({ filename: fileName(analysisId, format) }, { projection: { _id: 1, length: 1, uploadDate: 1 } })
       .sort({ uploadDate: -1, _id: -1 })
       .limit(1)
       .next();
-    return newest ? { _id: newest._id, length: Number(newest.length) } : undefined;
+    return newest
+      ? { _id: newest._id, length: Number(newest.length), uploadDate: newest.uploadDate as Date }
+      : undefined;
   };
 
   const deleteFiles = async (ids: ObjectId[]) => {
@@ -101,6 +103,17 @@ export function createGridFsChartStore(db: Db, options: { bucketName?: string } 
       ]);
       await deleteFiles(previous);
       return `gridfs://${bucketName}/${fileName(analysisId, 'svg')}`;
+    },
+
+    async addPng(analysisId: string, png: Uint8Array) {
+      const svg = await newestFile(analysisId, 'svg');
+      if (!svg) return false;
+      const previous = await idsOf({ 'metadata.analysis_id': analysisId, 'metadata.format': 'png' });
+      const added = await upload(analysisId, 'png', png);
+      // Retention deletes by upload date: the PNG takes its SVG's, so the two go together.
+      await files.updateOne({ _id: added }, { $set: { uploadDate: svg.uploadDate } });
+      await deleteFiles(previous);
+      return true;
     },
 
     async stream(analysisId: string, format: ChartFormat) {

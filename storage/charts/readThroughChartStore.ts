@@ -5,6 +5,9 @@ import { openChart } from './openChart.js';
 export function readThroughChartStore(primary: ChartStore, fallback: ChartStore): ChartStore {
   return {
     save: (analysisId, chart) => primary.save(analysisId, chart),
+    // The PNG goes where its SVG is, so it expires with it.
+    addPng: async (analysisId: string, png: Uint8Array) =>
+      (await primary.addPng(analysisId, png)) || fallback.addPng(analysisId, png),
     async read(analysisId, format) {
       return (await primary.read(analysisId, format)) ?? fallback.read(analysisId, format);
     },

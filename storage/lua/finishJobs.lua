@@ -32,7 +32,7 @@ local results = {}
 for i, item in ipairs(ITEMS) do
   local jobKey, entryId, owner, status = item.job, item.entryId, item.owner, item.status
   -- One read for the checks, the run ledger (run_owner), the event and retention (the ids).
-  local current = redis.call('HMGET', jobKey, 'status', 'owner', 'cancel_requested', 'run_owner', 'analysis_id', 'user_id')
+  local current = redis.call('HMGET', jobKey, 'status', 'owner', 'cancel_requested', 'run_owner', 'analysis_id', 'user_id', 'idempotency_key')
   -- The run ledger: this owner's run ends here, whatever the branch (closeRun).
   local runIsOwners = current[4] == owner
   if not runIsOwners then closeRun(jobKey, owner) end
@@ -51,7 +51,7 @@ for i, item in ipairs(ITEMS) do
     redis.call('HSET', jobKey, 'status', status, 'updated_at', A.now, 'finished_at', A.now, unpack(item.fields))
     appendProgress(item.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(item.event)))
     redis.call('XACK', K.stream, A.group, entryId)
-    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6])
+    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6], current[7])
     results[i] = 1
   else
     if runIsOwners then redis.call('HDEL', jobKey, 'run_owner') end

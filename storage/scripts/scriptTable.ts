@@ -247,7 +247,7 @@ export const trimRetention = defineScript({
   file: 'trimRetention.lua',
   keys: ['retention'],
   args: ['now'],
-  item: { keys: ['job', 'userJobs', 'userActive'], args: ['member', 'analysisId'] },
+  item: { keys: ['job', 'userJobs', 'userActive', 'idempotency'], args: ['member', 'analysisId'] },
   parseReply: (reply, fail) => integer(reply, fail),
 });
 

@@ -1,8 +1,8 @@
 /** One contract for every chart store: the file store and GridFS (on a real MongoDB when MONGODB_URL is set, else the stand-in). */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChartStore } from '../../storage/charts/chartStore.js';
+import type { ChartFormat, ChartStore } from '../../storage/charts/chartStore.js';
 import { createFileChartStore } from '../../storage/charts/fileChartStore.js';
 import { createGridFsChartStore, type GridFsChartStore } from '../../storage/charts/gridFsChartStore.js';
 import { startMongoTarget, type MongoTarget } from '../support/mongoTarget.js';
@@ -28,12 +28,56 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const implementations: [string, () => ChartStore][] = [
-  ['file store', () => createFileChartStore(directory)],
-  ['GridFS', () => gridFs],
+/** What retention reads as a stored file's age, and a way to make one older, per implementation. */
+interface StoredAge {
+  of(analysisId: string, format: ChartFormat): Promise<number>;
+  backdate(analysisId: string, format: ChartFormat, when: Date): Promise<void>;
+}
+
+const fileAge: StoredAge = {
+  of: async (analysisId, format) => (await stat(path.join(directory, `${analysisId}.${format}`))).mtimeMs,
+  backdate: (analysisId, format, when) => utimes(path.join(directory, `${analysisId}.${format}`), when, when),
+};
+
+const gridFsAge: StoredAge = {
+  async of(analysisId, format) {
+    const file = await target.connection.db
+      .collection('charts.files')
+      .findOne({ 'metadata.analysis_id': analysisId, 'metadata.format': format });
+    return (file!.uploadDate as Date).getTime();
+  },
+  async backdate(analysisId, format, when) {
+    await target.connection.db
+      .collection('charts.files')
+      .updateOne({ 'metadata.analysis_id': analysisId, 'metadata.format': format }, { $set: { uploadDate: when } });
+  },
+};
+
+const implementations: [string, () => ChartStore, StoredAge][] = [
+  ['file store', () => createFileChartStore(directory), fileAge],
+  ['GridFS', () => gridFs, gridFsAge],
 ];
 
-describe.each(implementations)('chart store contract: %s', (_name, storeOf) => {
+describe.each(implementations)('chart store contract: %s', (_name, storeOf, age) => {
+  test('a PNG added to a stored SVG takes its age, so retention deletes the two together', async () => {
+    const store = storeOf();
+    const { svg, png } = chart('added');
+    await store.save('analysis_contract_added', { svg });
+    const ended = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    await age.backdate('analysis_contract_added', 'svg', ended);
+    expect(await store.addPng('analysis_contract_added', png)).toBe(true);
+    expect(Buffer.from(png).equals((await store.read('analysis_contract_added', 'png'))!)).toBe(true);
+    expect((await store.read('analysis_contract_added', 'svg'))?.toString('utf8')).toBe(svg);
+    expect(Math.abs((await age.of('analysis_contract_added', 'png')) - ended.getTime())).toBeLessThan(1000);
+    expect(Math.abs((await age.of('analysis_contract_added', 'svg')) - ended.getTime())).toBeLessThan(1000);
+  });
+
+  test('a PNG for an analysis without a stored SVG is not added', async () => {
+    const store = storeOf();
+    expect(await store.addPng('analysis_contract_no_svg', chart('none').png)).toBe(false);
+    expect(await store.read('analysis_contract_no_svg', 'png')).toBeUndefined();
+  });
+
   test('save then read returns both files byte for byte', async () => {
     const store = storeOf();
     const rendered = chart('first', 300_000); // past GridFS's 255 KiB chunk: the read crosses a chunk boundary;

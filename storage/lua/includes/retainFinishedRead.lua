@@ -1,10 +1,11 @@
--- retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId)
+-- retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId, idempotencyKey)
 -- For a caller that has already read the job's ids: what `EXPIRE progressKey progressTtl`
 -- followed by retainFinished (archiveOutbox) leaves, with one EXPIRE per key and no read.
 -- The progress log keeps progressTtl, unless the record's own retention (ttl > 0, no
 -- archiving) starts now and takes the log with it.
 -- retention as in expireFinished.
-local function retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId)
+--- @include "retentionMember"
+local function retainFinishedRead(jobKey, progressKey, retention, progressTtl, analysisId, userId, idempotencyKey)
   local ttl = tonumber(retention.ttl)
   if retention.archive == '1' then
     redis.call('EXPIRE', progressKey, progressTtl)
@@ -12,7 +13,7 @@ local function retainFinishedRead(jobKey, progressKey, retention, progressTtl, a
   elseif ttl > 0 and analysisId then
     redis.call('EXPIRE', jobKey, ttl)
     redis.call('EXPIRE', progressKey, ttl)
-    redis.call('ZADD', retention.scheduleKey, tonumber(retention.now) + ttl * 1000, analysisId .. ':' .. (userId or ''))
+    redis.call('ZADD', retention.scheduleKey, tonumber(retention.now) + ttl * 1000, retentionMember(analysisId, userId, idempotencyKey))
   else
     redis.call('EXPIRE', progressKey, progressTtl)
   end

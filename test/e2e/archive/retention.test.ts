@@ -1,7 +1,7 @@
 /**
  * Retention in Redis: with ANALYSIS_RESULT_TTL=2, 500 jobs finished by a real worker process
  * leave nothing behind in Redis a few seconds later (DBSIZE back to its baseline: records,
- * progress logs, user indexes and the retention schedule all gone), and each stays readable
+ * progress logs, user indexes, idempotency keys and the retention schedule all gone), and each stays readable
  * through analysis.status when MongoDB is configured, NOT_FOUND when it is not.
  */
 import { jest } from '@jest/globals';
@@ -57,7 +57,11 @@ async function runJobsThroughWorker(extraEnv: Record<string, string>): Promise<s
   const ids = (
     await Promise.all(
       Array.from({ length: JOBS }, (_, index) =>
-        queue.enqueue({ user_id: `retention-user${index % 5}`, symbol: 'ETHUSDT', interval: '1h', timeframe: '1d' }),
+        queue.enqueue(
+          { user_id: `retention-user${index % 5}`, symbol: 'ETHUSDT', interval: '1h', timeframe: '1d' },
+          // Half come with an idempotency key, which must expire with its job.
+          index % 2 === 0 ? { idempotencyKey: `retention-order:${index}` } : {},
+        ),
       ),
     )
   ).map((result) => result.analysisId);

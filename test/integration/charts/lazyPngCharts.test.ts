@@ -5,7 +5,7 @@
  * stored file without drawing again.
  */
 import { jest } from '@jest/globals';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
@@ -108,4 +108,19 @@ test('no chart at all reads as undefined and draws nothing; a failed drawing fai
   await expect(flaky.read('analysis_lazy_4', 'png')).rejects.toThrow('drawing failed');
   expect(await createFileChartStore(directory).read('analysis_lazy_4', 'png')).toBeUndefined();
   expect((await flaky.read('analysis_lazy_4', 'png'))?.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+});
+
+test('a PNG drawn days after its job ended keeps the chart as old as the job, so it expires with it', async () => {
+  const files = createFileChartStore(directory);
+  const charts = lazyPngCharts(files, countingDrawer().draw);
+  await charts.save('analysis_lazy_aged', { svg });
+  const svgFile = path.join(directory, 'analysis_lazy_aged.svg');
+  const ended = new Date(Date.now() - 6 * 24 * 3600 * 1000);
+  await utimes(svgFile, ended, ended);
+
+  expect((await charts.read('analysis_lazy_aged', 'png'))?.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  const svgAge = (await stat(svgFile)).mtimeMs;
+  const pngAge = (await stat(path.join(directory, 'analysis_lazy_aged.png'))).mtimeMs;
+  expect(Math.abs(svgAge - ended.getTime())).toBeLessThan(1000);
+  expect(Math.abs(pngAge - ended.getTime())).toBeLessThan(1000);
 });

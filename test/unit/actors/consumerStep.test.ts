@@ -58,7 +58,7 @@ const running = () =>
   steps([
     { type: 'consumer.poll' },
     { type: 'entries.read', entries: [entry(1), entry(2)] },
-    { type: 'jobs.claimed', report: { claimed: [claimed(1), claimed(2)], skipped: [] }, requested: 2 },
+    { type: 'jobs.claimed', report: { claimed: [claimed(1), claimed(2)], skipped: [] }, entries: [entry(1), entry(2)] },
   ]);
 
 test('reads its batch size, one read at a time, and claims what it read', () => {
@@ -297,11 +297,30 @@ test('an entry taken over again while this consumer runs or holds it is not clai
   expect(parkedRead.state.backlog).toEqual([{ entryId: '1-3', analysisId: 'job3' }]);
 });
 
+test('an entry delivered again while its claim is outstanding is not claimed twice: that claim would doubt its own run', () => {
+  const reclaimed = { type: 'entries.reclaimed' as const, entries: [{ entryId: '1-1', analysisId: 'job1' }] };
+  const { state, effects } = steps([reclaimed, reclaimed]);
+  expect(only(effects, 'claim')).toEqual([{ type: 'claim', entries: reclaimed.entries }]);
+  expect(state.claiming).toEqual(['job1']);
+  const back = consumerStep(
+    state,
+    { type: 'jobs.claimed', report: { claimed: [claimed(1)], skipped: [] }, entries: reclaimed.entries },
+    context,
+  );
+  expect(back.state.claiming).toEqual([]);
+  // Once it came back, a later delivery of the same entry is still held: the job runs here.
+  expect(only(consumerStep(back.state, reclaimed, context).effects, 'claim')).toEqual([]);
+});
+
 test('a job claimed again while it runs here does not start a second job actor (whose name would clash); it goes on under the new claim', () => {
   const { state } = running();
   const twice = consumerStep(
     state,
-    { type: 'jobs.claimed', report: { claimed: [{ ...claimed(1), ownerToken: 't1-new' }], skipped: [] }, requested: 1 },
+    {
+      type: 'jobs.claimed',
+      report: { claimed: [{ ...claimed(1), ownerToken: 't1-new' }], skipped: [] },
+      entries: [entry(1)],
+    },
     { ...context },
   );
   expect(only(twice.effects, 'startJob')).toEqual([]);

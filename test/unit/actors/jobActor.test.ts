@@ -37,7 +37,12 @@ const record: JobRecord = {
 
 function memoryCharts(): ChartStore & { saved: Map<string, RenderedChart> } {
   const saved = new Map<string, RenderedChart>();
-  return { saved, save: async (id, chart) => (saved.set(id, chart), `memory:${id}`), read: async () => undefined };
+  return {
+    saved,
+    save: async (id, chart) => (saved.set(id, chart), `memory:${id}`),
+    addPng: async () => false,
+    read: async () => undefined,
+  };
 }
 
 function run(
