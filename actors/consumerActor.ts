@@ -25,6 +25,7 @@ import {
   consumerStatus,
   consumerStep,
   initialConsumerState,
+  type JobEnded,
   roomToReclaim,
   type StepContext,
 } from './consumerStep.js';
@@ -89,6 +90,20 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
   const tokenOf = (entry: StreamEntry) => entry.ownerToken ?? ownerTokenFor();
   /** Jobs the current step ended, for the heartbeat's metrics. */
   const finished: { status: JobOutcome['status']; durationMs: number }[] = [];
+  /**
+   * Outcomes not yet told: job actors that end in the same turn of the event loop (a batch
+   * started together) are told in one message, so their finishes form one batch and the
+   * freed slots one read.
+   */
+  let endedJobs: JobEnded[] = [];
+  const tellOutcome = (self: ActorRef<ConsumerMessage>, job: JobEnded) => {
+    if (endedJobs.push(job) > 1) return;
+    setImmediate(() => {
+      const outcomes = endedJobs;
+      endedJobs = [];
+      send(self, { type: 'job.outcomes', outcomes });
+    });
+  };
   /** When the next claim refresh is due (epoch ms), to tell how late it ran. */
   let refreshDueAt: number | undefined;
   const reply = <T>(
@@ -150,7 +165,7 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
                 .catch((error: unknown) => log.warn({ err: error, analysisId }, 'could not release an abandoned run'));
             jobActors.delete(analysisId);
             if (reowned.size > 0) reowned.delete(analysisId);
-            send(self, { type: 'job.outcome', analysisId, outcome });
+            tellOutcome(self, { analysisId, outcome });
           },
           timeoutMs: options.jobTimeoutMs,
           clock,

@@ -35,7 +35,8 @@ export type ConsumerEvent =
   | { type: 'read.failed'; error: Error }
   | { type: 'jobs.claimed'; report: ClaimReport; entries: StreamEntry[] }
   | { type: 'claim.failed'; entries: StreamEntry[]; error: Error }
-  | { type: 'job.outcome'; analysisId: string; outcome: JobOutcome }
+  /** Outcomes of job actors, as many as ended since the last such message (one message, one copy of the in-flight map). */
+  | { type: 'job.outcomes'; outcomes: readonly JobEnded[] }
   | { type: 'jobs.finished'; requests: FinishRequest[]; statuses: (FinishRequest['status'] | undefined)[] }
   | { type: 'finish.failed'; requests: FinishRequest[]; error: Error }
   | { type: 'retry.request'; request: RetryRequest }
@@ -66,6 +67,11 @@ export type ConsumerEffect =
   /** Draining, and nothing is left in hand: told once to the supervisor. */
   | { type: 'drained' }
   | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
+
+export interface JobEnded {
+  analysisId: string;
+  outcome: JobOutcome;
+}
 
 export interface InFlightJob {
   entryId: string;
@@ -212,6 +218,50 @@ const info = (message: string, fields: Record<string, unknown>): ConsumerEffect 
   message,
 });
 
+/**
+ * Jobs whose outcome is known hold no slot any more: an abandoned one is dropped, a retryable
+ * failure is written as a retry, the rest join the next finish batch. One copy of the in-flight
+ * map and one poll for all of them: a poll per outcome read one entry at a time.
+ */
+function ended(
+  state: ConsumerState,
+  outcomes: readonly JobEnded[],
+  context: StepContext,
+  moment: Moment,
+  effects: ConsumerEffect[],
+): ConsumerState {
+  let inFlight: Map<string, InFlightJob> | undefined;
+  const toFinish: FinishRequest[] = [];
+  for (const { analysisId, outcome } of outcomes) {
+    const job = (inFlight ?? state.inFlight).get(analysisId);
+    if (!job || job.finishing) continue;
+    inFlight ??= new Map(state.inFlight);
+    if (outcome.status === 'abandoned') {
+      inFlight.delete(analysisId);
+      continue;
+    }
+    inFlight.set(analysisId, { ...job, finishing: true });
+    if (outcome.status === 'failed' && outcome.retryable)
+      effects.push({
+        type: 'retry',
+        request: retryRequestFor(analysisId, job, outcome, {
+          name: context.name,
+          maxRetries: context.maxRetries,
+          retryDelayMs: context.retryDelayMs,
+          ...moment,
+        }),
+      });
+    else toFinish.push(finishRequestFor(analysisId, job, outcome));
+  }
+  if (!inFlight) return state;
+  const next = { ...state, inFlight };
+  return poll(
+    toFinish.length > 0 ? flush({ ...next, toFinish: [...state.toFinish, ...toFinish] }, effects) : next,
+    context,
+    effects,
+  );
+}
+
 export function consumerStep(
   state: ConsumerState,
   message: ConsumerEvent,
@@ -340,28 +390,8 @@ function react(state: ConsumerState, message: ConsumerEvent, context: StepContex
         { type: 'later', ms: RETRY_AFTER_ERROR_MS, message: { type: 'entries.reclaimed', entries: message.entries } },
       );
       return result({ ...state, claiming: claimingLess(state, message.entries) });
-    case 'job.outcome': {
-      const job = state.inFlight.get(message.analysisId);
-      if (!job || job.finishing) return result(state);
-      const { outcome } = message;
-      if (outcome.status === 'abandoned')
-        return result(poll(withJob(state, message.analysisId, undefined), context, effects));
-      const finishing = withJob(state, message.analysisId, { ...job, finishing: true });
-      if (outcome.status === 'failed' && outcome.retryable) {
-        effects.push({
-          type: 'retry',
-          request: retryRequestFor(message.analysisId, job, outcome, {
-            name: consumer,
-            maxRetries: context.maxRetries,
-            retryDelayMs: context.retryDelayMs,
-            ...moment,
-          }),
-        });
-        return result(poll(finishing, context, effects));
-      }
-      const request = finishRequestFor(message.analysisId, job, outcome);
-      return result(poll(flush({ ...finishing, toFinish: [...state.toFinish, request] }, effects), context, effects));
-    }
+    case 'job.outcomes':
+      return result(ended(state, message.outcomes, context, moment, effects));
     case 'jobs.finished': {
       effects.push({ type: 'reportStore', ok: true });
       const inFlight = new Map(state.inFlight);

@@ -110,11 +110,18 @@ export interface FinishRequest {
   event: ProgressEvent;
 }
 
-/** Entries trimmed from the stream come back with no fields: their id is all that is left, and they are dropped. */
-function entriesOf(raw: readonly RawEntry[]): StreamEntry[] {
-  return raw.flatMap(({ id, fields }) =>
-    fields === null ? [] : [{ entryId: id, analysisId: pairsToHash(fields).analysis_id ?? '' }],
-  );
+/**
+ * Entries trimmed from the stream come back with no fields: their id is all that is left, and they are dropped.
+ * `delivery` marks entries just read with '>' (one pass: this runs for every job).
+ */
+function entriesOf(raw: readonly RawEntry[], delivery?: { fresh: true; readAt: number }): StreamEntry[] {
+  const entries: StreamEntry[] = [];
+  for (const { id, fields } of raw) {
+    if (fields === null) continue;
+    const analysisId = pairsToHash(fields).analysis_id ?? '';
+    entries.push(delivery ? { entryId: id, analysisId, ...delivery } : { entryId: id, analysisId });
+  }
+  return entries;
 }
 
 export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options: ConsumerQueueOptions = {}) {
@@ -156,7 +163,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
               '>',
             )
           : await blocking.xreadgroup('GROUP', keys.group, consumer, 'COUNT', count, 'STREAMS', keys.stream, '>');
-      return entriesOf(readReply(reply)).map((entry) => ({ ...entry, fresh: true, readAt }));
+      return entriesOf(readReply(reply), { fresh: true, readAt });
     } catch (error) {
       // The stream or group is gone (a Redis that restarted without persistence, a flush):
       // recreate it, so the next read works; this one still reports the failure.

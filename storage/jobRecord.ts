@@ -102,8 +102,9 @@ export function resultFields(result: JobResult): string[] {
   return fields;
 }
 
-export function pairsToHash(pairs: readonly string[]): Record<string, string> {
+/** Field/value pairs from `from` on (a reply may lead with something else) as a hash. */
+export function pairsToHash(pairs: readonly string[], from = 0): Record<string, string> {
   const hash: Record<string, string> = {};
-  for (let index = 0; index + 1 < pairs.length; index += 2) hash[pairs[index]!] = pairs[index + 1]!;
+  for (let index = from; index + 1 < pairs.length; index += 2) hash[pairs[index]!] = pairs[index + 1]!;
   return hash;
 }

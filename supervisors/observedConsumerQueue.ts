@@ -28,7 +28,7 @@ const RETRY_OUTCOME: Record<RetryResult['outcome'], JobMetricOutcome | undefined
 
 /** The stream entry id's first part is when it was added: the job's latest queueing (enqueue, retry or replay). */
 function queuedAt(entryId: string): number {
-  return Number(entryId.split('-')[0]);
+  return Number(entryId.slice(0, entryId.indexOf('-')));
 }
 
 export function observeConsumerQueue(
@@ -60,12 +60,15 @@ export function observeConsumerQueue(
     async claimBatch(entries, ownerTokenFor, consumer) {
       const report = await queue.claimBatch(entries, ownerTokenFor, consumer);
       const at = now();
+      let takenOver = 0;
       for (const job of report.claimed) {
         begin(job.record.analysis_id, at);
-        if (!job.takenOver) metrics.waited((at - queuedAt(job.entryId)) / 1000);
+        if (job.takenOver) takenOver += 1;
+        else metrics.waited((at - queuedAt(job.entryId)) / 1000);
       }
-      metrics.tookOver(report.claimed.filter((job) => job.takenOver).length);
-      metrics.poisoned(report.skipped.filter((skip) => skip.reason === 'dead-lettered').length);
+      metrics.tookOver(takenOver);
+      if (report.skipped.length > 0)
+        metrics.poisoned(report.skipped.filter((skip) => skip.reason === 'dead-lettered').length);
       return report;
     },
     async takeOverIdle(consumer, minIdleMs, count, cursor) {

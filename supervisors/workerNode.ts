@@ -108,8 +108,9 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
   await checkPartitionCount(redis, keys);
   await ensureConsumerGroups(redis, keys);
+  // A blocking connection carries one read at a time: auto-pipelining would only add a pipeline per read.
   const blocking: RedisClient[] = Array.from({ length: config.ANALYSIS_WORKER_CONCURRENCY }, (_, index) =>
-    connectRedis(config, `candela:${workerId}:read-${index}`),
+    connectRedis(config, `candela:${workerId}:read-${index}`, { autoPipelining: false }),
   );
   const consumerName = (index: number) => `${workerId}-c${index}`;
   const timings = workerTimings(config);

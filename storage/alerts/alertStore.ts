@@ -128,11 +128,7 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
     const completed = jobs.filter((job) => job.status === 'completed');
     if (completed.length === 0) return 0;
     const unknown = completed.filter((job) => !job.claimed);
-    const pipeline = redis.pipeline().get(keys.alertRulesVersion());
-    for (const job of unknown) pipeline.hmget(keys.job(job.analysisId), 'user_id', 'symbol', 'interval');
-    const [versionReply, ...replies] = (await pipeline.exec()) ?? [];
-    const version = typeof versionReply?.[1] === 'string' ? versionReply[1] : '0';
-    const read = new Map(unknown.map((job, index) => [job.analysisId, fieldsOf(replies[index]?.[1])]));
+    const { version, read } = await readVersionAndJobs(unknown);
     const ended = completed.map((job) => {
       const [userId, symbol, interval] = job.claimed
         ? [job.claimed.userId, job.claimed.symbol, job.claimed.interval]
@@ -141,9 +137,8 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
     });
     // Each user's rules once, before the jobs, rather than a wait per job.
     const users = [...new Set(ended.flatMap((job) => (job.userId ? [job.userId] : [])))];
-    const rulesOf = new Map(
-      await Promise.all(users.map(async (userId) => [userId, await rulesSince(version, userId)] as const)),
-    );
+    const rules = await Promise.all(users.map((userId) => rulesSince(version, userId)));
+    const rulesOf = new Map(users.map((userId, index) => [userId, rules[index]!]));
     let created = 0;
     for (const { analysisId, userId, symbol, interval } of ended) {
       if (!userId || !symbol || !interval) continue;
@@ -154,6 +149,20 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
       if (applying.length > 0) created += await matchJob({ analysisId, userId, symbol, interval }, applying);
     }
     return created;
+  }
+
+  /** The rules version, and the fields of jobs claimed elsewhere; usually there are none, and one GET does (a pipeline per finish batch was a share of the worker's CPU per job). */
+  async function readVersionAndJobs(
+    unknown: readonly EndedJob[],
+  ): Promise<{ version: string; read: Map<string, (string | null)[]> }> {
+    if (unknown.length === 0) return { version: (await redis.get(keys.alertRulesVersion())) ?? '0', read: new Map() };
+    const pipeline = redis.pipeline().get(keys.alertRulesVersion());
+    for (const job of unknown) pipeline.hmget(keys.job(job.analysisId), 'user_id', 'symbol', 'interval');
+    const [versionReply, ...replies] = (await pipeline.exec()) ?? [];
+    return {
+      version: typeof versionReply?.[1] === 'string' ? versionReply[1] : '0',
+      read: new Map(unknown.map((job, index) => [job.analysisId, fieldsOf(replies[index]?.[1])])),
+    };
   }
 
   async function matchJob(

@@ -112,11 +112,11 @@ export const claimJobs = defineScript({
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
   parseReply(reply, fail): ClaimReply[] {
     return list(reply, fail).map((entry): ClaimReply => {
-      const [outcome, ...rest] = texts(entry, fail);
-      const kind = oneOf(outcome, ['claimed', 'taken-over', 'skipped'], fail);
+      const values = texts(entry, fail);
+      const kind = oneOf(values[0], ['claimed', 'taken-over', 'skipped'], fail);
       return kind === 'skipped'
-        ? { outcome: kind, reason: oneOf(rest[0], CLAIM_SKIPS, fail) }
-        : { outcome: kind, record: pairsToHash(rest) };
+        ? { outcome: kind, reason: oneOf(values[1], CLAIM_SKIPS, fail) }
+        : { outcome: kind, record: pairsToHash(values, 1) };
     });
   },
 });

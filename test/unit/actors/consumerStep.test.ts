@@ -11,6 +11,7 @@ import {
   type StepContext,
 } from '../../../actors/consumerStep.js';
 import type { ClaimedJob, StreamEntry } from '../../../storage/consumerQueue.js';
+import type { JobOutcome } from '../../../actors/jobOutcome.js';
 import type { JobRecord } from '../../../storage/jobRecord.js';
 
 const context: StepContext = {
@@ -45,6 +46,10 @@ const claimed = (n: number): ClaimedJob => ({
   takenOver: false,
   record: { analysis_id: `job${n}`, attempts: 0 } as JobRecord,
 });
+const ended = (analysisId: string, outcome: JobOutcome): ConsumerEvent => ({
+  type: 'job.outcomes',
+  outcomes: [{ analysisId, outcome }],
+});
 const only = (effects: ConsumerEffect[], type: ConsumerEffect['type']) =>
   effects.filter((effect) => effect.type === type);
 
@@ -67,11 +72,7 @@ test('reads its batch size, one read at a time, and claims what it read', () => 
 test('claimed jobs start; their outcomes are finished in batches; a finished job frees its slot at once', () => {
   const { state, effects } = running();
   expect(only(effects, 'startJob')).toHaveLength(2);
-  const first = consumerStep(
-    state,
-    { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'completed', result: {} } },
-    context,
-  );
+  const first = consumerStep(state, ended('job1', { status: 'completed', result: {} }), context);
   expect(only(first.effects, 'finish')).toEqual([
     {
       type: 'finish',
@@ -82,11 +83,7 @@ test('claimed jobs start; their outcomes are finished in batches; a finished job
   expect(only(first.effects, 'read')).toEqual([{ type: 'read', count: 1 }]);
   const second = consumerStep(
     first.state,
-    {
-      type: 'job.outcome',
-      analysisId: 'job2',
-      outcome: { status: 'failed', error: 'candles: unknown symbol', retryable: false },
-    },
+    ended('job2', { status: 'failed', error: 'candles: unknown symbol', retryable: false }),
     context,
   );
   expect(only(second.effects, 'finish')).toEqual([]); // waits for the write under way
@@ -110,15 +107,38 @@ test('claimed jobs start; their outcomes are finished in batches; a finished job
   expect(only(done.effects, 'jobFinished')).toEqual([{ type: 'jobFinished', status: 'completed', durationMs: 0 }]);
 });
 
+test('outcomes told together are finished in one batch, and their slots refilled by one read', () => {
+  const { state } = running();
+  const both = consumerStep(
+    state,
+    {
+      type: 'job.outcomes',
+      outcomes: [
+        { analysisId: 'job1', outcome: { status: 'completed', result: {} } },
+        { analysisId: 'job2', outcome: { status: 'failed', error: 'candles: unknown symbol', retryable: false } },
+        // Told twice (a late duplicate): counted once.
+        { analysisId: 'job1', outcome: { status: 'completed', result: {} } },
+      ],
+    },
+    context,
+  );
+  expect(only(both.effects, 'finish')).toEqual([
+    {
+      type: 'finish',
+      requests: [
+        expect.objectContaining({ analysisId: 'job1', status: 'completed' }),
+        expect.objectContaining({ analysisId: 'job2', status: 'failed' }),
+      ],
+    },
+  ]);
+  expect(only(both.effects, 'read')).toEqual([{ type: 'read', count: 2 }]);
+});
+
 test('a retryable failure becomes a retry request with the backoff; a lost finish is only logged', () => {
   const { state } = running();
   const failed = consumerStep(
     state,
-    {
-      type: 'job.outcome',
-      analysisId: 'job1',
-      outcome: { status: 'failed', error: 'candles: HTTP 503', retryable: true },
-    },
+    ended('job1', { status: 'failed', error: 'candles: HTTP 503', retryable: true }),
     context,
   );
   expect(only(failed.effects, 'retry')).toEqual([
@@ -205,10 +225,7 @@ test('a claim refresh that finds a job lost or cancel-requested aborts that job'
 test('draining stops reads but not the work in hand; abortAll aborts every job', () => {
   const { state } = running();
   const draining = steps(
-    [
-      { type: 'consumer.drain' },
-      { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'abandoned', reason: 'shutdown' } },
-    ],
+    [{ type: 'consumer.drain' }, ended('job1', { status: 'abandoned', reason: 'shutdown' })],
     state,
   );
   expect(only(draining.effects, 'read')).toEqual([]);
@@ -221,18 +238,12 @@ test('draining stops reads but not the work in hand; abortAll aborts every job',
 test('draining, it tells its supervisor once when nothing is left in hand', () => {
   const { state } = running();
   const draining = steps(
-    [
-      { type: 'consumer.drain' },
-      { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'abandoned', reason: 'shutdown' } },
-    ],
+    [{ type: 'consumer.drain' }, ended('job1', { status: 'abandoned', reason: 'shutdown' })],
     state,
   );
   expect(only(draining.effects, 'drained')).toEqual([]);
   const last = steps(
-    [
-      { type: 'job.outcome', analysisId: 'job2', outcome: { status: 'abandoned', reason: 'shutdown' } },
-      { type: 'consumer.poll' },
-    ],
+    [ended('job2', { status: 'abandoned', reason: 'shutdown' }), { type: 'consumer.poll' }],
     draining.state,
   );
   expect(only(last.effects, 'drained')).toEqual([{ type: 'drained' }]);
@@ -248,22 +259,14 @@ test('time and the jitter draw come with the message: durations and retry due ti
   const { state } = running();
   const failed = consumerStep(
     state,
-    {
-      type: 'job.outcome',
-      analysisId: 'job1',
-      outcome: { status: 'failed', error: 'candles: HTTP 503', retryable: true },
-    },
+    ended('job1', { status: 'failed', error: 'candles: HTTP 503', retryable: true }),
     context,
     { now: 20_000, random: 0.5 },
   );
   expect(only(failed.effects, 'retry')).toEqual([
     { type: 'retry', request: expect.objectContaining({ dueAt: 20_105 }) },
   ]);
-  const completed = consumerStep(
-    state,
-    { type: 'job.outcome', analysisId: 'job2', outcome: { status: 'completed', result: {} } },
-    context,
-  );
+  const completed = consumerStep(state, ended('job2', { status: 'completed', result: {} }), context);
   const requests = (only(completed.effects, 'finish')[0] as Extract<ConsumerEffect, { type: 'finish' }>).requests;
   const finished = consumerStep(
     completed.state,
@@ -355,11 +358,7 @@ test('a job claimed again while it runs here does not start a second job actor (
   );
   expect(only(twice.effects, 'startJob')).toEqual([]);
   expect(only(twice.effects, 'reowned')).toEqual([{ type: 'reowned', analysisId: 'job1', ownerToken: 't1-new' }]);
-  const done = consumerStep(
-    twice.state,
-    { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'completed', result: {} } },
-    context,
-  );
+  const done = consumerStep(twice.state, ended('job1', { status: 'completed', result: {} }), context);
   expect(only(done.effects, 'finish')).toEqual([
     { type: 'finish', requests: [expect.objectContaining({ analysisId: 'job1', ownerToken: 't1-new' })] },
   ]);
