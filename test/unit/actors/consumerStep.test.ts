@@ -331,11 +331,7 @@ test('a failed claim is retried with the owner tokens it used: it may have run, 
 
 test('a new entry of a job whose attempt is still being ended here is not claimed: no job actor would run that claim', () => {
   const { state } = running();
-  const failed = consumerStep(
-    state,
-    { type: 'job.outcome', analysisId: 'job1', outcome: { status: 'failed', error: 'boom', retryable: true } },
-    context,
-  );
+  const failed = consumerStep(state, ended('job1', { status: 'failed', error: 'boom', retryable: true }), context);
   expect(only(failed.effects, 'retry')).toHaveLength(1);
   const { effects } = consumerStep(
     { ...failed.state, reading: true, readCount: 1 },
