@@ -48,7 +48,8 @@ interface Group {
 function groupOccurrences(occurrences: readonly Occurrence[]): Group[] {
   const groups: Group[] = [];
   const byPattern = new Map<string, Partial<Record<Occurrence['direction'], Group>>>();
-  for (const { pattern, direction, index } of occurrences) {
+  for (let k = 0; k < occurrences.length; k += 1) {
+    const { pattern, direction, index } = occurrences[k]!;
     let directions = byPattern.get(pattern);
     if (!directions) byPattern.set(pattern, (directions = {}));
     let group = directions[direction];
@@ -58,20 +59,23 @@ function groupOccurrences(occurrences: readonly Occurrence[]): Group[] {
   return groups;
 }
 
+/** `returns` has room for indices.length values: one scratch buffer for every group and horizon. */
 function horizonStats(
-  candles: readonly Candle[],
+  closes: Float64Array,
   indices: readonly number[],
   bars: number,
   sign: number,
+  returns: Float64Array,
 ): HorizonStats {
   // Groups of candlestick hits run to thousands: typed, and a median by selection, not a sort.
-  const returns = new Float64Array(indices.length);
   let count = 0;
   let inDirection = 0;
-  for (const index of indices) {
-    const from = candles[index]?.close;
-    const to = candles[index + bars]?.close;
-    if (from === undefined || to === undefined || !(from > 0)) continue;
+  for (let k = 0; k < indices.length; k += 1) {
+    const index = indices[k]!;
+    if (index < 0 || index + bars >= closes.length) continue;
+    const from = closes[index]!;
+    const to = closes[index + bars]!;
+    if (!(from > 0)) continue;
     const value = ((to - from) / from) * 100;
     returns[count++] = value;
     if (sign * value > 0) inDirection += 1;
@@ -87,9 +91,12 @@ function horizonStats(
 
 /** One entry per pattern and direction, in order of first appearance. */
 export function patternHitRates(candles: readonly Candle[], occurrences: readonly Occurrence[]): PatternHitRate[] {
+  const scratch = new Float64Array(occurrences.length);
+  const closes = new Float64Array(candles.length);
+  for (let index = 0; index < candles.length; index += 1) closes[index] = candles[index]!.close;
   return groupOccurrences(occurrences).map(({ pattern, direction, indices }) => {
     const sign = direction === 'bullish' ? 1 : direction === 'bearish' ? -1 : 0;
-    const horizons = HORIZONS.map((bars) => horizonStats(candles, indices, bars, sign));
+    const horizons = HORIZONS.map((bars) => horizonStats(closes, indices, bars, sign, scratch));
     return {
       pattern,
       direction,

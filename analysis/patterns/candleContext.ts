@@ -18,6 +18,10 @@ export interface CandleContext {
   close: Float64Array;
   /** |close − open|, high − max(open, close), min(open, close) − low, per candle. */
   body: Float64Array;
+  /** max(open, close), min(open, close) and high − low, per candle. */
+  bodyTop: Float64Array;
+  bodyBottom: Float64Array;
+  highLow: Float64Array;
   upperShadow: Float64Array;
   lowerShadow: Float64Array;
   /** TA-Lib's candle colour: +1 white (close ≥ open), −1 black. */
@@ -37,6 +41,9 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
   const low = new Float64Array(length);
   const close = new Float64Array(length);
   const body = new Float64Array(length);
+  const bodyTop = new Float64Array(length);
+  const bodyBottom = new Float64Array(length);
+  const highLow = new Float64Array(length);
   const upperShadow = new Float64Array(length);
   const lowerShadow = new Float64Array(length);
   const color = new Int8Array(length);
@@ -51,8 +58,11 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     low[index] = candle.low;
     close[index] = candle.close;
     body[index] = Math.abs(candle.close - candle.open);
-    upperShadow[index] = candle.high - Math.max(candle.open, candle.close);
-    lowerShadow[index] = Math.min(candle.open, candle.close) - candle.low;
+    bodyTop[index] = Math.max(candle.open, candle.close);
+    bodyBottom[index] = Math.min(candle.open, candle.close);
+    highLow[index] = candle.high - candle.low;
+    upperShadow[index] = candle.high - bodyTop[index]!;
+    lowerShadow[index] = bodyBottom[index]! - candle.low;
     color[index] = candle.close >= candle.open ? 1 : -1;
     const count = Math.min(index, RANGE_LOOKBACK);
     if (count >= 5) {
@@ -67,12 +77,8 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
       volumeSum -= leaving.volume;
     }
   }
-  const highLow = new Float64Array(length);
   const shadows = new Float64Array(length);
-  for (let index = 0; index < length; index += 1) {
-    highLow[index] = high[index]! - low[index]!;
-    shadows[index] = upperShadow[index]! + lowerShadow[index]!;
-  }
+  for (let index = 0; index < length; index += 1) shadows[index] = upperShadow[index]! + lowerShadow[index]!;
   const measures: Record<RangeType, Float64Array> = { realBody: body, highLow, shadows };
   const of = (name: CandleSettingName) =>
     settingThresholds(CANDLE_SETTINGS[name], measures[CANDLE_SETTINGS[name].rangeType]);
@@ -97,6 +103,9 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     low,
     close,
     body,
+    bodyTop,
+    bodyBottom,
+    highLow,
     upperShadow,
     lowerShadow,
     color,

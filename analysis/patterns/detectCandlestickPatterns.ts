@@ -43,7 +43,14 @@ interface ContextCache {
   value: TrendContext | undefined;
 }
 
-function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, cache: ContextCache): CandlestickHit {
+function hitOf(
+  x: CandleContext,
+  entry: Entry,
+  index: number,
+  signal: number,
+  cache: ContextCache,
+  windowStart: number,
+): CandlestickHit {
   const direction: Direction = entry.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
   const first = Math.max(0, index - entry.candles + 1);
   if (cache.first !== first || cache.direction !== direction || !cache.value) {
@@ -58,7 +65,7 @@ function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, ca
     talib: entry.talib,
     signal,
     time: x.candles[index]!.time,
-    index,
+    index: index - windowStart,
     candles: entry.candles,
     direction,
     trend_context,
@@ -78,11 +85,20 @@ function signalsOf(x: CandleContext): Int16Array[] {
 }
 const LOOKBACKS = Int32Array.from(ENTRIES, (entry) => entry.lookback);
 
+/**
+ * `windowStart`: the first candle of the reported window, when the candles before it are a
+ * warm-up. Only hits that lie wholly inside the window are returned, their `index` counted
+ * from the window's first candle; the warm-up still feeds the averages and the trend context.
+ */
 export function detectCandlestickPatterns(
   candles: readonly Candle[],
   context: CandleContext = buildCandleContext(candles),
+  windowStart = 0,
 ): CandlestickHit[] {
   const signals = signalsOf(context);
+  // A hit counts from its first candle: a pattern of n candles ending at i starts at i − n + 1.
+  const firstReported = Int32Array.from(ENTRIES, (entry) => windowStart + entry.candles - 1);
+  signals.forEach((row, k) => row.fill(0, 0, Math.min(row.length, firstReported[k]!)));
   // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
   // that within a candle the hits keep TA-Lib's function order.
   const start = new Int32Array(candles.length + 1);
@@ -106,7 +122,7 @@ export function detectCandlestickPatterns(
   const hits = new Array<CandlestickHit>(total);
   const cache: ContextCache = { first: -1, direction: undefined, value: undefined };
   for (let slot = 0; slot < total; slot += 1)
-    hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
+    hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache, windowStart);
   return hits;
 }
 
