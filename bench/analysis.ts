@@ -19,6 +19,7 @@
  * then all 61 TA-Lib patterns) over 10,000 candles: target ≤ 15 ms.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../analysis/candles.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
@@ -36,6 +37,8 @@ import { syntheticCandleSource } from '../integrations/marketData/syntheticCandl
 import { buildAnalysisData } from '../analysis/analysisData.js';
 import { patternHitRates } from '../analysis/chartPatterns/hitRates.js';
 import { renderD3NodeChartPng } from './d3NodeChart.js';
+
+const require = createRequire(import.meta.url);
 
 const SIZES = [
   { candles: 168, timeframe: '7d', warmup: 30, runs: 60, compareRuns: 30 },
@@ -198,16 +201,18 @@ async function compareRenderers(timeframe: string, runs: number): Promise<Record
 }
 
 // A worker's memory (no PNG), then the same analyses drawing every PNG as well (as before it was lazy).
+// Compiled and under plain node, as a worker runs (node dist/...): tsx's loader would count too.
+const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+  cwd: new URL('..', import.meta.url).pathname,
+  stdio: 'inherit',
+});
+if (build.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${build.status}`);
 for (const png of ['0', '1']) {
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', new URL('./analysisRss.ts', import.meta.url).pathname],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_RSS_PNG: png },
-    },
-  );
+  const child = spawnSync(process.execPath, [new URL('../dist/bench/analysisRss.js', import.meta.url).pathname], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_RSS_PNG: png },
+  });
   process.stdout.write(child.stdout);
-  if (child.status !== 0) throw new Error(`bench/analysisRss.ts exited with ${child.status}`);
+  if (child.status !== 0) throw new Error(`dist/bench/analysisRss.js exited with ${child.status}`);
 }
