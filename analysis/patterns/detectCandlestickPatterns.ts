@@ -96,23 +96,30 @@ export function detectCandlestickPatterns(
   windowStart = 0,
 ): CandlestickHit[] {
   const signals = signalsOf(context);
-  // A hit counts from its first candle: a pattern of n candles ending at i starts at i − n + 1.
-  const firstReported = Int32Array.from(ENTRIES, (entry) => windowStart + entry.candles - 1);
-  signals.forEach((row, k) => row.fill(0, 0, Math.min(row.length, firstReported[k]!)));
-  // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
-  // that within a candle the hits keep TA-Lib's function order.
-  const start = new Int32Array(candles.length + 1);
-  for (const row of signals)
-    for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
-  for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
-  const total = start[candles.length]!;
+  const length = candles.length;
+  // Counting sort by candle: each pattern's hits found in one pass over its row (from the
+  // first candle whose pattern lies wholly in the window: n candles ending at i start at
+  // i − n + 1), then placed in slots per candle pattern by pattern, so that within a candle
+  // the hits keep TA-Lib's function order.
+  const start = new Int32Array(length + 1);
+  const found = signals.map((row, k) => {
+    const indices: number[] = [];
+    for (let index = windowStart + ENTRIES[k]!.candles - 1; index < length; index += 1) {
+      if (row[index] === 0) continue;
+      indices.push(index);
+      start[index + 1]! += 1;
+    }
+    return indices;
+  });
+  for (let index = 0; index < length; index += 1) start[index + 1]! += start[index]!;
+  const total = start[length]!;
   const slotEntry = new Int32Array(total);
   const slotSignal = new Int32Array(total);
   const slotIndex = new Int32Array(total);
-  const next = start.slice(0, candles.length);
-  signals.forEach((row, k) => {
-    for (let index = 0; index < row.length; index += 1) {
-      if (row[index] === 0) continue;
+  const next = start.subarray(0, length);
+  found.forEach((indices, k) => {
+    const row = signals[k]!;
+    for (const index of indices) {
       const slot = next[index]!++;
       slotEntry[slot] = k;
       slotSignal[slot] = row[index]!;
