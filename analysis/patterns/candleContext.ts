@@ -7,6 +7,18 @@
 import type { Candle } from '../candles.js';
 import { CANDLE_SETTINGS, type CandleSettingName, type RangeType, settingThresholds } from './candleSettings.js';
 
+/**
+ * Bits of CandleContext.shape: the body tests most patterns start with, computed once per
+ * candle so the scan loops can skip a detector whose first test would fail. Each is exactly
+ * its detectors' comparison (false while the threshold warms up).
+ */
+/** realBody > BodyLong. */
+export const LONG_BODY = 1;
+/** realBody < BodyShort. */
+export const SHORT_BODY = 2;
+/** realBody ≤ BodyDoji. */
+export const DOJI_BODY = 4;
+
 /** Candles averaged for the "recent average range" (the candle itself excluded). */
 export const RANGE_LOOKBACK = 14;
 
@@ -28,6 +40,8 @@ export interface CandleContext {
   color: Int8Array;
   /** Per TA-Lib candle setting, its threshold at each candle (NaN while warming up). */
   threshold: Record<CandleSettingName, Float64Array>;
+  /** LONG_BODY | SHORT_BODY | DOJI_BODY, per candle. */
+  shape: Uint8Array;
   /** Mean high − low of the RANGE_LOOKBACK candles before index i; NaN when fewer than 5 exist. */
   averageRange: Float64Array;
   /** Mean volume of the RANGE_LOOKBACK candles before index i; NaN when fewer than 5 exist. */
@@ -96,6 +110,14 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     far: of('far'),
     equal: of('equal'),
   };
+  const shape = new Uint8Array(length);
+  for (let index = 0; index < length; index += 1) {
+    const size = body[index]!;
+    shape[index] =
+      (size > threshold.bodyLong[index]! ? LONG_BODY : 0) |
+      (size < threshold.bodyShort[index]! ? SHORT_BODY : 0) |
+      (size <= threshold.bodyDoji[index]! ? DOJI_BODY : 0);
+  }
   return {
     candles,
     open,
@@ -110,6 +132,7 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     lowerShadow,
     color,
     threshold,
+    shape,
     averageRange,
     averageVolume,
   };
