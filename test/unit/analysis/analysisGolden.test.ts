@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { buildAnalysisData } from '../../../analysis/analysisData.js';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
 import type { CandleSeries } from '../../../analysis/candles.js';
+import type { Interval } from '../../../analysis/intervals.js';
 import { renderChartSvg } from '../../../analysis/chart/renderChartSvg.js';
 import { buildSummaryFacts } from '../../../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../../../analysis/summary/writeRuleBasedSummary.js';
@@ -21,7 +22,7 @@ import { seriesOf, tickGridWalk, typedTraderCandles } from './candleBuilders.js'
 
 const GOLDEN = new URL('../../fixtures/analysis-report.golden.json', import.meta.url);
 
-const synthetic = (symbol: string, interval: string, timeframe: string) => () =>
+const synthetic = (symbol: string, interval: Interval, timeframe: string) => () =>
   syntheticCandleSource.load({ symbol, interval, timeframe, signal: new AbortController().signal });
 
 const SERIES: Record<string, () => Promise<CandleSeries>> = {
