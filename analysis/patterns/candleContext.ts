@@ -28,6 +28,8 @@ export interface CandleContext {
   high: Float64Array;
   low: Float64Array;
   close: Float64Array;
+  time: Float64Array;
+  volume: Float64Array;
   /** |close − open|, high − max(open, close), min(open, close) − low, per candle. */
   body: Float64Array;
   /** max(open, close), min(open, close) and high − low, per candle. */
@@ -54,6 +56,8 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
   const high = new Float64Array(length);
   const low = new Float64Array(length);
   const close = new Float64Array(length);
+  const time = new Float64Array(length);
+  const volume = new Float64Array(length);
   const body = new Float64Array(length);
   const bodyTop = new Float64Array(length);
   const bodyBottom = new Float64Array(length);
@@ -71,6 +75,8 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     high[index] = candle.high;
     low[index] = candle.low;
     close[index] = candle.close;
+    time[index] = candle.time;
+    volume[index] = candle.volume;
     body[index] = Math.abs(candle.close - candle.open);
     bodyTop[index] = Math.max(candle.open, candle.close);
     bodyBottom[index] = Math.min(candle.open, candle.close);
@@ -124,6 +130,8 @@ export function buildCandleContext(candles: readonly Candle[]): CandleContext {
     high,
     low,
     close,
+    time,
+    volume,
     body,
     bodyTop,
     bodyBottom,

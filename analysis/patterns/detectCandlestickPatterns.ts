@@ -64,7 +64,7 @@ function hitOf(
     pattern: entry.pattern,
     talib: entry.talib,
     signal,
-    time: x.candles[index]!.time,
+    time: x.time[index]!,
     index: index - windowStart,
     candles: entry.candles,
     direction,
