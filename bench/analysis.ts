@@ -10,8 +10,9 @@
  * rates), the SVG, the rule-based summary and analysis_data. The `analysis.*` stages break the
  * analysis down, each part timed once more on its own (not added to the total). The API draws
  * the PNG on the chart's first request, so `png_first_request_ms` is what that first request
- * costs (drawing `png_draw_ms` + encoding `png_encode_ms`), and `total_with_png_ms` both, as
- * one analysis cost before the PNG became lazy.
+ * costs (drawing `png_draw_ms` + encoding `png_encode_ms`, timed in a loop of their own after
+ * the jobs'), and `total_with_png_ms` the two medians added, as one analysis cost before the
+ * PNG became lazy.
  * Per size, a comparison line: the chart as SVG + PNG three ways in the same run — ours
  * (SVG string → Skia canvas), the same SVG through resvg (what we did before), and d3-node
  * (jsdom + d3 selections, rasterised with resvg) — and the ratio to ours.
@@ -35,7 +36,7 @@ import { buildSummaryFacts } from '../analysis/summary/summaryFacts.js';
 import { writeRuleBasedSummary } from '../analysis/summary/writeRuleBasedSummary.js';
 import { syntheticCandleSource } from '../integrations/marketData/syntheticCandleSource.js';
 import { buildAnalysisData } from '../analysis/analysisData.js';
-import { patternHitRates } from '../analysis/chartPatterns/hitRates.js';
+import { type Occurrence, patternHitRates } from '../analysis/chartPatterns/hitRates.js';
 import { renderD3NodeChartPng } from './d3NodeChart.js';
 
 const require = createRequire(import.meta.url);
@@ -51,7 +52,7 @@ const median = (values: number[]): number => {
 };
 const round = (value: number): number => Math.round(value * 100) / 100;
 
-async function runOnce(timeframe: string): Promise<Record<string, number>> {
+async function runOnce(timeframe: string): Promise<{ times: Record<string, number>; svg: string }> {
   const times: Record<string, number> = {};
   let start = performance.now();
   const lap = (stage: string) => {
@@ -75,11 +76,6 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
   lap('summary');
   buildAnalysisData(series, report);
   lap('analysis_data');
-  // On the API, on the chart's first request: not part of the job.
-  const { rgba, width, height } = drawChartPixels(svg);
-  lap('png_draw');
-  encodePng(rgba, width, height);
-  lap('png_encode');
   // What `analysis` is made of, each part once more on its own, as analyzeSeries runs it.
   const all = [...(series.warmup ?? []), ...series.candles];
   const offset = all.length - series.candles.length;
@@ -88,38 +84,65 @@ async function runOnce(timeframe: string): Promise<Record<string, number>> {
   lap(`${PART}indicators`);
   const context = buildCandleContext(all);
   lap(`${PART}candle_context`);
-  detectCandlestickPatterns(all, context);
+  const candlestickHits = detectCandlestickPatterns(all, context, offset);
   lap(`${PART}candlestick_patterns`);
-  detectChartPatterns(series.candles, context.averageRange.subarray(offset), context.averageVolume.subarray(offset));
+  const chart = detectChartPatterns(
+    series.candles,
+    context.averageRange.subarray(offset),
+    context.averageVolume.subarray(offset),
+  );
   lap(`${PART}chart_patterns`);
-  patternHitRates(series.candles, [
-    ...report.chartPatterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex })),
-    ...report.candlestickPatterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.index })),
-  ]);
+  patternHitRates(
+    series.candles,
+    chart.patterns
+      .map((hit): Occurrence => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex }))
+      .concat(candlestickHits),
+  );
   lap(`${PART}hit_rates`);
-  return times;
+  return { times, svg };
 }
 /** Prefix of the stages that break `analysis` down (timed apart, not added to the total). */
 const PART = 'analysis.';
 
+/**
+ * The PNG of a chart as the API draws it on first request. Timed in a loop of its own: a
+ * worker never draws one, and the canvas's native memory would otherwise bring GC work into
+ * the job's stages.
+ */
+async function timePng(svg: string, warmup: number, runs: number): Promise<{ draw: number[]; encode: number[] }> {
+  const draw: number[] = [];
+  const encode: number[] = [];
+  for (let run = 0; run < warmup + runs; run += 1) {
+    const start = performance.now();
+    const { rgba, width, height } = drawChartPixels(svg);
+    const drawn = performance.now();
+    encodePng(rgba, width, height);
+    if (run >= warmup) {
+      draw.push(drawn - start);
+      encode.push(performance.now() - drawn);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { draw, encode };
+}
+
 for (const size of SIZES) {
   const samples: Record<string, number>[] = [];
+  let svg = '';
   for (let run = 0; run < size.warmup + size.runs; run += 1) {
     const sample = await runOnce(size.timeframe);
-    if (run >= size.warmup) samples.push(sample);
+    if (run >= size.warmup) samples.push(sample.times);
+    svg = sample.svg;
     await new Promise((resolve) => setImmediate(resolve)); // between jobs a worker waits on Redis
   }
   const stages = Object.keys(samples[0]!);
   const perStage = Object.fromEntries(
     stages.map((stage) => [`${stage}_ms`, round(median(samples.map((sample) => sample[stage]!)))]),
   );
-  const jobStages = stages.filter((stage) => !stage.startsWith('png_') && !stage.startsWith(PART));
-  const pngStages = stages.filter((stage) => stage.startsWith('png_'));
-  const sumOf = (sample: Record<string, number>, names: string[]) =>
-    names.reduce((sum, stage) => sum + sample[stage]!, 0);
-  const total = round(median(samples.map((sample) => sumOf(sample, jobStages))));
-  const png = round(median(samples.map((sample) => sample.png_draw! + sample.png_encode!)));
-  const totalWithPng = round(median(samples.map((sample) => sumOf(sample, [...jobStages, ...pngStages]))));
+  const jobStages = stages.filter((stage) => !stage.startsWith(PART));
+  const total = median(samples.map((sample) => jobStages.reduce((sum, stage) => sum + sample[stage]!, 0)));
+  const png = await timePng(svg, size.warmup, size.runs);
+  const pngTotal = median(png.draw.map((draw, run) => draw + png.encode[run]!));
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(
     JSON.stringify({
@@ -127,9 +150,11 @@ for (const size of SIZES) {
       candles: size.candles,
       runs: size.runs,
       ...perStage,
-      total_ms: total,
-      png_first_request_ms: png,
-      total_with_png_ms: totalWithPng,
+      total_ms: round(total),
+      png_draw_ms: round(median(png.draw)),
+      png_encode_ms: round(median(png.encode)),
+      png_first_request_ms: round(pngTotal),
+      total_with_png_ms: round(total + pngTotal),
       peak_rss_mb: peakRssMb,
     }),
   );
