@@ -8,7 +8,7 @@
 import type { CandleSeries } from './candles.js';
 import type { ChartPatternHit, Pivot, PriceLevel, TrendEstimate } from './chartPatterns/chartPatternTypes.js';
 import { detectChartPatterns, meanRangeOf } from './chartPatterns/detectChartPatterns.js';
-import { patternHitRates, type PatternHitRate } from './chartPatterns/hitRates.js';
+import { patternHitRates, type Occurrence, type PatternHitRate } from './chartPatterns/hitRates.js';
 import { computeIndicators, lastDefined, type IndicatorSeries } from './indicators/computeIndicators.js';
 import { warmedUpFrom, windowIndicators } from './indicators/indicatorWarmup.js';
 import { buildCandleContext } from './patterns/candleContext.js';
@@ -64,9 +64,7 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
   const computed = computeIndicators(all);
   const indicators = windowIndicators(computed, offset);
   const context = buildCandleContext(all);
-  const candlestickPatterns = detectCandlestickPatterns(all, context)
-    .filter((hit) => hit.index - hit.candles + 1 >= offset)
-    .map((hit) => (offset > 0 ? { ...hit, index: hit.index - offset } : hit));
+  const candlestickPatterns = detectCandlestickPatterns(all, context, offset);
   const chart = detectChartPatterns(
     candles,
     context.averageRange.subarray(offset),
@@ -100,10 +98,13 @@ export function analyzeSeries(series: CandleSeries): AnalysisReport {
     levels: chart.levels,
     candlestickPatterns,
     chartPatterns: chart.patterns,
-    hitRates: patternHitRates(candles, [
-      ...chart.patterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex })),
-      ...candlestickPatterns.map((hit) => ({ pattern: hit.pattern, direction: hit.direction, index: hit.index })),
-    ]),
+    // A candlestick hit is an occurrence as it stands (its pattern, direction and index): no copy of thousands.
+    hitRates: patternHitRates(
+      candles,
+      chart.patterns
+        .map((hit): Occurrence => ({ pattern: hit.pattern, direction: hit.direction, index: hit.endIndex }))
+        .concat(candlestickPatterns),
+    ),
   };
 }
 

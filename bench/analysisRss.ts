@@ -4,8 +4,10 @@
  * first request, so a worker never loads Skia), printing RSS every 250.
  * BENCH_RSS_PNG=1 draws the PNG too, as a job did before, and as an API node's drawing
  * thread does for every chart requested.
- * Run by bench/analysis.ts in a process of its own, so the comparison renderers that
- * benchmark loads (resvg, jsdom) do not count. Between analyses it returns to the event loop,
+ * Compiled with the build (tsconfig.build.json) and run as `node dist/bench/analysisRss.js`,
+ * the way production runs a worker (compiled JS under plain node): under tsx its loader and
+ * transpiler would count in the RSS as well. bench/analysis.ts builds it and runs it in a
+ * process of its own, so the comparison renderers that benchmark loads (resvg, jsdom) do not count. Between analyses it returns to the event loop,
  * as a worker does while it waits on Redis: the canvas's pixel readback is native memory that
  * Node frees from the event loop, never inside one synchronous run.
  */

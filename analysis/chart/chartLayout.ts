@@ -38,25 +38,19 @@ export function toBars(candles: readonly Candle[], maxBars = MAX_BARS): Bars {
   const bars: Bar[] = [];
   for (let start = 0; start < candles.length; start += bucket) {
     const first = candles[start]!;
-    const bar: Bar = {
-      time: first.time,
-      open: first.open,
-      high: first.high,
-      low: first.low,
-      close: first.close,
-      volume: 0,
-      lastIndex: start,
-    };
+    // Accumulated in locals, the bar built once: writes to an object's number fields cost more.
+    let high = first.high;
+    let low = first.low;
+    let volume = 0;
     const end = Math.min(candles.length, start + bucket);
     for (let index = start; index < end; index += 1) {
       const candle = candles[index]!;
-      if (candle.high > bar.high) bar.high = candle.high;
-      if (candle.low < bar.low) bar.low = candle.low;
-      bar.volume += candle.volume;
-      bar.close = candle.close;
-      bar.lastIndex = index;
+      if (candle.high > high) high = candle.high;
+      if (candle.low < low) low = candle.low;
+      volume += candle.volume;
     }
-    bars.push(bar);
+    const last = candles[end - 1]!;
+    bars.push({ time: first.time, open: first.open, high, low, close: last.close, volume, lastIndex: end - 1 });
   }
   return { bars, bucket };
 }

@@ -22,13 +22,16 @@ export function findBreakouts(
   averageVolume: ArrayLike<number>,
 ): ChartPatternHit[] {
   const hits: ChartPatternHit[] = [];
+  // Each candle's volatility once, not once per level.
+  const local = new Float64Array(candles.length);
+  for (let index = 0; index < candles.length; index += 1) local[index] = volatility.around(index, index);
   for (const level of levels) {
     let side = 0;
     let run = 0;
     let last: ChartPatternHit | undefined;
     for (let index = level.establishedIndex + 1; index < candles.length; index += 1) {
       const candle = candles[index]!;
-      const v = volatility.around(index, index);
+      const v = local[index]!;
       const margin = BREAKOUT_MARGIN * v;
       const distance = candle.close - level.price;
       const now = distance > margin ? 1 : distance < -margin ? -1 : 0;

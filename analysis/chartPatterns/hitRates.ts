@@ -6,6 +6,7 @@
  * later are left out of that horizon. Pure and deterministic.
  */
 import type { Candle } from '../candles.js';
+import { selectMedian } from './selectMedian.js';
 
 export const HORIZONS = [5, 10, 20] as const;
 /** Fewer occurrences than this are listed but not called meaningful (and not put in the summary). */
@@ -37,43 +38,69 @@ export interface PatternHitRate {
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+interface Group {
+  pattern: string;
+  direction: Occurrence['direction'];
+  indices: number[];
+}
+
+/** Occurrences grouped by pattern and direction, in order of first appearance. */
+function groupOccurrences(occurrences: readonly Occurrence[]): Group[] {
+  const groups: Group[] = [];
+  const byPattern = new Map<string, Partial<Record<Occurrence['direction'], Group>>>();
+  for (let k = 0; k < occurrences.length; k += 1) {
+    const { pattern, direction, index } = occurrences[k]!;
+    let directions = byPattern.get(pattern);
+    if (!directions) byPattern.set(pattern, (directions = {}));
+    let group = directions[direction];
+    if (!group) groups.push((directions[direction] = group = { pattern, direction, indices: [] }));
+    group.indices.push(index);
+  }
+  return groups;
+}
+
+/** `returns` has room for indices.length values: one scratch buffer for every group and horizon. */
+function horizonStats(
+  closes: Float64Array,
+  indices: readonly number[],
+  bars: number,
+  sign: number,
+  returns: Float64Array,
+): HorizonStats {
+  // Groups of candlestick hits run to thousands: typed, and a median by selection, not a sort.
+  let count = 0;
+  let inDirection = 0;
+  for (let k = 0; k < indices.length; k += 1) {
+    const index = indices[k]!;
+    if (index < 0 || index + bars >= closes.length) continue;
+    const from = closes[index]!;
+    const to = closes[index + bars]!;
+    if (!(from > 0)) continue;
+    const value = ((to - from) / from) * 100;
+    returns[count++] = value;
+    if (sign * value > 0) inDirection += 1;
+  }
+  if (count === 0) return { bars, count: 0, inDirection: null, medianReturn: null };
+  return {
+    bars,
+    count,
+    inDirection: sign === 0 ? null : round(inDirection / count, 3),
+    medianReturn: round(selectMedian(returns.subarray(0, count)), 3),
+  };
 }
 
 /** One entry per pattern and direction, in order of first appearance. */
 export function patternHitRates(candles: readonly Candle[], occurrences: readonly Occurrence[]): PatternHitRate[] {
-  const groups = new Map<string, Occurrence[]>();
-  for (const occurrence of occurrences) {
-    const key = `${occurrence.pattern}:${occurrence.direction}`;
-    const group = groups.get(key);
-    if (group) group.push(occurrence);
-    else groups.set(key, [occurrence]);
-  }
-  return [...groups.values()].map((group) => {
-    const { pattern, direction } = group[0]!;
+  const scratch = new Float64Array(occurrences.length);
+  const closes = new Float64Array(candles.length);
+  for (let index = 0; index < candles.length; index += 1) closes[index] = candles[index]!.close;
+  return groupOccurrences(occurrences).map(({ pattern, direction, indices }) => {
     const sign = direction === 'bullish' ? 1 : direction === 'bearish' ? -1 : 0;
-    const horizons = HORIZONS.map((bars): HorizonStats => {
-      const returns: number[] = [];
-      for (const { index } of group) {
-        const from = candles[index]?.close;
-        const to = candles[index + bars]?.close;
-        if (from !== undefined && to !== undefined && from > 0) returns.push(((to - from) / from) * 100);
-      }
-      if (returns.length === 0) return { bars, count: 0, inDirection: null, medianReturn: null };
-      return {
-        bars,
-        count: returns.length,
-        inDirection: sign === 0 ? null : round(returns.filter((value) => sign * value > 0).length / returns.length, 3),
-        medianReturn: round(median(returns), 3),
-      };
-    });
+    const horizons = HORIZONS.map((bars) => horizonStats(closes, indices, bars, sign, scratch));
     return {
       pattern,
       direction,
-      occurrences: group.length,
+      occurrences: indices.length,
       meaningful: horizons[1]!.count >= MIN_OCCURRENCES,
       horizons,
     };

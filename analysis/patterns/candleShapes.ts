@@ -5,9 +5,9 @@
 import type { CandleContext } from './candleContext.js';
 
 export const realBody = (x: CandleContext, i: number): number => x.body[i]!;
-export const highLow = (x: CandleContext, i: number): number => x.high[i]! - x.low[i]!;
-export const bodyTop = (x: CandleContext, i: number): number => Math.max(x.open[i]!, x.close[i]!);
-export const bodyBottom = (x: CandleContext, i: number): number => Math.min(x.open[i]!, x.close[i]!);
+export const highLow = (x: CandleContext, i: number): number => x.highLow[i]!;
+export const bodyTop = (x: CandleContext, i: number): number => x.bodyTop[i]!;
+export const bodyBottom = (x: CandleContext, i: number): number => x.bodyBottom[i]!;
 export const upperShadow = (x: CandleContext, i: number): number => x.upperShadow[i]!;
 export const lowerShadow = (x: CandleContext, i: number): number => x.lowerShadow[i]!;
 export const color = (x: CandleContext, i: number): 1 | -1 => x.color[i] as 1 | -1;

@@ -27,7 +27,7 @@ export function trendContext(x: CandleContext, first: number, direction: Directi
 
 /** Last candle's volume over the average volume before the pattern's first candle. */
 export function volumeRatio(x: CandleContext, first: number, last: number): number | null {
-  const ratio = x.candles[last]!.volume / x.averageVolume[first]!;
+  const ratio = x.volume[last]! / x.averageVolume[first]!;
   return Number.isFinite(ratio) ? round2(ratio) : null;
 }
 

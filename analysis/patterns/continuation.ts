@@ -15,14 +15,16 @@ import {
   upperShadow,
 } from './candleShapes.js';
 
+/** Candle k opens within the previous body, Near included. */
+const opensNear = (x: CandleContext, k: number): boolean =>
+  x.open[k]! >= bodyBottom(x, k - 1) - near(x, k - 1) && x.open[k]! <= bodyTop(x, k - 1) + near(x, k - 1);
+
 /** Three-line strike: three candles marching one way, then one opening beyond and closing back past the first open; sign of the march. */
 export function threeLineStrike(x: CandleContext, i: number): number {
   const { open: o, close: c } = x;
   const side = color(x, i - 1);
   if (color(x, i - 3) !== side || color(x, i - 2) !== side || color(x, i) !== -side) return 0;
-  const opensNear = (k: number) =>
-    o[k]! >= bodyBottom(x, k - 1) - near(x, k - 1) && o[k]! <= bodyTop(x, k - 1) + near(x, k - 1);
-  if (!opensNear(i - 2) || !opensNear(i - 1)) return 0;
+  if (!opensNear(x, i - 2) || !opensNear(x, i - 1)) return 0;
   if (side === 1)
     return c[i - 1]! > c[i - 2]! && c[i - 2]! > c[i - 3]! && o[i]! > c[i - 1]! && c[i]! < o[i - 3]! ? 100 : 0;
   return c[i - 1]! < c[i - 2]! && c[i - 2]! < c[i - 3]! && o[i]! < c[i - 1]! && c[i]! > o[i - 3]! ? -100 : 0;

@@ -43,7 +43,14 @@ interface ContextCache {
   value: TrendContext | undefined;
 }
 
-function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, cache: ContextCache): CandlestickHit {
+function hitOf(
+  x: CandleContext,
+  entry: Entry,
+  index: number,
+  signal: number,
+  cache: ContextCache,
+  windowStart: number,
+): CandlestickHit {
   const direction: Direction = entry.neutral ? 'neutral' : signal > 0 ? 'bullish' : 'bearish';
   const first = Math.max(0, index - entry.candles + 1);
   if (cache.first !== first || cache.direction !== direction || !cache.value) {
@@ -57,8 +64,8 @@ function hitOf(x: CandleContext, entry: Entry, index: number, signal: number, ca
     pattern: entry.pattern,
     talib: entry.talib,
     signal,
-    time: x.candles[index]!.time,
-    index,
+    time: x.time[index]!,
+    index: index - windowStart,
     candles: entry.candles,
     direction,
     trend_context,
@@ -78,25 +85,41 @@ function signalsOf(x: CandleContext): Int16Array[] {
 }
 const LOOKBACKS = Int32Array.from(ENTRIES, (entry) => entry.lookback);
 
+/**
+ * `windowStart`: the first candle of the reported window, when the candles before it are a
+ * warm-up. Only hits that lie wholly inside the window are returned, their `index` counted
+ * from the window's first candle; the warm-up still feeds the averages and the trend context.
+ */
 export function detectCandlestickPatterns(
   candles: readonly Candle[],
   context: CandleContext = buildCandleContext(candles),
+  windowStart = 0,
 ): CandlestickHit[] {
   const signals = signalsOf(context);
-  // Counting sort by candle: slots for each candle's hits, filled pattern by pattern so
-  // that within a candle the hits keep TA-Lib's function order.
-  const start = new Int32Array(candles.length + 1);
-  for (const row of signals)
-    for (let index = 0; index < row.length; index += 1) if (row[index] !== 0) start[index + 1]! += 1;
-  for (let index = 0; index < candles.length; index += 1) start[index + 1]! += start[index]!;
-  const total = start[candles.length]!;
+  const length = candles.length;
+  // Counting sort by candle: each pattern's hits found in one pass over its row (from the
+  // first candle whose pattern lies wholly in the window: n candles ending at i start at
+  // i − n + 1), then placed in slots per candle pattern by pattern, so that within a candle
+  // the hits keep TA-Lib's function order.
+  const start = new Int32Array(length + 1);
+  const found = signals.map((row, k) => {
+    const indices: number[] = [];
+    for (let index = windowStart + ENTRIES[k]!.candles - 1; index < length; index += 1) {
+      if (row[index] === 0) continue;
+      indices.push(index);
+      start[index + 1]! += 1;
+    }
+    return indices;
+  });
+  for (let index = 0; index < length; index += 1) start[index + 1]! += start[index]!;
+  const total = start[length]!;
   const slotEntry = new Int32Array(total);
   const slotSignal = new Int32Array(total);
   const slotIndex = new Int32Array(total);
-  const next = start.slice(0, candles.length);
-  signals.forEach((row, k) => {
-    for (let index = 0; index < row.length; index += 1) {
-      if (row[index] === 0) continue;
+  const next = start.subarray(0, length);
+  found.forEach((indices, k) => {
+    const row = signals[k]!;
+    for (const index of indices) {
       const slot = next[index]!++;
       slotEntry[slot] = k;
       slotSignal[slot] = row[index]!;
@@ -106,15 +129,18 @@ export function detectCandlestickPatterns(
   const hits = new Array<CandlestickHit>(total);
   const cache: ContextCache = { first: -1, direction: undefined, value: undefined };
   for (let slot = 0; slot < total; slot += 1)
-    hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache);
+    hits[slot] = hitOf(context, ENTRIES[slotEntry[slot]!]!, slotIndex[slot]!, slotSignal[slot]!, cache, windowStart);
   return hits;
 }
 
+const ORDINAL = new Map(CANDLESTICK_PATTERNS.map((pattern, k) => [pattern, k]));
+
 export function countByPattern(hits: readonly CandlestickHit[]): Record<CandlestickPatternName, number> {
-  const counts = Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern) => [pattern, 0])) as Record<
+  // Tallied by ordinal: a keyed increment on a 61-key record per hit cost about 50 ns.
+  const tally = new Int32Array(CANDLESTICK_PATTERNS.length);
+  for (const hit of hits) tally[ORDINAL.get(hit.pattern)!]! += 1;
+  return Object.fromEntries(CANDLESTICK_PATTERNS.map((pattern, k) => [pattern, tally[k]!])) as Record<
     CandlestickPatternName,
     number
   >;
-  for (const hit of hits) counts[hit.pattern] += 1;
-  return counts;
 }

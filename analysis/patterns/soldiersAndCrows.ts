@@ -61,7 +61,9 @@ export function advanceBlock(x: CandleContext, i: number): number {
   )
     return 0;
   if (!(realBody(x, i - 2) > bodyLong(x, i - 2)) || !(upperShadow(x, i - 2) < shadowShort(x, i - 2))) return 0;
-  const [b2, b1, b0] = [realBody(x, i - 2), realBody(x, i - 1), realBody(x, i)];
+  const b2 = realBody(x, i - 2);
+  const b1 = realBody(x, i - 1);
+  const b0 = realBody(x, i);
   const weakening =
     (b1 < b2 - far(x, i - 2) && b0 < b1 + near(x, i - 1)) ||
     b0 < b1 - far(x, i - 1) ||
@@ -84,14 +86,17 @@ export function stalledPattern(x: CandleContext, i: number): number {
   return o[i]! >= c[i - 1]! - realBody(x, i) - near(x, i - 1) ? -100 : 0;
 }
 
+/** Candle k opens at the previous close, Equal included. */
+const opensAtPreviousClose = (x: CandleContext, k: number): boolean =>
+  x.open[k]! <= x.close[k - 1]! + equal(x, k - 1) && x.open[k]! >= x.close[k - 1]! - equal(x, k - 1);
+
 /** Identical three crows (−100): three black candles, each opening at the previous close. */
 export function identicalThreeCrows(x: CandleContext, i: number): number {
-  const { open: o, close: c } = x;
+  const c = x.close;
   if (!allColour(x, i, -1, 3)) return 0;
   for (let k = i - 2; k <= i; k += 1) if (!(lowerShadow(x, k) < shadowVeryShort(x, k))) return 0;
   if (!(c[i - 2]! > c[i - 1]! && c[i - 1]! > c[i]!)) return 0;
-  const at = (k: number) => o[k]! <= c[k - 1]! + equal(x, k - 1) && o[k]! >= c[k - 1]! - equal(x, k - 1);
-  return at(i - 1) && at(i) ? -100 : 0;
+  return opensAtPreviousClose(x, i - 1) && opensAtPreviousClose(x, i) ? -100 : 0;
 }
 
 /** Two crows (−100): a long white candle, a black one gapping up, then a black one closing into the white body. */

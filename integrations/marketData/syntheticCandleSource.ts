@@ -15,11 +15,13 @@ import { requestedCount, throwIfAborted } from './requestWindow.js';
 export const SYNTHETIC_END = Date.UTC(2026, 0, 1);
 
 export function seededRandom(seedText: string): () => number {
-  let seed = 2166136261;
-  for (const char of seedText) seed = Math.imul(seed ^ char.charCodeAt(0), 16777619) >>> 0;
+  let initial = 2166136261;
+  for (const char of seedText) initial = Math.imul(initial ^ char.charCodeAt(0), 16777619) >>> 0;
+  // A uint32 kept in a typed array wraps as `>>> 0` would, and is not boxed on every draw.
+  const seed = Uint32Array.of(initial);
   return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
+    seed[0] = seed[0]! + 0x6d2b79f5;
+    let t = seed[0];
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

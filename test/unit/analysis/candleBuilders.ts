@@ -73,9 +73,22 @@ export function seriesOf(candles: Candle[], source: CandleSeries['source'] = 'fi
 const require = createRequire(import.meta.url);
 
 /** Real hourly candles from @typedtrader/candles (strings in the JSON; numbers here). */
-export function typedTraderCandles(
-  name: 'urth-2025-1h' | 'urth-2024-1h' | 'urth-2022-1h' | 'downtrend-msft' | 'sideways-pg' | 'uptrend-slv',
-): Candle[] {
+export type TypedTraderSeries = (typeof TYPED_TRADER_SERIES)[number];
+/** Every series @typedtrader/candles ships as JSON. */
+export const TYPED_TRADER_SERIES = [
+  'urth-2025-1h',
+  'urth-2024-1h',
+  'urth-2022-1h',
+  'downtrend-msft',
+  'sideways-pg',
+  'uptrend-slv',
+  'uptrend-stx',
+  'downtrend',
+  'sideways',
+  'uptrend',
+] as const;
+
+export function typedTraderCandles(name: TypedTraderSeries): Candle[] {
   const file = require.resolve(`@typedtrader/candles/json/${name}.json`);
   const rows = JSON.parse(readFileSync(file, 'utf8')) as {
     openTimeInMillis: number;
@@ -93,4 +106,24 @@ export function typedTraderCandles(
     close: Number(row.close),
     volume: Number(row.volume),
   }));
+}
+
+/**
+ * A seeded random walk on a 0.1 tick grid, hourly: equal prices, gaps and shared body ends are
+ * common, so it reaches the rare candlestick patterns no real series contains.
+ */
+export function tickGridWalk(count: number, seed: number): Candle[] {
+  let state = seed;
+  const random = () => ((state = (state * 16807) % 2147483647) - 1) / 2147483646;
+  const tick = (value: number) => Math.round(value * 10) / 10;
+  const candles: Candle[] = [];
+  let close = 100;
+  for (let index = 0; index < count; index += 1) {
+    const open = tick(random() < 0.3 ? close + (random() - 0.5) * 2 : close);
+    close = tick(open + (random() - 0.5) * (random() < 0.2 ? 3 : 1));
+    const high = tick(Math.max(open, close) + (random() < 0.4 ? 0 : random() * 0.6));
+    const low = tick(Math.min(open, close) - (random() < 0.4 ? 0 : random() * 0.6));
+    candles.push({ time: index * HOUR, open, high, low, close, volume: 1000 });
+  }
+  return candles;
 }

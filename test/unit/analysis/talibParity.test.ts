@@ -10,6 +10,7 @@ import { PATTERN_SPECS } from '../../../analysis/patterns/candlestickCatalog.js'
 import { TALIB_FUNCTIONS } from '../../../analysis/patterns/candlestickTypes.js';
 import { detectCandlestickPatterns } from '../../../analysis/patterns/detectCandlestickPatterns.js';
 import { loadTalib, type TalibOutput } from '../../support/talibWasm.js';
+import { tickGridWalk } from './candleBuilders.js';
 
 const require = createRequire(import.meta.url);
 
@@ -109,28 +110,9 @@ describe.each(SERIES)('TA-Lib parity on %s', (name) => {
   });
 });
 
-/**
- * Beyond the real series: a seeded random walk on a coarse tick grid (so equal prices, gaps
- * and shared ends are common) reaches the rare patterns no real series above contains.
- */
-function gridWalk(count: number, seed: number): Candle[] {
-  let state = seed;
-  const random = () => ((state = (state * 16807) % 2147483647) - 1) / 2147483646;
-  const tick = (value: number) => Math.round(value * 10) / 10;
-  const candles: Candle[] = [];
-  let close = 100;
-  for (let index = 0; index < count; index += 1) {
-    const open = tick(random() < 0.3 ? close + (random() - 0.5) * 2 : close);
-    close = tick(open + (random() - 0.5) * (random() < 0.2 ? 3 : 1));
-    const high = tick(Math.max(open, close) + (random() < 0.4 ? 0 : random() * 0.6));
-    const low = tick(Math.min(open, close) - (random() < 0.4 ? 0 : random() * 0.6));
-    candles.push({ time: index * 3_600_000, open, high, low, close, volume: 1000 });
-  }
-  return candles;
-}
-
+// Beyond the real series: the tick-grid walk reaches the rare patterns no real series above contains.
 test('TA-Lib parity on a seeded tick-grid walk of 100,000 candles, where 60 of the 61 patterns occur', () => {
-  const candles = gridWalk(100_000, 12_345);
+  const candles = tickGridWalk(100_000, 12_345);
   const hits = detectCandlestickPatterns(candles);
   const rows: Row[] = [];
   for (const spec of PATTERN_SPECS) {
