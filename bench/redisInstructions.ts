@@ -6,7 +6,8 @@
  *
  * A private redis-server runs under `valgrind --tool=callgrind`. The counters are zeroed
  * (`callgrind_control -z`) just before the jobs are queued and dumped (`callgrind_control -d`)
- * once the stream is drained, so start-up and shutdown are not counted; what is counted is
+ * once the stream is drained (and once between the enqueue and the drain, which are also
+ * reported apart), so start-up and shutdown are not counted; what is counted is
  * everything Redis does in between: BENCH_JOBS (default 1,000) jobs queued through the
  * checkout's own enqueue path (createJobQueue, 1,000 in flight), then drained by the checkout's
  * bench/noopWorker.ts (ANALYSIS_WORKER_CONCURRENCY x ANALYSIS_WORKER_BATCH_SIZE, default 2 x 50)
@@ -179,25 +180,37 @@ try {
       ),
     );
   }
+  await callgrind(server.pid!, '-d');
   worker.stdin!.write('go\n');
   await waitUntil(() => drained(redis, keys), 'the worker to drain the stream', DRAIN_CHECK_MS);
   await callgrind(server.pid!, '-d');
   const phaseMs = performance.now() - started;
 
-  const dump = readdirSync(dir).find((name) => /^callgrind\.out\.\d+$/.test(name));
-  if (dump === undefined) throw new Error(`callgrind wrote no dump in ${dir}`);
-  const figures = await annotate(path.join(dir, dump));
-  if (process.env.BENCH_KEEP_CALLGRIND) copyFileSync(path.join(dir, dump), process.env.BENCH_KEEP_CALLGRIND);
+  // A dump zeroes the counters: the first holds the enqueue, the second the drain.
+  const dumps = readdirSync(dir)
+    .filter((name) => /^callgrind\.out\.\d+$/.test(name))
+    .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
+  if (dumps.length !== 2) throw new Error(`callgrind wrote ${dumps.length} dumps in ${dir}, expected 2`);
+  const [enqueue, drain] = await Promise.all(dumps.map((name) => annotate(path.join(dir, name))));
+  if (process.env.BENCH_KEEP_CALLGRIND)
+    dumps.forEach((name, index) =>
+      copyFileSync(path.join(dir, name), `${process.env.BENCH_KEEP_CALLGRIND}.${index + 1}`),
+    );
   if (process.env.BENCH_COMMANDSTATS) process.stderr.write(`${await redis.info('commandstats')}\n`);
-  const perJob = (name: string) => Math.round((figures[name] ?? 0) / JOBS);
+  const perJob = (figures: Record<string, number>, name: string) => Math.round((figures[name] ?? 0) / JOBS);
+  const phase = (figures: Record<string, number>) =>
+    Object.fromEntries(['total', ...FUNCTIONS].map((name) => [name, perJob(figures, name)]));
+  const both = (name: string) => perJob(enqueue!, name) + perJob(drain!, name);
   process.stdout.write(
     `${JSON.stringify({
       checkout,
       jobs: JOBS,
       result_ttl: process.env.ANALYSIS_RESULT_TTL ?? 'default',
       phase_s: Math.round(phaseMs / 100) / 10,
-      ir_per_job: perJob('total'),
-      ...Object.fromEntries(FUNCTIONS.map((name) => [`${name}_per_job`, perJob(name)])),
+      ir_per_job: both('total'),
+      ...Object.fromEntries(FUNCTIONS.map((name) => [`${name}_per_job`, both(name)])),
+      enqueue_per_job: phase(enqueue!),
+      drain_per_job: phase(drain!),
       load_average: os.loadavg().map((value) => Math.round(value * 100) / 100),
     })}\n`,
   );
