@@ -9,7 +9,7 @@ import { readLuaSource } from './luaSource.js';
 import {
   type AnyScript,
   type CallOf,
-  luaPreamble,
+  luaScript,
   type ScriptArg,
   scriptArguments,
   ScriptReplyError,
@@ -26,7 +26,7 @@ const compiled = new WeakMap<AnyScript, Compiled>();
 
 /** The full Lua text a script runs: the preamble, then its file with includes resolved. */
 export function scriptSource(spec: AnyScript): string {
-  return luaPreamble(spec) + readLuaSource(LUA_DIR, spec.file);
+  return luaScript(spec, readLuaSource(LUA_DIR, spec.file));
 }
 
 function compile(spec: AnyScript): Compiled {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 import { eventArgs, parseProgressEvent, progressEvent } from '../../../storage/progressEvent.js';
-import { luaPreamble, defineScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
+import { defineScript, luaScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
 
 const luaProgressEvent = readFileSync(
   new URL('../../../storage/lua/includes/progressEvent.lua', import.meta.url),
@@ -35,7 +35,7 @@ const echo = defineScript({
 
 async function run(body: string, call: Parameters<typeof scriptArguments>[1]): Promise<unknown> {
   const { keys, argv } = scriptArguments(echo, call);
-  return redis.client.eval(luaPreamble(echo) + body, keys.length, ...keys, ...argv);
+  return redis.client.eval(luaScript(echo, body), keys.length, ...keys, ...argv);
 }
 
 test('lists of every length and batch items arrive under their names', async () => {
