@@ -40,8 +40,14 @@ if active >= tonumber(A.maxActive) then
 end
 
 -- Fair admission: the entry id when admitted at once, false when the job waits its turn.
-local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
-local entryId = admitOrWait(adm, A.analysisId, A.userId)
+-- With admission off the job enters the stream without the admission state being built.
+local entryId
+if tonumber(A.admissionLimit) > 0 then
+  local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
+  entryId = admitOrWait(adm, A.analysisId, A.userId)
+else
+  entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
+end
 if entryId then
   redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
 else
