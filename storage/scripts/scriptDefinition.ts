@@ -184,16 +184,22 @@ export function luaPreamble(spec: AnyScript, reads: ListReads = EVERY_LIST_AS_TA
   const fixedNames = fixed.fields.map((field) => localName('A', field.slice(0, field.indexOf(' = '))));
   lines.push(`local ${[...fixedNames, 'ITEMS'].join(', ')}`);
   lines.push('do');
-  // unpack puts the whole list on the Lua stack, which holds about 8,000 values: longer lists are copied one by one.
-  lines.push('  local function list(from, n)');
-  lines.push('    local l = {}; for j = 1, n do l[j] = ARGV[from + j - 1] end; return l');
-  lines.push('  end');
+  const tableLists = [
+    ...(spec.lists ?? []).filter((name: string) => !reads.fixed.has(name)),
+    ...(spec.item?.lists ?? []).filter((name: string) => !reads.item.has(name)),
+  ];
+  if (tableLists.length > 0) {
+    // unpack puts the whole list on the Lua stack, which holds about 8,000 values: longer lists are copied one by one.
+    lines.push('  local function list(from, n)');
+    lines.push('    local l = {}; for j = 1, n do l[j] = ARGV[from + j - 1] end; return l');
+    lines.push('  end');
+  }
   lines.push('  local c = 1');
   lines.push(...fixed.lines, ...fixed.fields.map((field) => `  ${localName('A', field)}`), `  c = ${fixed.next}`);
-  lines.push('  ITEMS = {}');
   if (spec.item) {
     const itemKeys: readonly string[] = spec.item.keys;
     const item = readsOf(spec.item.args, spec.item.lists ?? [], reads.item, '    ');
+    lines.push('  ITEMS = {}');
     lines.push('  local count = tonumber(ARGV[c]); c = c + 1');
     lines.push('  for i = 1, count do');
     lines.push(`    local base = ${keyNames.length} + (i - 1) * ${itemKeys.length}`);
