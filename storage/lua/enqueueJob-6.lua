@@ -22,7 +22,6 @@
   Events: `queued` on the progress log (not on the channel: the id is new, so no one listens yet).
 ]]
 --- @include "progressEvent"
---- @include "admission"
 
 if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
 
@@ -43,6 +42,9 @@ end
 -- With admission off the job enters the stream without the admission state being built.
 local entryId
 if tonumber(A.admissionLimit) > 0 then
+  -- Included here, in the one block that uses it: its functions are closures made on every
+  -- call that passes this point, and a call with admission off never does.
+--- @include "admission"
   local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
   entryId = admitOrWait(adm, A.analysisId, A.userId)
 else
