@@ -8,7 +8,7 @@
         admissionTags, admissionWeights (hashes)
   ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
         progressLogMax, userId, group, admissionLimit (backlog limit; 0: straight to the stream);
-        lists: event (the `queued` event's fields), record (field/value pairs)
+        lists: record (field/value pairs)
   Admission (the `admission` include): the id enters the stream at once unless others wait or
   the backlog is at the limit; then it waits on the admission queue (status `queued`, no
   `entry_id` until a claim reads its entry).
@@ -60,5 +60,7 @@ redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
 if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end
 
 -- Logged, not published: nobody can be subscribed to an id this script has just made up.
-redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent(unpack(A.event)))
+-- The event is the script's own (as fixed as the status it announces), at the job's creation
+-- time: sending its six fields cost more than building it.
+redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent('queued', 'queued', 0, 'queued', A.createdAt, ''))
 return { 'queued', A.analysisId }
