@@ -24,9 +24,33 @@ interface Compiled {
 }
 const compiled = new WeakMap<AnyScript, Compiled>();
 
+/**
+ * Whole-line comments (the headers, the includes' notes) blanked: Redis hashes and compiles
+ * the text each time a client first sends it, and comments were most of its bytes. Lines are
+ * kept, so an error's line number still points where it did.
+ */
+function blankComments(source: string): string {
+  let inBlock = false;
+  return source
+    .split('\n')
+    .map((line) => {
+      const text = line.trimStart();
+      if (inBlock) {
+        inBlock = !line.includes(']]');
+        return '';
+      }
+      if (text.startsWith('--[[')) {
+        inBlock = !text.includes(']]');
+        return '';
+      }
+      return text.startsWith('--') ? '' : line;
+    })
+    .join('\n');
+}
+
 /** The full Lua text a script runs: the preamble, then its file with includes resolved. */
 export function scriptSource(spec: AnyScript): string {
-  return luaScript(spec, readLuaSource(LUA_DIR, spec.file));
+  return blankComments(luaScript(spec, readLuaSource(LUA_DIR, spec.file)));
 }
 
 function compile(spec: AnyScript): Compiled {
