@@ -14,8 +14,3 @@ local function progressEvent(status, stage, progress, message, at, dataJson)
   return '{"status":"' .. status .. '","stage":"' .. stage .. '","progress":' .. progress
     .. ',"message":' .. cjson.encode(message) .. ',"at":' .. at .. data .. '}'
 end
-
--- The final event of a job ended by a script itself; a failure carries its error as data.
-local function terminalEvent(status, message, now)
-  return progressEvent(status, 'finished', 1, message, now, status == 'failed' and '{"error":' .. cjson.encode(message) .. '}' or '')
-end
