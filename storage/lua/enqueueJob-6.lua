@@ -41,7 +41,8 @@ end
 -- Fair admission: the entry id when admitted at once, false when the job waits its turn.
 -- With admission off the job enters the stream without the admission state being built.
 local entryId
-if tonumber(A.admissionLimit) > 0 then
+-- (The limit is a whole number; compared as text, it needs no parsing.)
+if A.admissionLimit ~= '0' then
   -- Included here, in the one block that uses it: its functions are closures made on every
   -- call that passes this point, and a call with admission off never does.
 --- @include "admission"
