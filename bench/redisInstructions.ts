@@ -13,7 +13,9 @@
  * bench/noopWorker.ts (ANALYSIS_WORKER_CONCURRENCY x ANALYSIS_WORKER_BATCH_SIZE, default 2 x 50)
  * started after the enqueue, its start-up (script loads, consumer registration) included. The
  * worker's timers (heartbeats, claim refreshes) and this script's drain check (XINFO GROUPS once
- * every 500 ms) run during the phase too; they are a few hundred calls at most.
+ * every 500 ms) run during the phase too; they are a few hundred calls at most, but they grow
+ * with the phase's wall time (valgrind slows Redis about 50 times), so a loaded machine reads
+ * about 1% higher: run the two checkouts one after the other, under the same load.
  *
  * The checkout (default: this repository) may be an older commit, e.g. after
  * `git worktree add /tmp/base <commit>` and a node_modules link; its modules are imported from
@@ -22,7 +24,9 @@
  *
  * Prints one JSON line: per job, callgrind's program total (Ir) and the inclusive cost of
  * readQueryFromClient (every command a client sent, the Lua inside included), evalGenericCommand,
- * luaCallFunction and lua_pcall (the script bodies), and luaCreateFunction (script compiles).
+ * luaCallFunction and lua_pcall (the script bodies), and luaCreateFunction (script compiles),
+ * for both phases and for each. BENCH_KEEP_CALLGRIND=<path> keeps the two dumps (<path>.1,
+ * <path>.2) for callgrind_annotate; BENCH_COMMANDSTATS=1 prints INFO commandstats to stderr.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
