@@ -29,7 +29,7 @@ const compiled = new WeakMap<AnyScript, Compiled>();
  * Redis hashes and compiles the text each time a client first sends it, at about a hundred
  * instructions a byte. Lines are kept, so an error's line number still points where it did.
  */
-function blankComments(source: string): string {
+function compactBody(source: string): string {
   let inBlock = false;
   return source
     .split('\n')
@@ -50,7 +50,7 @@ function blankComments(source: string): string {
 
 /** The full Lua text a script runs: the preamble, then its file with includes resolved. */
 export function scriptSource(spec: AnyScript): string {
-  return blankComments(luaScript(spec, readLuaSource(LUA_DIR, spec.file)));
+  return luaScript(spec, compactBody(readLuaSource(LUA_DIR, spec.file)));
 }
 
 function compile(spec: AnyScript): Compiled {
