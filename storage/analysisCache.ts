@@ -52,12 +52,13 @@ export function createAnalysisCache(redis: RedisClient, keys: QueueKeys, options
     analysisId: string,
     signal: AbortSignal,
   ): Promise<CacheDecision | undefined> {
+    const hit = async (cached: string): Promise<CacheDecision> => {
+      await redis.hincrby(keys.analysisCacheStats(), 'hits', 1);
+      return { kind: 'hit', result: JSON.parse(cached) as JobResult };
+    };
     while (!signal.aborted) {
       const cached = await redis.get(keys.analysisCacheResult(cacheKey));
-      if (cached !== null) {
-        await redis.hincrby(keys.analysisCacheStats(), 'hits', 1);
-        return { kind: 'hit', result: JSON.parse(cached) as JobResult };
-      }
+      if (cached !== null) return hit(cached);
       const owned = await redis.set(keys.analysisCacheOwner(cacheKey), analysisId, 'PX', options.ownerTtlMs, 'NX');
       // A claim left by an earlier attempt of this very job (it failed, timed out or its worker died) is
       // its own: the retry takes it over instead of waiting for it to lapse, which would outlast its timeout.
@@ -66,6 +67,13 @@ export function createAnalysisCache(redis: RedisClient, keys: QueueKeys, options
           ? await redis.set(keys.analysisCacheOwner(cacheKey), analysisId, 'PX', options.ownerTtlMs, 'XX')
           : null;
       if (owned === 'OK' || ownedByThisJob === 'OK') {
+        // The owner may have stored its result and let go between the read above and this claim:
+        // then the claim goes back (released without a result) and the result is used.
+        const late = await redis.get(keys.analysisCacheResult(cacheKey));
+        if (late !== null) {
+          await release(cacheKey, analysisId, undefined, 0);
+          return hit(late);
+        }
         await redis.hincrby(keys.analysisCacheStats(), 'misses', 1);
         return { kind: 'owner' };
       }

@@ -13,7 +13,6 @@ import {
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
 import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
-import { eventArgs, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { type PartitionStats, partitionStats } from './partitionStats.js';
 import {
@@ -137,7 +136,6 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
         userId: request.user_id,
         group: keys.group,
         admissionLimit: limit,
-        event: eventArgs(progressEvent('queued', 'queued', 0, 'queued')),
         record: Object.entries(record).flat().map(String),
       },
     };

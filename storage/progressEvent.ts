@@ -51,11 +51,18 @@ export function progressEvent(
 /**
  * An event as the scripts take it: status, stage, progress, message, at, then data as JSON text
  * ('' for none). The scripts splice progress and at into the event's JSON as sent, so they must
- * be finite numbers (their text is then valid JSON).
+ * be finite numbers (their text is then valid JSON), and status and stage as quoted words, so
+ * they must be known ones.
  */
 export function eventArgs(event: ProgressEvent): (string | number)[] {
   if (!Number.isFinite(event.progress) || !Number.isFinite(event.at))
     throw new RangeError(`progress event numbers must be finite (progress ${event.progress}, at ${event.at})`);
+  // The scripts quote status and stage without escaping them: only their known words may go.
+  if (
+    !(JOB_STATUSES as readonly string[]).includes(event.status) ||
+    !(PROGRESS_STAGES as readonly string[]).includes(event.stage)
+  )
+    throw new RangeError(`progress event status ${event.status} or stage ${event.stage} is not a known one`);
   return [
     event.status,
     event.stage,

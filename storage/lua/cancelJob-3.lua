@@ -18,6 +18,7 @@
   Events: `cancelled` (queued jobs); a cancel request `{"analysis_id": ...}` (processing jobs).
 ]]
 --- @include "appendProgress"
+--- @include "terminalEvent"
 --- @include "archiveOutbox"
 --- @include "admission"
 

@@ -8,7 +8,7 @@
         admissionTags, admissionWeights (hashes)
   ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
         progressLogMax, userId, group, admissionLimit (backlog limit; 0: straight to the stream);
-        lists: event (the `queued` event's fields), record (field/value pairs)
+        lists: record (field/value pairs)
   Admission (the `admission` include): the id enters the stream at once unless others wait or
   the backlog is at the limit; then it waits on the admission queue (status `queued`, no
   `entry_id` until a claim reads its entry).
@@ -22,7 +22,6 @@
   Events: `queued` on the progress log (not on the channel: the id is new, so no one listens yet).
 ]]
 --- @include "progressEvent"
---- @include "admission"
 
 if redis.call('EXISTS', K.job) == 1 then return { 'queued', A.analysisId } end
 
@@ -40,8 +39,18 @@ if active >= tonumber(A.maxActive) then
 end
 
 -- Fair admission: the entry id when admitted at once, false when the job waits its turn.
-local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
-local entryId = admitOrWait(adm, A.analysisId, A.userId)
+-- With admission off the job enters the stream without the admission state being built.
+local entryId
+-- (The limit is a whole number; compared as text, it needs no parsing.)
+if A.admissionLimit ~= '0' then
+  -- Included here, in the one block that uses it: its functions are closures made on every
+  -- call that passes this point, and a call with admission off never does.
+--- @include "admission"
+  local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
+  entryId = admitOrWait(adm, A.analysisId, A.userId)
+else
+  entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
+end
 if entryId then
   redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
 else
@@ -52,5 +61,7 @@ redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
 if ttl > 0 then redis.call('SET', K.idempotency, A.analysisId, 'EX', ttl) end
 
 -- Logged, not published: nobody can be subscribed to an id this script has just made up.
-redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent(unpack(A.event)))
+-- The event is the script's own (as fixed as the status it announces), at the job's creation
+-- time: sending its six fields cost more than building it.
+redis.call('XADD', K.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent('queued', 'queued', 0, 'queued', A.createdAt, ''))
 return { 'queued', A.analysisId }

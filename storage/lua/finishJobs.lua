@@ -26,7 +26,8 @@
 --- @include "admission"
 
 local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
-context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
+-- ttl and now as numbers once, not parsed again for every job.
+context.retention = { ttl = tonumber(A.resultTtl), now = tonumber(A.now), archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local results = {}
 
 for i, item in ipairs(ITEMS) do

@@ -119,48 +119,87 @@ export function scriptArguments(spec: AnyScript, call: LooseCall): { keys: strin
 }
 
 /**
+ * How a script reads each of its lists: only through `unpack(list)` (then it gets the list's
+ * ARGV range, `name_1` to `name_n`, and that unpack reads ARGV directly), or also as a table.
+ */
+export interface ListReads {
+  /** The fixed lists (`A.name`) read only by unpack. */
+  fixed: ReadonlySet<string>;
+  /** The item lists read only by unpack. */
+  item: ReadonlySet<string>;
+}
+
+/** Every list as a table too: for text that is not a script body luaScript has read. */
+const EVERY_LIST_AS_TABLE: ListReads = { fixed: new Set(), item: new Set() };
+
+/**
  * Lua that reads `names` (one ARGV each) and then `lists` (a length, then its values) from
- * ARGV[c] on, into one table built by a single constructor (`lists` via `unpack`), so it is
- * sized once: filling tables field by field grew and rehashed them on every call, and that
- * was a measurable share of a batch script's per-job cost.
+ * ARGV[c] on, as fields for one table constructor (`lists` via `unpack`), so it is sized once:
+ * filling tables field by field grew and rehashed them on every call, and that was a
+ * measurable share of a batch script's per-job cost. A list read only by `unpack` gets its
+ * ARGV range instead of a table: copying it into a table to unpack it again cost a table and
+ * an unpack per list per call.
  */
 function readsOf(
   names: readonly string[],
   lists: readonly string[],
+  unpackedOnly: ReadonlySet<string>,
   indent: string,
-): { lines: string[]; fields: string[]; table: string; next: string } {
+): { lines: string[]; fields: string[]; next: string } {
   const lines: string[] = [];
   const fields = names.map((name, index) => `${name} = ARGV[c + ${index}]`);
   let at = `c + ${names.length}`;
   lists.forEach((name, index) => {
     lines.push(`${indent}local l${index} = ${at}; local n${index} = tonumber(ARGV[l${index}])`);
-    // Inline for the usual short list; `list` only past what the Lua stack holds.
-    fields.push(
-      `${name} = n${index} <= 4000 and { unpack(ARGV, l${index} + 1, l${index} + n${index}) } or list(l${index} + 1, n${index})`,
-    );
+    if (unpackedOnly.has(name)) {
+      fields.push(`${name}_1 = l${index} + 1`, `${name}_n = l${index} + n${index}`);
+    } else {
+      // Inline for the usual short list; `list` only past what the Lua stack holds.
+      fields.push(
+        `${name} = n${index} <= 4000 and { unpack(ARGV, l${index} + 1, l${index} + n${index}) } or list(l${index} + 1, n${index})`,
+      );
+    }
     at = `l${index} + 1 + n${index}`;
   });
-  return { lines, fields, table: `{ ${fields.join(', ')} }`, next: at };
+  return { lines, fields, next: at };
 }
 
-/** Lua that binds the described names: `K.name`, `A.name`, and `ITEMS[i].keys.name` / `ITEMS[i].args.name`. */
-export function luaPreamble(spec: AnyScript): string {
+/** The Lua local a script's `K.name` or `A.name` reads (see luaScript). */
+const localName = (table: 'K' | 'A', name: string) => `${table}_${name}`;
+
+/**
+ * Lua that binds the described names: `K.name` and `A.name` as plain locals (K_name, A_name;
+ * luaScript rewrites the script's reads), and `ITEMS[i].keys.name` / `ITEMS[i].args.name`.
+ * Locals, not K and A tables: building those two tables on every call cost several hundred
+ * instructions a field, a measurable share of a one-job script such as the enqueue.
+ */
+export function luaPreamble(spec: AnyScript, reads: ListReads = EVERY_LIST_AS_TABLE): string {
   const keyNames: readonly string[] = spec.keys;
+  const fixed = readsOf(spec.args, spec.lists ?? [], reads.fixed, '  ');
   const lines = [`-- generated from the script table: ${spec.name}`];
-  lines.push(`local K = { ${keyNames.map((name, index) => `${name} = KEYS[${index + 1}]`).join(', ')} }`);
-  lines.push('local A, ITEMS');
+  if (keyNames.length > 0)
+    lines.push(
+      `local ${keyNames.map((name) => localName('K', name)).join(', ')} = ${keyNames.map((_, index) => `KEYS[${index + 1}]`).join(', ')}`,
+    );
+  const fixedNames = fixed.fields.map((field) => localName('A', field.slice(0, field.indexOf(' = '))));
+  lines.push(`local ${[...fixedNames, 'ITEMS'].join(', ')}`);
   lines.push('do');
-  // unpack puts the whole list on the Lua stack, which holds about 8,000 values: longer lists are copied one by one.
-  lines.push('  local function list(from, n)');
-  lines.push('    local l = {}; for j = 1, n do l[j] = ARGV[from + j - 1] end; return l');
-  lines.push('  end');
+  const tableLists = [
+    ...(spec.lists ?? []).filter((name: string) => !reads.fixed.has(name)),
+    ...(spec.item?.lists ?? []).filter((name: string) => !reads.item.has(name)),
+  ];
+  if (tableLists.length > 0) {
+    // unpack puts the whole list on the Lua stack, which holds about 8,000 values: longer lists are copied one by one.
+    lines.push('  local function list(from, n)');
+    lines.push('    local l = {}; for j = 1, n do l[j] = ARGV[from + j - 1] end; return l');
+    lines.push('  end');
+  }
   lines.push('  local c = 1');
-  const fixed = readsOf(spec.args, spec.lists ?? [], '  ');
-  lines.push(...fixed.lines, `  A = ${fixed.table}`, `  c = ${fixed.next}`);
-  lines.push('  ITEMS = {}');
+  lines.push(...fixed.lines, ...fixed.fields.map((field) => `  ${localName('A', field)}`), `  c = ${fixed.next}`);
   if (spec.item) {
     const itemKeys: readonly string[] = spec.item.keys;
-    const item = readsOf(spec.item.args, spec.item.lists ?? [], '    ');
+    const item = readsOf(spec.item.args, spec.item.lists ?? [], reads.item, '    ');
+    lines.push('  ITEMS = {}');
     lines.push('  local count = tonumber(ARGV[c]); c = c + 1');
     lines.push('  for i = 1, count do');
     lines.push(`    local base = ${keyNames.length} + (i - 1) * ${itemKeys.length}`);
@@ -176,4 +215,41 @@ export function luaPreamble(spec: AnyScript): string {
   }
   lines.push('end');
   return `${lines.join('\n')}\n`;
+}
+
+const UNPACK_FIXED = /\bunpack\(A\.(\w+)\)/g;
+const UNPACK_ITEM = /\bunpack\(([A-Za-z_]\w*)\.(?:args\.)?(\w+)\)/g;
+
+/** The lists a script body reads only as `unpack(A.name)` or `unpack(item.name)` (`item.args.name`). */
+function listReads(spec: AnyScript, body: string): ListReads {
+  const rest = body.replace(UNPACK_FIXED, '').replace(UNPACK_ITEM, (read, item: string) => (item === 'A' ? read : ''));
+  const fixed = (spec.lists ?? []).filter((name: string) => !new RegExp(`\\bA\\.${name}\\b`).test(rest));
+  const item = (spec.item?.lists ?? []).filter((name: string) => !new RegExp(`\\.${name}\\b`).test(rest));
+  return { fixed: new Set(fixed), item: new Set(item) };
+}
+
+/**
+ * The text a script runs: its preamble, then its body with each `K.name` and `A.name` read as
+ * the preamble's local, and each unpack of a list read only that way as an unpack of its ARGV
+ * range. A name the description does not declare is an error here, when the script is loaded,
+ * rather than a nil when it runs.
+ */
+export function luaScript(spec: AnyScript, body: string): string {
+  const declared = { K: new Set<string>(spec.keys), A: new Set<string>([...spec.args, ...(spec.lists ?? [])]) };
+  const reads = listReads(spec, body);
+  const rewritten = body
+    .replace(UNPACK_FIXED, (read, name: string) =>
+      reads.fixed.has(name) ? `unpack(ARGV, ${localName('A', `${name}_1`)}, ${localName('A', `${name}_n`)})` : read,
+    )
+    .replace(UNPACK_ITEM, (read, item: string, name: string) =>
+      item !== 'A' && reads.item.has(name) ? `unpack(ARGV, ${item}.${name}_1, ${item}.${name}_n)` : read,
+    )
+    .replace(/\b([KA])\.([A-Za-z_]\w*)/g, (_, table: 'K' | 'A', name: string) => {
+      if (!declared[table].has(name))
+        throw new Error(
+          `Lua script ${spec.name} (${spec.file}) reads ${table}.${name}, which its description does not declare`,
+        );
+      return localName(table, name);
+    });
+  return luaPreamble(spec, reads) + rewritten;
 }

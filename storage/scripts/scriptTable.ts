@@ -37,7 +37,7 @@ export const enqueueJob = defineScript({
     'group',
     'admissionLimit',
   ],
-  lists: ['event', 'record'],
+  lists: ['record'],
   parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | AtCap {
     const [outcome, ...rest] = list(reply, fail);
     const kind = oneOf(outcome, ['queued', 'existing', 'at-cap'], fail);

@@ -12,7 +12,9 @@ local function appendProgress(progressKey, channel, logMax, analysisId, eventJso
   else
     eventId = redis.call('XADD', progressKey, 'MAXLEN', '~', logMax, '*', 'event', eventJson)
   end
-  -- Concatenated (the event id is Redis's own digits-digits): a cjson table here cost as much as a command.
-  redis.call('PUBLISH', channel, '{"analysis_id":' .. cjson.encode(analysisId) .. ',"event_id":"' .. eventId .. '","event":' .. eventJson .. '}')
+  -- Concatenated (the event id is Redis's own digits-digits; an analysis id is `analysis_`, base32
+  -- and a partition suffix, see storage/analysisId.ts: neither needs escaping): a cjson table
+  -- here cost as much as a command.
+  redis.call('PUBLISH', channel, '{"analysis_id":"' .. analysisId .. '","event_id":"' .. eventId .. '","event":' .. eventJson .. '}')
   return eventId
 end

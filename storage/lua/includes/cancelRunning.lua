@@ -3,6 +3,7 @@
 -- final event, and its entry acknowledged. job = { key, progressKey }; context = { stream,
 -- group, channel, now, logMax, progressTtl, retention }.
 --- @include "appendProgress"
+--- @include "terminalEvent"
 --- @include "archiveOutbox"
 local function cancelRunning(job, entryId, context)
   redis.call('HSET', job.key, 'status', 'cancelled', 'error', 'cancelled by the user', 'updated_at', context.now, 'finished_at', context.now)

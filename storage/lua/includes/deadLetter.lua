@@ -6,6 +6,7 @@
 -- job = { key, progressKey }; context = { stream, group, channel, now, logMax, progressTtl,
 -- deadLetters, deadLetterIndex, deadLetterMax, retention }.
 --- @include "appendProgress"
+--- @include "terminalEvent"
 --- @include "archiveOutbox"
 local function deadLetter(job, entryId, reason, context)
   local analysisId = redis.call('HGET', job.key, 'analysis_id')

@@ -3,17 +3,14 @@
 -- whether the caller described it (its fields are script arguments) or the script decided it
 -- (a cancel request or a poison entry found mid-batch). dataJson is JSON text, or '' for none;
 -- it is spliced in as is, because cjson would turn empty arrays into objects.
--- Concatenated, each string escaped by cjson: encoding the event as one cjson table cost more
--- than the rest of a finish's Lua work. progress and at are spliced as given: the caller
--- sends them as the text of finite numbers (storage/progressEvent.ts checks), or as Lua numbers.
+-- Concatenated, the message escaped by cjson: encoding the event as one cjson table cost more
+-- than the rest of a finish's Lua work. status and stage are words of fixed vocabularies
+-- (storage/progressEvent.ts checks what callers send), with nothing to escape, so they are
+-- quoted as they are. progress and at are spliced as given: the caller sends them as the text
+-- of finite numbers (storage/progressEvent.ts checks), or as Lua numbers.
 local function progressEvent(status, stage, progress, message, at, dataJson)
   local data = ''
   if dataJson and dataJson ~= '' then data = ',"data":' .. dataJson end
-  return '{"status":' .. cjson.encode(status) .. ',"stage":' .. cjson.encode(stage) .. ',"progress":' .. progress
+  return '{"status":"' .. status .. '","stage":"' .. stage .. '","progress":' .. progress
     .. ',"message":' .. cjson.encode(message) .. ',"at":' .. at .. data .. '}'
-end
-
--- The final event of a job ended by a script itself; a failure carries its error as data.
-local function terminalEvent(status, message, now)
-  return progressEvent(status, 'finished', 1, message, now, status == 'failed' and '{"error":' .. cjson.encode(message) .. '}' or '')
 end

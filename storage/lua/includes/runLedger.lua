@@ -58,6 +58,8 @@ end
 -- open, list: the `run_owner` and `doubted_runs` fields as the caller read them (false when
 -- not set), so a claim reads the record once. Call it once per claim: it changes the ledger.
 local function crashedRuns(jobKey, consumer, open, list)
+  -- No run open and none in doubt (every first claim): nothing to count or change.
+  if not open and list == false then return 0 end
   local worker = string.match(consumer, '^(.*%-c)%d+$')
   local function sibling(token)
     local of = string.match(token, '^(.*):') or token

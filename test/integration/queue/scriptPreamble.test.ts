@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 import { eventArgs, parseProgressEvent, progressEvent } from '../../../storage/progressEvent.js';
-import { luaPreamble, defineScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
+import { defineScript, luaScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
 
 const luaProgressEvent = readFileSync(
   new URL('../../../storage/lua/includes/progressEvent.lua', import.meta.url),
@@ -35,7 +35,7 @@ const echo = defineScript({
 
 async function run(body: string, call: Parameters<typeof scriptArguments>[1]): Promise<unknown> {
   const { keys, argv } = scriptArguments(echo, call);
-  return redis.client.eval(luaPreamble(echo) + body, keys.length, ...keys, ...argv);
+  return redis.client.eval(luaScript(echo, body), keys.length, ...keys, ...argv);
 }
 
 test('lists of every length and batch items arrive under their names', async () => {
@@ -56,6 +56,26 @@ test('lists of every length and batch items arrive under their names', async () 
     },
   );
   expect(reply).toEqual(['k1', 'a1', 5000, 'v4999', 'j1|e1|0|', 'j2|e2|2|f']);
+});
+
+test('a list read only by unpack is unpacked from ARGV, without a table; one also read otherwise keeps its table', async () => {
+  const call = {
+    keys: { first: 'k1' },
+    args: { one: 'a1', values: ['v1', 'v2', 'v3'] },
+    items: [
+      { keys: { job: 'j1' }, args: { entryId: 'e1', fields: ['f', 'g'] } },
+      { keys: { job: 'j2' }, args: { entryId: 'e2', fields: [] } },
+    ],
+  };
+  const unpackedOnly = `local out = { unpack(A.values) }
+     for _, item in ipairs(ITEMS) do out[#out + 1] = table.concat({ item.args.entryId, unpack(item.args.fields) }, '|') end
+     return out`;
+  expect(luaScript(echo, unpackedOnly)).not.toMatch(/\b(values|fields) = /);
+  expect(await run(unpackedOnly, call)).toEqual(['v1', 'v2', 'v3', 'e1|f|g', 'e2']);
+
+  const both = `return { #A.values, unpack(A.values) }`;
+  expect(luaScript(echo, both)).toMatch(/\bA_values = /);
+  expect(await run(both, call)).toEqual([3, 'v1', 'v2', 'v3']);
 });
 
 test('an event built in Lua is valid JSON, escaping included', async () => {
