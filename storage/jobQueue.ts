@@ -106,13 +106,10 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
     const partition = keys.forUser(request.user_id);
     const analysisId = newAnalysisId(undefined, partition.partition);
     const now = Date.now();
+    // The script writes the id, user, status, times and attempts from its own arguments.
+    const { user_id: _userId, ...requestFields } = request;
     const record = {
-      analysis_id: analysisId,
-      ...request,
-      status: 'queued',
-      created_at: now,
-      updated_at: now,
-      attempts: 0,
+      ...requestFields,
       // Named on the retention schedule when the job ends, so the key expires with the job.
       ...(options.idempotencyKey ? { idempotency_key: options.idempotencyKey } : {}),
     };

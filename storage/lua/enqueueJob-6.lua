@@ -8,7 +8,8 @@
         admissionTags, admissionWeights (hashes)
   ARGV  analysisId, createdAt (epoch ms), idempotencyTtl (s; 0: no key), maxActive,
         progressLogMax, userId, group, admissionLimit (backlog limit; 0: straight to the stream);
-        lists: record (field/value pairs)
+        lists: record (the request's own field/value pairs; the script adds the id, user,
+        status `queued`, created_at = updated_at = createdAt and attempts 0)
   Admission (the `admission` include): the id enters the stream at once unless others wait or
   the backlog is at the limit; then it waits on the admission queue (status `queued`, no
   `entry_id` until a claim reads its entry).
@@ -51,10 +52,13 @@ if A.admissionLimit ~= '0' then
 else
   entryId = redis.call('XADD', K.stream, '*', 'analysis_id', A.analysisId)
 end
+-- The fields the script knows already are written from its own arguments: sending them again
+-- in the record cost every enqueue a dozen arguments to encode and parse.
+local createdAt = A.createdAt
 if entryId then
-  redis.call('HSET', K.job, 'entry_id', entryId, unpack(A.record))
+  redis.call('HSET', K.job, 'analysis_id', A.analysisId, 'user_id', A.userId, 'status', 'queued', 'created_at', createdAt, 'updated_at', createdAt, 'attempts', '0', 'entry_id', entryId, unpack(A.record))
 else
-  redis.call('HSET', K.job, unpack(A.record))
+  redis.call('HSET', K.job, 'analysis_id', A.analysisId, 'user_id', A.userId, 'status', 'queued', 'created_at', createdAt, 'updated_at', createdAt, 'attempts', '0', unpack(A.record))
 end
 redis.call('ZADD', K.userJobs, A.createdAt, A.analysisId)
 redis.call('ZADD', K.userActive, A.createdAt, A.analysisId)
