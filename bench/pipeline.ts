@@ -190,7 +190,8 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
       LOG_LEVEL: 'warn',
       BENCH_BULLMQ_CONCURRENCY: String(BULLMQ_CONCURRENCY),
     };
-    for (let k = 0; k < workers; k += 1) processes.push(await startWorkerProcess('bench/bullmqAnalysisWorker.ts', env));
+    for (let k = 0; k < workers; k += 1)
+      processes.push(await startWorkerProcess('dist/bench/bullmqAnalysisWorker.js', env));
     for (const worker of processes) worker.go();
     const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
     const ids: string[] = [];
