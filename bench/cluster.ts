@@ -40,7 +40,7 @@ async function round(partitions: number): Promise<Record<string, unknown>> {
     await checkPartitionCount(redis, keys);
     await ensureConsumerGroups(redis, keys);
     const queue = createJobQueue(redis, keys);
-    const worker = await startWorkerProcess('bench/noopWorker.ts', {
+    const worker = await startWorkerProcess('dist/bench/noopWorker.js', {
       REDIS_CLUSTER_NODES: cluster.nodes,
       ANALYSIS_QUEUE_PARTITIONS: String(partitions),
       ANALYSIS_WORKER_CONCURRENCY: String(CONSUMERS),

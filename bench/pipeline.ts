@@ -1,14 +1,20 @@
 /**
  * Real work through the whole system: BENCH_ANALYSES (2,000) 168-candle analyses (synthetic
- * candles, no LLM: rule-based summaries) queued through a real `candela api` process over
- * HTTP (POST /analyze/{symbol}/{interval}, 100 in flight), run by 1, 2 and 4 real `candela
+ * candles, no LLM: rule-based summaries), 100 in flight, run by 1, 2 and 4 real `candela
  * worker` processes (job actors, stage threads, owner-fenced finish), their results stored in
- * Redis. In the same run, at each process count, BullMQ runs the same analysis function as its
- * processor (bench/bullmqAnalysisWorker.ts), queued with Queue.add from this process (BullMQ
- * has no API server), on the same redis-server. The two alternate at each count.
- * Per system and count, one JSON line: analyses/s from the first request to the last
- * completion, p50/p99 milliseconds from queued to completed (the job's own timestamps), and
- * the worker processes' CPU per analysis (every thread, from /proc). Then one line of ratios.
+ * Redis. Everything runs compiled under plain node (`npm run build` first), as it ships.
+ * At each process count, on the same redis-server, three rounds in turn:
+ *   candela enqueue=api: queued through a real `candela api` process over HTTP (POST
+ *     /analyze/{symbol}/{interval}): the whole system, with the API process on the same cores;
+ *   candela enqueue=direct: queued with JobQueue.enqueue from this process (the script the API
+ *     runs, without HTTP, validation or the API process), like with like against BullMQ;
+ *   bullmq: the same analysis function as BullMQ's processor (bench/bullmqAnalysisWorker.ts),
+ *     queued with Queue.add from this process (BullMQ has no API server).
+ * Per round, one JSON line: analyses/s from the first enqueue to the last completion, p50/p99
+ * milliseconds from queued to completed (the job's own timestamps), the worker processes' CPU
+ * per analysis (every thread, from /proc), the API process's (api rounds) and this process's
+ * (it enqueues and polls). Then one line of ratios against BullMQ for each Candela round; the
+ * target compares enqueue=direct (both sides queued from this process).
  * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
  * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
  */
@@ -18,6 +24,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, startLocalRedis } from '../bin/localRedis.js';
+import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
 import {
   type BenchProcess,
@@ -39,6 +46,8 @@ const CONSUMERS = 2;
 const BATCH = 5;
 const BULLMQ_CONCURRENCY = CONSUMERS * BATCH;
 
+type Enqueue = 'api' | 'direct';
+
 interface Figures {
   system: 'candela' | 'bullmq';
   workers: number;
@@ -58,12 +67,21 @@ const task = (index: number) => ({
   user_id: `user${index % 100}`,
 });
 
+const msPerAnalysis = (micros: number) => Math.round(micros / ANALYSES / 10) / 100;
+
+/** This process's CPU so far (user + system), in microseconds. */
+function ownCpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
 function summarise(
   system: Figures['system'],
   workers: number,
   elapsedMs: number,
   latencies: number[],
   cpuMicros: number,
+  benchCpuMicros: number,
 ): Figures {
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -74,7 +92,8 @@ function summarise(
     analyses_per_s: Math.round((ANALYSES / elapsedMs) * 10_000) / 10,
     queued_to_completed_p50_ms: Math.round(percentile(sorted, 0.5)),
     queued_to_completed_p99_ms: Math.round(percentile(sorted, 0.99)),
-    worker_cpu_ms_per_analysis: Math.round(cpuMicros / ANALYSES / 10) / 100,
+    worker_cpu_ms_per_analysis: msPerAnalysis(cpuMicros),
+    bench_process_cpu_ms_per_analysis: msPerAnalysis(benchCpuMicros),
   };
 }
 
@@ -97,7 +116,7 @@ async function postWithRetry(url: string, body: Record<string, string>): Promise
   }
 }
 
-async function candela(redis: Redis, redisUrl: string, workers: number): Promise<Figures> {
+async function candela(redis: Redis, redisUrl: string, workers: number, enqueue: Enqueue): Promise<Figures> {
   await redis.flushall();
   const keys = createKeys();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candela-bench-pipeline-'));
@@ -114,24 +133,35 @@ async function candela(redis: Redis, redisUrl: string, workers: number): Promise
     ANALYSIS_WORKER_BATCH_SIZE: String(BATCH),
   };
   const base = `http://127.0.0.1:${port}`;
-  const processes: BenchProcess[] = [startCandelaCommand('api', env)];
+  const api = enqueue === 'api' ? startCandelaCommand('api', env) : undefined;
+  const processes: BenchProcess[] = api ? [api] : [];
+  const queue = createJobQueue(redis, keys);
   try {
     const workerProcesses = Array.from({ length: workers }, () => startCandelaCommand('worker', env));
     processes.push(...workerProcesses);
-    await waitUntil(
-      () =>
-        fetch(`${base}/health`).then(
-          (response) => response.ok,
-          () => false,
-        ),
-      120_000,
-      'the API to answer /health',
-    );
+    if (api)
+      await waitUntil(
+        () =>
+          fetch(`${base}/health`).then(
+            (response) => response.ok,
+            () => false,
+          ),
+        120_000,
+        'the API to answer /health',
+      );
     await waitUntil(async () => (await redis.zcard(keys.workerIndex())) >= workers, 120_000, 'the workers to register');
+    if (!api) await ensureConsumerGroup(redis, keys);
     const cpuBefore = workerProcesses.map((worker) => processCpuMicros(worker.child.pid));
+    const apiCpuBefore = processCpuMicros(api?.child.pid);
+    const benchCpuBefore = ownCpuMicros();
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
+      if (!api) {
+        const queued = await queue.enqueue(task(index), { idempotencyKey: `bench-pipeline-${index}` });
+        ids[index] = queued.analysisId;
+        return;
+      }
       const { symbol, interval, ...body } = task(index);
       const response = await postWithRetry(`${base}/analyze/${symbol}/${interval}`, {
         ...body,
@@ -161,11 +191,19 @@ async function candela(redis: Redis, redisUrl: string, workers: number): Promise
       (sum, worker, index) => sum + processCpuMicros(worker.child.pid) - cpuBefore[index]!,
       0,
     );
+    const apiCpu = processCpuMicros(api?.child.pid) - apiCpuBefore;
+    const benchCpu = ownCpuMicros() - benchCpuBefore;
     const records = await Promise.all(ids.map((id) => redis.hmget(keys.job(id), 'status', 'created_at', 'updated_at')));
     const latencies = records
       .filter(([status]) => status === 'completed')
       .map(([, created, updated]) => Number(updated) - Number(created));
-    return { ...summarise('candela', workers, elapsedMs, latencies, cpu), consumers: CONSUMERS, batch_size: BATCH };
+    return {
+      ...summarise('candela', workers, elapsedMs, latencies, cpu, benchCpu),
+      enqueue,
+      ...(api ? { api_cpu_ms_per_analysis: msPerAnalysis(apiCpu) } : {}),
+      consumers: CONSUMERS,
+      batch_size: BATCH,
+    };
   } catch (error) {
     // What the API and the workers said is what explains a failed round.
     for (const child of processes) process.stderr.write(child.output().slice(-3000));
@@ -190,9 +228,11 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
       LOG_LEVEL: 'warn',
       BENCH_BULLMQ_CONCURRENCY: String(BULLMQ_CONCURRENCY),
     };
-    for (let k = 0; k < workers; k += 1) processes.push(await startWorkerProcess('bench/bullmqAnalysisWorker.ts', env));
+    for (let k = 0; k < workers; k += 1)
+      processes.push(await startWorkerProcess('dist/bench/bullmqAnalysisWorker.js', env));
     for (const worker of processes) worker.go();
     const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
+    const benchCpuBefore = ownCpuMicros();
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
@@ -208,13 +248,14 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
       (sum, worker, index) => sum + processCpuMicros(worker.child.pid) - cpuBefore[index]!,
       0,
     );
+    const benchCpu = ownCpuMicros() - benchCpuBefore;
     const records = await Promise.all(
       ids.map((id) => redis.hmget(`bull:pipeline:${id}`, 'timestamp', 'finishedOn', 'returnvalue')),
     );
     const latencies = records
       .filter(([, finishedOn, result]) => finishedOn !== null && result !== null)
       .map(([timestamp, finishedOn]) => Number(finishedOn) - Number(timestamp));
-    return { ...summarise('bullmq', workers, elapsedMs, latencies, cpu), concurrency: BULLMQ_CONCURRENCY };
+    return { ...summarise('bullmq', workers, elapsedMs, latencies, cpu, benchCpu), concurrency: BULLMQ_CONCURRENCY };
   } finally {
     await Promise.all(processes.map((worker) => stopChild(worker.child)));
     await queue.close();
@@ -222,26 +263,32 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
   }
 }
 
+const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100) / 100;
+
 const server = await startLocalRedis();
 const redis = new Redis(server.url);
 try {
   for (const workers of WORKER_COUNTS) {
-    const ours = await candela(redis, server.url, workers);
-    process.stdout.write(`${JSON.stringify(ours)}\n`);
+    const rounds: Figures[] = [];
+    for (const enqueue of ['api', 'direct'] as const) {
+      rounds.push(await candela(redis, server.url, workers, enqueue));
+      process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
+    }
     if (process.env.BENCH_ONLY_CANDELA) continue;
     const theirs = await bullmq(redis, server.url, workers);
     process.stdout.write(`${JSON.stringify(theirs)}\n`);
     // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).
-    process.stdout.write(
-      `${JSON.stringify({
-        bench: 'pipeline_ratio',
-        workers,
-        analyses_per_s_vs_bullmq: Math.round((ours.analyses_per_s / theirs.analyses_per_s) * 100) / 100,
-        p50_vs_bullmq: Math.round((ours.queued_to_completed_p50_ms / theirs.queued_to_completed_p50_ms) * 100) / 100,
-        worker_cpu_vs_bullmq:
-          Math.round((ours.worker_cpu_ms_per_analysis / theirs.worker_cpu_ms_per_analysis) * 100) / 100,
-      })}\n`,
-    );
+    for (const ours of rounds)
+      process.stdout.write(
+        `${JSON.stringify({
+          bench: 'pipeline_ratio',
+          workers,
+          enqueue: ours.enqueue,
+          analyses_per_s_vs_bullmq: ratio(ours.analyses_per_s, theirs.analyses_per_s),
+          p50_vs_bullmq: ratio(ours.queued_to_completed_p50_ms, theirs.queued_to_completed_p50_ms),
+          worker_cpu_vs_bullmq: ratio(ours.worker_cpu_ms_per_analysis, theirs.worker_cpu_ms_per_analysis),
+        })}\n`,
+      );
   }
 } finally {
   redis.disconnect();

@@ -1,6 +1,6 @@
-/** Pieces of bench/pipeline.ts: real `candela` processes from source, their CPU from /proc, and latency percentiles. */
+/** Pieces of bench/pipeline.ts: real compiled `candela` processes, their CPU from /proc, and latency percentiles. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface BenchProcess {
   child: ChildProcess;
@@ -8,11 +8,14 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** `candela <command>` from this checkout's source (tsx), as bench:queue runs its workers. */
+const COMPILED_CANDELA = 'dist/bin/candela.js';
+
+/** `candela <command>` compiled (`npm run build`) under plain node, as production runs it, not under tsx. */
 export function startCandelaCommand(command: string, env: Record<string, string>): BenchProcess {
+  if (!existsSync(COMPILED_CANDELA)) throw new Error(`${COMPILED_CANDELA} is missing: run npm run build first`);
   // BENCH_CPU_PROF=dir writes a V8 profile per process and thread into that directory.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bin/candela.ts', command], {
+  const child = spawn(process.execPath, [...profile, COMPILED_CANDELA, command], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

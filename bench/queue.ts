@@ -127,7 +127,7 @@ function candela(redis: Redis, url: string): SystemUnderTest {
       return Number(fields.pending ?? 1) === 0 && Number(fields.lag ?? 1) === 0 ? read : 0;
     },
     startWorker: () =>
-      startWorkerProcess('bench/noopWorker.ts', {
+      startWorkerProcess('dist/bench/noopWorker.js', {
         REDIS_URL: url,
         ANALYSIS_WORKER_CONCURRENCY: String(consumers),
         ANALYSIS_WORKER_BATCH_SIZE: String(batchSize),
@@ -154,7 +154,7 @@ function bullmq(redis: Redis, url: string): SystemUnderTest {
       }
     },
     completed: () => redis.zcard('bull:bench:completed'),
-    startWorker: () => startWorkerProcess('bench/bullmqWorker.ts', { REDIS_URL: url }),
+    startWorker: () => startWorkerProcess('dist/bench/bullmqWorker.js', { REDIS_URL: url }),
     extra: { concurrency: 50, close: () => queue.close() },
   };
 }

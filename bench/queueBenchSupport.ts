@@ -1,5 +1,6 @@
 /** Shared pieces of bench/queue.ts: child worker processes, command counting, waiting for a drain. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { parseCpu } from './workerCpu.js';
 
@@ -45,10 +46,15 @@ export interface WorkerProcess {
   stop(): Promise<number | undefined>;
 }
 
+/**
+ * A compiled worker script (dist/..., from `npm run build`) under plain node, as production
+ * runs its workers: tsx's loader and its keep-names wrappers would count in the figures.
+ */
 export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script],
+    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), script],
     { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let output = '';

@@ -50,11 +50,11 @@ export function progressEvent(
 
 /**
  * An event as the scripts take it: status, stage, progress, message, at, then data as JSON text
- * ('' for none). The scripts splice progress and at into the event's JSON as sent, so they must
- * be finite numbers (their text is then valid JSON), and status and stage as quoted words, so
- * they must be known ones.
+ * ('' for none; `dataJson` when the caller already has event.data's JSON text). The scripts
+ * splice progress and at into the event's JSON as sent, so they must be finite numbers (their
+ * text is then valid JSON), and status and stage as quoted words, so they must be known ones.
  */
-export function eventArgs(event: ProgressEvent): (string | number)[] {
+export function eventArgs(event: ProgressEvent, dataJson?: string): (string | number)[] {
   if (!Number.isFinite(event.progress) || !Number.isFinite(event.at))
     throw new RangeError(`progress event numbers must be finite (progress ${event.progress}, at ${event.at})`);
   // The scripts quote status and stage without escaping them: only their known words may go.
@@ -69,7 +69,7 @@ export function eventArgs(event: ProgressEvent): (string | number)[] {
     event.progress,
     event.message,
     event.at,
-    event.data === undefined ? '' : JSON.stringify(event.data),
+    dataJson ?? (event.data === undefined ? '' : JSON.stringify(event.data)),
   ];
 }
 
