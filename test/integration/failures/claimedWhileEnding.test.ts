@@ -6,51 +6,22 @@
  * it opened a run that no job actor ran (the attempt's actor had ended), the re-sent retry was
  * fenced out by it, and the next takeover counted that run as a crash of this live worker.
  */
-import pino from 'pino';
-import { spawnConsumerActor, type ConsumerMessage, type ConsumerStatus } from '../../../actors/consumerActor.js';
-import { openGate } from '../../../actors/dependencyGate.js';
-import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
-import type { JobMessage } from '../../../actors/jobActor.js';
-import { ask, type ActorRef, send, spawnActor, startActorSystem } from '../../../actors/typedActor.js';
-import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
-import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
+import { type ConsumerMessage } from '../../../actors/consumerActor.js';
+import { send } from '../../../actors/typedActor.js';
 import { createConsumerQueue, type ConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createRetrySchedule } from '../../../storage/retrySchedule.js';
 import { manualClock } from '../../support/manualClock.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useQueueRedis } from '../../support/redisServer.js';
 import { waitFor } from '../../support/waitFor.js';
+import { enqueueOne, recordingJobs, startConsumerUnderTest } from './consumerUnderTest.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useQueueRedis(keys);
 
 /** Consumers named as worker nodes name them: `{worker}-c{n}`. */
 const CONSUMER = 'worker-host-a-101-c0';
 const OTHER = 'worker-host-b-202-c0';
-
-/** Job actors whose attempt fails at once, retryably. */
-function failingJobs(started: string[]): JobActorFactory {
-  return (parent, options) =>
-    spawnActor<null, JobMessage>(parent, {
-      name: options.record.analysis_id.toLowerCase(),
-      initialState: null,
-      receive(state, message) {
-        if (message.type !== 'job.start') return state;
-        started.push(options.record.analysis_id);
-        options.onOutcome({ status: 'failed', error: 'upstream timed out', retryable: true });
-        return state;
-      },
-    });
-}
 
 /** The production queue, except that the reply of its first retry write is lost; it notes what it read and each retry answered. */
 function losingFirstRetryReply(queue: ConsumerQueue) {
@@ -74,46 +45,27 @@ function losingFirstRetryReply(queue: ConsumerQueue) {
 }
 
 test('a new entry of a job whose attempt is still being ended here is not claimed, so no run is left open without a job actor', async () => {
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
-    user_id: 'alice',
-    symbol: 'BTCUSDT',
-    interval: '1h',
-    timeframe: '7d',
-  });
-  const system = startActorSystem('claimed-while-ending');
-  const sink = <M>(name: string): ActorRef<M> =>
-    spawnActor<null, M>(system.root, { name, initialState: null, receive: (state) => state });
+  const analysisId = await enqueueOne(redis.client, keys);
   const started: string[] = [];
   const clock = manualClock(Date.now());
   const losing = losingFirstRetryReply(createConsumerQueue(redis.client, keys, { maxDeliveries: 3 }));
-  const blocking = redis.client.duplicate();
-  const consumer = spawnConsumerActor(system.root, {
+  // Each attempt fails at once, retryably.
+  const failing = recordingJobs(started, (options) =>
+    options.onOutcome({ status: 'failed', error: 'upstream timed out', retryable: true }),
+  );
+  const { consumer, status, stop } = startConsumerUnderTest({
+    redis: redis.client,
     name: CONSUMER,
     queue: losing.queue,
-    blockingRedis: blocking,
-    batchSize: 2,
-    blockMs: 50,
-    claimRefreshMs: 600,
-    services: {
-      candles: syntheticCandleSource,
-      charts: createFileChartStore('/tmp/candela-claimed-while-ending-charts'),
-      llm: undefined,
-      dependencies: openGate,
-    },
-    spawnJob: failingJobs(started),
+    spawnJob: failing,
     clock,
-    log: pino({ level: 'silent' }),
-    maxRetries: 3,
-    retryDelayMs: () => 0,
-    jobTimeoutMs: 60_000,
-    metrics: sink('metrics'),
-    supervisor: sink('supervisor'),
+    retryDelayMs: 0,
   });
   /** Every message already sent to the consumer has been handled, and every command it sent on the shared connection answered. */
   const settled = async () => {
-    await ask(consumer, (replyTo: ActorRef<ConsumerStatus>) => ({ type: 'consumer.status' as const, replyTo }), 5000);
+    await status();
     await redis.client.ping();
-    await ask(consumer, (replyTo: ActorRef<ConsumerStatus>) => ({ type: 'consumer.status' as const, replyTo }), 5000);
+    await status();
   };
   let newEntry: string | undefined;
   try {
@@ -135,8 +87,7 @@ test('a new entry of a job whose attempt is still being ended here is not claime
     expect(started).toEqual([analysisId]);
     expect(await redis.client.hget(keys.job(analysisId), 'run_owner')).toBeNull();
   } finally {
-    system.shutdown();
-    blocking.disconnect();
+    stop();
   }
 
   // The new entry, left pending, is taken over once idle: no run of the live consumer is in doubt.

@@ -5,31 +5,17 @@
  * twice put the consumer's own first run in doubt while that run went on under the second
  * claim, so when the worker then died, its one death counted as two crashed runs.
  */
-import pino from 'pino';
-import { spawnConsumerActor, type ConsumerMessage, type ConsumerStatus } from '../../../actors/consumerActor.js';
-import { openGate } from '../../../actors/dependencyGate.js';
-import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
-import type { JobMessage } from '../../../actors/jobActor.js';
-import { ask, type ActorRef, send, spawnActor, startActorSystem } from '../../../actors/typedActor.js';
-import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
-import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
+import { type ConsumerMessage } from '../../../actors/consumerActor.js';
+import { send } from '../../../actors/typedActor.js';
 import { createConsumerQueue, type StreamEntry } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { manualClock } from '../../support/manualClock.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useQueueRedis } from '../../support/redisServer.js';
 import { waitFor } from '../../support/waitFor.js';
+import { enqueueOne, recordingJobs, startConsumerUnderTest } from './consumerUnderTest.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useQueueRedis(keys);
 
 /** Three dead runs are poison: the dead first worker's and the second worker's one run make two. */
 const MAX_DELIVERIES = 3;
@@ -40,26 +26,8 @@ const SECOND = 'worker-host-b-202-c0';
 const THIRD = 'worker-host-c-303-c0';
 const processOf = (token: string) => /^(.*)-c\d+:/.exec(token)?.[1];
 
-/** Job actors that run until aborted: the worker dies while they run. */
-function hangingJobs(started: string[]): JobActorFactory {
-  return (parent, options) =>
-    spawnActor<null, JobMessage>(parent, {
-      name: options.record.analysis_id.toLowerCase(),
-      initialState: null,
-      receive(state, message) {
-        if (message.type === 'job.start') started.push(options.record.analysis_id);
-        return state;
-      },
-    });
-}
-
 test('a consumer handed the same taken-over entry twice claims it once, so its death counts as one crashed run', async () => {
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
-    user_id: 'alice',
-    symbol: 'BTCUSDT',
-    interval: '1h',
-    timeframe: '7d',
-  });
+  const analysisId = await enqueueOne(redis.client, keys);
   // The first worker claims the job and dies with it.
   const reader = redis.client.duplicate();
   const read = await queue().readNew(reader, FIRST, 10, 100);
@@ -71,33 +39,16 @@ test('a consumer handed the same taken-over entry twice claims it once, so its d
   const taken: StreamEntry[] = entries.filter((entry) => entry.analysisId === analysisId);
   expect(taken).toHaveLength(1);
 
-  const system = startActorSystem('reclaimed-twice');
-  const sink = <M>(name: string): ActorRef<M> =>
-    spawnActor<null, M>(system.root, { name, initialState: null, receive: (state) => state });
   const started: string[] = [];
-  const blocking = redis.client.duplicate();
-  const consumer = spawnConsumerActor(system.root, {
+  // Job actors run until aborted: the worker dies while they run.
+  const { consumer, status, stop } = startConsumerUnderTest({
+    redis: redis.client,
     name: SECOND,
     queue: queue(),
-    blockingRedis: blocking,
-    batchSize: 2,
-    blockMs: 50,
-    claimRefreshMs: 600,
-    services: {
-      candles: syntheticCandleSource,
-      charts: createFileChartStore('/tmp/candela-reclaimed-twice-charts'),
-      llm: undefined,
-      dependencies: openGate,
-    },
-    spawnJob: hangingJobs(started),
+    spawnJob: recordingJobs(started),
     // Never advanced: no claim refresh runs, as in a worker whose event loop stalled and then died.
     clock: manualClock(Date.now()),
-    log: pino({ level: 'silent' }),
-    maxRetries: 3,
-    retryDelayMs: () => 1000,
-    jobTimeoutMs: 60_000,
-    metrics: sink('metrics'),
-    supervisor: sink('supervisor'),
+    retryDelayMs: 1000,
   });
   try {
     // Both deliveries reach the consumer before its claim of the first has come back.
@@ -107,11 +58,10 @@ test('a consumer handed the same taken-over entry twice claims it once, so its d
     // Every claim the consumer sent went out before that start, on this connection: a round trip
     // on it, then one through the consumer's mailbox, and every claim reply has been handled.
     await redis.client.ping();
-    await ask(consumer, (replyTo: ActorRef<ConsumerStatus>) => ({ type: 'consumer.status' as const, replyTo }), 5000);
+    await status();
     expect(started).toEqual([analysisId]);
   } finally {
-    system.shutdown();
-    blocking.disconnect();
+    stop();
   }
 
   // The second worker died while running the job: the third worker's takeover finds one run of it.

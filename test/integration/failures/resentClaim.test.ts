@@ -6,23 +6,20 @@
  * and the token still finishes the job.
  */
 import { createConsumerQueue, type StreamEntry } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createJobQueue } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { progressEvent } from '../../../storage/progressEvent.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { type TestRedis, useQueueRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
-let redis: TestRedis;
+const redis = useQueueRedis(keys);
 let blocking: TestRedis['client'];
 
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
+beforeAll(() => {
   blocking = redis.client.duplicate();
 });
-afterAll(async () => {
+afterAll(() => {
   blocking.disconnect();
-  await redis.stop();
 });
 
 const MAX_DELIVERIES = 3;

@@ -5,47 +5,20 @@
  * by its first token, a run of this very consumer, and put it in doubt, so the poison limit
  * counted a crash that never happened.
  */
-import pino from 'pino';
-import { spawnConsumerActor, type ConsumerMessage } from '../../../actors/consumerActor.js';
-import { openGate } from '../../../actors/dependencyGate.js';
-import type { JobActorFactory } from '../../../actors/jobActorFactory.js';
-import type { JobMessage } from '../../../actors/jobActor.js';
-import { type ActorRef, send, spawnActor, startActorSystem } from '../../../actors/typedActor.js';
-import { syntheticCandleSource } from '../../../integrations/marketData/syntheticCandleSource.js';
-import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
+import { type ConsumerMessage } from '../../../actors/consumerActor.js';
+import { send } from '../../../actors/typedActor.js';
 import { createConsumerQueue, type ConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { manualClock } from '../../support/manualClock.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useQueueRedis } from '../../support/redisServer.js';
 import { waitFor } from '../../support/waitFor.js';
+import { enqueueOne, recordingJobs, startConsumerUnderTest } from './consumerUnderTest.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useQueueRedis(keys);
 
 /** Consumers named as worker nodes name them: `{worker}-c{n}`. */
 const CONSUMER = 'worker-host-a-101-c0';
-
-/** Job actors that only note their start and run on. */
-function runningJobs(started: string[]): JobActorFactory {
-  return (parent, options) =>
-    spawnActor<null, JobMessage>(parent, {
-      name: options.record.analysis_id.toLowerCase(),
-      initialState: null,
-      receive(state, message) {
-        if (message.type === 'job.start') started.push(options.record.analysis_id);
-        return state;
-      },
-    });
-}
 
 /** The production queue, except that the reply of its first claim is lost: the claim runs in Redis, the caller hears an error. */
 function losingFirstClaimReply(queue: ConsumerQueue): { queue: ConsumerQueue; lost: () => number } {
@@ -65,45 +38,22 @@ function losingFirstClaimReply(queue: ConsumerQueue): { queue: ConsumerQueue; lo
 }
 
 test('a claim whose reply was lost is retried with its first tokens: the run it opened is not put in doubt', async () => {
-  const { analysisId } = await createJobQueue(redis.client, keys).enqueue({
-    user_id: 'alice',
-    symbol: 'BTCUSDT',
-    interval: '1h',
-    timeframe: '7d',
-  });
+  const analysisId = await enqueueOne(redis.client, keys);
   const reader = redis.client.duplicate();
   const read = await createConsumerQueue(redis.client, keys).readNew(reader, CONSUMER, 10, 100);
   reader.disconnect();
   expect(read.map((entry) => entry.analysisId)).toEqual([analysisId]);
 
-  const system = startActorSystem('retried-claim');
-  const sink = <M>(name: string): ActorRef<M> =>
-    spawnActor<null, M>(system.root, { name, initialState: null, receive: (state) => state });
   const started: string[] = [];
   const clock = manualClock(Date.now());
   const losing = losingFirstClaimReply(createConsumerQueue(redis.client, keys, { maxDeliveries: 3 }));
-  const blocking = redis.client.duplicate();
-  const consumer = spawnConsumerActor(system.root, {
+  const { consumer, stop } = startConsumerUnderTest({
+    redis: redis.client,
     name: CONSUMER,
     queue: losing.queue,
-    blockingRedis: blocking,
-    batchSize: 2,
-    blockMs: 50,
-    claimRefreshMs: 600,
-    services: {
-      candles: syntheticCandleSource,
-      charts: createFileChartStore('/tmp/candela-retried-claim-charts'),
-      llm: undefined,
-      dependencies: openGate,
-    },
-    spawnJob: runningJobs(started),
+    spawnJob: recordingJobs(started),
     clock,
-    log: pino({ level: 'silent' }),
-    maxRetries: 3,
-    retryDelayMs: () => 1000,
-    jobTimeoutMs: 60_000,
-    metrics: sink('metrics'),
-    supervisor: sink('supervisor'),
+    retryDelayMs: 1000,
   });
   try {
     send<ConsumerMessage>(consumer, { type: 'entries.read', entries: read });
@@ -125,7 +75,6 @@ test('a claim whose reply was lost is retried with its first tokens: the run it 
     expect(runOwner).toBe(firstToken);
     expect(owner).toBe(firstToken);
   } finally {
-    system.shutdown();
-    blocking.disconnect();
+    stop();
   }
 });

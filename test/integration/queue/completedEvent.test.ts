@@ -5,20 +5,14 @@
  */
 import { finishRequestFor } from '../../../actors/finishRequestFor.js';
 import { createConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createJobQueue } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
 import { progressEvent } from '../../../storage/progressEvent.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useQueueRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-});
-afterAll(() => redis.stop());
+const redis = useQueueRedis(keys);
 
 const request = { user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' };
 

@@ -4,22 +4,16 @@
  * another analysis by then), and a job kept forever keeps the key's own 24 h lifetime.
  */
 import { createConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup, IDEMPOTENCY_TTL_SECONDS } from '../../../storage/jobQueue.js';
+import { createJobQueue, IDEMPOTENCY_TTL_SECONDS } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { progressEvent } from '../../../storage/progressEvent.js';
 import { createRetentionSweep, parseScheduleMember } from '../../../storage/retentionSweep.js';
 import { eventually } from '../../support/candelaProcess.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useQueueRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
 const RESULT_TTL = 1;
-let redis: TestRedis;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-});
-afterAll(() => redis.stop());
+const redis = useQueueRedis(keys);
 
 const request = { user_id: 'idem-user', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' };
 
