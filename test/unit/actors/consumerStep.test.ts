@@ -50,6 +50,8 @@ const ended = (analysisId: string, outcome: JobOutcome): ConsumerEvent => ({
   type: 'job.outcomes',
   outcomes: [{ analysisId, outcome }],
 });
+/** job1's attempt failed with an upstream error worth retrying. */
+const job1FailedRetryably = ended('job1', { status: 'failed', error: 'candles: HTTP 503', retryable: true });
 const only = (effects: ConsumerEffect[], type: ConsumerEffect['type']) =>
   effects.filter((effect) => effect.type === type);
 
@@ -136,11 +138,7 @@ test('outcomes told together are finished in one batch, and their slots refilled
 
 test('a retryable failure becomes a retry request with the backoff; a lost finish is only logged', () => {
   const { state } = running();
-  const failed = consumerStep(
-    state,
-    ended('job1', { status: 'failed', error: 'candles: HTTP 503', retryable: true }),
-    context,
-  );
+  const failed = consumerStep(state, job1FailedRetryably, context);
   expect(only(failed.effects, 'retry')).toEqual([
     {
       type: 'retry',
@@ -257,12 +255,7 @@ test('restarted during a drain (drain before start), it reads nothing, not even 
 
 test('time and the jitter draw come with the message: durations and retry due times follow the moment, not a clock', () => {
   const { state } = running();
-  const failed = consumerStep(
-    state,
-    ended('job1', { status: 'failed', error: 'candles: HTTP 503', retryable: true }),
-    context,
-    { now: 20_000, random: 0.5 },
-  );
+  const failed = consumerStep(state, job1FailedRetryably, context, { now: 20_000, random: 0.5 });
   expect(only(failed.effects, 'retry')).toEqual([
     { type: 'retry', request: expect.objectContaining({ dueAt: 20_105 }) },
   ]);
@@ -331,7 +324,7 @@ test('a failed claim is retried with the owner tokens it used: it may have run, 
 
 test('a new entry of a job whose attempt is still being ended here is not claimed: no job actor would run that claim', () => {
   const { state } = running();
-  const failed = consumerStep(state, ended('job1', { status: 'failed', error: 'boom', retryable: true }), context);
+  const failed = consumerStep(state, job1FailedRetryably, context);
   expect(only(failed.effects, 'retry')).toHaveLength(1);
   const { effects } = consumerStep(
     { ...failed.state, reading: true, readCount: 1 },
