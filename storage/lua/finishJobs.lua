@@ -15,7 +15,9 @@
 
   Returns one integer per job: 1 finished as asked, 2 finished `cancelled` instead (a cancel
   request won), 0 not the owner (or no longer processing).
-  Then admits waiting jobs into the room the batch's reads left (the `admission` include).
+  The finished entries are acknowledged by one XACK, and their jobs put on the retention
+  schedule by one ZADD, after the loop (one atomic script: no one sees the order). Then admits
+  waiting jobs into the room the batch's reads left (the `admission` include).
   Events: the final event (`completed`, `failed` or `cancelled`) of each finished job.
 ]]
 --- @include "appendProgress"
@@ -29,6 +31,8 @@ local context = { stream = K.stream, group = A.group, channel = A.channel, now =
 -- ttl and now as numbers once, not parsed again for every job.
 context.retention = { ttl = tonumber(A.resultTtl), now = tonumber(A.now), archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local results = {}
+-- Gathered for one XACK and one ZADD after the loop, not a command call per job.
+local acknowledged, due = {}, {}
 
 for i, item in ipairs(ITEMS) do
   local jobKey, entryId, owner, status = item.job, item.entryId, item.owner, item.status
@@ -51,14 +55,16 @@ for i, item in ipairs(ITEMS) do
     end
     redis.call('HSET', jobKey, 'status', status, 'updated_at', A.now, 'finished_at', A.now, unpack(item.fields))
     appendProgress(item.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(item.event)))
-    redis.call('XACK', K.stream, A.group, entryId)
-    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6], current[7])
+    acknowledged[#acknowledged + 1] = entryId
+    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6], current[7], due)
     results[i] = 1
   else
     if runIsOwners then redis.call('HDEL', jobKey, 'run_owner') end
     results[i] = 0
   end
 end
+if #acknowledged > 0 then redis.call('XACK', K.stream, A.group, unpack(acknowledged)) end
+if #due > 0 then redis.call('ZADD', K.retention, unpack(due)) end
 -- Fair admission: consumers read entries before they finish them, so there may be room now.
 admitWaiting(admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit }))
 return results
