@@ -9,12 +9,15 @@
  *   enqueue: 20k jobs queued with no worker running;
  *   process: a worker started on that backlog (process start-up not timed) until the queue is empty;
  *   end_to_end: 20k more jobs queued while the worker runs, from the first enqueue to the last completion.
+ * Before each system's line, a `breakdown` line: its Redis time per job over the enqueue and the
+ * backlog, command by command (bench/redisCpuBreakdown.ts).
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startLocalRedis } from '../bin/localRedis.js';
 import { createJobQueue, ensureConsumerGroup } from '../storage/jobQueue.js';
 import { createKeys } from '../storage/keys.js';
+import { type RedisCpuBreakdown, redisCpuBreakdown } from './redisCpuBreakdown.js';
 import {
   rate,
   redisCpuMicros,
@@ -47,9 +50,14 @@ interface SystemUnderTest {
   completed(): Promise<number>;
   startWorker(): Promise<{ go(): void; stop(): Promise<number | undefined> }>;
   extra: Record<string, unknown>;
+  /** The commands its clients send themselves, not from a script (for the breakdown). */
+  direct: ReadonlySet<string>;
 }
 
-async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> {
+async function measure(
+  redis: Redis,
+  system: SystemUnderTest,
+): Promise<{ figures: Figures; breakdown: RedisCpuBreakdown }> {
   await redis.flushall();
   await resetCommandStats(redis);
   const cpuBefore = await redisCpuMicros(redis);
@@ -68,6 +76,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
       `${system.name}:\n${(await redis.info('commandstats')).replace(/,rejected_calls=0,failed_calls=0/g, '')}\n`,
     );
   const redisCpu = (await redisCpuMicros(redis)) - cpuBefore;
+  const breakdown = await redisCpuBreakdown(redis, JOBS, redisCpu, system.direct);
 
   started = performance.now();
   await system.enqueue(JOBS, JOBS);
@@ -79,7 +88,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
   const endToEndMs = performance.now() - started;
   const workerCpu = await worker.stop();
 
-  return {
+  const figures: Figures = {
     system: system.name,
     jobs: JOBS,
     enqueue_jobs_per_s: rate(JOBS, enqueueMs),
@@ -90,6 +99,7 @@ async function measure(redis: Redis, system: SystemUnderTest): Promise<Figures> 
     worker_cpu_us_per_job: workerCpu === undefined ? null : Math.round(workerCpu / (2 * JOBS)),
     ...system.extra,
   };
+  return { figures, breakdown };
 }
 
 function candela(redis: Redis, url: string): SystemUnderTest {
@@ -134,6 +144,18 @@ function candela(redis: Redis, url: string): SystemUnderTest {
         LOG_LEVEL: 'warn',
       }),
     extra: { consumers, batch_size: batchSize },
+    // The worker's reads and its timers' polls; everything else runs in its scripts.
+    direct: new Set([
+      'xreadgroup',
+      'xautoclaim',
+      'hgetall',
+      'get',
+      'set',
+      'zrange',
+      'zrangebyscore',
+      'subscribe',
+      'xgroup|create',
+    ]),
   };
 }
 
@@ -156,18 +178,23 @@ function bullmq(redis: Redis, url: string): SystemUnderTest {
     completed: () => redis.zcard('bull:bench:completed'),
     startWorker: () => startWorkerProcess('dist/bench/bullmqWorker.js', { REDIS_URL: url }),
     extra: { concurrency: 50, close: () => queue.close() },
+    direct: new Set(['bzpopmin', 'subscribe']),
   };
 }
 
 const server = await startLocalRedis();
 const redis = new Redis(server.url);
 try {
-  const ours = await measure(redis, candela(redis, server.url));
+  const { figures: ours, breakdown: ourBreakdown } = await measure(redis, candela(redis, server.url));
+  const printBreakdown = (system: string, breakdown: RedisCpuBreakdown) =>
+    process.stdout.write(`${JSON.stringify({ breakdown: system, ...breakdown })}\n`);
+  printBreakdown('candela', ourBreakdown);
   if (process.env.BENCH_ONLY_CANDELA) {
     process.stdout.write(`${JSON.stringify(ours)}\n`);
   } else {
     const baseline = bullmq(redis, server.url);
-    const bullFigures = await measure(redis, baseline);
+    const { figures: bullFigures, breakdown: bullBreakdown } = await measure(redis, baseline);
+    printBreakdown('bullmq', bullBreakdown);
     await (baseline.extra.close as () => Promise<void>)();
     delete bullFigures.close;
     process.stdout.write(`${JSON.stringify(bullFigures)}\n`);
