@@ -24,7 +24,7 @@ import {
   type RetentionSettings,
   retentionArgs,
 } from './retention.js';
-import { runScript, runScriptThenReadHashes } from './scripts/runScript.js';
+import { runScript } from './scripts/runScript.js';
 import {
   type ClaimSkipReason,
   appendProgress as appendProgressScript,
@@ -225,24 +225,19 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     const tokens = entries.map(ownerTokenFor);
     const now = Date.now();
     const started = progressEvent('processing', 'started', 0.05, `worker ${consumer} started the analysis`);
-    const { reply: replies, hashes } = await runScriptThenReadHashes(
-      redis,
-      claimJobs,
-      {
-        keys: {
-          stream: keys.stream,
-          deadLetters: keys.deadLetters(),
-          deadLetterIndex: keys.deadLetterIndex(),
-          ...retentionKeys,
-        },
-        args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
-        items: entries.map((entry, index) => ({
-          keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
-          args: { entryId: entry.entryId, owner: tokens[index]!, fresh: isFresh(entry, now) ? '1' : '0' },
-        })),
+    const replies = await runScript(redis, claimJobs, {
+      keys: {
+        stream: keys.stream,
+        deadLetters: keys.deadLetters(),
+        deadLetterIndex: keys.deadLetterIndex(),
+        ...retentionKeys,
       },
-      entries.map((entry) => keys.job(entry.analysisId)),
-    );
+      args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
+      items: entries.map((entry, index) => ({
+        keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
+        args: { entryId: entry.entryId, owner: tokens[index]!, fresh: isFresh(entry, now) ? '1' : '0' },
+      })),
+    });
     const report: ClaimReport = { claimed: [], skipped: [] };
     replies.forEach((reply, index) => {
       const entry = entries[index]!;
@@ -250,10 +245,9 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const hash = hashes[index]!;
-      const record = recordFromHash(hash, entry.analysisId);
+      const record = recordFromHash(reply.record, entry.analysisId);
       if (!record) return;
-      const scanId = hash.scan_id;
+      const scanId = reply.record.scan_id;
       report.claimed.push({
         entryId: entry.entryId,
         ownerToken: tokens[index]!,

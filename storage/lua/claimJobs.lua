@@ -19,9 +19,9 @@
   per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
         just read with '>' by this consumer, so no pending lookup is needed)
 
-  Returns one reply per entry: { 'claimed' }, { 'taken-over' }, or { 'skipped', reason } with
-  reason one of missing, stale-entry, terminal, not-pending, cancelled, dead-lettered. The
-  caller reads the claimed records with HGETALLs in the same MULTI/EXEC, after this script.
+  Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
+  field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
+  missing, stale-entry, terminal, not-pending, cancelled, dead-lettered.
   Events: `processing` for each claimed job, `reclaimed` for each taken-over one; `cancelled` or `failed` for
   jobs ended here.
 ]]
@@ -87,7 +87,12 @@ for i, item in ipairs(ITEMS) do
       reply = { 'taken-over' }
     end
   end
-  if reply[1] == 'skipped' and reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
+  if reply[1] == 'skipped' then
+    if reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
+  else
+    -- One constructor: appending the record's values one by one cost more than its HGETALL.
+    reply = { reply[1], unpack(redis.call('HGETALL', jobKey)) }
+  end
   replies[i] = reply
 end
 return replies

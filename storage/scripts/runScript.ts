@@ -129,59 +129,17 @@ function describe(reply: unknown): string {
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 
-function parsed<S extends AnyScript>(spec: S, reply: unknown): ScriptReply<S> {
-  const fail = (expected: string): never => {
-    throw new ScriptReplyError(
-      `Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`,
-    );
-  };
-  return spec.parseReply(reply, fail) as ScriptReply<S>;
-}
-
 export async function runScript<S extends AnyScript>(
   client: RedisClient,
   spec: S,
   call: CallOf<S>,
 ): Promise<ScriptReply<S>> {
   const { keys, argv } = scriptArguments(spec, call);
-  return parsed(spec, await send(client, spec, keys, argv));
-}
-
-/**
- * A script, then an HGETALL of each of `hashes`, in one MULTI/EXEC: the hashes exactly as the
- * script left them, but read by Redis itself. Returned by the script, every field became a Lua
- * string and then a reply again: that was about 40% of Redis's work in a claim.
- * (A script that is not cached fails alone inside EXEC, the reads beside it only read: the
- * transaction is sent again with the source.)
- */
-export async function runScriptThenReadHashes<S extends AnyScript>(
-  client: RedisClient,
-  spec: S,
-  call: CallOf<S>,
-  hashes: readonly string[],
-): Promise<{ reply: ScriptReply<S>; hashes: Record<string, string>[] }> {
-  const { keys, argv } = scriptArguments(spec, call);
-  const { source, sha } = compile(spec);
-  const sent = perClient(sentSource, client, () => new Set<string>());
-  const transaction = (withSource: boolean) => {
-    const multi = client.multi();
-    if (withSource) multi.eval(source, keys.length, ...keys, ...argv);
-    else multi.evalsha(sha, keys.length, ...keys, ...argv);
-    for (const key of hashes) multi.hgetall(key);
-    return multi.exec();
+  const reply = await send(client, spec, keys, argv);
+  const fail = (expected: string): never => {
+    throw new ScriptReplyError(
+      `Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`,
+    );
   };
-  const withSource = !sent.has(sha);
-  sent.add(sha);
-  let results = await transaction(withSource);
-  if (!withSource && isNoScript(results?.[0]?.[0])) results = await transaction(true);
-  if (!results) throw new Error(`Lua script ${spec.name}: its transaction was aborted`);
-  const [scriptError, reply] = results[0]!;
-  if (scriptError) throw scriptError;
-  return {
-    reply: parsed(spec, reply),
-    hashes: results.slice(1).map(([error, hash]) => {
-      if (error) throw error;
-      return hash as Record<string, string>;
-    }),
-  };
+  return spec.parseReply(reply, fail) as ScriptReply<S>;
 }

@@ -2,6 +2,7 @@
  * Every Lua script Candela runs, described once: its file in storage/lua, the names of its
  * KEYS and ARGV (the order here is the order they are sent), and the shape of its reply.
  */
+import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
@@ -87,7 +88,9 @@ export const appendProgress = defineScript({
 
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
 export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
-export type ClaimReply = { outcome: 'claimed' | 'taken-over' } | { outcome: 'skipped'; reason: ClaimSkipReason };
+export type ClaimReply =
+  | { outcome: 'claimed' | 'taken-over'; record: Record<string, string> }
+  | { outcome: 'skipped'; reason: ClaimSkipReason };
 
 export const claimJobs = defineScript({
   name: 'claimJobs',
@@ -111,7 +114,9 @@ export const claimJobs = defineScript({
     return list(reply, fail).map((entry): ClaimReply => {
       const values = texts(entry, fail);
       const kind = oneOf(values[0], ['claimed', 'taken-over', 'skipped'], fail);
-      return kind === 'skipped' ? { outcome: kind, reason: oneOf(values[1], CLAIM_SKIPS, fail) } : { outcome: kind };
+      return kind === 'skipped'
+        ? { outcome: kind, reason: oneOf(values[1], CLAIM_SKIPS, fail) }
+        : { outcome: kind, record: pairsToHash(values, 1) };
     });
   },
 });
