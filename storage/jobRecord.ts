@@ -43,6 +43,25 @@ export function isTerminal(status: JobStatus): boolean {
 }
 
 const iso = (epochMs: string | undefined) => new Date(Number(epochMs ?? 0)).toISOString();
+
+/**
+ * iso() remembering its last answer: a claim batch reads jobs queued in the same milliseconds
+ * and stamped `updated_at` with one `now`, and a Date plus its ISO text per field per job was
+ * a measurable share of the worker's CPU per job.
+ */
+function rememberingIso(): (epochMs: string | undefined) => string {
+  let lastEpoch: string | undefined;
+  let lastIso = '';
+  return (epochMs) => {
+    if (epochMs !== lastEpoch || lastIso === '') {
+      lastIso = iso(epochMs);
+      lastEpoch = epochMs;
+    }
+    return lastIso;
+  };
+}
+const createdIso = rememberingIso();
+const updatedIso = rememberingIso();
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
 function parseAnalysisData(text: string | undefined, analysisId: string): unknown {
@@ -63,8 +82,74 @@ const isStatus = (value: string): value is JobStatus => (JOB_STATUSES as readonl
  * `analysisId` names it in that report when the hash lacks its own id.
  */
 export function recordFromHash(hash: Record<string, string>, analysisId?: string): JobRecord | undefined {
+  return recordFromFields(hash, analysisId, Object.keys(hash).length === 0);
+}
+
+/**
+ * As recordFromHash, from HGETALL's field/value pairs (from `from` on), without building the
+ * hash first: the worker reads one per claimed job.
+ */
+export function recordFromPairs(pairs: readonly string[], from: number, analysisId?: string): JobRecord | undefined {
+  const fields: RecordFields = {};
+  for (let index = from; index + 1 < pairs.length; index += 2) {
+    const value = pairs[index + 1]!;
+    switch (pairs[index]) {
+      case 'analysis_id':
+        fields.analysis_id = value;
+        break;
+      case 'user_id':
+        fields.user_id = value;
+        break;
+      case 'symbol':
+        fields.symbol = value;
+        break;
+      case 'interval':
+        fields.interval = value;
+        break;
+      case 'timeframe':
+        fields.timeframe = value;
+        break;
+      case 'status':
+        fields.status = value;
+        break;
+      case 'created_at':
+        fields.created_at = value;
+        break;
+      case 'updated_at':
+        fields.updated_at = value;
+        break;
+      case 'attempts':
+        fields.attempts = value;
+        break;
+      case 'error':
+        fields.error = value;
+        break;
+      case 'image_url':
+        fields.image_url = value;
+        break;
+      case 'llm_summary':
+        fields.llm_summary = value;
+        break;
+      case 'summary_source':
+        fields.summary_source = value;
+        break;
+      case 'analysis_data':
+        fields.analysis_data = value;
+        break;
+      case 'candles_until':
+        fields.candles_until = value;
+        break;
+    }
+  }
+  return recordFromFields(fields, analysisId, pairs.length - from < 2);
+}
+
+/** The fields of a job hash a record is read from. */
+type RecordFields = Partial<Record<keyof Omit<JobRecord, 'candles_until'> | 'candles_until', string>>;
+
+function recordFromFields(hash: RecordFields, analysisId: string | undefined, empty: boolean): JobRecord | undefined {
   const id = hash.analysis_id ?? analysisId ?? 'unknown';
-  if (Object.keys(hash).length === 0) return undefined;
+  if (empty) return undefined;
   if (!hash.analysis_id) {
     reportCorruptRecord(id, 'analysis_id', 'missing');
     return undefined;
@@ -80,8 +165,8 @@ export function recordFromHash(hash: Record<string, string>, analysisId?: string
     interval: hash.interval ?? '',
     timeframe: hash.timeframe ?? '',
     status: hash.status,
-    created_at: iso(hash.created_at),
-    updated_at: iso(hash.updated_at),
+    created_at: createdIso(hash.created_at),
+    updated_at: updatedIso(hash.updated_at),
     attempts: Number(hash.attempts ?? 0),
     error: orNull(hash.error),
     image_url: orNull(hash.image_url),
@@ -123,4 +208,10 @@ export function pairsToHash(pairs: readonly string[], from = 0): Record<string, 
   const hash: Record<string, string> = {};
   for (let index = from; index + 1 < pairs.length; index += 2) hash[pairs[index]!] = pairs[index + 1]!;
   return hash;
+}
+
+/** One field's value among field/value pairs (from `from` on), without building the hash. */
+export function pairValue(pairs: readonly string[], field: string, from = 0): string | undefined {
+  for (let index = from; index + 1 < pairs.length; index += 2) if (pairs[index] === field) return pairs[index + 1];
+  return undefined;
 }

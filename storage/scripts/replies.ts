@@ -22,8 +22,11 @@ export function integers(reply: unknown, fail: ReplyFail): number[] {
   return list(reply, fail).map((value) => integer(value, fail));
 }
 
+/** The reply itself once checked, not a copy: replies with an entry per job are read for every job. */
 export function texts(reply: unknown, fail: ReplyFail): string[] {
-  return list(reply, fail).map((value) => text(value, fail));
+  const values = list(reply, fail);
+  for (const value of values) if (typeof value !== 'string') fail('a string');
+  return values as string[];
 }
 
 export function oneOf<const T extends string>(reply: unknown, allowed: readonly T[], fail: ReplyFail): T {

@@ -2,7 +2,6 @@
  * Every Lua script Candela runs, described once: its file in storage/lua, the names of its
  * KEYS and ARGV (the order here is the order they are sent), and the shape of its reply.
  */
-import { pairsToHash } from '../jobRecord.js';
 import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
@@ -89,8 +88,8 @@ export const appendProgress = defineScript({
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
 export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
 export type ClaimReply =
-  | { outcome: 'claimed' | 'taken-over'; record: Record<string, string> }
-  | { outcome: 'skipped'; reason: ClaimSkipReason };
+  /** `reply`: the kind, then the job hash's field/value pairs (HGETALL), read from index 1 on without a copy. */
+  { outcome: 'claimed' | 'taken-over'; reply: readonly string[] } | { outcome: 'skipped'; reason: ClaimSkipReason };
 
 export const claimJobs = defineScript({
   name: 'claimJobs',
@@ -116,7 +115,7 @@ export const claimJobs = defineScript({
       const kind = oneOf(values[0], ['claimed', 'taken-over', 'skipped'], fail);
       return kind === 'skipped'
         ? { outcome: kind, reason: oneOf(values[1], CLAIM_SKIPS, fail) }
-        : { outcome: kind, record: pairsToHash(values, 1) };
+        : { outcome: kind, reply: values };
     });
   },
 });
