@@ -92,7 +92,11 @@ export function spawnConsumerActor(parent: ActorParent, options: ConsumerOptions
     maxRetries: options.maxRetries,
     retryDelayMs: options.retryDelayMs,
   };
-  const ownerTokenFor = () => `${name}:${randomUUID()}`;
+  // Unique as a UUID per claim (one random UUID per incarnation of this actor, and a count),
+  // without a UUID's cost per job.
+  const tokenPrefix = `${name}:${randomUUID()}:`;
+  let tokensMade = 0;
+  const ownerTokenFor = () => `${tokenPrefix}${(tokensMade += 1)}`;
   const tokenOf = (entry: StreamEntry) => entry.ownerToken ?? ownerTokenFor();
   /** Jobs the current step ended, for the heartbeat's metrics. */
   const finished: { status: JobOutcome['status']; durationMs: number }[] = [];
