@@ -85,61 +85,66 @@ export function recordFromHash(hash: Record<string, string>, analysisId?: string
   return recordFromFields(hash, analysisId, Object.keys(hash).length === 0);
 }
 
+/** A reply's bulk string: text, or a Buffer when the script's reply is read as Buffers. */
+export type ReplyText = string | Buffer;
+
+const RECORD_FIELDS = [
+  'analysis_id',
+  'user_id',
+  'symbol',
+  'interval',
+  'timeframe',
+  'status',
+  'created_at',
+  'updated_at',
+  'attempts',
+  'error',
+  'image_url',
+  'llm_summary',
+  'summary_source',
+  'analysis_data',
+  'candles_until',
+] as const;
+type RecordField = (typeof RECORD_FIELDS)[number];
+const RECORD_FIELD_SET: ReadonlySet<string> = new Set(RECORD_FIELDS);
+
+/** Field names as bytes, by length, so a Buffer reply's names are matched without turning each into text. */
+const namesByLength = new Map<number, { name: string; bytes: Buffer }[]>();
+function nameBytes(name: string): void {
+  const bytes = Buffer.from(name);
+  const same = namesByLength.get(bytes.length) ?? [];
+  same.push({ name, bytes });
+  namesByLength.set(bytes.length, same);
+}
+for (const name of [...RECORD_FIELDS, 'scan_id']) nameBytes(name);
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** The known field a name is (a record field or scan_id), or undefined for any other. */
+function knownName(name: ReplyText | undefined): string | undefined {
+  if (typeof name === 'string') return name;
+  if (name === undefined) return undefined;
+  const candidates = namesByLength.get(name.length);
+  if (candidates) for (const candidate of candidates) if (sameBytes(name, candidate.bytes)) return candidate.name;
+  return undefined;
+}
+
+const textOf = (value: ReplyText | undefined): string =>
+  value === undefined ? '' : typeof value === 'string' ? value : value.toString();
+
 /**
  * As recordFromHash, from HGETALL's field/value pairs (from `from` on), without building the
- * hash first: the worker reads one per claimed job.
+ * hash first: the worker reads one per claimed job. Values of fields a record does not hold
+ * (owner tokens, run ledger) are not even turned into text.
  */
-export function recordFromPairs(pairs: readonly string[], from: number, analysisId?: string): JobRecord | undefined {
+export function recordFromPairs(pairs: readonly ReplyText[], from: number, analysisId?: string): JobRecord | undefined {
   const fields: RecordFields = {};
   for (let index = from; index + 1 < pairs.length; index += 2) {
-    const value = pairs[index + 1]!;
-    switch (pairs[index]) {
-      case 'analysis_id':
-        fields.analysis_id = value;
-        break;
-      case 'user_id':
-        fields.user_id = value;
-        break;
-      case 'symbol':
-        fields.symbol = value;
-        break;
-      case 'interval':
-        fields.interval = value;
-        break;
-      case 'timeframe':
-        fields.timeframe = value;
-        break;
-      case 'status':
-        fields.status = value;
-        break;
-      case 'created_at':
-        fields.created_at = value;
-        break;
-      case 'updated_at':
-        fields.updated_at = value;
-        break;
-      case 'attempts':
-        fields.attempts = value;
-        break;
-      case 'error':
-        fields.error = value;
-        break;
-      case 'image_url':
-        fields.image_url = value;
-        break;
-      case 'llm_summary':
-        fields.llm_summary = value;
-        break;
-      case 'summary_source':
-        fields.summary_source = value;
-        break;
-      case 'analysis_data':
-        fields.analysis_data = value;
-        break;
-      case 'candles_until':
-        fields.candles_until = value;
-        break;
-    }
+    const name = knownName(pairs[index]);
+    if (name !== undefined && RECORD_FIELD_SET.has(name)) fields[name as RecordField] = textOf(pairs[index + 1]);
   }
   return recordFromFields(fields, analysisId, pairs.length - from < 2);
 }
@@ -210,8 +215,11 @@ export function pairsToHash(pairs: readonly string[], from = 0): Record<string, 
   return hash;
 }
 
-/** One field's value among field/value pairs (from `from` on), without building the hash. */
-export function pairValue(pairs: readonly string[], field: string, from = 0): string | undefined {
-  for (let index = from; index + 1 < pairs.length; index += 2) if (pairs[index] === field) return pairs[index + 1];
+/** One field's value among field/value pairs (from `from` on), without building the hash; Buffer names match only a record's fields and scan_id. */
+export function pairValue(pairs: readonly ReplyText[], field: string, from = 0): string | undefined {
+  for (let index = from; index + 1 < pairs.length; index += 2) {
+    const name = pairs[index]!;
+    if (typeof name === 'string' ? name === field : knownName(name) === field) return textOf(pairs[index + 1]);
+  }
   return undefined;
 }

@@ -90,9 +90,10 @@ function perClient<V>(map: WeakMap<RedisClient, V>, client: RedisClient, create:
 async function send(client: RedisClient, spec: AnyScript, call: CallOf<AnyScript>): Promise<unknown> {
   const { source, sha } = compile(spec);
   const args = scriptCommand(spec, call, sha);
-  const evalsha = () => client.call('evalsha', args);
+  const command = spec.replyBuffers ? client.callBuffer.bind(client) : client.call.bind(client);
+  const evalsha = () => command('evalsha', args);
   // A copy with the source in front: rare (a client's first call, a flushed cache).
-  const evalSource = () => client.call('eval', [source, ...args.slice(1)]);
+  const evalSource = () => command('eval', [source, ...args.slice(1)]);
   const sent = perClient(sentSource, client, () => new Set<string>());
   if (!sent.has(sha)) {
     sent.add(sha);
@@ -126,9 +127,19 @@ async function send(client: RedisClient, spec: AnyScript, call: CallOf<AnyScript
 }
 
 function describe(reply: unknown): string {
-  const json = JSON.stringify(reply) ?? String(reply);
+  const json =
+    JSON.stringify(reply, (_, value: unknown) =>
+      // A Buffer reply (replyBuffers) is told as its text; toJSON has made it { type, data } by now.
+      isBufferJson(value) ? Buffer.from(value.data).toString() : value,
+    ) ?? String(reply);
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
+
+const isBufferJson = (value: unknown): value is { type: 'Buffer'; data: number[] } =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { type?: unknown }).type === 'Buffer' &&
+  Array.isArray((value as { data?: unknown }).data);
 
 export async function runScript<S extends AnyScript>(
   client: RedisClient,

@@ -92,3 +92,13 @@ test('no pairs is no job; pairs without an id or status are corrupt, as a hash i
   expect(recordFromPairs(['claimed', 'status', 'queued'], 1, 'analysis_x')).toBeUndefined();
   expect(recordFromPairs(['claimed', ...Object.entries({ ...hash, status: 'exploded' }).flat()], 1)).toBeUndefined();
 });
+
+test('pairs read as Buffers give the same record; fields a record does not hold are skipped', () => {
+  const full = { ...hash, owner: 'c:1', llm_summary: 'ünïcode', scan_id: 'scan_1', takeovers: '1' };
+  const texts = ['claimed', ...Object.entries(full).flat()];
+  const buffers = texts.map((text) => Buffer.from(text));
+  expect(recordFromPairs(buffers, 1)).toEqual(recordFromPairs(texts, 1));
+  expect(recordFromPairs(buffers, 1)).toEqual(recordFromHash(full));
+  expect(pairValue(buffers, 'scan_id', 1)).toBe('scan_1');
+  expect(pairValue(buffers, 'timeframe', 1)).toBe('7d');
+});
