@@ -52,6 +52,7 @@ export function createJobMetrics(now: () => number = Date.now) {
     buckets: DURATION_BUCKETS,
     registers: [],
   });
+  const queueWaitObserver = queueWait.labels();
   /** The histogram's child per outcome, taken once: observing by a labels object rebuilt its observer on every job. */
   const durationByOutcome = new Map<JobMetricOutcome, ReturnType<typeof jobDuration.labels>>();
   const durationOf = (outcome: JobMetricOutcome) => {
@@ -83,7 +84,7 @@ export function createJobMetrics(now: () => number = Date.now) {
       count('takeovers', takeovers, amount);
     },
     waited(seconds: number): void {
-      queueWait.observe(Math.max(0, seconds));
+      queueWaitObserver.observe(Math.max(0, seconds));
     },
     jobEnded(outcome: JobMetricOutcome, seconds: number): void {
       durationOf(outcome).observe(Math.max(0, seconds));
