@@ -187,6 +187,9 @@ const claimingAlso = (state: ConsumerState, entries: readonly StreamEntry[]): re
 
 /** Without one id per entry whose claim came back (an id can be in two claims: a stale entry's and its newer one's). */
 function claimingLess(state: ConsumerState, entries: readonly StreamEntry[]): readonly string[] {
+  // Usually the claim that came back is the oldest one outstanding: its ids lead, in order.
+  if (entries.every((entry, index) => state.claiming[index] === entry.analysisId))
+    return state.claiming.slice(entries.length);
   const claiming = [...state.claiming];
   for (const { analysisId } of entries) {
     const index = claiming.indexOf(analysisId);
@@ -240,7 +243,14 @@ function ended(
       inFlight.delete(analysisId);
       continue;
     }
-    inFlight.set(analysisId, { ...job, finishing: true });
+    // Written out: a spread copy per job costs V8 about a microsecond.
+    inFlight.set(analysisId, {
+      entryId: job.entryId,
+      ownerToken: job.ownerToken,
+      startedAt: job.startedAt,
+      attempts: job.attempts,
+      finishing: true,
+    });
     if (outcome.status === 'failed' && outcome.retryable)
       effects.push({
         type: 'retry',

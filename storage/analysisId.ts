@@ -50,6 +50,8 @@ const PARTITION_SUFFIX = /-p([1-9][0-9]{0,3})$/;
 
 /** The queue partition a job or scan id names (0 for ids without a suffix). */
 export function partitionOfId(id: string): number {
+  // Most ids carry no suffix: one search for its marker, not a regular expression, per key built.
+  if (!id.includes('-p')) return 0;
   const match = PARTITION_SUFFIX.exec(id);
   return match ? Number(match[1]) : 0;
 }

@@ -10,8 +10,8 @@ import {
   type JobRecord,
   type JobResult,
   type JobStatus,
-  pairsToHash,
-  recordFromHash,
+  pairValue,
+  recordFromPairs,
   resultFields,
   resultJsonFromFields,
 } from './jobRecord.js';
@@ -129,7 +129,7 @@ function entriesOf(raw: readonly RawEntry[], delivery?: { fresh: true; readAt: n
   const entries: StreamEntry[] = [];
   for (const { id, fields } of raw) {
     if (fields === null) continue;
-    const analysisId = pairsToHash(fields).analysis_id ?? '';
+    const analysisId = pairValue(fields, 'analysis_id') ?? '';
     entries.push(delivery ? { entryId: id, analysisId, ...delivery } : { entryId: id, analysisId });
   }
   return entries;
@@ -245,9 +245,9 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const record = recordFromHash(reply.record, entry.analysisId);
+      const record = recordFromPairs(reply.reply, 1, entry.analysisId);
       if (!record) return;
-      const scanId = reply.record.scan_id;
+      const scanId = pairValue(reply.reply, 'scan_id', 1);
       report.claimed.push({
         entryId: entry.entryId,
         ownerToken: tokens[index]!,

@@ -43,6 +43,25 @@ export function isTerminal(status: JobStatus): boolean {
 }
 
 const iso = (epochMs: string | undefined) => new Date(Number(epochMs ?? 0)).toISOString();
+
+/**
+ * iso() remembering its last answer: a claim batch reads jobs queued in the same milliseconds
+ * and stamped `updated_at` with one `now`, and a Date plus its ISO text per field per job was
+ * a measurable share of the worker's CPU per job.
+ */
+function rememberingIso(): (epochMs: string | undefined) => string {
+  let lastEpoch: string | undefined;
+  let lastIso = '';
+  return (epochMs) => {
+    if (epochMs !== lastEpoch || lastIso === '') {
+      lastIso = iso(epochMs);
+      lastEpoch = epochMs;
+    }
+    return lastIso;
+  };
+}
+const createdIso = rememberingIso();
+const updatedIso = rememberingIso();
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
 function parseAnalysisData(text: string | undefined, analysisId: string): unknown {
@@ -63,8 +82,99 @@ const isStatus = (value: string): value is JobStatus => (JOB_STATUSES as readonl
  * `analysisId` names it in that report when the hash lacks its own id.
  */
 export function recordFromHash(hash: Record<string, string>, analysisId?: string): JobRecord | undefined {
+  return recordFromFields(hash, analysisId, Object.keys(hash).length === 0);
+}
+
+/** A reply's bulk string: text, or a Buffer when the script's reply is read as Buffers. */
+export type ReplyText = string | Buffer;
+
+const RECORD_FIELDS = [
+  'analysis_id',
+  'user_id',
+  'symbol',
+  'interval',
+  'timeframe',
+  'status',
+  'created_at',
+  'updated_at',
+  'attempts',
+  'error',
+  'image_url',
+  'llm_summary',
+  'summary_source',
+  'analysis_data',
+  'candles_until',
+] as const;
+type RecordField = (typeof RECORD_FIELDS)[number];
+/** The known names, a record's fields then scan_id, by their index in KNOWN_NAMES. */
+const KNOWN_NAMES: readonly string[] = [...RECORD_FIELDS, 'scan_id'];
+const indexByName = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
+
+/** Field names as bytes, by length, so a Buffer reply's names are matched without turning each into text. */
+const namesByLength = new Map<number, { index: number; bytes: Buffer }[]>();
+KNOWN_NAMES.forEach((name, index) => {
+  const bytes = Buffer.from(name);
+  const same = namesByLength.get(bytes.length) ?? [];
+  same.push({ index, bytes });
+  namesByLength.set(bytes.length, same);
+});
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** The index in KNOWN_NAMES of the name (a record field or scan_id), or -1 for any other. */
+function knownName(name: ReplyText | undefined): number {
+  if (name === undefined) return -1;
+  if (typeof name === 'string') return indexByName.get(name) ?? -1;
+  const candidates = namesByLength.get(name.length);
+  if (candidates) for (const candidate of candidates) if (sameBytes(name, candidate.bytes)) return candidate.index;
+  return -1;
+}
+
+const textOf = (value: ReplyText | undefined): string =>
+  value === undefined ? '' : typeof value === 'string' ? value : value.toString();
+
+/**
+ * As recordFromHash, from HGETALL's field/value pairs (from `from` on), without building the
+ * hash first: the worker reads one per claimed job. Values of fields a record does not hold
+ * (owner tokens, run ledger) are not even turned into text, and the values are gathered by
+ * index into one fixed shape: a store by field name per field was most of this reader's cost.
+ */
+export function recordFromPairs(pairs: readonly ReplyText[], from: number, analysisId?: string): JobRecord | undefined {
+  const v: (string | undefined)[] = new Array<string | undefined>(RECORD_FIELDS.length).fill(undefined);
+  for (let index = from; index + 1 < pairs.length; index += 2) {
+    const known = knownName(pairs[index]);
+    if (known >= 0 && known < RECORD_FIELDS.length) v[known] = textOf(pairs[index + 1]);
+  }
+  // In RECORD_FIELDS' order.
+  const fields: RecordFields = {
+    analysis_id: v[0],
+    user_id: v[1],
+    symbol: v[2],
+    interval: v[3],
+    timeframe: v[4],
+    status: v[5],
+    created_at: v[6],
+    updated_at: v[7],
+    attempts: v[8],
+    error: v[9],
+    image_url: v[10],
+    llm_summary: v[11],
+    summary_source: v[12],
+    analysis_data: v[13],
+    candles_until: v[14],
+  };
+  return recordFromFields(fields, analysisId, pairs.length - from < 2);
+}
+
+/** The fields of a job hash a record is read from. */
+type RecordFields = { [F in RecordField]?: string | undefined };
+
+function recordFromFields(hash: RecordFields, analysisId: string | undefined, empty: boolean): JobRecord | undefined {
   const id = hash.analysis_id ?? analysisId ?? 'unknown';
-  if (Object.keys(hash).length === 0) return undefined;
+  if (empty) return undefined;
   if (!hash.analysis_id) {
     reportCorruptRecord(id, 'analysis_id', 'missing');
     return undefined;
@@ -73,31 +183,36 @@ export function recordFromHash(hash: Record<string, string>, analysisId?: string
     reportCorruptRecord(id, 'status', hash.status ?? 'missing');
     return undefined;
   }
-  return {
+  const record: JobRecord = {
     analysis_id: hash.analysis_id,
     user_id: hash.user_id ?? '',
     symbol: hash.symbol ?? '',
     interval: hash.interval ?? '',
     timeframe: hash.timeframe ?? '',
     status: hash.status,
-    created_at: iso(hash.created_at),
-    updated_at: iso(hash.updated_at),
+    created_at: createdIso(hash.created_at),
+    updated_at: updatedIso(hash.updated_at),
     attempts: Number(hash.attempts ?? 0),
     error: orNull(hash.error),
     image_url: orNull(hash.image_url),
     llm_summary: orNull(hash.llm_summary),
     summary_source: orNull(hash.summary_source) as SummarySource | null,
     analysis_data: parseAnalysisData(hash.analysis_data, hash.analysis_id),
-    ...(hash.candles_until ? { candles_until: Number(hash.candles_until) } : {}),
   };
+  // Set afterwards: a conditional spread in the literal made V8 build every record the slow way.
+  if (hash.candles_until) record.candles_until = Number(hash.candles_until);
+  return record;
 }
 
 /** Flat field/value pairs for HSET; analysis_data is stored as JSON text. */
 export function resultFields(result: JobResult): string[] {
   const fields: string[] = [];
-  for (const [field, value] of Object.entries(result)) {
+  // Keys, not entries: a [field, value] array per field per finished job is garbage for nothing.
+  for (const field of Object.keys(result)) {
+    const value: unknown = (result as Record<string, unknown>)[field];
     if (value === undefined) continue;
-    fields.push(field, field === 'analysis_data' ? JSON.stringify(value) : String(value));
+    // Every field but analysis_data is text by its type; anything else (numbers) as its JSON text.
+    fields.push(field, field !== 'analysis_data' && typeof value === 'string' ? value : JSON.stringify(value));
   }
   return fields;
 }
@@ -123,4 +238,15 @@ export function pairsToHash(pairs: readonly string[], from = 0): Record<string, 
   const hash: Record<string, string> = {};
   for (let index = from; index + 1 < pairs.length; index += 2) hash[pairs[index]!] = pairs[index + 1]!;
   return hash;
+}
+
+/** One field's value among field/value pairs (from `from` on), without building the hash; Buffer names match only a record's fields and scan_id. */
+export function pairValue(pairs: readonly ReplyText[], field: string, from = 0): string | undefined {
+  const wanted = indexByName.get(field);
+  for (let index = from; index + 1 < pairs.length; index += 2) {
+    const name = pairs[index]!;
+    if (typeof name === 'string' ? name === field : wanted !== undefined && knownName(name) === wanted)
+      return textOf(pairs[index + 1]);
+  }
+  return undefined;
 }

@@ -177,7 +177,10 @@ function partitionKeys(
   partitions: number,
   forPartition: (partition: number) => QueueKeys,
 ): QueueKeys {
-  const tagIn = (p: number) => (suffix: string) => `{${partitionStream(baseStream, p)}}:${suffix}`;
+  // Each partition's `{stream}:` prefix made once: job and progress keys are built for every job claimed and finished.
+  const prefixes: string[] = [];
+  const prefixOf = (p: number) => (prefixes[p] ??= `{${partitionStream(baseStream, p)}}:`);
+  const tagIn = (p: number) => (suffix: string) => `${prefixOf(p)}${suffix}`;
   const tagged = tagIn(partition);
   const global = tagIn(0);
   const byId = (id: string) => tagIn(partitionOfId(id));
@@ -192,9 +195,9 @@ function partitionKeys(
     forUser: (userId) => forPartition(userPartition(userId, partitions)),
     all: () => Array.from({ length: partitions }, (_, p) => forPartition(p)),
     userPartition: (userId) => userPartition(userId, partitions),
-    job: (analysisId) => byId(analysisId)(`job:${analysisId}`),
-    progress: (analysisId) => byId(analysisId)(`progress:${analysisId}`),
-    progressCopy: (analysisId) => byId(analysisId)(`progress-copy:${analysisId}`),
+    job: (analysisId) => `${prefixOf(partitionOfId(analysisId))}job:${analysisId}`,
+    progress: (analysisId) => `${prefixOf(partitionOfId(analysisId))}progress:${analysisId}`,
+    progressCopy: (analysisId) => `${prefixOf(partitionOfId(analysisId))}progress-copy:${analysisId}`,
     userJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:jobs`),
     userActiveJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:active`),
     idempotency: (userId, key, p) => byUser(userId, p)(`idempotency:${keySegment(userId)}:${keySegment(key)}`),

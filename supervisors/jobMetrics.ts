@@ -52,6 +52,14 @@ export function createJobMetrics(now: () => number = Date.now) {
     buckets: DURATION_BUCKETS,
     registers: [],
   });
+  const queueWaitObserver = queueWait.labels();
+  /** The histogram's child per outcome, taken once: observing by a labels object rebuilt its observer on every job. */
+  const durationByOutcome = new Map<JobMetricOutcome, ReturnType<typeof jobDuration.labels>>();
+  const durationOf = (outcome: JobMetricOutcome) => {
+    let child = durationByOutcome.get(outcome);
+    if (!child) durationByOutcome.set(outcome, (child = jobDuration.labels({ outcome })));
+    return child;
+  };
   const hour = { reclaims: createHourCount(), poison_messages: createHourCount(), takeovers: createHourCount() };
   const totals: StalledJobCounts = { reclaims: 0, poison_messages: 0, takeovers: 0 };
   const count = (kind: keyof StalledJobCounts, counter: Counter, amount: number) => {
@@ -76,10 +84,10 @@ export function createJobMetrics(now: () => number = Date.now) {
       count('takeovers', takeovers, amount);
     },
     waited(seconds: number): void {
-      queueWait.observe(Math.max(0, seconds));
+      queueWaitObserver.observe(Math.max(0, seconds));
     },
     jobEnded(outcome: JobMetricOutcome, seconds: number): void {
-      jobDuration.observe({ outcome }, Math.max(0, seconds));
+      durationOf(outcome).observe(Math.max(0, seconds));
     },
     stageEnded(stage: string, outcome: StageMetricOutcome, seconds: number): void {
       stageDuration.observe({ stage, outcome }, Math.max(0, seconds));

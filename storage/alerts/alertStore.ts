@@ -103,18 +103,33 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
    * user's rules, and most users have none. The read of the counter comes before the rules are
    * read, so a rule written in between is seen now or invalidates the cache for the next batch.
    */
-  const cachedRules = { version: '', byUser: new Map<string, Promise<AlertRule[]>>() };
-  async function rulesSince(version: string, userId: string): Promise<AlertRule[]> {
+  const cachedRules = {
+    version: '',
+    byUser: new Map<string, Promise<AlertRule[]>>(),
+    /** The reads that have come back, so a batch whose users are all known waits for nothing. */
+    read: new Map<string, AlertRule[]>(),
+  };
+  function rulesSince(version: string, userId: string): AlertRule[] | Promise<AlertRule[]> {
     if (cachedRules.version !== version || cachedRules.byUser.size >= MAX_CACHED_RULE_USERS) {
       cachedRules.version = version;
       cachedRules.byUser.clear();
+      cachedRules.read.clear();
     }
+    const known = cachedRules.read.get(userId);
+    if (known) return known;
     let found = cachedRules.byUser.get(userId);
     if (!found) {
-      found = rules(userId);
-      cachedRules.byUser.set(userId, found);
-      // A failed read is not remembered: the next batch reads again.
-      found.catch(() => cachedRules.byUser.delete(userId));
+      const reading = rules(userId);
+      found = reading;
+      cachedRules.byUser.set(userId, reading);
+      reading.then(
+        (read) => {
+          // Kept only while it is still the cached read (no newer version cleared it meanwhile).
+          if (cachedRules.byUser.get(userId) === reading) cachedRules.read.set(userId, read);
+        },
+        // A failed read is not remembered: the next batch reads again.
+        () => cachedRules.byUser.delete(userId),
+      );
     }
     return found;
   }
@@ -122,34 +137,50 @@ export function createAlertStore(redis: RedisClient, keys: QueueKeys) {
   /**
    * For the worker: matches each completed job among these against its user's rules; returns
    * the alerts created. What their claim read says is enough; only jobs claimed elsewhere have
-   * their record read.
+   * their record read. One pass and no wait for users whose rules are known: this runs for every
+   * finish batch.
    */
   async function matchEnded(jobs: readonly EndedJob[]): Promise<number> {
-    const completed = jobs.filter((job) => job.status === 'completed');
-    if (completed.length === 0) return 0;
-    const unknown = completed.filter((job) => !job.claimed);
+    let completed = 0;
+    const unknown: EndedJob[] = [];
+    for (const job of jobs) {
+      if (job.status !== 'completed') continue;
+      completed += 1;
+      if (!job.claimed) unknown.push(job);
+    }
+    if (completed === 0) return 0;
     const { version, read } = await readVersionAndJobs(unknown);
-    const ended = completed.map((job) => {
-      const [userId, symbol, interval] = job.claimed
-        ? [job.claimed.userId, job.claimed.symbol, job.claimed.interval]
-        : (read.get(job.analysisId) ?? []);
-      return { analysisId: job.analysisId, userId, symbol, interval };
-    });
+    const ended: { analysisId: string; userId: string; symbol: string; interval: string }[] = [];
     // Each user's rules once, before the jobs, rather than a wait per job.
-    const users = [...new Set(ended.flatMap((job) => (job.userId ? [job.userId] : [])))];
-    const rules = await Promise.all(users.map((userId) => rulesSince(version, userId)));
-    const rulesOf = new Map(users.map((userId, index) => [userId, rules[index]!]));
-    let created = 0;
-    for (const { analysisId, userId, symbol, interval } of ended) {
+    const rulesOf = new Map<string, AlertRule[]>();
+    const reads: Promise<void>[] = [];
+    for (const job of jobs) {
+      if (job.status !== 'completed') continue;
+      const { userId, symbol, interval } = job.claimed ?? factsRead(read.get(job.analysisId));
       if (!userId || !symbol || !interval) continue;
-      const userRules = rulesOf.get(userId) ?? [];
+      if (!rulesOf.has(userId)) {
+        const userRules = rulesSince(version, userId);
+        rulesOf.set(userId, Array.isArray(userRules) ? userRules : []);
+        if (!Array.isArray(userRules)) reads.push(userRules.then((found) => void rulesOf.set(userId, found)));
+      }
+      ended.push({ analysisId: job.analysisId, userId, symbol, interval });
+    }
+    if (reads.length > 0) await Promise.all(reads);
+    let created = 0;
+    for (const job of ended) {
+      const userRules = rulesOf.get(job.userId) ?? [];
       if (userRules.length === 0) continue;
-      const applying = userRules.filter((rule) => appliesTo(rule, symbol, interval));
+      const applying = userRules.filter((rule) => appliesTo(rule, job.symbol, job.interval));
       // Most jobs match no rule: skip reading their analysis_data (tens of KB each).
-      if (applying.length > 0) created += await matchJob({ analysisId, userId, symbol, interval }, applying);
+      if (applying.length > 0) created += await matchJob(job, applying);
     }
     return created;
   }
+
+  const factsRead = (fields: (string | null)[] | undefined) => {
+    const [userId, symbol, interval] = fields ?? [];
+    return { userId, symbol, interval };
+  };
 
   /** The rules version, and the fields of jobs claimed elsewhere; usually there are none, and one GET does (a pipeline per finish batch was a share of the worker's CPU per job). */
   async function readVersionAndJobs(

@@ -22,8 +22,18 @@ export function integers(reply: unknown, fail: ReplyFail): number[] {
   return list(reply, fail).map((value) => integer(value, fail));
 }
 
+/** The reply itself once checked, not a copy: replies with an entry per job are read for every job. */
 export function texts(reply: unknown, fail: ReplyFail): string[] {
-  return list(reply, fail).map((value) => text(value, fail));
+  const values = list(reply, fail);
+  for (const value of values) if (typeof value !== 'string') fail('a string');
+  return values as string[];
+}
+
+/** A list of bulk strings read as Buffers (a script with replyBuffers), checked, not copied. */
+export function buffers(reply: unknown, fail: ReplyFail): Buffer[] {
+  const values = list(reply, fail);
+  for (const value of values) if (!Buffer.isBuffer(value)) fail('a list of bulk strings');
+  return values as Buffer[];
 }
 
 export function oneOf<const T extends string>(reply: unknown, allowed: readonly T[], fail: ReplyFail): T {

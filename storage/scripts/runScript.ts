@@ -10,8 +10,7 @@ import {
   type AnyScript,
   type CallOf,
   luaScript,
-  type ScriptArg,
-  scriptArguments,
+  scriptCommand,
   ScriptReplyError,
   type ScriptReply,
 } from './scriptDefinition.js';
@@ -88,10 +87,13 @@ function perClient<V>(map: WeakMap<RedisClient, V>, client: RedisClient, create:
  * for that, then retry EVALSHA. Without both, a burst of calls on a cold cache made Redis
  * compile the script once per call in flight.
  */
-async function send(client: RedisClient, spec: AnyScript, keys: string[], argv: ScriptArg[]): Promise<unknown> {
+async function send(client: RedisClient, spec: AnyScript, call: CallOf<AnyScript>): Promise<unknown> {
   const { source, sha } = compile(spec);
-  const evalsha = () => client.evalsha(sha, keys.length, ...keys, ...argv);
-  const evalSource = () => client.eval(source, keys.length, ...keys, ...argv);
+  const args = scriptCommand(spec, call, sha);
+  const command = spec.replyBuffers ? client.callBuffer.bind(client) : client.call.bind(client);
+  const evalsha = () => command('evalsha', args);
+  // A copy with the source in front: rare (a client's first call, a flushed cache).
+  const evalSource = () => command('eval', [source, ...args.slice(1)]);
   const sent = perClient(sentSource, client, () => new Set<string>());
   if (!sent.has(sha)) {
     sent.add(sha);
@@ -125,17 +127,26 @@ async function send(client: RedisClient, spec: AnyScript, keys: string[], argv: 
 }
 
 function describe(reply: unknown): string {
-  const json = JSON.stringify(reply) ?? String(reply);
+  const json =
+    JSON.stringify(reply, (_, value: unknown) =>
+      // A Buffer reply (replyBuffers) is told as its text; toJSON has made it { type, data } by now.
+      isBufferJson(value) ? Buffer.from(value.data).toString() : value,
+    ) ?? String(reply);
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
+
+const isBufferJson = (value: unknown): value is { type: 'Buffer'; data: number[] } =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { type?: unknown }).type === 'Buffer' &&
+  Array.isArray((value as { data?: unknown }).data);
 
 export async function runScript<S extends AnyScript>(
   client: RedisClient,
   spec: S,
   call: CallOf<S>,
 ): Promise<ScriptReply<S>> {
-  const { keys, argv } = scriptArguments(spec, call);
-  const reply = await send(client, spec, keys, argv);
+  const reply = await send(client, spec, call);
   const fail = (expected: string): never => {
     throw new ScriptReplyError(
       `Lua script ${spec.name} (${spec.file}) replied ${describe(reply)}; expected ${expected}`,

@@ -40,6 +40,12 @@ export interface ScriptSpec<
   readonly lists?: readonly L[];
   /** Keys and arguments repeated once per item of a batch, after the fixed ones. */
   readonly item?: ItemSpec<IK, IA, IL>;
+  /**
+   * Bulk strings in the reply arrive as Buffers, and the parser turns into text only what it
+   * reads: ioredis's conversion of a whole reply (every job hash of a claim batch) into new
+   * arrays of strings was a measurable share of the worker's CPU per job.
+   */
+  readonly replyBuffers?: boolean;
   readonly parseReply: (reply: unknown, fail: ReplyFail) => R;
 }
 
@@ -98,24 +104,36 @@ function pushValues(argv: ScriptArg[], names: readonly string[], lists: readonly
   for (const name of names) argv.push(values[name] as ScriptArg);
   for (const name of lists) {
     const list = values[name] as readonly ScriptArg[];
-    argv.push(list.length, ...list);
+    argv.push(list.length);
+    for (const value of list) argv.push(value);
   }
+}
+
+/**
+ * EVALSHA's (or EVAL's) arguments in one array, built in one pass: `head` (the sha or the
+ * source), the key count, KEYS, then ARGV in the order the generated Lua preamble reads them.
+ * One array handed to ioredis as is: spreading keys and argv into the call copied a batch's
+ * thousand arguments twice more before ioredis copied them once itself.
+ */
+export function scriptCommand(spec: AnyScript, call: LooseCall, head: string): ScriptArg[] {
+  const args: ScriptArg[] = [head, 0];
+  for (const name of spec.keys) args.push(call.keys[name]!);
+  const items = spec.item ? (call.items ?? []) : [];
+  if (spec.item) for (const item of items) for (const name of spec.item.keys) args.push(item.keys[name]!);
+  args[1] = args.length - 2;
+  pushValues(args, spec.args, spec.lists ?? [], call.args);
+  if (spec.item) {
+    args.push(items.length);
+    for (const item of items) pushValues(args, spec.item.args, spec.item.lists ?? [], item.args);
+  }
+  return args;
 }
 
 /** KEYS and ARGV in the order the generated Lua preamble reads them. */
 export function scriptArguments(spec: AnyScript, call: LooseCall): { keys: string[]; argv: ScriptArg[] } {
-  const keys: string[] = spec.keys.map((name: string) => call.keys[name]!);
-  const argv: ScriptArg[] = [];
-  pushValues(argv, spec.args, spec.lists ?? [], call.args);
-  if (spec.item) {
-    const items = call.items ?? [];
-    argv.push(items.length);
-    for (const item of items) {
-      for (const name of spec.item.keys) keys.push(item.keys[name]!);
-      pushValues(argv, spec.item.args, spec.item.lists ?? [], item.args);
-    }
-  }
-  return { keys, argv };
+  const args = scriptCommand(spec, call, '');
+  const keyCount = args[1] as number;
+  return { keys: args.slice(2, 2 + keyCount) as string[], argv: args.slice(2 + keyCount) };
 }
 
 /**
