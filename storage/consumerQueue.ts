@@ -11,7 +11,8 @@ import {
   type JobResult,
   type JobStatus,
   pairValue,
-  recordFromPairs,
+  CLAIMED_FIELDS,
+  recordFromValues,
   resultFields,
   resultJsonFromFields,
 } from './jobRecord.js';
@@ -232,7 +233,15 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         deadLetterIndex: keys.deadLetterIndex(),
         ...retentionKeys,
       },
-      args: { ...ending, now, maxDeliveries, consumer, deadLetterMax, startedEvent: eventArgs(started) },
+      args: {
+        ...ending,
+        now,
+        maxDeliveries,
+        consumer,
+        deadLetterMax,
+        startedEvent: eventArgs(started),
+        claimedFields: CLAIMED_FIELDS,
+      },
       items: entries.map((entry, index) => ({
         keys: { job: keys.job(entry.analysisId), progress: keys.progress(entry.analysisId) },
         args: { entryId: entry.entryId, owner: tokens[index]!, fresh: isFresh(entry, now) ? '1' : '0' },
@@ -245,9 +254,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const record = recordFromPairs(reply.reply, 1, entry.analysisId);
+      const { record, scanId } = recordFromValues(reply.reply, 1, entry.analysisId);
       if (!record) return;
-      const scanId = pairValue(reply.reply, 'scan_id', 1);
       report.claimed.push({
         entryId: entry.entryId,
         ownerToken: tokens[index]!,

@@ -108,6 +108,9 @@ const RECORD_FIELDS = [
 type RecordField = (typeof RECORD_FIELDS)[number];
 /** The known names, a record's fields then scan_id, by their index in KNOWN_NAMES. */
 const KNOWN_NAMES: readonly string[] = [...RECORD_FIELDS, 'scan_id'];
+/** The fields a claim reads back, in this order (claimJobs.lua's HMGET): a record's, then scan_id. */
+export const CLAIMED_FIELDS = KNOWN_NAMES;
+const SCAN_ID_INDEX = RECORD_FIELDS.length;
 const indexByName = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
 
 /** Field names as bytes, by length, so a Buffer reply's names are matched without turning each into text. */
@@ -137,36 +140,39 @@ const textOf = (value: ReplyText | undefined): string =>
   value === undefined ? '' : typeof value === 'string' ? value : value.toString();
 
 /**
- * As recordFromHash, from HGETALL's field/value pairs (from `from` on), without building the
- * hash first: the worker reads one per claimed job. Values of fields a record does not hold
- * (owner tokens, run ledger) are not even turned into text, and the values are gathered by
- * index into one fixed shape: a store by field name per field was most of this reader's cost.
+ * As recordFromHash, from the values of CLAIMED_FIELDS in their order (from `from` on; null
+ * for a field the hash lacks), with the job's scan id: what a claim reads per claimed job.
+ * Positional: the field names neither cross the wire nor need matching.
  */
-export function recordFromPairs(pairs: readonly ReplyText[], from: number, analysisId?: string): JobRecord | undefined {
-  const v: (string | undefined)[] = new Array<string | undefined>(RECORD_FIELDS.length).fill(undefined);
-  for (let index = from; index + 1 < pairs.length; index += 2) {
-    const known = knownName(pairs[index]);
-    if (known >= 0 && known < RECORD_FIELDS.length) v[known] = textOf(pairs[index + 1]);
-  }
+export function recordFromValues(
+  values: readonly (ReplyText | null)[],
+  from: number,
+  analysisId?: string,
+): { record: JobRecord | undefined; scanId: string | undefined } {
+  const at = (index: number): string | undefined => {
+    const value = values[from + index];
+    return value === null || value === undefined ? undefined : textOf(value);
+  };
   // In RECORD_FIELDS' order.
   const fields: RecordFields = {
-    analysis_id: v[0],
-    user_id: v[1],
-    symbol: v[2],
-    interval: v[3],
-    timeframe: v[4],
-    status: v[5],
-    created_at: v[6],
-    updated_at: v[7],
-    attempts: v[8],
-    error: v[9],
-    image_url: v[10],
-    llm_summary: v[11],
-    summary_source: v[12],
-    analysis_data: v[13],
-    candles_until: v[14],
+    analysis_id: at(0),
+    user_id: at(1),
+    symbol: at(2),
+    interval: at(3),
+    timeframe: at(4),
+    status: at(5),
+    created_at: at(6),
+    updated_at: at(7),
+    attempts: at(8),
+    error: at(9),
+    image_url: at(10),
+    llm_summary: at(11),
+    summary_source: at(12),
+    analysis_data: at(13),
+    candles_until: at(14),
   };
-  return recordFromFields(fields, analysisId, pairs.length - from < 2);
+  const empty = fields.analysis_id === undefined && fields.status === undefined;
+  return { record: recordFromFields(fields, analysisId, empty), scanId: at(SCAN_ID_INDEX) };
 }
 
 /** The fields of a job hash a record is read from. */

@@ -15,12 +15,13 @@
   ARGV  group, now (epoch ms), channel (progress), maxDeliveries, consumer ('' skips the
         check that the entry is pending for it), progressTtl (s, set once a job is terminal),
         progressLogMax, deadLetterMax, resultTtl (s; 0 keeps finished jobs), archiving ('1'
-        or '0'); lists: startedEvent (the `processing` event's fields)
+        or '0'); lists: startedEvent (the `processing` event's fields), claimedFields (the
+        record fields a claimed job's reply carries, in their order)
   per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
         just read with '>' by this consumer, so no pending lookup is needed)
 
-  Returns one reply per entry: { 'claimed', fields... } with the job record as a flat
-  field/value list, { 'taken-over', fields... }, or { 'skipped', reason } with reason one of
+  Returns one reply per entry: { 'claimed', values... } with the values of claimedFields
+  (false for a field the record lacks), { 'taken-over', values... }, or { 'skipped', reason } with reason one of
   missing, stale-entry, terminal, not-pending, cancelled, dead-lettered.
   Events: `processing` for each claimed job, `reclaimed` for each taken-over one; `cancelled` or `failed` for
   jobs ended here.
@@ -90,8 +91,10 @@ for i, item in ipairs(ITEMS) do
   if reply[1] == 'skipped' then
     if reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
   else
-    -- One constructor: appending the record's values one by one cost more than its HGETALL.
-    reply = { reply[1], unpack(redis.call('HGETALL', jobKey)) }
+    -- The claimed fields' values, as the claim left them, without their names: every string
+    -- a reply carries is made twice (a Lua string, then a reply), and HGETALL's names and the
+    -- owner and ledger fields the worker never reads were most of a claim's reply.
+    reply = { reply[1], unpack(redis.call('HMGET', jobKey, unpack(A.claimedFields))) }
   end
   replies[i] = reply
 end

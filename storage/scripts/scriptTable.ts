@@ -2,7 +2,7 @@
  * Every Lua script Candela runs, described once: its file in storage/lua, the names of its
  * KEYS and ARGV (the order here is the order they are sent), and the shape of its reply.
  */
-import { buffers, integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { buffersOrNull, integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
 import { CACHE_SCRIPTS } from './cacheScripts.js';
@@ -88,8 +88,9 @@ export const appendProgress = defineScript({
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
 export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
 export type ClaimReply =
-  /** `reply`: the kind, then the job hash's field/value pairs (HGETALL) as Buffers, read from index 1 on. */
-  { outcome: 'claimed' | 'taken-over'; reply: readonly Buffer[] } | { outcome: 'skipped'; reason: ClaimSkipReason };
+  /** `reply`: the kind, then the values of the claimed fields (CLAIMED_FIELDS' order; null when absent) as Buffers, from index 1 on. */
+  | { outcome: 'claimed' | 'taken-over'; reply: readonly (Buffer | null)[] }
+  | { outcome: 'skipped'; reason: ClaimSkipReason };
 
 export const claimJobs = defineScript({
   name: 'claimJobs',
@@ -107,13 +108,13 @@ export const claimJobs = defineScript({
     'resultTtl',
     'archiving',
   ],
-  lists: ['startedEvent'],
+  lists: ['startedEvent', 'claimedFields'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
-  // A job hash per claimed job: the record's reader turns into text only the values it keeps.
+  // The claimed fields' values per claimed job: the record's reader turns into text only those it keeps.
   replyBuffers: true,
   parseReply(reply, fail): ClaimReply[] {
     return list(reply, fail).map((entry): ClaimReply => {
-      const values = buffers(entry, fail);
+      const values = buffersOrNull(entry, fail);
       const kind = oneOf(values[0]?.toString(), ['claimed', 'taken-over', 'skipped'], fail);
       return kind === 'skipped'
         ? { outcome: kind, reason: oneOf(values[1]?.toString(), CLAIM_SKIPS, fail) }

@@ -2,9 +2,10 @@
 import { corruptJobRecords } from '../../../storage/corruptRecords.js';
 import { parseHistory } from '../../../storage/jobAttempts.js';
 import {
+  CLAIMED_FIELDS,
   pairValue,
   recordFromHash,
-  recordFromPairs,
+  recordFromValues,
   resultFields,
   resultJsonFromFields,
 } from '../../../storage/jobRecord.js';
@@ -67,7 +68,10 @@ test("a result's JSON built from its fields is JSON.stringify's text, undefined 
   expect(resultJsonFromFields({}, resultFields({}))).toBe('{}');
 });
 
-test('a record read from HGETALL pairs is the one read from the hash, times included', () => {
+/** A claim's reply for a hash: its kind, then the claimed fields' values (null when absent). */
+const claimReply = (job: Record<string, string>) => ['claimed', ...CLAIMED_FIELDS.map((field) => job[field] ?? null)];
+
+test("a record read from a claim's values is the one read from the hash, times and scan id included", () => {
   const full = {
     ...hash,
     error: 'boom',
@@ -76,29 +80,33 @@ test('a record read from HGETALL pairs is the one read from the hash, times incl
     scan_id: 'scan_1',
     owner: 'c:1',
   };
-  const pairs = ['claimed', ...Object.entries(full).flat()];
-  expect(recordFromPairs(pairs, 1)).toEqual(recordFromHash(full));
+  const read = recordFromValues(claimReply(full), 1);
+  expect(read.record).toEqual(recordFromHash(full));
+  expect(read.scanId).toBe('scan_1');
+  expect(recordFromValues(claimReply(hash), 1).scanId).toBeUndefined();
   // The same epoch read again, then another one: each field's remembered ISO text follows its value.
-  expect(recordFromPairs(pairs, 1)?.created_at).toBe(new Date(1).toISOString());
-  const later = recordFromPairs(['claimed', ...Object.entries({ ...full, created_at: '3000' }).flat()], 1);
+  expect(recordFromValues(claimReply(full), 1).record?.created_at).toBe(new Date(1).toISOString());
+  const later = recordFromValues(claimReply({ ...full, created_at: '3000' }), 1).record;
   expect(later?.created_at).toBe(new Date(3000).toISOString());
   expect(later?.updated_at).toBe(new Date(2).toISOString());
-  expect(pairValue(pairs, 'scan_id', 1)).toBe('scan_1');
-  expect(pairValue(pairs, 'claimed', 1)).toBeUndefined();
 });
 
-test('no pairs is no job; pairs without an id or status are corrupt, as a hash is', () => {
-  expect(recordFromPairs(['claimed'], 1, 'analysis_x')).toBeUndefined();
-  expect(recordFromPairs(['claimed', 'status', 'queued'], 1, 'analysis_x')).toBeUndefined();
-  expect(recordFromPairs(['claimed', ...Object.entries({ ...hash, status: 'exploded' }).flat()], 1)).toBeUndefined();
+test('no values is no job; values without an id or status are corrupt, as a hash is', () => {
+  expect(recordFromValues(claimReply({}), 1, 'analysis_x').record).toBeUndefined();
+  expect(recordFromValues(claimReply({ status: 'queued' }), 1, 'analysis_x').record).toBeUndefined();
+  expect(recordFromValues(claimReply({ ...hash, status: 'exploded' }), 1).record).toBeUndefined();
 });
 
-test('pairs read as Buffers give the same record; fields a record does not hold are skipped', () => {
-  const full = { ...hash, owner: 'c:1', llm_summary: 'ünïcode', scan_id: 'scan_1', takeovers: '1' };
-  const texts = ['claimed', ...Object.entries(full).flat()];
-  const buffers = texts.map((text) => Buffer.from(text));
-  expect(recordFromPairs(buffers, 1)).toEqual(recordFromPairs(texts, 1));
-  expect(recordFromPairs(buffers, 1)).toEqual(recordFromHash(full));
-  expect(pairValue(buffers, 'scan_id', 1)).toBe('scan_1');
-  expect(pairValue(buffers, 'timeframe', 1)).toBe('7d');
+test('values read as Buffers give the same record', () => {
+  const full = { ...hash, llm_summary: 'ünïcode', scan_id: 'scan_1' };
+  const buffers = claimReply(full).map((value) => (value === null ? null : Buffer.from(value)));
+  expect(recordFromValues(buffers, 1)).toEqual(recordFromValues(claimReply(full), 1));
+  expect(recordFromValues(buffers, 1).record).toEqual(recordFromHash(full));
+});
+
+test('a field read from Buffer pairs by name', () => {
+  const pairs = ['analysis_id', 'analysis_1', 'scan_id', 'scan_1', 'timeframe', '7d'].map((text) => Buffer.from(text));
+  expect(pairValue(pairs, 'scan_id')).toBe('scan_1');
+  expect(pairValue(pairs, 'timeframe')).toBe('7d');
+  expect(pairValue(pairs, 'owner')).toBeUndefined();
 });
