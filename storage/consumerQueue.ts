@@ -355,11 +355,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         // A completed event carries the result itself: its JSON is built from the fields' text.
         const dataJson = carriesResult(request) ? resultJsonFromFields(request.result, fields) : undefined;
         return {
-          keys: {
-            job: keys.job(request.analysisId),
-            progress: keys.progress(request.analysisId),
-            progressCopy: keys.progressCopy(request.analysisId),
-          },
+          keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
           args: {
             entryId: request.entryId,
             owner: request.ownerToken,

@@ -38,8 +38,6 @@ export interface QueueKeys {
   /** Where the key of a job id lives is the partition its id names. */
   job(analysisId: string): string;
   progress(analysisId: string): string;
-  /** Where a finished job's progress log is copied to, to be renamed back at its exact size (compactProgressLog.lua). */
-  progressCopy(analysisId: string): string;
   /** In the user's partition unless another is named (a job written before the partition count changed). */
   userJobs(userId: string, partition?: number): string;
   /** The user's queued and processing jobs, for the per-user cap (pruned lazily of terminal ones). */
@@ -197,7 +195,6 @@ function partitionKeys(
     userPartition: (userId) => userPartition(userId, partitions),
     job: (analysisId) => `${prefixOf(partitionOfId(analysisId))}job:${analysisId}`,
     progress: (analysisId) => `${prefixOf(partitionOfId(analysisId))}progress:${analysisId}`,
-    progressCopy: (analysisId) => `${prefixOf(partitionOfId(analysisId))}progress-copy:${analysisId}`,
     userJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:jobs`),
     userActiveJobs: (userId, p) => byUser(userId, p)(`user:${keySegment(userId)}:active`),
     idempotency: (userId, key, p) => byUser(userId, p)(`idempotency:${keySegment(userId)}:${keySegment(key)}`),

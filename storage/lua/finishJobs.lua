@@ -10,7 +10,7 @@
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
         terminal), progressLogMax, resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0'),
         admissionLimit (backlog limit; 0: admit every waiting job)
-  per job: KEYS job, progress, progressCopy (where the log is copied to be compacted); ARGV entryId, owner (token), status (terminal);
+  per job: KEYS job, progress; ARGV entryId, owner (token), status (terminal);
         lists: event (the final event's fields), fields (result field/value pairs)
 
   Returns one integer per job: 1 finished as asked, 2 finished `cancelled` instead (a cancel
@@ -56,7 +56,7 @@ for i, item in ipairs(ITEMS) do
     redis.call('HSET', jobKey, 'status', status, 'updated_at', A.now, 'finished_at', A.now, unpack(item.fields))
     appendProgress(item.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(item.event)))
     acknowledged[#acknowledged + 1] = entryId
-    retainFinishedRead(jobKey, item.progress, item.progressCopy, context.retention, context.progressTtl, current[5], current[6], current[7], due)
+    retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6], current[7], due)
     results[i] = 1
   else
     if runIsOwners then redis.call('HDEL', jobKey, 'run_owner') end

@@ -128,7 +128,7 @@ export const finishJobs = defineScript({
   file: 'finishJobs.lua',
   keys: ['stream', 'archive', 'retention', ...ADMISSION_KEYS],
   args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving', 'admissionLimit'],
-  item: { keys: ['job', 'progress', 'progressCopy'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
+  item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
   parseReply: (reply, fail) =>
     integers(reply, fail).map((value) =>
       value === 1 ? 'finished' : value === 2 ? 'cancelled' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'),
