@@ -42,16 +42,24 @@ context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, arc
 local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
 local startedEvent = progressEvent(unpack(A.startedEvent))
 local replies = {}
+-- The claimed fields are read with the checks' six, in one HMGET per entry; a claim's own
+-- writes to two of them (status, updated_at) are put into the reply in their places.
+local claimedFields = { unpack(A.claimedFields) }
+local statusAt, updatedAt
+for index, name in ipairs(claimedFields) do
+  if name == 'status' then statusAt = index elseif name == 'updated_at' then updatedAt = index end
+end
 
 for i, item in ipairs(ITEMS) do
   local jobKey, entryId, owner, fresh = item.job, item.entryId, item.owner, item.fresh == '1'
-  -- One read for the checks and the run ledger (run_owner, doubted_runs).
-  local current = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id', 'run_owner', 'doubted_runs')
+  -- One read for the checks, the run ledger (run_owner, doubted_runs) and the reply (from 7 on).
+  local current = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id', 'run_owner', 'doubted_runs', unpack(claimedFields))
   local status = current[1]
   -- An entry this consumer has just read with '>' is pending for it, delivered once: only
   -- entries from a backlog or a takeover need their pending record looked up.
   local pending = fresh and true or redis.call('XPENDING', K.stream, A.group, entryId, entryId, 1)[1]
-  local reply
+  -- touched: this claim wrote updated_at (and, claiming a queued job, status).
+  local reply, touched
   if not pending or (not fresh and consumer ~= '' and pending[2] ~= consumer) then
     reply = { 'skipped', 'not-pending' }
   elseif not status then
@@ -79,13 +87,13 @@ for i, item in ipairs(ITEMS) do
       -- run_owner opens the run of this claim (openRun in the runLedger include), in the same write.
       redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now, 'run_owner', owner)
       appendProgress(item.progress, A.channel, A.progressLogMax, current[4], startedEvent)
-      reply = { 'claimed' }
+      reply, touched = { 'claimed' }, true
     else
       announceTakeover({ key = jobKey, progressKey = item.progress }, current[4], consumer, context)
       redis.call('HSET', jobKey, 'owner', owner, 'updated_at', A.now)
       redis.call('HINCRBY', jobKey, 'takeovers', 1)
       openRun(jobKey, owner)
-      reply = { 'taken-over' }
+      reply, touched = { 'taken-over' }, true
     end
   end
   if reply[1] == 'skipped' then
@@ -94,7 +102,12 @@ for i, item in ipairs(ITEMS) do
     -- The claimed fields' values, as the claim left them, without their names: every string
     -- a reply carries is made twice (a Lua string, then a reply), and HGETALL's names and the
     -- owner and ledger fields the worker never reads were most of a claim's reply.
-    reply = { reply[1], unpack(redis.call('HMGET', jobKey, unpack(A.claimedFields))) }
+    local values = { reply[1], unpack(current, 7) }
+    if touched then
+      values[1 + statusAt] = 'processing'
+      values[1 + updatedAt] = A.now
+    end
+    reply = values
   end
   replies[i] = reply
 end
