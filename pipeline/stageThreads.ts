@@ -3,6 +3,9 @@
  * thread at a time, tasks waiting in order. A job's AbortSignal ends its wait at once (a task
  * already running finishes in its thread, and its answer is dropped). A thread that crashes
  * fails its task and is replaced. Threads are unref'd: they never keep the process alive.
+ * The threads start with the first task: a worker whose series are all short (inlineSmallStages)
+ * never needs them, and each thread's start (its own module graph, about 0.8 s of CPU) was,
+ * with four worker processes on two cores, CPU taken from the analyses (bench:pipeline).
  */
 import type { Worker } from 'node:worker_threads';
 import type { AnalysisReport } from '../analysis/analyzeSeries.js';
@@ -73,7 +76,8 @@ export function createStageThreads(size: number): StageThreads {
     return slot;
   }
 
-  const slots: Slot[] = Array.from({ length: Math.max(1, size) }, spawnSlot);
+  const slots: Slot[] = [];
+  let started = false;
 
   function dispatch(): void {
     for (const slot of slots) {
@@ -89,6 +93,10 @@ export function createStageThreads(size: number): StageThreads {
   function run(task: Task, signal: AbortSignal): Promise<StageResult> {
     if (closed) return Promise.reject(new Error('stage threads are closed'));
     signal.throwIfAborted();
+    if (!started) {
+      started = true;
+      for (let index = 0; index < Math.max(1, size); index += 1) slots.push(spawnSlot());
+    }
     return new Promise((resolve, reject) => {
       const taskId = nextTaskId++;
       const onAbort = () => {

@@ -1,7 +1,7 @@
 /**
  * The stage threads: the pattern and chart stages computed in real worker threads give what
- * the inline stages give, the PNG stage draws what Skia draws inline, and an aborted job
- * stops waiting at once.
+ * the inline stages give, the PNG stage draws what Skia draws inline, an aborted job stops
+ * waiting at once, and a pool's threads start with its first task.
  */
 import { jest } from '@jest/globals';
 import { analyzeSeries } from '../../../analysis/analyzeSeries.js';
@@ -28,6 +28,20 @@ const series = () =>
     timeframe: '30d',
     signal: new AbortController().signal,
   });
+
+const threadCount = () => (process.report.getReport() as { workers: unknown[] }).workers.length;
+
+test('a pool starts its threads with its first task, not before', async () => {
+  const before = threadCount();
+  const pool = createStageThreads(2);
+  try {
+    expect(threadCount()).toBe(before);
+    await pool.patterns(await series(), new AbortController().signal);
+    expect(threadCount()).toBe(before + 2);
+  } finally {
+    await pool.close();
+  }
+});
 
 test('patterns and chart in a thread equal the inline stages; the chart is SVG alone, its PNG drawn on request', async () => {
   const candles = await series();
