@@ -21,7 +21,9 @@ export function finishRequestFor(
         ownerToken,
         status: 'completed',
         result: outcome.result,
-        event: progressEvent('completed', 'finished', 1, 'analysis completed', { ...outcome.result }),
+        // Without the result: the record holds it (analysis_data is tens of KB), so it is stored
+        // once and does not reach every API node; a follower attaches it as it sends the event.
+        event: progressEvent('completed', 'finished', 1, 'analysis completed'),
       };
     case 'failed':
       return {

@@ -14,7 +14,6 @@ import {
   CLAIMED_FIELDS,
   recordFromValues,
   resultFields,
-  resultJsonFromFields,
 } from './jobRecord.js';
 import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
@@ -110,16 +109,6 @@ export interface FinishRequest {
   status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>;
   result: JobResult;
   event: ProgressEvent;
-}
-
-/** Whether the request's event data holds exactly the result's entries, in the same order (so the same JSON text). */
-function carriesResult({ event, result }: FinishRequest): boolean {
-  const data = event.data;
-  if (data === undefined) return false;
-  const dataKeys = Object.keys(data);
-  const resultKeys = Object.keys(result) as (keyof JobResult)[];
-  if (dataKeys.length !== resultKeys.length) return false;
-  return resultKeys.every((key, index) => dataKeys[index] === key && data[key] === result[key]);
 }
 
 /**
@@ -351,17 +340,14 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
       keys: { stream: keys.stream, ...retentionKeys, ...admissionScriptKeys(keys) },
       args: { ...ending, now: Date.now(), admissionLimit: admissionLimit(options) },
       items: requests.map((request) => {
-        const fields = resultFields(request.result);
-        // A completed event carries the result itself: its JSON is built from the fields' text.
-        const dataJson = carriesResult(request) ? resultJsonFromFields(request.result, fields) : undefined;
         return {
           keys: { job: keys.job(request.analysisId), progress: keys.progress(request.analysisId) },
           args: {
             entryId: request.entryId,
             owner: request.ownerToken,
             status: request.status,
-            event: eventArgs(request.event, dataJson),
-            fields,
+            event: eventArgs(request.event),
+            fields: resultFields(request.result),
           },
         };
       }),

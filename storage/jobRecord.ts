@@ -223,22 +223,6 @@ export function resultFields(result: JobResult): string[] {
   return fields;
 }
 
-/**
- * The result as JSON text (JSON.stringify(result)'s text), from the fields resultFields made
- * of it: analysis_data (tens of KB) is serialised once for the record and the completed event.
- */
-export function resultJsonFromFields(result: JobResult, fields: readonly string[]): string {
-  let json = '{';
-  for (let index = 0; index + 1 < fields.length; index += 2) {
-    const field = fields[index] as keyof JobResult;
-    const text = field === 'analysis_data' ? fields[index + 1] : JSON.stringify(result[field]);
-    // As JSON.stringify drops a value with no JSON form.
-    if (text === undefined) continue;
-    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(field)}:${text}`;
-  }
-  return `${json}}`;
-}
-
 /** Field/value pairs from `from` on (a reply may lead with something else) as a hash. */
 export function pairsToHash(pairs: readonly string[], from = 0): Record<string, string> {
   const hash: Record<string, string> = {};

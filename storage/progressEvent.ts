@@ -26,7 +26,10 @@ export interface ProgressEvent {
   progress: number;
   message: string;
   at: number;
-  /** Present on the final event of a job. */
+  /**
+   * On a failed job's final event, its error. A completed job's result is not stored with its
+   * event: followers attach it from the job's record as they send the event.
+   */
   data?: Record<string, unknown>;
 }
 
@@ -50,11 +53,11 @@ export function progressEvent(
 
 /**
  * An event as the scripts take it: status, stage, progress, message, at, then data as JSON text
- * ('' for none; `dataJson` when the caller already has event.data's JSON text). The scripts
- * splice progress and at into the event's JSON as sent, so they must be finite numbers (their
- * text is then valid JSON), and status and stage as quoted words, so they must be known ones.
+ * ('' for none). The scripts splice progress and at into the event's JSON as sent, so they must
+ * be finite numbers (their text is then valid JSON), and status and stage as quoted words, so
+ * they must be known ones.
  */
-export function eventArgs(event: ProgressEvent, dataJson?: string): (string | number)[] {
+export function eventArgs(event: ProgressEvent): (string | number)[] {
   if (!Number.isFinite(event.progress) || !Number.isFinite(event.at))
     throw new RangeError(`progress event numbers must be finite (progress ${event.progress}, at ${event.at})`);
   // The scripts quote status and stage without escaping them: only their known words may go.
@@ -69,7 +72,7 @@ export function eventArgs(event: ProgressEvent, dataJson?: string): (string | nu
     event.progress,
     event.message,
     event.at,
-    dataJson ?? (event.data === undefined ? '' : JSON.stringify(event.data)),
+    event.data === undefined ? '' : JSON.stringify(event.data),
   ];
 }
 

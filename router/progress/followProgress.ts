@@ -2,12 +2,14 @@
  * A job's progress as one ordered feed: listen live first, then replay the log after
  * `lastEventId`, then the live events not already replayed. No gap (the listener is in
  * place before the replay reads) and no duplicate (ids at or below the last one sent are
- * skipped). Ends after the terminal event, or when the signal aborts.
+ * skipped). A completed event goes out with the job's result, read from its record. Ends after
+ * the terminal event, or when the signal aborts.
  */
 import { isTerminal } from '../../storage/jobRecord.js';
 import type { JobQueue } from '../../storage/jobQueue.js';
 import { compareStreamIds, type ProgressLog } from '../../storage/progressLog.js';
 import type { PublishedProgress } from '../../storage/progressEvent.js';
+import { withResult } from './completedResult.js';
 import { ProgressMailbox } from './progressMailbox.js';
 import type { ProgressHub } from './progressHub.js';
 
@@ -36,7 +38,11 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
     const isNew = (message: PublishedProgress) =>
       lastId === undefined || compareStreamIds(message.event_id, lastId) > 0;
     // Read after listening: a job that ended before we listened has its terminal event in the log.
-    const endedBefore = (await options.queue.get(analysisId))?.status;
+    const recordBefore = await options.queue.get(analysisId);
+    const endedBefore = recordBefore?.status;
+    // A job that completed before we listened has its result in that read; a later one is read as it ends.
+    const record = async () =>
+      recordBefore?.status === 'completed' ? recordBefore : await options.queue.get(analysisId);
     const waitForRoom = async () => {
       while (options.outboundBacklog() > SOCKET_HIGH_WATER_BYTES && !signal.aborted) await sleep(10);
     };
@@ -45,7 +51,7 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
       await waitForRoom();
       if (signal.aborted) return;
       lastId = message.event_id;
-      yield message;
+      yield await withResult(message, record);
       if (isTerminal(message.event.status)) return;
     }
     // Terminal, and its event was not after lastEventId: the client has already seen it (or the log expired).
@@ -57,7 +63,7 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
       for (const message of batch) {
         if (!isNew(message)) continue;
         lastId = message.event_id;
-        yield message;
+        yield await withResult(message, record);
         if (isTerminal(message.event.status)) return;
       }
     }

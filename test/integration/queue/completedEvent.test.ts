@@ -1,61 +1,114 @@
 /**
- * A completed event carries the job's result: its data, written with the record in one finish,
- * reads back as the result itself (the event's JSON is built from the record's fields), and an
- * event whose data is not the result keeps its own data.
+ * A completed job's result is stored once, in its record: the completed event in the log (and
+ * on the channel) goes without it, and a follower sends the event with the result read from the
+ * record, whether the job completed before it followed (replay) or while it did (live). An
+ * event with data of its own keeps it.
  */
+import pino from 'pino';
 import { finishRequestFor } from '../../../actors/finishRequestFor.js';
+import { followProgress } from '../../../router/progress/followProgress.js';
+import { type ProgressHub, startProgressHub } from '../../../router/progress/progressHub.js';
 import { createConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue } from '../../../storage/jobQueue.js';
+import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
-import { progressEvent } from '../../../storage/progressEvent.js';
-import { useQueueRedis } from '../../support/redisServer.js';
+import { progressEvent, type PublishedProgress } from '../../../storage/progressEvent.js';
+import type { RedisClient } from '../../../storage/redisConnection.js';
+import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys();
-const redis = useQueueRedis(keys);
+let redis: TestRedis;
+let subscriber: RedisClient;
+let hub: ProgressHub;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  await ensureConsumerGroup(redis.client, keys);
+  subscriber = redis.client.duplicate();
+  hub = await startProgressHub(subscriber, keys.progressChannel(), pino({ level: 'silent' }));
+});
+afterAll(async () => {
+  await hub.close();
+  subscriber.disconnect();
+  await redis.stop();
+});
 
 const request = { user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' };
+const result = {
+  image_url: '/charts/a "quoted" chart.svg',
+  llm_summary: 'up\nthen down',
+  summary_source: 'rule-based' as const,
+  analysis_data: { patterns: [{ name: 'doji', at: 3, confidence: 0.5 }], trend: null },
+};
 
-test("one finish batch: the completed event's data is the result; another event keeps its own data", async () => {
+/** Queues `count` jobs and claims them for one consumer; returns the claims by analysis id. */
+async function claimedJobs(count: number) {
   const producer = createJobQueue(redis.client, keys);
   const workers = createConsumerQueue(redis.client, keys);
-  const log = createProgressLog(redis.client, keys);
-  const first = await producer.enqueue(request);
-  const second = await producer.enqueue(request);
+  const ids: string[] = [];
+  for (let n = 0; n < count; n += 1) ids.push((await producer.enqueue(request)).analysisId);
   const blocking = redis.client.duplicate();
   try {
-    const entries = await workers.readNew(blocking, 'consumer-a', 100, 100);
+    const entries = (await workers.readNew(blocking, 'consumer-a', 100, 100)).filter((entry) =>
+      ids.includes(entry.analysisId),
+    );
     const { claimed } = await workers.claimBatch(entries, (entry) => `token-${entry.analysisId}`, 'consumer-a');
-    expect(claimed).toHaveLength(2);
-    const jobOf = (analysisId: string) => claimed.find((claim) => claim.record.analysis_id === analysisId)!;
-    const result = {
-      image_url: '/charts/a "quoted" chart.svg',
-      llm_summary: 'up\nthen down',
-      summary_source: 'rule-based' as const,
-      analysis_data: { patterns: [{ name: 'doji', at: 3, confidence: 0.5, note: undefined }], trend: null },
-    };
-    const withResult = finishRequestFor(first.analysisId, jobOf(first.analysisId), { status: 'completed', result });
-    const ownData = {
-      ...finishRequestFor(second.analysisId, jobOf(second.analysisId), { status: 'completed', result }),
-      event: progressEvent('completed', 'finished', 1, 'analysis completed', { summary: 'not the result' }),
-    };
-    expect(await workers.finishWithStatus([withResult, ownData])).toEqual(['completed', 'completed']);
-
-    const terminalData = async (analysisId: string) => (await log.readAfter(analysisId, undefined)).at(-1)?.event;
-    expect(await terminalData(first.analysisId)).toMatchObject({
-      status: 'completed',
-      data: JSON.parse(JSON.stringify(result)),
-    });
-    expect(await terminalData(second.analysisId)).toMatchObject({
-      status: 'completed',
-      data: { summary: 'not the result' },
-    });
-    expect(await producer.get(first.analysisId)).toMatchObject({
-      status: 'completed',
-      llm_summary: result.llm_summary,
-      analysis_data: JSON.parse(JSON.stringify(result.analysis_data)),
-    });
+    expect(claimed).toHaveLength(count);
+    return { ids, workers, claimOf: (id: string) => claimed.find((claim) => claim.record.analysis_id === id)! };
   } finally {
     blocking.disconnect();
   }
+}
+
+const follow = (analysisId: string) =>
+  followProgress({
+    hub,
+    log: createProgressLog(redis.client, keys),
+    queue: createJobQueue(redis.client, keys),
+    analysisId,
+    lastEventId: undefined,
+    signal: new AbortController().signal,
+    outboundBacklog: () => 0,
+  });
+
+async function drain(feed: AsyncGenerator<PublishedProgress, void>): Promise<PublishedProgress[]> {
+  const all: PublishedProgress[] = [];
+  for await (const message of feed) all.push(message);
+  return all;
+}
+
+test('the logged completed event holds no result; a follower replaying it gets the result from the record', async () => {
+  const { ids, workers, claimOf } = await claimedJobs(2);
+  const [withResult, ownData] = ids as [string, string];
+  await workers.finishWithStatus([
+    finishRequestFor(withResult, claimOf(withResult), { status: 'completed', result }),
+    {
+      ...finishRequestFor(ownData, claimOf(ownData), { status: 'completed', result }),
+      event: progressEvent('completed', 'finished', 1, 'analysis completed', { summary: 'not the result' }),
+    },
+  ]);
+
+  const logged = await redis.client.xrange(keys.progress(withResult), '-', '+');
+  expect(JSON.stringify(logged.at(-1))).toContain('"status\\":\\"completed');
+  expect(JSON.stringify(logged)).not.toContain('doji');
+
+  expect((await drain(follow(withResult))).at(-1)?.event).toMatchObject({
+    status: 'completed',
+    data: JSON.parse(JSON.stringify(result)),
+  });
+  expect((await drain(follow(ownData))).at(-1)?.event).toEqual(
+    expect.objectContaining({ status: 'completed', data: { summary: 'not the result' } }),
+  );
+});
+
+test('a follower that sees the job complete live gets the completed event with its result', async () => {
+  const { ids, workers, claimOf } = await claimedJobs(1);
+  const analysisId = ids[0]!;
+  const feed = follow(analysisId);
+  const replayed: PublishedProgress[] = [];
+  // The replay ends at the started event; after it, the feed waits for live events.
+  while (replayed.at(-1)?.event.status !== 'processing') replayed.push((await feed.next()).value as PublishedProgress);
+  const rest = drain(feed);
+  await workers.finishWithStatus([finishRequestFor(analysisId, claimOf(analysisId), { status: 'completed', result })]);
+  expect((await rest).at(-1)?.event).toMatchObject({ status: 'completed', data: JSON.parse(JSON.stringify(result)) });
 });

@@ -1,14 +1,7 @@
 /** Reading job hashes back: a missing job is no job; a broken record is reported with its id and counted. */
 import { corruptJobRecords } from '../../../storage/corruptRecords.js';
 import { parseHistory } from '../../../storage/jobAttempts.js';
-import {
-  CLAIMED_FIELDS,
-  pairValue,
-  recordFromHash,
-  recordFromValues,
-  resultFields,
-  resultJsonFromFields,
-} from '../../../storage/jobRecord.js';
+import { CLAIMED_FIELDS, pairValue, recordFromHash, recordFromValues } from '../../../storage/jobRecord.js';
 
 const count = async (field: string) =>
   (await corruptJobRecords.get()).values.find((value) => value.labels.field === field)?.value ?? 0;
@@ -53,19 +46,6 @@ test('a history that is not a list of attempts is counted; an empty one written 
   expect(await count('history')).toBe(before);
   expect(parseHistory('[1,2]', 'analysis_1')).toEqual([]);
   expect(await count('history')).toBe(before + 1);
-});
-
-test("a result's JSON built from its fields is JSON.stringify's text, undefined values and escapes included", () => {
-  const result = {
-    image_url: '/charts/a "quoted" name.svg',
-    llm_summary: undefined,
-    summary_source: 'rule-based' as const,
-    analysis_data: { patterns: [{ name: 'doji\n', at: 3, confidence: 0.5 }], trend: null, note: undefined },
-  };
-  const fields = resultFields(result);
-  expect(resultJsonFromFields(result, fields)).toBe(JSON.stringify(result));
-  expect(resultJsonFromFields({ error: 'boom' }, resultFields({ error: 'boom' }))).toBe('{"error":"boom"}');
-  expect(resultJsonFromFields({}, resultFields({}))).toBe('{}');
 });
 
 /** A claim's reply for a hash: its kind, then the claimed fields' values (null when absent). */
