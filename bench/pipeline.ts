@@ -12,9 +12,10 @@
  *     queued with Queue.add from this process (BullMQ has no API server).
  * Per round, one JSON line: analyses/s from the first enqueue to the last completion, p50/p99
  * milliseconds from queued to completed (the job's own timestamps), the worker processes' CPU
- * per analysis (every thread, from /proc), the API process's (api rounds) and this process's
- * (it enqueues and polls). Then one line of ratios against BullMQ for each Candela round; the
- * target compares enqueue=direct (both sides queued from this process).
+ * per analysis (every thread, from /proc), redis-server's (INFO cpu), the API process's (api
+ * rounds) and this process's (it enqueues and polls). Then one line of ratios against BullMQ for
+ * each Candela round; the target compares enqueue=direct (both sides queued from this process).
+ * BENCH_REPEATS=3 runs the rounds three times in turn and adds the median ratios.
  * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
  * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
  */
@@ -35,11 +36,13 @@ import {
   stopChild,
   waitUntil,
 } from './pipelineProcesses.js';
-import { startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
+import { redisCpuMicros, startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
 
 const ANALYSES = Number(process.env.BENCH_ANALYSES ?? 2000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 const IN_FLIGHT = 100;
+/** One run's ratio moves by about 10% from run to run on these machines: repeats give a median. */
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
 const TIMEOUT_MS = 900_000;
 /** Candela's defaults: 2 consumer actors, batches of 5, so up to 10 jobs in flight per process; BullMQ gets the same. */
 const CONSUMERS = 2;
@@ -57,6 +60,7 @@ interface Figures {
   queued_to_completed_p50_ms: number;
   queued_to_completed_p99_ms: number;
   worker_cpu_ms_per_analysis: number;
+  redis_cpu_ms_per_analysis: number;
   [extra: string]: unknown;
 }
 
@@ -82,6 +86,7 @@ function summarise(
   latencies: number[],
   cpuMicros: number,
   benchCpuMicros: number,
+  redisCpuMicros: number,
 ): Figures {
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -93,6 +98,7 @@ function summarise(
     queued_to_completed_p50_ms: Math.round(percentile(sorted, 0.5)),
     queued_to_completed_p99_ms: Math.round(percentile(sorted, 0.99)),
     worker_cpu_ms_per_analysis: msPerAnalysis(cpuMicros),
+    redis_cpu_ms_per_analysis: msPerAnalysis(redisCpuMicros),
     bench_process_cpu_ms_per_analysis: msPerAnalysis(benchCpuMicros),
   };
 }
@@ -154,6 +160,7 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
     const cpuBefore = workerProcesses.map((worker) => processCpuMicros(worker.child.pid));
     const apiCpuBefore = processCpuMicros(api?.child.pid);
     const benchCpuBefore = ownCpuMicros();
+    const redisCpuBefore = await redisCpuMicros(redis);
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
@@ -193,12 +200,13 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
     );
     const apiCpu = processCpuMicros(api?.child.pid) - apiCpuBefore;
     const benchCpu = ownCpuMicros() - benchCpuBefore;
+    const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
     const records = await Promise.all(ids.map((id) => redis.hmget(keys.job(id), 'status', 'created_at', 'updated_at')));
     const latencies = records
       .filter(([status]) => status === 'completed')
       .map(([, created, updated]) => Number(updated) - Number(created));
     return {
-      ...summarise('candela', workers, elapsedMs, latencies, cpu, benchCpu),
+      ...summarise('candela', workers, elapsedMs, latencies, cpu, benchCpu, redisCpu),
       enqueue,
       ...(api ? { api_cpu_ms_per_analysis: msPerAnalysis(apiCpu) } : {}),
       consumers: CONSUMERS,
@@ -233,6 +241,7 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
     for (const worker of processes) worker.go();
     const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
     const benchCpuBefore = ownCpuMicros();
+    const redisCpuBefore = await redisCpuMicros(redis);
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
@@ -249,13 +258,17 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
       0,
     );
     const benchCpu = ownCpuMicros() - benchCpuBefore;
+    const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
     const records = await Promise.all(
       ids.map((id) => redis.hmget(`bull:pipeline:${id}`, 'timestamp', 'finishedOn', 'returnvalue')),
     );
     const latencies = records
       .filter(([, finishedOn, result]) => finishedOn !== null && result !== null)
       .map(([timestamp, finishedOn]) => Number(finishedOn) - Number(timestamp));
-    return { ...summarise('bullmq', workers, elapsedMs, latencies, cpu, benchCpu), concurrency: BULLMQ_CONCURRENCY };
+    return {
+      ...summarise('bullmq', workers, elapsedMs, latencies, cpu, benchCpu, redisCpu),
+      concurrency: BULLMQ_CONCURRENCY,
+    };
   } finally {
     await Promise.all(processes.map((worker) => stopChild(worker.child)));
     await queue.close();
@@ -267,28 +280,48 @@ const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100
 
 const server = await startLocalRedis();
 const redis = new Redis(server.url);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 try {
   for (const workers of WORKER_COUNTS) {
-    const rounds: Figures[] = [];
-    for (const enqueue of ['api', 'direct'] as const) {
-      rounds.push(await candela(redis, server.url, workers, enqueue));
-      process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
-    }
-    if (process.env.BENCH_ONLY_CANDELA) continue;
-    const theirs = await bullmq(redis, server.url, workers);
-    process.stdout.write(`${JSON.stringify(theirs)}\n`);
-    // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).
-    for (const ours of rounds)
-      process.stdout.write(
-        `${JSON.stringify({
-          bench: 'pipeline_ratio',
-          workers,
-          enqueue: ours.enqueue,
+    const ratios: Record<Enqueue, { throughput: number[]; cpu: number[] }> = {
+      api: { throughput: [], cpu: [] },
+      direct: { throughput: [], cpu: [] },
+    };
+    for (let repeat = 1; repeat <= REPEATS; repeat += 1) {
+      const rounds: Figures[] = [];
+      for (const enqueue of ['api', 'direct'] as const) {
+        rounds.push(await candela(redis, server.url, workers, enqueue));
+        process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
+      }
+      if (process.env.BENCH_ONLY_CANDELA) continue;
+      const theirs = await bullmq(redis, server.url, workers);
+      process.stdout.write(`${JSON.stringify(theirs)}\n`);
+      // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).
+      for (const ours of rounds) {
+        const enqueue = ours.enqueue as Enqueue;
+        const figures = {
           analyses_per_s_vs_bullmq: ratio(ours.analyses_per_s, theirs.analyses_per_s),
           p50_vs_bullmq: ratio(ours.queued_to_completed_p50_ms, theirs.queued_to_completed_p50_ms),
           worker_cpu_vs_bullmq: ratio(ours.worker_cpu_ms_per_analysis, theirs.worker_cpu_ms_per_analysis),
-        })}\n`,
-      );
+          redis_cpu_vs_bullmq: ratio(ours.redis_cpu_ms_per_analysis, theirs.redis_cpu_ms_per_analysis),
+        };
+        ratios[enqueue].throughput.push(figures.analyses_per_s_vs_bullmq);
+        ratios[enqueue].cpu.push(figures.worker_cpu_vs_bullmq);
+        process.stdout.write(`${JSON.stringify({ bench: 'pipeline_ratio', workers, repeat, enqueue, ...figures })}\n`);
+      }
+    }
+    if (REPEATS > 1 && !process.env.BENCH_ONLY_CANDELA)
+      for (const enqueue of ['api', 'direct'] as const)
+        process.stdout.write(
+          `${JSON.stringify({
+            bench: 'pipeline_ratio_median',
+            workers,
+            enqueue,
+            repeats: REPEATS,
+            analyses_per_s_vs_bullmq: median(ratios[enqueue].throughput),
+            worker_cpu_vs_bullmq: median(ratios[enqueue].cpu),
+          })}\n`,
+        );
   }
 } finally {
   redis.disconnect();
