@@ -15,7 +15,9 @@
  * per analysis (every thread, from /proc), redis-server's (INFO cpu), the API process's (api
  * rounds) and this process's (it enqueues and polls). Then one line of ratios against BullMQ for
  * each Candela round; the target compares enqueue=direct (both sides queued from this process).
- * BENCH_REPEATS=3 runs the rounds three times in turn and adds the median ratios.
+ * BENCH_REPEATS=3 runs the rounds three times in turn and adds the median ratios;
+ * BENCH_ENQUEUE=direct skips the api rounds; BENCH_REDIS_COMMANDS=1 adds a line per round of
+ * redis-server's µs per analysis by command (INFO commandstats, bench/redisCpuBreakdown.ts).
  * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
  * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
  */
@@ -36,7 +38,8 @@ import {
   stopChild,
   waitUntil,
 } from './pipelineProcesses.js';
-import { redisCpuMicros, startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
+import { redisCpuMicros, resetCommandStats, startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
+import { redisCpuBreakdown } from './redisCpuBreakdown.js';
 
 const ANALYSES = Number(process.env.BENCH_ANALYSES ?? 2000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
@@ -50,6 +53,18 @@ const BATCH = 5;
 const BULLMQ_CONCURRENCY = CONSUMERS * BATCH;
 
 type Enqueue = 'api' | 'direct';
+const ENQUEUES = (process.env.BENCH_ENQUEUE ?? 'api,direct').split(',') as Enqueue[];
+/** What the clients send themselves (reads, polls); every other command runs in a script. */
+const DIRECT_COMMANDS: Record<Figures['system'], ReadonlySet<string>> = {
+  candela: new Set(['xreadgroup', 'xautoclaim', 'hgetall', 'hget', 'hmget', 'get', 'set', 'zrange', 'zrangebyscore']),
+  bullmq: new Set(['bzpopmin', 'hget', 'hmget']),
+};
+
+async function printRedisCommands(redis: Redis, system: Figures['system'], workers: number, redisCpu: number) {
+  if (!process.env.BENCH_REDIS_COMMANDS) return;
+  const breakdown = await redisCpuBreakdown(redis, ANALYSES, redisCpu, DIRECT_COMMANDS[system]);
+  process.stdout.write(`${JSON.stringify({ bench: 'pipeline_redis_commands', system, workers, ...breakdown })}\n`);
+}
 
 interface Figures {
   system: 'candela' | 'bullmq';
@@ -161,6 +176,7 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
     const apiCpuBefore = processCpuMicros(api?.child.pid);
     const benchCpuBefore = ownCpuMicros();
     const redisCpuBefore = await redisCpuMicros(redis);
+    await resetCommandStats(redis);
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
@@ -201,6 +217,7 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
     const apiCpu = processCpuMicros(api?.child.pid) - apiCpuBefore;
     const benchCpu = ownCpuMicros() - benchCpuBefore;
     const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
+    await printRedisCommands(redis, 'candela', workers, redisCpu);
     const records = await Promise.all(ids.map((id) => redis.hmget(keys.job(id), 'status', 'created_at', 'updated_at')));
     const latencies = records
       .filter(([status]) => status === 'completed')
@@ -242,6 +259,7 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
     const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
     const benchCpuBefore = ownCpuMicros();
     const redisCpuBefore = await redisCpuMicros(redis);
+    await resetCommandStats(redis);
     const ids: string[] = [];
     const started = performance.now();
     await inFlight(ANALYSES, IN_FLIGHT, async (index) => {
@@ -259,6 +277,7 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
     );
     const benchCpu = ownCpuMicros() - benchCpuBefore;
     const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
+    await printRedisCommands(redis, 'bullmq', workers, redisCpu);
     const records = await Promise.all(
       ids.map((id) => redis.hmget(`bull:pipeline:${id}`, 'timestamp', 'finishedOn', 'returnvalue')),
     );
@@ -280,7 +299,13 @@ const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100
 
 const server = await startLocalRedis();
 const redis = new Redis(server.url);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[middle]!
+    : Math.round(((sorted[middle - 1]! + sorted[middle]!) / 2) * 100) / 100;
+}
 try {
   for (const workers of WORKER_COUNTS) {
     const ratios: Record<Enqueue, { throughput: number[]; cpu: number[] }> = {
@@ -289,7 +314,7 @@ try {
     };
     for (let repeat = 1; repeat <= REPEATS; repeat += 1) {
       const rounds: Figures[] = [];
-      for (const enqueue of ['api', 'direct'] as const) {
+      for (const enqueue of ENQUEUES) {
         rounds.push(await candela(redis, server.url, workers, enqueue));
         process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
       }
@@ -311,7 +336,7 @@ try {
       }
     }
     if (REPEATS > 1 && !process.env.BENCH_ONLY_CANDELA)
-      for (const enqueue of ['api', 'direct'] as const)
+      for (const enqueue of ENQUEUES)
         process.stdout.write(
           `${JSON.stringify({
             bench: 'pipeline_ratio_median',
