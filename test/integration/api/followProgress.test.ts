@@ -3,40 +3,24 @@
  * and the replay come once, a slow reader gets coalesced events (bounded memory, the terminal
  * event always kept), and the feed ends after the terminal event.
  */
-import pino from 'pino';
 import { followProgress } from '../../../router/progress/followProgress.js';
-import { startProgressHub, type ProgressHub } from '../../../router/progress/progressHub.js';
 import { MAILBOX_CAPACITY } from '../../../router/progress/progressMailbox.js';
 import { createConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createJobQueue } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
 import { progressEvent, type PublishedProgress } from '../../../storage/progressEvent.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useProgressHubRedis } from '../../support/progressHubRedis.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-let hub: ProgressHub;
-let subscriber: TestRedis['client'];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-  subscriber = redis.client.duplicate();
-  hub = await startProgressHub(subscriber, keys.progressChannel(), pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await hub.close();
-  subscriber.disconnect();
-  await redis.stop();
-});
+const stack = useProgressHubRedis(keys);
 
 /** A queued job claimed by a fake consumer, so stage events can be appended through the real scripts. */
 async function runningJob(): Promise<{ analysisId: string; stage(n: number): Promise<void>; finish(): Promise<void> }> {
-  const queue = createJobQueue(redis.client, keys);
-  const workers = createConsumerQueue(redis.client, keys);
+  const queue = createJobQueue(stack.redis.client, keys);
+  const workers = createConsumerQueue(stack.redis.client, keys);
   const { analysisId } = await queue.enqueue({ user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
-  const blocking = redis.client.duplicate();
+  const blocking = stack.redis.client.duplicate();
   const entries = (await workers.readNew(blocking, 'c1', 100, 100)).filter((entry) => entry.analysisId === analysisId);
   blocking.disconnect();
   const {
@@ -66,9 +50,9 @@ async function runningJob(): Promise<{ analysisId: string; stage(n: number): Pro
 
 const feedFor = (analysisId: string, lastEventId?: string, backlog = () => 0) =>
   followProgress({
-    hub,
-    log: createProgressLog(redis.client, keys),
-    queue: createJobQueue(redis.client, keys),
+    hub: stack.hub,
+    log: createProgressLog(stack.redis.client, keys),
+    queue: createJobQueue(stack.redis.client, keys),
     analysisId,
     lastEventId,
     signal: new AbortController().signal,
@@ -91,9 +75,9 @@ test('events appended while the replay is being read arrive once, in order, and 
   const rest = await drain(feed);
   const ids = [first.value as PublishedProgress, ...rest].map((message) => message.event_id);
   expect(new Set(ids).size).toBe(ids.length);
-  expect(ids).toEqual((await redis.client.xrange(keys.progress(job.analysisId), '-', '+')).map(([id]) => id));
+  expect(ids).toEqual((await stack.redis.client.xrange(keys.progress(job.analysisId), '-', '+')).map(([id]) => id));
   expect(rest.at(-1)!.event.status).toBe('completed');
-  expect(hub.listenerCount()).toBe(0);
+  expect(stack.hub.listenerCount()).toBe(0);
 });
 
 test('a reader whose socket is backed up gets coalesced events: bounded, newest kept, terminal never dropped', async () => {

@@ -4,34 +4,17 @@
  * record, whether the job completed before it followed (replay) or while it did (live). An
  * event with data of its own keeps it.
  */
-import pino from 'pino';
 import { finishRequestFor } from '../../../actors/finishRequestFor.js';
 import { followProgress } from '../../../router/progress/followProgress.js';
-import { type ProgressHub, startProgressHub } from '../../../router/progress/progressHub.js';
 import { createConsumerQueue } from '../../../storage/consumerQueue.js';
-import { createJobQueue, ensureConsumerGroup } from '../../../storage/jobQueue.js';
+import { createJobQueue } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
 import { createProgressLog } from '../../../storage/progressLog.js';
 import { progressEvent, type PublishedProgress } from '../../../storage/progressEvent.js';
-import type { RedisClient } from '../../../storage/redisConnection.js';
-import { startRedis, type TestRedis } from '../../support/redisServer.js';
+import { useProgressHubRedis } from '../../support/progressHubRedis.js';
 
 const keys = createKeys();
-let redis: TestRedis;
-let subscriber: RedisClient;
-let hub: ProgressHub;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  await ensureConsumerGroup(redis.client, keys);
-  subscriber = redis.client.duplicate();
-  hub = await startProgressHub(subscriber, keys.progressChannel(), pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await hub.close();
-  subscriber.disconnect();
-  await redis.stop();
-});
+const stack = useProgressHubRedis(keys);
 
 const request = { user_id: 'alice', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' };
 const result = {
@@ -43,11 +26,11 @@ const result = {
 
 /** Queues `count` jobs and claims them for one consumer; returns the claims by analysis id. */
 async function claimedJobs(count: number) {
-  const producer = createJobQueue(redis.client, keys);
-  const workers = createConsumerQueue(redis.client, keys);
+  const producer = createJobQueue(stack.redis.client, keys);
+  const workers = createConsumerQueue(stack.redis.client, keys);
   const ids: string[] = [];
   for (let n = 0; n < count; n += 1) ids.push((await producer.enqueue(request)).analysisId);
-  const blocking = redis.client.duplicate();
+  const blocking = stack.redis.client.duplicate();
   try {
     const entries = (await workers.readNew(blocking, 'consumer-a', 100, 100)).filter((entry) =>
       ids.includes(entry.analysisId),
@@ -62,9 +45,9 @@ async function claimedJobs(count: number) {
 
 const follow = (analysisId: string) =>
   followProgress({
-    hub,
-    log: createProgressLog(redis.client, keys),
-    queue: createJobQueue(redis.client, keys),
+    hub: stack.hub,
+    log: createProgressLog(stack.redis.client, keys),
+    queue: createJobQueue(stack.redis.client, keys),
     analysisId,
     lastEventId: undefined,
     signal: new AbortController().signal,
@@ -88,7 +71,7 @@ test('the logged completed event holds no result; a follower replaying it gets t
     },
   ]);
 
-  const logged = await redis.client.xrange(keys.progress(withResult), '-', '+');
+  const logged = await stack.redis.client.xrange(keys.progress(withResult), '-', '+');
   expect(JSON.stringify(logged.at(-1))).toContain('"status\\":\\"completed');
   expect(JSON.stringify(logged)).not.toContain('doji');
 
