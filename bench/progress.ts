@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     ANALYSIS_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '1',
     ANALYSIS_MAX_ACTIVE_JOBS_PER_USER: '100000',
+    // Every subscriber is the one bench user: each API node must let it hold all of them.
+    API_MAX_SUBSCRIPTIONS_PER_USER: String(SUBSCRIBERS),
   };
   const processes: CandelaProcess[] = [];
   const clients: CandelaClient[] = [];
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
     let finished = 0;
     let replayed = 0;
     let allReplayed: () => void = () => undefined;
+    // A refused or broken subscription fails the run at once, instead of leaving it waiting for that subscriber.
+    let subscriptionFailed: (error: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (subscriptionFailed = reject));
     const ready = new Promise<void>((resolve) => (allReplayed = resolve));
     const allDone = new Promise<void>((resolve) => {
       for (let index = 0; index < SUBSCRIBERS; index += 1) {
@@ -104,15 +109,16 @@ async function main(): Promise<void> {
               finished += 1;
               if (finished === SUBSCRIBERS) resolve();
             },
+            onError: (error) => subscriptionFailed(error),
           },
         );
       }
     });
-    await ready; // every socket is open and has replayed `queued`: what follows is live
+    await Promise.race([ready, failed]); // every socket is open and has replayed `queued`: what follows is live
     const started = Date.now();
     const worker = startCandela(['worker'], env);
     processes.push(worker);
-    await allDone;
+    await Promise.race([allDone, failed]);
     const elapsedMs = Date.now() - started;
     latencies.sort((a, b) => a - b);
     hops.sort((a, b) => a - b);
