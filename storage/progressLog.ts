@@ -1,4 +1,8 @@
-/** Reading a job's capped progress log (the stream the scripts append to), for replay on (re)subscribe. */
+/**
+ * Reading a job's capped progress log (the stream the scripts append to), for replay on
+ * (re)subscribe, and the record a completed event's result is read from.
+ */
+import { type JobRecord, recordFromHash } from './jobRecord.js';
 import type { QueueKeys } from './keys.js';
 import { parseProgressEvent, type PublishedProgress } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
@@ -50,7 +54,23 @@ export function createProgressLog(redis: RedisClient, keys: QueueKeys) {
       return event === undefined ? [] : [{ analysis_id: analysisId, event_id: eventId, event }];
     });
   }
-  return { readAfter };
+  // The followers of a job on one node reach its completed event together: overlapping reads
+  // of its record (tens of KB) share one HGETALL.
+  const recordReads = new Map<string, Promise<JobRecord | undefined>>();
+  /** The job's record as it is now, for a completed event's result. */
+  function recordOf(analysisId: string): Promise<JobRecord | undefined> {
+    let read = recordReads.get(analysisId);
+    if (read === undefined) {
+      read = redis
+        .hgetall(keys.job(analysisId))
+        .then((hash) => recordFromHash(hash, analysisId))
+        .finally(() => recordReads.delete(analysisId));
+      recordReads.set(analysisId, read);
+    }
+    return read;
+  }
+
+  return { readAfter, recordOf };
 }
 
 export type ProgressLog = ReturnType<typeof createProgressLog>;

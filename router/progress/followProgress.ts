@@ -42,7 +42,7 @@ export async function* followProgress(options: FollowOptions): AsyncGenerator<Pu
     const endedBefore = recordBefore?.status;
     // A job that completed before we listened has its result in that read; a later one is read as it ends.
     const record = async () =>
-      recordBefore?.status === 'completed' ? recordBefore : await options.queue.get(analysisId);
+      recordBefore?.status === 'completed' ? recordBefore : await options.log.recordOf(analysisId);
     const waitForRoom = async () => {
       while (options.outboundBacklog() > SOCKET_HIGH_WATER_BYTES && !signal.aborted) await sleep(10);
     };

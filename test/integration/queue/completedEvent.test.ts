@@ -95,3 +95,19 @@ test('a follower that sees the job complete live gets the completed event with i
   await workers.finishWithStatus([finishRequestFor(analysisId, claimOf(analysisId), { status: 'completed', result })]);
   expect((await rest).at(-1)?.event).toMatchObject({ status: 'completed', data: JSON.parse(JSON.stringify(result)) });
 });
+
+test("overlapping reads of a completed job's record share one HGETALL; a later read asks Redis again", async () => {
+  const { ids, workers, claimOf } = await claimedJobs(1);
+  const analysisId = ids[0]!;
+  await workers.finishWithStatus([finishRequestFor(analysisId, claimOf(analysisId), { status: 'completed', result })]);
+  const log = createProgressLog(stack.redis.client, keys);
+  const hgetallCalls = async () =>
+    Number(/cmdstat_hgetall:calls=(\d+)/.exec(await stack.redis.client.info('commandstats'))?.[1] ?? 0);
+  const before = await hgetallCalls();
+  const [first, second] = await Promise.all([log.recordOf(analysisId), log.recordOf(analysisId)]);
+  expect(first).toBe(second);
+  expect(first).toMatchObject({ status: 'completed', llm_summary: result.llm_summary });
+  expect((await hgetallCalls()) - before).toBe(1);
+  await log.recordOf(analysisId);
+  expect((await hgetallCalls()) - before).toBe(2);
+});
