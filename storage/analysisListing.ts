@@ -12,7 +12,7 @@
  * index as they are met.
  */
 import type { QueueKeys } from './keys.js';
-import { type JobRecord, type JobStatus, recordFromHash } from './jobRecord.js';
+import { type JobRecord, type JobStatus, readJobRecord, recordFromHash } from './jobRecord.js';
 import { decodeHistoryCursor, encodeHistoryCursor, type HistoryPosition } from './mongo/historyCursor.js';
 import type { AnalysisHistory } from './mongo/mongoHistoryStore.js';
 import type { RedisClient } from './redisConnection.js';
@@ -179,7 +179,7 @@ export function createAnalysisListing(
 
   /** One analysis: Redis first, then the history (same ownership rule: the caller's own only). */
   async function get(analysisId: string, userId: string): Promise<JobRecord | undefined> {
-    const record = recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
+    const record = await readJobRecord(redis, keys, analysisId);
     if (record) return record.user_id === userId ? record : undefined;
     return history?.get(analysisId, userId);
   }

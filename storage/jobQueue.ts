@@ -12,7 +12,7 @@ import {
 } from './admission/admission.js';
 import { newAnalysisId } from './analysisId.js';
 import { type QueueKeys } from './keys.js';
-import { type JobRecord, type JobRequest, recordFromHash } from './jobRecord.js';
+import { type JobRecord, type JobRequest, readJobRecord } from './jobRecord.js';
 import type { RedisClient } from './redisConnection.js';
 import { type PartitionStats, partitionStats } from './partitionStats.js';
 import {
@@ -183,7 +183,7 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   }
 
   async function get(analysisId: string): Promise<JobRecord | undefined> {
-    return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
+    return readJobRecord(redis, keys, analysisId);
   }
 
   /** Sums over every partition in the original fields; with several partitions, each one's figures in `partitions`. */

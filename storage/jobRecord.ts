@@ -1,5 +1,7 @@
 /** The job record, as stored in the job hash and as returned to clients. */
 import { reportCorruptRecord } from './corruptRecords.js';
+import type { QueueKeys } from './keys.js';
+import type { RedisClient } from './redisConnection.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -83,6 +85,15 @@ const isStatus = (value: string): value is JobStatus => (JOB_STATUSES as readonl
  */
 export function recordFromHash(hash: Record<string, string>, analysisId?: string): JobRecord | undefined {
   return recordFromFields(hash, analysisId, Object.keys(hash).length === 0);
+}
+
+/** The job's record as Redis holds it now (see recordFromHash). */
+export async function readJobRecord(
+  redis: RedisClient,
+  keys: QueueKeys,
+  analysisId: string,
+): Promise<JobRecord | undefined> {
+  return recordFromHash(await redis.hgetall(keys.job(analysisId)), analysisId);
 }
 
 /** A reply's bulk string: text, or a Buffer when the script's reply is read as Buffers. */

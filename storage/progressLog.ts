@@ -2,7 +2,7 @@
  * Reading a job's capped progress log (the stream the scripts append to), for replay on
  * (re)subscribe, and the record a completed event's result is read from.
  */
-import { type JobRecord, recordFromHash } from './jobRecord.js';
+import { type JobRecord, readJobRecord } from './jobRecord.js';
 import type { QueueKeys } from './keys.js';
 import { parseProgressEvent, type PublishedProgress } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
@@ -61,10 +61,7 @@ export function createProgressLog(redis: RedisClient, keys: QueueKeys) {
   function recordOf(analysisId: string): Promise<JobRecord | undefined> {
     let read = recordReads.get(analysisId);
     if (read === undefined) {
-      read = redis
-        .hgetall(keys.job(analysisId))
-        .then((hash) => recordFromHash(hash, analysisId))
-        .finally(() => recordReads.delete(analysisId));
+      read = readJobRecord(redis, keys, analysisId).finally(() => recordReads.delete(analysisId));
       recordReads.set(analysisId, read);
     }
     return read;

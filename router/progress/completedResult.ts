@@ -8,17 +8,13 @@ import type { JobRecord } from '../../storage/jobRecord.js';
 import type { PublishedProgress } from '../../storage/progressEvent.js';
 
 /** The result fields of a completed record, as the worker wrote them (absent ones left out). */
-export function resultOf(record: JobRecord): Record<string, unknown> {
+function resultOf(record: JobRecord): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   if (record.image_url !== null) result.image_url = record.image_url;
   if (record.llm_summary !== null) result.llm_summary = record.llm_summary;
   if (record.summary_source !== null) result.summary_source = record.summary_source;
   if (record.analysis_data !== null && record.analysis_data !== undefined) result.analysis_data = record.analysis_data;
   return result;
-}
-
-export function needsResult(message: PublishedProgress): boolean {
-  return message.event.status === 'completed' && message.event.data === undefined;
 }
 
 /**
@@ -29,7 +25,7 @@ export async function withResult(
   message: PublishedProgress,
   readRecord: () => Promise<JobRecord | undefined>,
 ): Promise<PublishedProgress> {
-  if (!needsResult(message)) return message;
+  if (message.event.status !== 'completed' || message.event.data !== undefined) return message;
   const record = await readRecord();
   if (record?.status !== 'completed') return message;
   return { ...message, event: { ...message.event, data: resultOf(record) } };
