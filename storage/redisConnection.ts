@@ -1,6 +1,7 @@
 /** ioredis connections: one shared command connection per process, plus dedicated ones for blocking reads and pub/sub. */
 import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
+import { coalesceWritesPerTurn } from './turnCoalescedWrites.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -44,6 +45,12 @@ export interface ConnectionOptions {
    * write at once.
    */
   autoPipelining?: boolean;
+  /**
+   * A worker's own connection sends each turn's commands in one socket write
+   * (storage/turnCoalescedWrites.ts): its jobs' stage events, claims and finishes of one turn
+   * share a write and a read on the server, and wait at most for the end of the turn.
+   */
+  writesPerTurn?: boolean;
 }
 
 export function connectRedis(
@@ -52,6 +59,7 @@ export function connectRedis(
   connection: ConnectionOptions = {},
 ): RedisClient {
   const client = openConnection(settings, connectionName, connection.autoPipelining ?? true);
+  if (connection.writesPerTurn && client instanceof Redis) coalesceWritesPerTurn(client);
   reportOutages(client, connectionName);
   return client;
 }

@@ -105,7 +105,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const clock = options.clock ?? systemClock;
   const keys = createKeys(undefined, undefined, config.ANALYSIS_QUEUE_PARTITIONS);
   const workerId = workerIdFor(hostname(), process.pid);
-  const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false });
+  const redis = connectRedis(config, `candela:${workerId}`, { autoPipelining: false, writesPerTurn: true });
   await checkPartitionCount(redis, keys);
   await ensureConsumerGroups(redis, keys);
   // A blocking connection carries one read at a time: auto-pipelining would only add a pipeline per read.
