@@ -25,9 +25,10 @@ import {
   retentionArgs,
 } from './retention.js';
 import { runScript } from './scripts/runScript.js';
+import { createStageEventWriter } from './stageEventWriter.js';
 import {
   type ClaimSkipReason,
-  appendProgress as appendProgressScript,
+  appendStageEvents,
   claimJobs,
   deregisterConsumer,
   finishJobs,
@@ -139,6 +140,17 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     ...retentionArgs(options),
   };
   const retentionKeys = { archive: keys.archive(), retention: keys.retentionSchedule() };
+  const stageEvents = createStageEventWriter<ProgressEvent>(async (writes) => {
+    const ids = await runScript(redis, appendStageEvents, {
+      keys: {},
+      args: { channel: keys.progressChannel(), progressLogMax: PROGRESS_LOG_MAX_EVENTS },
+      items: writes.map((write) => ({
+        keys: { job: keys.job(write.analysisId), progress: keys.progress(write.analysisId) },
+        args: { owner: write.ownerToken, event: eventArgs(write.event) },
+      })),
+    });
+    return ids.map((id) => id !== null);
+  });
 
   /** Blocks on `blocking` (a connection of its own) for up to blockMs; 0 does not wait (a look at a partition). */
   async function readNew(
@@ -274,11 +286,13 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
 
   /** A run this owner gives up on purpose (shutdown): its takeover will not count it as a crashed run. */
   async function releaseRun(analysisId: string, ownerToken: string): Promise<void> {
+    stageEvents.flush();
     await runScript(redis, releaseRunScript, { keys: { job: keys.job(analysisId) }, args: { owner: ownerToken } });
   }
 
   /** Ends a failed attempt: a retry scheduled in Redis, or the dead-letter stream once retries are used up. */
   async function retry(request: RetryRequest): Promise<RetryResult> {
+    stageEvents.flush();
     return runScript(redis, retryJob, {
       keys: {
         stream: keys.stream,
@@ -318,17 +332,8 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
   }
 
   /** Stage events for a job this owner still holds; false when it no longer does. */
-  async function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
-    const eventId = await runScript(redis, appendProgressScript, {
-      keys: { job: keys.job(analysisId), progress: keys.progress(analysisId) },
-      args: {
-        channel: keys.progressChannel(),
-        owner: ownerToken,
-        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
-        event: eventArgs(event),
-      },
-    });
-    return eventId !== null;
+  function appendProgress(analysisId: string, ownerToken: string, event: ProgressEvent): Promise<boolean> {
+    return stageEvents.append(analysisId, ownerToken, event);
   }
 
   /** Per job, the terminal status written (a cancel request can turn `completed` into `cancelled`), or undefined when this owner had lost it. */
@@ -336,6 +341,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
     requests: readonly FinishRequest[],
   ): Promise<(FinishRequest['status'] | undefined)[]> {
     if (requests.length === 0) return [];
+    stageEvents.flush();
     const results = await runScript(redis, finishJobs, {
       keys: { stream: keys.stream, ...retentionKeys, ...admissionScriptKeys(keys) },
       args: { ...ending, now: Date.now(), admissionLimit: admissionLimit(options) },

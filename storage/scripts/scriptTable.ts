@@ -76,13 +76,13 @@ export const cancelJob = defineScript({
   },
 });
 
-export const appendProgress = defineScript({
-  name: 'appendProgress',
-  file: 'appendProgress-2.lua',
-  keys: ['job', 'progress'],
-  args: ['channel', 'owner', 'progressLogMax'],
-  lists: ['event'],
-  parseReply: (reply, fail) => textOrNull(reply, fail),
+export const appendStageEvents = defineScript({
+  name: 'appendStageEvents',
+  file: 'appendStageEvents.lua',
+  keys: [],
+  args: ['channel', 'progressLogMax'],
+  item: { keys: ['job', 'progress'], args: ['owner'], lists: ['event'] },
+  parseReply: (reply, fail) => list(reply, fail).map((id) => textOrNull(id, fail)),
 });
 
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
@@ -258,7 +258,7 @@ export const SCRIPTS = [
   enqueueJob,
   pruneActiveJobs,
   cancelJob,
-  appendProgress,
+  appendStageEvents,
   claimJobs,
   finishJobs,
   refreshClaims,
