@@ -39,16 +39,17 @@ function reportOutages(client: RedisClient, connectionName: string): void {
 export interface ConnectionOptions {
   /**
    * ioredis auto-pipelining gathers a turn's commands and sends them on the next
-   * setImmediate. Good for an API node's many small calls; on a worker, whose own scripts
-   * already batch, it made a progress event wait behind every chart render queued before
-   * its send (measured: p99 250 ms for `summary` events in bench/progress), so workers
-   * write at once.
+   * setImmediate. Good for an API node's many small calls. Workers leave it off: when their
+   * PNGs were drawn inline, it made a progress event wait behind every chart render queued
+   * before its send (p99 250 ms for `summary` events in bench/progress), and on a worker's
+   * connection it once hung bench:progress; they use `writesPerTurn` instead.
    */
   autoPipelining?: boolean;
   /**
    * A worker's own connection sends each turn's commands in one socket write
    * (storage/turnCoalescedWrites.ts): its jobs' stage events, claims and finishes of one turn
-   * share a write and a read on the server, and wait at most for the end of the turn.
+   * share a write and a read on the server, and wait at most for the end of the turn (its
+   * renders are SVG only now; bench:progress p99 was unchanged).
    */
   writesPerTurn?: boolean;
 }
