@@ -1,8 +1,8 @@
 --[[
   Appends stage events, each to a job that is still running under the given owner, and
   publishes them, in the order given. A worker that lost a job (reclaimed, cancelled, finished
-  elsewhere) writes nothing for it. One call carries the events a worker's jobs emitted while
-  its last call was on the wire (storage/stageEventWriter.ts).
+  elsewhere) writes nothing for it. One call carries the events a worker's jobs emitted in one
+  turn of its event loop (storage/stageEventWriter.ts).
 
   KEYS  (per event) job, progress
   ARGV  channel, progressLogMax; per event: owner (token); lists: event (its fields)
