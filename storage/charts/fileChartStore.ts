@@ -1,6 +1,8 @@
 /**
  * Charts as files under DATA_DIR/charts/{analysis_id}.{svg,png}. Each file is written to a
- * temporary name and renamed into place, so a reader never sees half a chart.
+ * temporary name and renamed into place, so a reader never sees half a chart. The directory is
+ * made when a write finds it missing, not before every chart: a `mkdir -p` per save was one
+ * more thread-pool round trip per analysis.
  */
 import { mkdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,13 +21,22 @@ export function createFileChartStore(directory: string): ChartStore {
   /** `times`: the file's modification time to keep (retention reads it), set before it is in place. */
   const writeAtomically = async (file: string, data: string | Uint8Array, times?: { atime: Date; mtime: Date }) => {
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temporary, data);
+    await writeCreatingDirectory(temporary, data);
     if (times) await utimes(temporary, times.atime, times.mtime);
     await rename(temporary, file);
   };
+  /** The first save, or one after the directory was removed, finds it missing and makes it. */
+  const writeCreatingDirectory = async (file: string, data: string | Uint8Array) => {
+    try {
+      await writeFile(file, data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(directory, { recursive: true });
+      await writeFile(file, data);
+    }
+  };
   return {
     async save(analysisId: string, chart: RenderedChart) {
-      await mkdir(directory, { recursive: true });
       const svgPath = fileFor(analysisId, 'svg');
       const png = chart.png;
       await Promise.all([

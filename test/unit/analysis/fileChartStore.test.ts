@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFileChartStore } from '../../../storage/charts/fileChartStore.js';
@@ -23,4 +23,21 @@ test('an unknown chart is undefined; an unsafe id is refused', async () => {
   const store = createFileChartStore(path.join(root, 'charts'));
   expect(await store.read('analysis_missing', 'png')).toBeUndefined();
   await expect(store.read('../etc/passwd', 'svg')).rejects.toThrow(/unsafe analysis id/);
+});
+
+test('makes its directory on the first save, and again after it was removed', async () => {
+  const directory = path.join(root, 'nested', 'charts');
+  const store = createFileChartStore(directory);
+  await store.save('analysis_01FIRST', { svg: '<svg/>' });
+  await rm(path.join(root, 'nested'), { recursive: true });
+  await store.save('analysis_01AGAIN', { svg: '<svg id="again"/>' });
+  expect(await readdir(directory)).toEqual(['analysis_01AGAIN.svg']);
+  expect((await store.read('analysis_01AGAIN', 'svg'))?.toString()).toBe('<svg id="again"/>');
+});
+
+test('a directory that cannot be made fails the save', async () => {
+  const blocker = path.join(root, 'a-file');
+  await writeFile(blocker, 'not a directory');
+  const store = createFileChartStore(path.join(blocker, 'charts'));
+  await expect(store.save('analysis_01BLOCKED', { svg: '<svg/>' })).rejects.toThrow(/ENOTDIR|EEXIST/);
 });
