@@ -10,7 +10,7 @@ import { analyzeSeries } from '../analysis/analyzeSeries.js';
 import { renderChartSvg } from '../analysis/chart/renderChartSvg.js';
 import type { StageThreads } from './stageThreads.js';
 
-/** Scaled from bench:analysis (about 3 ms at 168 candles, 50 ms at 10,000 on a quiet core): under 10 ms inline. */
+/** Scaled from bench:analysis (about 2.5 ms at 168 candles, 30 ms at 10,000 on a quiet core): under 10 ms inline. */
 export const INLINE_STAGE_MAX_CANDLES = 1000;
 
 export function inlineSmallStages(threads: StageThreads, maxCandles = INLINE_STAGE_MAX_CANDLES): StageThreads {
