@@ -19,7 +19,9 @@
  * BENCH_ENQUEUE=direct skips the api rounds; BENCH_REDIS_COMMANDS=1 adds a line per round of
  * redis-server's µs per analysis by command (INFO commandstats, bench/redisCpuBreakdown.ts).
  * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
- * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone).
+ * skips BullMQ (with BENCH_CPU_PROF=dir, to profile Candela's processes alone). BENCH_PERF=1 adds
+ * a line per round of the worker processes' on-CPU time per analysis by category (JavaScript,
+ * V8's compiler, GC, builtins, kernel: bench/onCpuSampling.ts), sampled with Linux perf.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +41,7 @@ import {
   waitUntil,
 } from './pipelineProcesses.js';
 import { redisCpuMicros, resetCommandStats, startWorkerProcess, type WorkerProcess } from './queueBenchSupport.js';
+import { CPU_CATEGORIES, type OnCpuSampler, startOnCpuSampling } from './onCpuSampling.js';
 import { redisCpuBreakdown } from './redisCpuBreakdown.js';
 
 const ANALYSES = Number(process.env.BENCH_ANALYSES ?? 2000);
@@ -64,6 +67,25 @@ async function printRedisCommands(redis: Redis, system: Figures['system'], worke
   if (!process.env.BENCH_REDIS_COMMANDS) return;
   const breakdown = await redisCpuBreakdown(redis, ANALYSES, redisCpu, DIRECT_COMMANDS[system]);
   process.stdout.write(`${JSON.stringify({ bench: 'pipeline_redis_commands', system, workers, ...breakdown })}\n`);
+}
+
+/** BENCH_PERF=1: the worker processes' on-CPU milliseconds per analysis, by category (bench/onCpuSampling.ts). */
+async function printOnCpu(
+  sampler: OnCpuSampler | undefined,
+  system: Figures['system'],
+  workers: number,
+  pids: readonly (number | undefined)[],
+) {
+  if (!sampler) return;
+  const milliseconds = await sampler.stop(pids.filter((pid): pid is number => pid !== undefined));
+  const perAnalysis = Object.fromEntries(
+    CPU_CATEGORIES.map((category) => [category, Math.round((milliseconds[category] / ANALYSES) * 100) / 100]),
+  );
+  const total =
+    Math.round((CPU_CATEGORIES.reduce((sum, category) => sum + milliseconds[category], 0) / ANALYSES) * 100) / 100;
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'pipeline_on_cpu', system, workers, worker_ms_per_analysis: total, by_category: perAnalysis })}\n`,
+  );
 }
 
 interface Figures {
@@ -172,6 +194,7 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
       );
     await waitUntil(async () => (await redis.zcard(keys.workerIndex())) >= workers, 120_000, 'the workers to register');
     if (!api) await ensureConsumerGroup(redis, keys);
+    const sampler = await startOnCpuSampling();
     const cpuBefore = workerProcesses.map((worker) => processCpuMicros(worker.child.pid));
     const apiCpuBefore = processCpuMicros(api?.child.pid);
     const benchCpuBefore = ownCpuMicros();
@@ -217,6 +240,12 @@ async function candela(redis: Redis, redisUrl: string, workers: number, enqueue:
     const apiCpu = processCpuMicros(api?.child.pid) - apiCpuBefore;
     const benchCpu = ownCpuMicros() - benchCpuBefore;
     const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
+    await printOnCpu(
+      sampler,
+      'candela',
+      workers,
+      workerProcesses.map((worker) => worker.child.pid),
+    );
     await printRedisCommands(redis, 'candela', workers, redisCpu);
     const records = await Promise.all(ids.map((id) => redis.hmget(keys.job(id), 'status', 'created_at', 'updated_at')));
     const latencies = records
@@ -255,6 +284,7 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
     };
     for (let k = 0; k < workers; k += 1)
       processes.push(await startWorkerProcess('dist/bench/bullmqAnalysisWorker.js', env));
+    const sampler = await startOnCpuSampling();
     for (const worker of processes) worker.go();
     const cpuBefore = processes.map((worker) => processCpuMicros(worker.child.pid));
     const benchCpuBefore = ownCpuMicros();
@@ -277,6 +307,12 @@ async function bullmq(redis: Redis, redisUrl: string, workers: number): Promise<
     );
     const benchCpu = ownCpuMicros() - benchCpuBefore;
     const redisCpu = (await redisCpuMicros(redis)) - redisCpuBefore;
+    await printOnCpu(
+      sampler,
+      'bullmq',
+      workers,
+      processes.map((worker) => worker.child.pid),
+    );
     await printRedisCommands(redis, 'bullmq', workers, redisCpu);
     const records = await Promise.all(
       ids.map((id) => redis.hmget(`bull:pipeline:${id}`, 'timestamp', 'finishedOn', 'returnvalue')),

@@ -1,6 +1,7 @@
 /** Pieces of bench/pipeline.ts: real compiled `candela` processes, their CPU from /proc, and latency percentiles. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { benchNodeFlags } from './benchNodeFlags.js';
 
 export interface BenchProcess {
   child: ChildProcess;
@@ -13,9 +14,7 @@ const COMPILED_CANDELA = 'dist/bin/candela.js';
 /** `candela <command>` compiled (`npm run build`) under plain node, as production runs it, not under tsx. */
 export function startCandelaCommand(command: string, env: Record<string, string>): BenchProcess {
   if (!existsSync(COMPILED_CANDELA)) throw new Error(`${COMPILED_CANDELA} is missing: run npm run build first`);
-  // BENCH_CPU_PROF=dir writes a V8 profile per process and thread into that directory.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, COMPILED_CANDELA, command], {
+  const child = spawn(process.execPath, [...benchNodeFlags(), COMPILED_CANDELA, command], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

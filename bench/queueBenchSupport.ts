@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { benchNodeFlags } from './benchNodeFlags.js';
 import { parseCpu } from './workerCpu.js';
 
 /** Commands the benchmark itself sends while it watches; they are not the system's. */
@@ -52,11 +53,10 @@ export interface WorkerProcess {
  */
 export async function startWorkerProcess(script: string, env: Record<string, string>): Promise<WorkerProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), script],
-    { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, [...benchNodeFlags(), script], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
