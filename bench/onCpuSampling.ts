@@ -73,6 +73,9 @@ export async function startOnCpuSampling(): Promise<OnCpuSampler | undefined> {
   const perf = spawn('perf', ['record', '-a', '-e', 'cpu-clock', '-F', String(SAMPLES_PER_SECOND), '-o', data], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // A round that throws never reaches stop(): perf, sampling every core, must not outlive the bench.
+  const stopWithBench = () => perf.kill('SIGINT');
+  process.once('exit', stopWithBench);
   let errors = '';
   perf.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +89,7 @@ export async function startOnCpuSampling(): Promise<OnCpuSampler | undefined> {
   });
   return {
     async stop(pids) {
+      process.removeListener('exit', stopWithBench);
       try {
         await stopPerf(perf);
         const { stdout } = await run('perf', ['script', '-i', data, '-F', 'pid,tid,ip,sym,dso'], {
