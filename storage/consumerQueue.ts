@@ -255,7 +255,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         report.skipped.push({ analysisId: entry.analysisId, reason: reply.reason });
         return;
       }
-      const { record, scanId } = recordFromValues(reply.reply, 1, entry.analysisId);
+      const { record, scanId } = recordFromValues(reply.values, 0, entry.analysisId);
       if (!record) return;
       report.claimed.push({
         entryId: entry.entryId,

@@ -20,8 +20,8 @@
   per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
         just read with '>' by this consumer, so no pending lookup is needed)
 
-  Returns one reply per entry: { 'claimed', values... } with the values of claimedFields
-  (false for a field the record lacks), { 'taken-over', values... }, or { 'skipped', reason } with reason one of
+  Returns one reply per entry: { 'claimed', values } with the values of claimedFields as one
+  JSON array (false for a field the record lacks), { 'taken-over', values }, or { 'skipped', reason } with reason one of
   missing, stale-entry, terminal, not-pending, cancelled, dead-lettered.
   Events: `processing` for each claimed job, `reclaimed` for each taken-over one; `cancelled` or `failed` for
   jobs ended here.
@@ -42,6 +42,7 @@ context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, arc
 local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
 local startedEvent = progressEvent(unpack(A.startedEvent))
 local replies = {}
+
 -- The claimed fields are read with the checks' six, in one HMGET per entry; a claim's own
 -- writes to two of them (status, updated_at) are put into the reply in their places.
 local claimedFields = { unpack(A.claimedFields) }
@@ -99,15 +100,16 @@ for i, item in ipairs(ITEMS) do
   if reply[1] == 'skipped' then
     if reply[2] ~= 'not-pending' then redis.call('XACK', K.stream, A.group, entryId) end
   else
-    -- The claimed fields' values, as the claim left them, without their names: every string
-    -- a reply carries is made twice (a Lua string, then a reply), and HGETALL's names and the
-    -- owner and ledger fields the worker never reads were most of a claim's reply.
-    local values = { reply[1], unpack(current, 7) }
+    -- The claimed fields' values, as the claim left them, without their names (HGETALL's
+    -- names and the owner and ledger fields the worker never reads were most of a claim's
+    -- reply), in one JSON array: one reply item per job, not one per field, is what the
+    -- worker's client decodes; cjson costs Redis about what the items did.
+    local values = { unpack(current, 7) }
     if touched then
-      values[1 + statusAt] = 'processing'
-      values[1 + updatedAt] = A.now
+      values[statusAt] = 'processing'
+      values[updatedAt] = A.now
     end
-    reply = values
+    reply = { reply[1], cjson.encode(values) }
   end
   replies[i] = reply
 end

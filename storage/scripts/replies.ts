@@ -29,20 +29,6 @@ export function texts(reply: unknown, fail: ReplyFail): string[] {
   return values as string[];
 }
 
-/** A list of bulk strings read as Buffers (a script with replyBuffers), checked, not copied. */
-export function buffers(reply: unknown, fail: ReplyFail): Buffer[] {
-  const values = list(reply, fail);
-  for (const value of values) if (!Buffer.isBuffer(value)) fail('a list of bulk strings');
-  return values as Buffer[];
-}
-
-/** Bulk strings, a Lua `false` (a field HMGET did not find) arriving as null. */
-export function buffersOrNull(reply: unknown, fail: ReplyFail): (Buffer | null)[] {
-  const values = list(reply, fail);
-  for (const value of values) if (value !== null && !Buffer.isBuffer(value)) fail('a list of bulk strings or nulls');
-  return values as (Buffer | null)[];
-}
-
 export function oneOf<const T extends string>(reply: unknown, allowed: readonly T[], fail: ReplyFail): T {
   return typeof reply === 'string' && (allowed as readonly string[]).includes(reply)
     ? (reply as T)

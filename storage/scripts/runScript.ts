@@ -90,7 +90,7 @@ function perClient<V>(map: WeakMap<RedisClient, V>, client: RedisClient, create:
 async function send(client: RedisClient, spec: AnyScript, call: CallOf<AnyScript>): Promise<unknown> {
   const { source, sha } = compile(spec);
   const args = scriptCommand(spec, call, sha);
-  const command = spec.replyBuffers ? client.callBuffer.bind(client) : client.call.bind(client);
+  const command = client.call.bind(client);
   const evalsha = () => command('evalsha', args);
   // A copy with the source in front: rare (a client's first call, a flushed cache).
   const evalSource = () => command('eval', [source, ...args.slice(1)]);
@@ -127,19 +127,9 @@ async function send(client: RedisClient, spec: AnyScript, call: CallOf<AnyScript
 }
 
 function describe(reply: unknown): string {
-  const json =
-    JSON.stringify(reply, (_, value: unknown) =>
-      // A Buffer reply (replyBuffers) is told as its text; toJSON has made it { type, data } by now.
-      isBufferJson(value) ? Buffer.from(value.data).toString() : value,
-    ) ?? String(reply);
+  const json = JSON.stringify(reply) ?? String(reply);
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
-
-const isBufferJson = (value: unknown): value is { type: 'Buffer'; data: number[] } =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as { type?: unknown }).type === 'Buffer' &&
-  Array.isArray((value as { data?: unknown }).data);
 
 export async function runScript<S extends AnyScript>(
   client: RedisClient,

@@ -40,12 +40,6 @@ export interface ScriptSpec<
   readonly lists?: readonly L[];
   /** Keys and arguments repeated once per item of a batch, after the fixed ones. */
   readonly item?: ItemSpec<IK, IA, IL>;
-  /**
-   * Bulk strings in the reply arrive as Buffers, and the parser turns into text only what it
-   * reads: ioredis's conversion of a whole reply (every job hash of a claim batch) into new
-   * arrays of strings was a measurable share of the worker's CPU per job.
-   */
-  readonly replyBuffers?: boolean;
   readonly parseReply: (reply: unknown, fail: ReplyFail) => R;
 }
 

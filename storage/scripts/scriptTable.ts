@@ -2,12 +2,13 @@
  * Every Lua script Candela runs, described once: its file in storage/lua, the names of its
  * KEYS and ARGV (the order here is the order they are sent), and the shape of its reply.
  */
-import { buffersOrNull, integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
+import { integer, integers, list, oneOf, text, textOrNull, texts } from './replies.js';
 import { ADMISSION_KEYS, ADMISSION_SCRIPTS } from './admissionScripts.js';
 import { ALERT_SCRIPTS } from './alertScripts.js';
 import { CACHE_SCRIPTS } from './cacheScripts.js';
 import { SCAN_SCRIPTS } from './scanScripts.js';
 import { SCHEDULE_SCRIPTS } from './scheduleScripts.js';
+import { jsonValues } from './jsonValues.js';
 import { defineScript } from './scriptDefinition.js';
 
 /** The user is at the cap on active jobs: how many, and their ids, to prune those that have ended. */
@@ -88,8 +89,8 @@ export const appendStageEvents = defineScript({
 const CLAIM_SKIPS = ['missing', 'stale-entry', 'terminal', 'not-pending', 'cancelled', 'dead-lettered'] as const;
 export type ClaimSkipReason = (typeof CLAIM_SKIPS)[number];
 export type ClaimReply =
-  /** `reply`: the kind, then the values of the claimed fields (CLAIMED_FIELDS' order; null when absent) as Buffers, from index 1 on. */
-  | { outcome: 'claimed' | 'taken-over'; reply: readonly (Buffer | null)[] }
+  /** `values`: the claimed fields' values, in CLAIMED_FIELDS' order (null when absent). */
+  | { outcome: 'claimed' | 'taken-over'; values: readonly (string | null)[] }
   | { outcome: 'skipped'; reason: ClaimSkipReason };
 
 export const claimJobs = defineScript({
@@ -110,15 +111,12 @@ export const claimJobs = defineScript({
   ],
   lists: ['startedEvent', 'claimedFields'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
-  // The claimed fields' values per claimed job: the record's reader turns into text only those it keeps.
-  replyBuffers: true,
   parseReply(reply, fail): ClaimReply[] {
     return list(reply, fail).map((entry): ClaimReply => {
-      const values = buffersOrNull(entry, fail);
-      const kind = oneOf(values[0]?.toString(), ['claimed', 'taken-over', 'skipped'], fail);
-      return kind === 'skipped'
-        ? { outcome: kind, reason: oneOf(values[1]?.toString(), CLAIM_SKIPS, fail) }
-        : { outcome: kind, reply: values };
+      const [kind, detail] = texts(entry, fail);
+      const outcome = oneOf(kind, ['claimed', 'taken-over', 'skipped'], fail);
+      if (outcome === 'skipped') return { outcome, reason: oneOf(detail, CLAIM_SKIPS, fail) };
+      return { outcome, values: jsonValues(detail ?? fail('a claimed entry with its values'), fail) };
     });
   },
 });

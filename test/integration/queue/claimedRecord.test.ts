@@ -38,3 +38,23 @@ test('a claimed and a taken-over job come with their records as stored', async (
     blocking.disconnect();
   }
 });
+
+test('values with commas, newlines, NUL bytes and multi-byte text come through a claim intact', async () => {
+  const producer = createJobQueue(redis.client, keys);
+  const workers = createConsumerQueue(redis.client, keys);
+  const { analysisId } = await producer.enqueue({ user_id: 'bob', symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' });
+  // As a retried job carries its last attempt's error into the next claim.
+  const error = 'upstream said:\n"1,2,3"\u0000 then -1,\n — naïve 価格 ✓';
+  await redis.client.hset(keys.job(analysisId), 'error', error, 'scan_id', 'scan_01ODD');
+  const blocking = redis.client.duplicate();
+  try {
+    const entries = await workers.readNew(blocking, 'worker-c-c0', 10, 100);
+    const claimed = (await workers.claimBatch(entries, () => 'worker-c-c0:1', 'worker-c-c0')).claimed[0]!;
+    expect(claimed.record.error).toBe(error);
+    expect(claimed.scanId).toBe('scan_01ODD');
+    expect(claimed.record).toEqual(await producer.get(analysisId));
+    expect(claimed.record.image_url).toBeNull();
+  } finally {
+    blocking.disconnect();
+  }
+});
