@@ -1,6 +1,9 @@
 /**
  * The producer side of the job queue: queue a job (one Lua script), read job records,
  * and the queue statistics. The worker side is consumerQueue.ts.
+ * The jobs an API node queues in one turn of the event loop go out in one script call per
+ * partition (turnBatcher.ts), each job checked and written as if on its own: one call per job
+ * cost redis-server a script's set-up and its shared keys and arguments every time.
  */
 import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
 import {
@@ -24,7 +27,9 @@ import {
   TERMINAL_PROGRESS_TTL_SECONDS,
 } from './retention.js';
 import { runScript } from './scripts/runScript.js';
-import { cancelJob, enqueueJob } from './scripts/scriptTable.js';
+import type { CallOf } from './scripts/scriptDefinition.js';
+import { cancelJob, type EnqueueReply, enqueueJobs } from './scripts/scriptTable.js';
+import { createTurnBatcher, type TurnBatcher } from './turnBatcher.js';
 import { liveRegistrations } from './workerRegistry.js';
 import { ReplicasUnavailable, waitForReplicas } from './replicaAcks.js';
 
@@ -77,6 +82,11 @@ export interface QueueStats {
 
 export type QueueStatsWithAdmission = QueueStats & AdmissionCounts;
 
+type EnqueueItem = CallOf<typeof enqueueJobs>['items'][number];
+
+/** Jobs a script call queues at most: a bigger batch holds redis-server for longer. */
+const ENQUEUE_BATCH_MAX = 100;
+
 export { newAnalysisId };
 
 export async function ensureConsumerGroup(redis: RedisClient, keys: QueueKeys): Promise<void> {
@@ -101,6 +111,23 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
   const admissions = keys.all().map((partition) => createAdmission(redis, partition, options));
   const limit = admissionLimit(options);
 
+  const batchers = new Map<number, TurnBatcher<EnqueueItem, EnqueueReply>>();
+  function batcherFor(partition: QueueKeys): TurnBatcher<EnqueueItem, EnqueueReply> {
+    let batcher = batchers.get(partition.partition);
+    if (!batcher) {
+      const fixed = {
+        keys: { stream: partition.stream, ...admissionScriptKeys(partition) },
+        args: { maxActive, progressLogMax: PROGRESS_LOG_MAX_EVENTS, group: keys.group, admissionLimit: limit },
+      };
+      batcher = createTurnBatcher<EnqueueItem, EnqueueReply>(
+        (items) => runScript(redis, enqueueJobs, { ...fixed, items }),
+        ENQUEUE_BATCH_MAX,
+      );
+      batchers.set(partition.partition, batcher);
+    }
+    return batcher;
+  }
+
   async function enqueue(request: JobRequest, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     // The user's partition: the record, the user's indexes and cap and the stream entry share its slot.
     const partition = keys.forUser(request.user_id);
@@ -114,29 +141,24 @@ export function createJobQueue(redis: RedisClient, keys: QueueKeys, options: Job
       ...(options.idempotencyKey ? { idempotency_key: options.idempotencyKey } : {}),
     };
     const idempotencyTtl = options.idempotencyKey ? idempotencyKeyTtl(retention.resultTtl) : 0;
-    const call = {
+    const item: EnqueueItem = {
       keys: {
-        stream: partition.stream,
         job: keys.job(analysisId),
         userJobs: keys.userJobs(request.user_id),
         idempotency: keys.idempotency(request.user_id, options.idempotencyKey ?? ''),
         progress: keys.progress(analysisId),
         userActive: keys.userActiveJobs(request.user_id),
-        ...admissionScriptKeys(partition),
       },
       args: {
         analysisId,
         createdAt: now,
         idempotencyTtl,
-        maxActive,
-        progressLogMax: PROGRESS_LOG_MAX_EVENTS,
         userId: request.user_id,
-        group: keys.group,
-        admissionLimit: limit,
         record: Object.entries(record).flat().map(String),
       },
     };
-    const reply = await withinCap(redis, keys, request.user_id, maxActive, () => runScript(redis, enqueueJob, call));
+    const batcher = batcherFor(partition);
+    const reply = await withinCap(redis, keys, request.user_id, maxActive, () => batcher.add(item));
     if (minReplicas > 0) {
       const acknowledged = await waitForReplicas(redis, partition.stream, minReplicas, replicaTimeoutMs);
       if (acknowledged < minReplicas)

@@ -6,6 +6,8 @@
  * saves is redis-server's cost of a script call per event (about 60 µs each, four a job).
  * Events keep their order: every batch goes out on the one connection, in the order appended.
  */
+import { createTurnBatcher } from './turnBatcher.js';
+
 export interface StageEventWrite<E> {
   analysisId: string;
   ownerToken: string;
@@ -25,38 +27,10 @@ export interface StageEventWriter<E> {
   flush(): void;
 }
 
-interface Waiting<E> extends StageEventWrite<E> {
-  resolve(owned: boolean): void;
-  reject(error: unknown): void;
-}
-
 export function createStageEventWriter<E>(send: SendStageEvents<E>): StageEventWriter<E> {
-  let waiting: Waiting<E>[] = [];
-
-  function flush(): void {
-    if (waiting.length === 0) return;
-    const batch = waiting;
-    waiting = [];
-    let sent: Promise<boolean[]>;
-    try {
-      sent = send(batch);
-    } catch (error) {
-      sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    sent.then(
-      (owned) => batch.forEach((write, index) => write.resolve(owned[index] ?? false)),
-      (error: unknown) => {
-        for (const write of batch) write.reject(error);
-      },
-    );
-  }
-
+  const batcher = createTurnBatcher<StageEventWrite<E>, boolean>(send);
   return {
-    append(analysisId, ownerToken, event) {
-      return new Promise<boolean>((resolve, reject) => {
-        if (waiting.push({ analysisId, ownerToken, event, resolve, reject }) === 1) setImmediate(flush);
-      });
-    },
-    flush,
+    append: (analysisId, ownerToken, event) => batcher.add({ analysisId, ownerToken, event }),
+    flush: () => batcher.flush(),
   };
 }

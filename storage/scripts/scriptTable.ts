@@ -23,25 +23,24 @@ function atCap(rest: unknown[], fail: Parameters<typeof integer>[1]): AtCap {
   return { outcome: 'at-cap', active: integer(active, fail), ids: texts(ids, fail) };
 }
 
-export const enqueueJob = defineScript({
-  name: 'enqueueJob',
-  file: 'enqueueJob-6.lua',
-  keys: ['stream', 'job', 'userJobs', 'idempotency', 'progress', 'userActive', ...ADMISSION_KEYS],
-  args: [
-    'analysisId',
-    'createdAt',
-    'idempotencyTtl',
-    'maxActive',
-    'progressLogMax',
-    'userId',
-    'group',
-    'admissionLimit',
-  ],
-  lists: ['record'],
-  parseReply(reply, fail): { outcome: 'queued' | 'existing'; analysisId: string } | AtCap {
-    const [outcome, ...rest] = list(reply, fail);
-    const kind = oneOf(outcome, ['queued', 'existing', 'at-cap'], fail);
-    return kind === 'at-cap' ? atCap(rest, fail) : { outcome: kind, analysisId: text(rest[0], fail) };
+export type EnqueueReply = { outcome: 'queued' | 'existing'; analysisId: string } | AtCap;
+
+export const enqueueJobs = defineScript({
+  name: 'enqueueJobs',
+  file: 'enqueueJobs.lua',
+  keys: ['stream', ...ADMISSION_KEYS],
+  args: ['maxActive', 'progressLogMax', 'group', 'admissionLimit'],
+  item: {
+    keys: ['job', 'userJobs', 'idempotency', 'progress', 'userActive'],
+    args: ['analysisId', 'createdAt', 'idempotencyTtl', 'userId'],
+    lists: ['record'],
+  },
+  parseReply(reply, fail): EnqueueReply[] {
+    return list(reply, fail).map((entry): EnqueueReply => {
+      const [outcome, ...rest] = list(entry, fail);
+      const kind = oneOf(outcome, ['queued', 'existing', 'at-cap'], fail);
+      return kind === 'at-cap' ? atCap(rest, fail) : { outcome: kind, analysisId: text(rest[0], fail) };
+    });
   },
 });
 
@@ -253,7 +252,7 @@ export const trimRetention = defineScript({
 
 export const SCRIPTS = [
   deregisterConsumer,
-  enqueueJob,
+  enqueueJobs,
   pruneActiveJobs,
   cancelJob,
   appendStageEvents,

@@ -14,7 +14,7 @@ import { createProgressLog } from '../../../storage/progressLog.js';
 import { PROGRESS_LOG_MAX_EVENTS } from '../../../storage/retention.js';
 import { createRetrySchedule } from '../../../storage/retrySchedule.js';
 import { runScript } from '../../../storage/scripts/runScript.js';
-import { enqueueJob, SCRIPTS } from '../../../storage/scripts/scriptTable.js';
+import { enqueueJobs, SCRIPTS } from '../../../storage/scripts/scriptTable.js';
 import { scriptSource } from '../../../storage/scripts/runScript.js';
 import { createWorkerRegistry, listWorkers, type WorkerRegistration } from '../../../storage/workerRegistry.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
@@ -100,40 +100,40 @@ test('a resent enqueue (the same command after a reconnect) does not revive a fi
     attempts: 0,
   };
   const call = {
-    keys: {
-      stream: keys.stream,
-      job: keys.job(analysisId),
-      userJobs: keys.userJobs('alice'),
-      idempotency: keys.idempotency('alice', ''),
-      progress: keys.progress(analysisId),
-      userActive: keys.userActiveJobs('alice'),
-      ...admissionScriptKeys(keys),
-    },
-    args: {
-      analysisId,
-      createdAt: now,
-      idempotencyTtl: 0,
-      maxActive: 100,
-      progressLogMax: PROGRESS_LOG_MAX_EVENTS,
-      userId: 'alice',
-      group: keys.group,
-      admissionLimit: 0,
-      record: Object.entries(record).flat().map(String),
-    },
+    keys: { stream: keys.stream, ...admissionScriptKeys(keys) },
+    args: { maxActive: 100, progressLogMax: PROGRESS_LOG_MAX_EVENTS, group: keys.group, admissionLimit: 0 },
+    items: [
+      {
+        keys: {
+          job: keys.job(analysisId),
+          userJobs: keys.userJobs('alice'),
+          idempotency: keys.idempotency('alice', ''),
+          progress: keys.progress(analysisId),
+          userActive: keys.userActiveJobs('alice'),
+        },
+        args: {
+          analysisId,
+          createdAt: now,
+          idempotencyTtl: 0,
+          userId: 'alice',
+          record: Object.entries(record).flat().map(String),
+        },
+      },
+    ],
   };
-  expect(await runScript(redis.client, enqueueJob, call)).toEqual({ outcome: 'queued', analysisId });
+  expect(await runScript(redis.client, enqueueJobs, call)).toEqual([{ outcome: 'queued', analysisId }]);
   expect(await finishCompleted(await claimOne('resend', analysisId))).toEqual(['completed']);
   const streamLength = await redis.client.xlen(keys.stream);
   const events = await redis.client.xlen(keys.progress(analysisId));
 
-  expect(await runScript(redis.client, enqueueJob, call)).toEqual({ outcome: 'queued', analysisId });
+  expect(await runScript(redis.client, enqueueJobs, call)).toEqual([{ outcome: 'queued', analysisId }]);
   expect(await redis.client.hget(keys.job(analysisId), 'status')).toBe('completed');
   expect(await redis.client.xlen(keys.stream)).toBe(streamLength);
   expect(await redis.client.xlen(keys.progress(analysisId))).toBe(events);
 });
 
 test('enqueue declares every key it touches: no key is built inside the script, and the cap still prunes ended jobs', async () => {
-  expect(enqueueJob.args as readonly string[]).not.toContain('jobKeyPrefix');
+  expect(enqueueJobs.args as readonly string[]).not.toContain('jobKeyPrefix');
   for (const spec of SCRIPTS) expect(scriptSource(spec)).not.toMatch(/redis\.call\('[A-Z]+', [\w.]+ \.\./);
 
   const queue = createJobQueue(redis.client, keys, { maxActiveJobsPerUser: 2 });
