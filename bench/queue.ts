@@ -11,6 +11,8 @@
  *   end_to_end: 20k more jobs queued while the worker runs, from the first enqueue to the last completion.
  * Before each system's line, a `breakdown` line: its Redis time per job over the enqueue and the
  * backlog, command by command (bench/redisCpuBreakdown.ts).
+ * BENCH_ROUNDS (2) rounds, the order of the two systems alternating; the last line has each
+ * system's median per target figure, their ratio, and the ratio round by round.
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -182,33 +184,58 @@ function bullmq(redis: Redis, url: string): SystemUnderTest {
   };
 }
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const printLine = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const ratio = (ourValue: number | null, theirs: number | null) =>
+  ourValue === null || theirs === null || theirs === 0 ? null : Math.round((ourValue / theirs) * 100) / 100;
+
+/** One system's measurement, its breakdown line and its figures line; BullMQ's Queue is closed after. */
+async function measured(redis: Redis, url: string, name: 'candela' | 'bullmq', round: number): Promise<Figures> {
+  const system = name === 'candela' ? candela(redis, url) : bullmq(redis, url);
+  const { figures, breakdown } = await measure(redis, system);
+  printLine({ breakdown: name, round, ...breakdown });
+  const close = figures.close as (() => Promise<void>) | undefined;
+  delete figures.close;
+  await close?.();
+  printLine({ round, ...figures });
+  return figures;
+}
+
 const server = await startLocalRedis();
 const redis = new Redis(server.url);
 try {
-  const { figures: ours, breakdown: ourBreakdown } = await measure(redis, candela(redis, server.url));
-  const printBreakdown = (system: string, breakdown: RedisCpuBreakdown) =>
-    process.stdout.write(`${JSON.stringify({ breakdown: system, ...breakdown })}\n`);
-  printBreakdown('candela', ourBreakdown);
   if (process.env.BENCH_ONLY_CANDELA) {
-    process.stdout.write(`${JSON.stringify(ours)}\n`);
+    await measured(redis, server.url, 'candela', 1);
   } else {
-    const baseline = bullmq(redis, server.url);
-    const { figures: bullFigures, breakdown: bullBreakdown } = await measure(redis, baseline);
-    printBreakdown('bullmq', bullBreakdown);
-    await (baseline.extra.close as () => Promise<void>)();
-    delete bullFigures.close;
-    process.stdout.write(`${JSON.stringify(bullFigures)}\n`);
-    const ratio = (ourValue: number | null, theirs: number | null) =>
-      ourValue === null || theirs === null || theirs === 0 ? null : Math.round((ourValue / theirs) * 100) / 100;
+    // The order alternates (Candela first, then BullMQ first, ...): a machine that slows or
+    // warms up during a run must not favour whichever system runs second.
+    const rounds: { candela: Figures; bullmq: Figures }[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const order = round % 2 === 1 ? (['candela', 'bullmq'] as const) : (['bullmq', 'candela'] as const);
+      const figures: Partial<Record<'candela' | 'bullmq', Figures>> = {};
+      for (const name of order) figures[name] = await measured(redis, server.url, name, round);
+      rounds.push({ candela: figures.candela!, bullmq: figures.bullmq! });
+    }
     // The targets: end to end >= 1.5x BullMQ, Redis CPU per job <= 0.7x, worker CPU per job <= 1x.
-    process.stdout.write(
-      `${JSON.stringify({
-        ...ours,
-        end_to_end_vs_bullmq: ratio(ours.end_to_end_jobs_per_s, bullFigures.end_to_end_jobs_per_s),
-        redis_cpu_vs_bullmq: ratio(ours.redis_cpu_us_per_job, bullFigures.redis_cpu_us_per_job),
-        worker_cpu_vs_bullmq: ratio(ours.worker_cpu_us_per_job, bullFigures.worker_cpu_us_per_job),
-      })}\n`,
-    );
+    const metrics = ['end_to_end_jobs_per_s', 'redis_cpu_us_per_job', 'worker_cpu_us_per_job'] as const;
+    const summary: Record<string, unknown> = { rounds: ROUNDS };
+    for (const metric of metrics) {
+      const values = (system: 'candela' | 'bullmq') => rounds.map((round) => Number(round[system][metric]));
+      const ours = median(values('candela'));
+      const theirs = median(values('bullmq'));
+      const name = metric.replace(/_(jobs_per_s|us_per_job)$/, '');
+      summary[`${metric}_median`] = { candela: ours, bullmq: theirs };
+      summary[`${name}_vs_bullmq`] = ratio(ours, theirs);
+      summary[`${name}_vs_bullmq_by_round`] = rounds.map((round) =>
+        ratio(Number(round.candela[metric]), Number(round.bullmq[metric])),
+      );
+    }
+    printLine(summary);
   }
 } finally {
   redis.disconnect();
