@@ -36,8 +36,9 @@ end
 local function enqueue(item)
   if redis.call('EXISTS', item.job) == 1 then return { 'queued', item.analysisId } end
 
-  local ttl = tonumber(item.idempotencyTtl)
-  if ttl > 0 then
+  -- (Whole seconds, compared as text: tonumber and number-to-text each cost a libc call.)
+  local idempotent = item.idempotencyTtl ~= '0'
+  if idempotent then
     local existing = redis.call('GET', item.idempotency)
     if existing then return { 'existing', existing } end
   end
@@ -66,12 +67,12 @@ local function enqueue(item)
   end
   redis.call('ZADD', item.userJobs, createdAt, item.analysisId)
   redis.call('ZADD', item.userActive, createdAt, item.analysisId)
-  if ttl > 0 then redis.call('SET', item.idempotency, item.analysisId, 'EX', ttl) end
+  if idempotent then redis.call('SET', item.idempotency, item.analysisId, 'EX', item.idempotencyTtl) end
 
   -- Logged, not published: nobody can be subscribed to an id this script has just made up.
   -- The event is the script's own (as fixed as the status it announces), at the job's creation
   -- time: sending its six fields cost more than building it.
-  redis.call('XADD', item.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent('queued', 'queued', 0, 'queued', createdAt, ''))
+  redis.call('XADD', item.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent('queued', 'queued', '0', 'queued', createdAt, ''))
   return { 'queued', item.analysisId }
 end
 

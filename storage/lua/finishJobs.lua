@@ -27,8 +27,9 @@
 --- @include "retainFinishedRead"
 --- @include "admission"
 
-local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = tonumber(A.progressTtl) }
+-- progressTtl as text, only ever sent to EXPIRE (a number would be made text again per job);
 -- ttl and now as numbers once, not parsed again for every job.
+local context = { stream = K.stream, group = A.group, channel = A.channel, now = A.now, logMax = A.progressLogMax, progressTtl = A.progressTtl }
 context.retention = { ttl = tonumber(A.resultTtl), now = tonumber(A.now), archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local results = {}
 -- Gathered for one XACK and one ZADD after the loop, not a command call per job.
