@@ -15,7 +15,7 @@ import {
   recordFromValues,
   resultFields,
 } from './jobRecord.js';
-import { eventArgs, type ProgressEvent, progressEvent } from './progressEvent.js';
+import { eventJson, type ProgressEvent, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { autoclaimReply, pendingCountReply, type RawEntry, readReply } from './streamReplies.js';
 import {
@@ -146,7 +146,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
       args: { channel: keys.progressChannel(), progressLogMax: PROGRESS_LOG_MAX_EVENTS },
       items: writes.map((write) => ({
         keys: { job: keys.job(write.analysisId), progress: keys.progress(write.analysisId) },
-        args: { owner: write.ownerToken, event: eventArgs(write.event) },
+        args: { owner: write.ownerToken, event: eventJson(write.event) },
       })),
     });
     return ids.map((id) => id !== null);
@@ -240,7 +240,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         maxDeliveries,
         consumer,
         deadLetterMax,
-        startedEvent: eventArgs(started),
+        startedEvent: eventJson(started),
         claimedFields: CLAIMED_FIELDS,
       },
       items: entries.map((entry, index) => ({
@@ -313,7 +313,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
         node: request.node,
         maxRetries: request.maxRetries,
         dueAt: request.dueAt,
-        retryingEvent: eventArgs(request.event),
+        retryingEvent: eventJson(request.event),
       },
     });
   }
@@ -352,7 +352,7 @@ export function createConsumerQueue(redis: RedisClient, keys: QueueKeys, options
             entryId: request.entryId,
             owner: request.ownerToken,
             status: request.status,
-            event: eventArgs(request.event),
+            event: eventJson(request.event),
             fields: resultFields(request.result),
           },
         };

@@ -9,7 +9,7 @@
 import { type JobRecord, pairsToHash, recordFromHash } from './jobRecord.js';
 import type { QueueKeys } from './keys.js';
 import { ActiveJobLimitReached, withinCap } from './activeJobs.js';
-import { eventArgs, progressEvent } from './progressEvent.js';
+import { eventJson, progressEvent } from './progressEvent.js';
 import type { RedisClient } from './redisConnection.js';
 import { PROGRESS_LOG_MAX_EVENTS } from './retention.js';
 import { rangeReply } from './streamReplies.js';
@@ -82,7 +82,7 @@ export function createDeadLetters(redis: RedisClient, keys: QueueKeys, options: 
         channel: keys.progressChannel(),
         progressLogMax: PROGRESS_LOG_MAX_EVENTS,
         maxActive,
-        event: eventArgs(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream')),
+        event: eventJson(progressEvent('queued', 'queued', 0, 'replayed from the dead-letter stream')),
       },
     };
     const reply = await withinCap(redis, keys, userId, maxActive, () => runScript(redis, replayDeadLetter, call));

@@ -5,7 +5,7 @@
   turn of its event loop (storage/stageEventWriter.ts).
 
   KEYS  (per event) job, progress
-  ARGV  channel, progressLogMax; per event: owner (token); lists: event (its fields)
+  ARGV  channel, progressLogMax; per event: owner (token), event (its JSON)
 
   Returns per event its id, or false when the caller no longer owns a processing job.
   Events: the given stage events.
@@ -20,7 +20,7 @@ for i, item in ipairs(ITEMS) do
     closeRun(item.job, item.owner)
     ids[i] = false
   else
-    ids[i] = appendProgress(item.progress, A.channel, A.progressLogMax, current[3], progressEvent(unpack(item.event)))
+    ids[i] = appendProgress(item.progress, A.channel, A.progressLogMax, current[3], item.event)
   end
 end
 return ids

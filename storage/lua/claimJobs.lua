@@ -15,7 +15,7 @@
   ARGV  group, now (epoch ms), channel (progress), maxDeliveries, consumer ('' skips the
         check that the entry is pending for it), progressTtl (s, set once a job is terminal),
         progressLogMax, deadLetterMax, resultTtl (s; 0 keeps finished jobs), archiving ('1'
-        or '0'); lists: startedEvent (the `processing` event's fields), claimedFields (the
+        or '0'), startedEvent (the `processing` event's JSON); lists: claimedFields (the
         record fields a claimed job's reply carries, in their order)
   per entry: KEYS job, progress; ARGV entryId, owner (token), fresh ('1' when the entry was
         just read with '>' by this consumer, so no pending lookup is needed)
@@ -40,7 +40,7 @@ local context = {
 }
 context.retention = { ttl = A.resultTtl, now = A.now, archive = A.archiving, archiveKey = K.archive, scheduleKey = K.retention }
 local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
-local startedEvent = progressEvent(unpack(A.startedEvent))
+local startedEvent = A.startedEvent
 local replies = {}
 
 -- The claimed fields are read with the checks' six, in one HMGET per entry; a claim's own

@@ -9,8 +9,8 @@
         admissionWeights (hashes)
   ARGV  scanId, createdAt (epoch ms), maxActive, cost (cap slots the scan takes),
         childrenAsJobs ('1': each child holds its own slot), progressLogMax, userId, group,
-        admissionLimit (backlog limit; 0: children go straight to the stream);
-        lists: event (the children's `queued` event), scanRecord (field/value pairs)
+        admissionLimit (backlog limit; 0: children go straight to the stream), event (the
+        children's `queued` event, JSON); lists: scanRecord (field/value pairs)
   per child: KEYS job, progress; ARGV analysisId; lists: record (field/value pairs)
 
   Returns { 'queued', scanId }, also when the scan already exists (a resent command writes
@@ -20,7 +20,6 @@
   backlog is under the limit; the rest wait their turn on the admission queue, in order.
   Events: each child's `queued` event on its progress log (not published: the ids are new).
 ]]
---- @include "progressEvent"
 --- @include "admission"
 
 if redis.call('EXISTS', K.scan) == 1 then return { 'queued', A.scanId } end
@@ -36,7 +35,7 @@ redis.call('HSET', K.scan, unpack(A.scanRecord))
 redis.call('ZADD', K.userScans, A.createdAt, A.scanId)
 if A.childrenAsJobs ~= '1' then redis.call('ZADD', K.userActive, A.createdAt, A.scanId) end
 
-local event = progressEvent(unpack(A.event))
+local event = A.event
 local adm = admission({ stream = K.stream, group = A.group, queue = K.admissionQueue, waiting = K.admissionWaiting, tags = K.admissionTags, weights = K.admissionWeights, limit = A.admissionLimit })
 for _, item in ipairs(ITEMS) do
   local id = item.args.analysisId

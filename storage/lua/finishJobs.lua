@@ -10,8 +10,8 @@
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
         terminal), progressLogMax, resultTtl (s; 0 keeps finished jobs), archiving ('1' or '0'),
         admissionLimit (backlog limit; 0: admit every waiting job)
-  per job: KEYS job, progress; ARGV entryId, owner (token), status (terminal);
-        lists: event (the final event's fields), fields (result field/value pairs)
+  per job: KEYS job, progress; ARGV entryId, owner (token), status (terminal), event (the
+        final event's JSON); lists: fields (result field/value pairs)
 
   Returns one integer per job: 1 finished as asked, 2 finished `cancelled` instead (a cancel
   request won), 0 not the owner (or no longer processing).
@@ -55,7 +55,7 @@ for i, item in ipairs(ITEMS) do
       redis.call('HDEL', jobKey, 'owner', 'error')
     end
     redis.call('HSET', jobKey, 'status', status, 'updated_at', A.now, 'finished_at', A.now, unpack(item.fields))
-    appendProgress(item.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(item.event)))
+    appendProgress(item.progress, A.channel, A.progressLogMax, current[5], item.event)
     acknowledged[#acknowledged + 1] = entryId
     retainFinishedRead(jobKey, item.progress, context.retention, context.progressTtl, current[5], current[6], current[7], due)
     results[i] = 1

@@ -8,7 +8,7 @@
 
   KEYS  stream, job, deadLetters (stream), deadLetterIndex (hash), progress, userActive (zset)
   ARGV  letterId (dead-letter entry id), now (epoch ms), channel (progress), progressLogMax,
-        maxActive; lists: event (the `queued` event's fields)
+        maxActive, event (the `queued` event's JSON)
 
   Returns { 'replayed', entryId }; { 'not-failed' } when the job is missing or not `failed`
   (its dead letter is removed all the same: there is nothing left to replay); { 'at-cap',
@@ -39,5 +39,5 @@ redis.call('HDEL', K.job, 'run_owner', 'doubted_runs')
 redis.call('ZADD', K.userActive, A.now, current[2])
 redis.call('PERSIST', K.progress)
 redis.call('PERSIST', K.job) -- live again: its retention starts over when it ends
-appendProgress(K.progress, A.channel, A.progressLogMax, current[2], progressEvent(unpack(A.event)), true)
+appendProgress(K.progress, A.channel, A.progressLogMax, current[2], A.event, true)
 return { 'replayed', entryId }

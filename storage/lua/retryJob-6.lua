@@ -11,7 +11,7 @@
   ARGV  group, now (epoch ms), channel (progress), progressTtl (s, set once the job is
         terminal), progressLogMax, deadLetterMax, entryId, owner (token), error, node (the
         worker consumer), maxRetries, dueAt (epoch ms), resultTtl (s; 0 keeps finished
-        jobs), archiving ('1' or '0'); lists: retryingEvent (its fields)
+        jobs), archiving ('1' or '0'), retryingEvent (its JSON)
 
   Returns { outcome, attempts }: 'retrying' (attempts is the new count), 'dead-lettered',
   'cancelled', or 'lost' (this owner no longer holds a processing job; nothing written).
@@ -51,6 +51,6 @@ attempts = redis.call('HINCRBY', K.job, 'attempts', 1)
 redis.call('HSET', K.job, 'status', 'queued', 'error', A.error, 'updated_at', A.now, 'retry_at', A.dueAt)
 redis.call('HDEL', K.job, 'owner')
 redis.call('ZADD', K.schedule, A.dueAt, current[5])
-appendProgress(K.progress, A.channel, A.progressLogMax, current[5], progressEvent(unpack(A.retryingEvent)))
+appendProgress(K.progress, A.channel, A.progressLogMax, current[5], A.retryingEvent)
 redis.call('XACK', K.stream, A.group, A.entryId)
 return { 'retrying', attempts }

@@ -11,7 +11,7 @@ import { newAnalysisId, partitionOfId } from '../analysisId.js';
 import type { JobQueue } from '../jobQueue.js';
 import { isTerminal } from '../jobRecord.js';
 import type { QueueKeys } from '../keys.js';
-import { eventArgs, progressEvent } from '../progressEvent.js';
+import { eventJson, progressEvent } from '../progressEvent.js';
 import type { RedisClient } from '../redisConnection.js';
 import { PROGRESS_LOG_MAX_EVENTS, TERMINAL_PROGRESS_TTL_SECONDS } from '../retention.js';
 import { admissionLimit, admissionScriptKeys } from '../admission/admission.js';
@@ -109,7 +109,7 @@ export function createScanStore(redis: RedisClient, keys: QueueKeys, queue: JobQ
         cost: asJobs ? children.length : 1,
         childrenAsJobs: asJobs ? '1' : '0',
         progressLogMax: PROGRESS_LOG_MAX_EVENTS,
-        event: eventArgs(progressEvent('queued', 'queued', 0, 'queued as part of a scan')),
+        event: eventJson(progressEvent('queued', 'queued', 0, 'queued as part of a scan')),
         scanRecord: Object.entries(scanRecord).flat().map(String),
       },
       items: children.map((child) => ({

@@ -29,8 +29,9 @@ export const createScan = defineScript({
     'userId',
     'group',
     'admissionLimit',
+    'event',
   ],
-  lists: ['event', 'scanRecord'],
+  lists: ['scanRecord'],
   item: { keys: ['job', 'progress'], args: ['analysisId'], lists: ['record'] },
   parseReply(reply, fail): { outcome: 'queued'; scanId: string } | ScanAtCap {
     const [outcome, ...rest] = list(reply, fail);

@@ -81,7 +81,7 @@ export const appendStageEvents = defineScript({
   file: 'appendStageEvents.lua',
   keys: [],
   args: ['channel', 'progressLogMax'],
-  item: { keys: ['job', 'progress'], args: ['owner'], lists: ['event'] },
+  item: { keys: ['job', 'progress'], args: ['owner', 'event'] },
   parseReply: (reply, fail) => list(reply, fail).map((id) => textOrNull(id, fail)),
 });
 
@@ -107,8 +107,9 @@ export const claimJobs = defineScript({
     'deadLetterMax',
     'resultTtl',
     'archiving',
+    'startedEvent',
   ],
-  lists: ['startedEvent', 'claimedFields'],
+  lists: ['claimedFields'],
   item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'fresh'] },
   parseReply(reply, fail): ClaimReply[] {
     return list(reply, fail).map((entry): ClaimReply => {
@@ -125,7 +126,7 @@ export const finishJobs = defineScript({
   file: 'finishJobs.lua',
   keys: ['stream', 'archive', 'retention', ...ADMISSION_KEYS],
   args: ['group', 'now', 'channel', 'progressTtl', 'progressLogMax', 'resultTtl', 'archiving', 'admissionLimit'],
-  item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status'], lists: ['event', 'fields'] },
+  item: { keys: ['job', 'progress'], args: ['entryId', 'owner', 'status', 'event'], lists: ['fields'] },
   parseReply: (reply, fail) =>
     integers(reply, fail).map((value) =>
       value === 1 ? 'finished' : value === 2 ? 'cancelled' : value === 0 ? 'lost' : fail('0, 1 or 2 per job'),
@@ -163,8 +164,8 @@ export const retryJob = defineScript({
     'dueAt',
     'resultTtl',
     'archiving',
+    'retryingEvent',
   ],
-  lists: ['retryingEvent'],
   parseReply(reply, fail) {
     const [outcome, attempts] = list(reply, fail);
     return {
@@ -187,8 +188,7 @@ export const replayDeadLetter = defineScript({
   name: 'replayDeadLetter',
   file: 'replayDeadLetter-6.lua',
   keys: ['stream', 'job', 'deadLetters', 'deadLetterIndex', 'progress', 'userActive'],
-  args: ['letterId', 'now', 'channel', 'progressLogMax', 'maxActive'],
-  lists: ['event'],
+  args: ['letterId', 'now', 'channel', 'progressLogMax', 'maxActive', 'event'],
   parseReply(reply, fail): { outcome: 'replayed'; entryId: string } | { outcome: 'not-failed' } | AtCap {
     const [outcome, ...rest] = list(reply, fail);
     const kind = oneOf(outcome, ['replayed', 'not-failed', 'at-cap'], fail);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
-import { eventArgs, parseProgressEvent, progressEvent } from '../../../storage/progressEvent.js';
+import { eventJson, parseProgressEvent, progressEvent } from '../../../storage/progressEvent.js';
 import { defineScript, luaScript, scriptArguments } from '../../../storage/scripts/scriptDefinition.js';
 
 const luaProgressEvent = readFileSync(
@@ -78,18 +78,23 @@ test('a list read only by unpack is unpacked from ARGV, without a table; one als
   expect(await run(both, call)).toEqual([3, 'v1', 'v2', 'v3']);
 });
 
-test('an event built in Lua is valid JSON, escaping included', async () => {
+test("an event a script builds is valid JSON, escaping included, and the same as a caller's eventJson", async () => {
   const event = progressEvent('processing', 'chart', 0.35, 'quote " backslash \\ newline \n tab \t é', { n: [] });
+  const fields = [event.status, event.stage, event.progress, event.message, event.at, JSON.stringify(event.data)];
   const reply = await run(
     `${luaProgressEvent}
      return progressEvent(unpack(A.values))`,
-    { keys: { first: 'k' }, args: { one: '', values: eventArgs(event) }, items: [] },
+    { keys: { first: 'k' }, args: { one: '', values: fields }, items: [] },
   );
-  expect(parseProgressEvent(JSON.parse(String(reply)))).toEqual(event);
+  const built = JSON.parse(String(reply)) as Record<string, unknown>;
+  expect(parseProgressEvent(built)).toEqual(event);
+  const sent = JSON.parse(eventJson(event)) as Record<string, unknown>;
+  expect(built).toEqual(sent);
+  expect(Object.keys(built)).toEqual(Object.keys(sent));
 });
 
 test('an event whose numbers are not finite is refused before it reaches a script', () => {
-  expect(() => eventArgs({ ...progressEvent('queued', 'queued', 0, 'queued'), at: Number.NaN })).toThrow(RangeError);
+  expect(() => eventJson({ ...progressEvent('queued', 'queued', 0, 'queued'), at: Number.NaN })).toThrow(RangeError);
 });
 
 test('item keys and args must have different names, as they share one Lua table', () => {
