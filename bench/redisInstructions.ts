@@ -22,6 +22,10 @@
  * there, so both sides run this same measurement. ANALYSIS_RESULT_TTL and the other worker
  * settings pass through the environment.
  *
+ * BENCH_SYSTEM=bullmq measures BullMQ instead, on the same terms: one Queue.add per job (1,000
+ * in flight), drained by bench/bullmqWorker.ts (one Worker, concurrency 50), so the two queues'
+ * Redis work per job can be compared without the machine's noise.
+ *
  * Prints one JSON line: per job, callgrind's program total (Ir) and the inclusive cost of
  * readQueryFromClient (every command a client sent, the Lua inside included), evalGenericCommand,
  * luaCallFunction and lua_pcall (the script bodies), and luaCreateFunction (script compiles),
@@ -34,6 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort } from '../bin/localRedis.js';
 
@@ -53,7 +58,9 @@ const FUNCTIONS = [
   'luaCreateFunction',
 ] as const;
 
-const checkout = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
+const here = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const checkout = path.resolve(process.argv[2] ?? here);
+const SYSTEM = process.env.BENCH_SYSTEM === 'bullmq' ? 'bullmq' : 'candela';
 
 interface QueueKeysLike {
   stream: string;
@@ -116,8 +123,10 @@ async function annotate(file: string): Promise<Record<string, number>> {
 }
 
 function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(checkout, 'bench/noopWorker.ts')], {
-    cwd: checkout,
+  const script =
+    SYSTEM === 'bullmq' ? path.join(here, 'bench/bullmqWorker.ts') : path.join(checkout, 'bench/noopWorker.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: SYSTEM === 'bullmq' ? here : checkout,
     env: {
       ...process.env,
       REDIS_URL: url,
@@ -144,6 +153,36 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise
   await exited;
 }
 
+/** What is measured: queueing one job, and whether the worker has finished them all. */
+interface SystemUnderTest {
+  enqueue(index: number): Promise<unknown>;
+  drained(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+async function candela(redis: Redis): Promise<SystemUnderTest> {
+  const modules = await importCheckout();
+  const keys = modules.createKeys();
+  const queue = modules.createJobQueue(redis, keys);
+  await modules.ensureConsumerGroup(redis, keys);
+  return {
+    enqueue: (index) =>
+      queue.enqueue({ user_id: `user${index % 100}`, symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' }),
+    drained: () => drained(redis, keys),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** BullMQ as bench/queue.ts runs it: one add per job, its default job options. */
+function bullmq(port: number, redis: Redis): SystemUnderTest {
+  const queue = new Queue('bench', { connection: { host: '127.0.0.1', port } });
+  return {
+    enqueue: (index) => queue.add('noop', { user_id: `user${index % 100}`, symbol: 'BTCUSDT' }),
+    drained: async () => (await redis.zcard('bull:bench:completed')) >= JOBS,
+    close: () => queue.close(),
+  };
+}
+
 async function drained(redis: Redis, keys: QueueKeysLike): Promise<boolean> {
   const groups = (await redis.xinfo('GROUPS', keys.stream)) as unknown[][];
   const fields = new Map<string, unknown>();
@@ -156,7 +195,6 @@ async function drained(redis: Redis, keys: QueueKeysLike): Promise<boolean> {
   );
 }
 
-const modules = await importCheckout();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'candela-callgrind-'));
 const port = await freePort();
 const server = spawn(
@@ -174,11 +212,11 @@ const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => 200, maxR
 // It retries while valgrind starts redis-server; the refusals until then are expected.
 redis.on('error', () => {});
 let worker: ChildProcess | undefined;
+let system: SystemUnderTest | undefined;
 try {
   await waitUntil(() => ping(redis), 'redis-server under valgrind to answer');
-  const keys = modules.createKeys();
-  const queue = modules.createJobQueue(redis, keys);
-  await modules.ensureConsumerGroup(redis, keys);
+  system = SYSTEM === 'bullmq' ? bullmq(port, redis) : await candela(redis);
+  const measured = system;
   // The worker's process starts before counting; it only connects once told to go.
   worker = await startWorker(url);
 
@@ -186,15 +224,11 @@ try {
   const started = performance.now();
   for (let start = 0; start < JOBS; start += CHUNK) {
     const size = Math.min(CHUNK, JOBS - start);
-    await Promise.all(
-      Array.from({ length: size }, (_, index) =>
-        queue.enqueue({ user_id: `user${(start + index) % 100}`, symbol: 'BTCUSDT', interval: '1h', timeframe: '7d' }),
-      ),
-    );
+    await Promise.all(Array.from({ length: size }, (_, index) => measured.enqueue(start + index)));
   }
   await callgrind(server.pid!, '-d');
   worker.stdin!.write('go\n');
-  await waitUntil(() => drained(redis, keys), 'the worker to drain the stream', DRAIN_CHECK_MS);
+  await waitUntil(() => measured.drained(), 'the worker to drain the queue', DRAIN_CHECK_MS);
   await callgrind(server.pid!, '-d');
   const phaseMs = performance.now() - started;
 
@@ -215,7 +249,8 @@ try {
   const both = (name: string) => perJob(enqueue!, name) + perJob(drain!, name);
   process.stdout.write(
     `${JSON.stringify({
-      checkout,
+      system: SYSTEM,
+      checkout: SYSTEM === 'bullmq' ? 'bullmq' : checkout,
       jobs: JOBS,
       result_ttl: process.env.ANALYSIS_RESULT_TTL ?? 'default',
       phase_s: Math.round(phaseMs / 100) / 10,
@@ -228,6 +263,7 @@ try {
   );
 } finally {
   if (worker) await stopProcess(worker, 'SIGTERM');
+  await system?.close();
   redis.disconnect();
   await stopProcess(server, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
