@@ -119,9 +119,26 @@ const RECORD_FIELDS = [
 type RecordField = (typeof RECORD_FIELDS)[number];
 /** The known names, a record's fields then scan_id, by their index in KNOWN_NAMES. */
 const KNOWN_NAMES: readonly string[] = [...RECORD_FIELDS, 'scan_id'];
-/** The fields a claim reads back, in this order (claimJobs.lua's HMGET): a record's, then scan_id. */
-export const CLAIMED_FIELDS = KNOWN_NAMES;
-const SCAN_ID_INDEX = RECORD_FIELDS.length;
+/**
+ * The fields a claim reads back, in this order (claimJobs.lua's HMGET): a record's but its
+ * results, which a job that can be claimed (queued, or processing and taken over) does not
+ * have, then scan_id. Redis searches the record once per name, so the names it cannot hold
+ * are not asked for.
+ */
+export const CLAIMED_FIELDS = [
+  'analysis_id',
+  'user_id',
+  'symbol',
+  'interval',
+  'timeframe',
+  'status',
+  'created_at',
+  'updated_at',
+  'attempts',
+  'error',
+  'candles_until',
+  'scan_id',
+] as const;
 const indexByName = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
 
 /** Field names as bytes, by length, so a Buffer reply's names are matched without turning each into text. */
@@ -153,7 +170,8 @@ const textOf = (value: ReplyText | undefined): string =>
 /**
  * As recordFromHash, from the values of CLAIMED_FIELDS in their order (from `from` on; null
  * for a field the hash lacks), with the job's scan id: what a claim reads per claimed job.
- * Positional: the field names neither cross the wire nor need matching.
+ * Positional: the field names neither cross the wire nor need matching. The result fields are
+ * not claimed, so they read as none.
  */
 export function recordFromValues(
   values: readonly (ReplyText | null)[],
@@ -164,7 +182,7 @@ export function recordFromValues(
     const value = values[from + index];
     return value === null || value === undefined ? undefined : textOf(value);
   };
-  // In RECORD_FIELDS' order.
+  // In CLAIMED_FIELDS' order.
   const fields: RecordFields = {
     analysis_id: at(0),
     user_id: at(1),
@@ -176,14 +194,10 @@ export function recordFromValues(
     updated_at: at(7),
     attempts: at(8),
     error: at(9),
-    image_url: at(10),
-    llm_summary: at(11),
-    summary_source: at(12),
-    analysis_data: at(13),
-    candles_until: at(14),
+    candles_until: at(10),
   };
   const empty = fields.analysis_id === undefined && fields.status === undefined;
-  return { record: recordFromFields(fields, analysisId, empty), scanId: at(SCAN_ID_INDEX) };
+  return { record: recordFromFields(fields, analysisId, empty), scanId: at(11) };
 }
 
 /** The fields of a job hash a record is read from. */

@@ -43,19 +43,24 @@ local maxDeliveries, consumer = tonumber(A.maxDeliveries), A.consumer
 local startedEvent = A.startedEvent
 local replies = {}
 
--- The claimed fields are read with the checks' six, in one HMGET per entry; a claim's own
--- writes to two of them (status, updated_at) are put into the reply in their places.
+-- The claimed fields are read with the checks' four, in one HMGET per entry (status and
+-- analysis_id, which the checks use too, once: each name read is a search of the record's
+-- listpack); a claim's own writes to two of them (status, updated_at) are put into the reply
+-- in their places.
 local claimedFields = { unpack(A.claimedFields) }
-local statusAt, updatedAt
+local statusAt, updatedAt, analysisIdAt
 for index, name in ipairs(claimedFields) do
-  if name == 'status' then statusAt = index elseif name == 'updated_at' then updatedAt = index end
+  if name == 'status' then statusAt = index elseif name == 'updated_at' then updatedAt = index elseif name == 'analysis_id' then analysisIdAt = index end
+end
+if not (statusAt and updatedAt and analysisIdAt) then
+  return redis.error_reply('claimedFields must name status, updated_at and analysis_id')
 end
 
 for i, item in ipairs(ITEMS) do
   local jobKey, entryId, owner, fresh = item.job, item.entryId, item.owner, item.fresh == '1'
-  -- One read for the checks, the run ledger (run_owner, doubted_runs) and the reply (from 7 on).
-  local current = redis.call('HMGET', jobKey, 'status', 'entry_id', 'cancel_requested', 'analysis_id', 'run_owner', 'doubted_runs', unpack(claimedFields))
-  local status = current[1]
+  -- One read for the checks, the run ledger (run_owner, doubted_runs) and the reply (from 5 on).
+  local current = redis.call('HMGET', jobKey, 'entry_id', 'cancel_requested', 'run_owner', 'doubted_runs', unpack(claimedFields))
+  local status, analysisId = current[4 + statusAt], current[4 + analysisIdAt]
   -- An entry this consumer has just read with '>' is pending for it, delivered once: only
   -- entries from a backlog or a takeover need their pending record looked up.
   local pending = fresh and true or redis.call('XPENDING', K.stream, A.group, entryId, entryId, 1)[1]
@@ -66,19 +71,19 @@ for i, item in ipairs(ITEMS) do
   elseif not status then
     reply = { 'skipped', 'missing' }
   -- (A job admitted from the admission queue has no entry_id: its one entry is this one.)
-  elseif current[2] and current[2] ~= entryId then
+  elseif current[1] and current[1] ~= entryId then
     reply = { 'skipped', 'stale-entry' }
   elseif status ~= 'queued' and status ~= 'processing' then
     reply = { 'skipped', 'terminal' }
-  elseif current[3] == '1' then
+  elseif current[2] == '1' then
     cancelRunning({ key = jobKey, progressKey = item.progress }, entryId, context)
     reply = { 'skipped', 'cancelled' }
   -- The run this very token opened: the claim is run again (re-sent after its reply was lost,
   -- or retried with its tokens), so it is this claim's live run, not one to put in doubt.
-  elseif current[5] == owner then
+  elseif current[3] == owner then
     reply = { 'claimed' }
   else
-    local crashed = crashedRuns(jobKey, consumer, current[5], current[6])
+    local crashed = crashedRuns(jobKey, consumer, current[3], current[4])
     if crashed >= maxDeliveries then
       local reason = 'poison message: its worker died while running it ' .. crashed .. ' times, the limit of runs is ' .. maxDeliveries .. ' (ANALYSIS_MAX_DELIVERIES)'
       recordAttempt(jobKey, A.now, reason, consumer)
@@ -87,10 +92,10 @@ for i, item in ipairs(ITEMS) do
     elseif status == 'queued' then
       -- run_owner opens the run of this claim (openRun in the runLedger include), in the same write.
       redis.call('HSET', jobKey, 'status', 'processing', 'owner', owner, 'updated_at', A.now, 'started_at', A.now, 'run_owner', owner)
-      appendProgress(item.progress, A.channel, A.progressLogMax, current[4], startedEvent)
+      appendProgress(item.progress, A.channel, A.progressLogMax, analysisId, startedEvent)
       reply, touched = { 'claimed' }, true
     else
-      announceTakeover({ key = jobKey, progressKey = item.progress }, current[4], consumer, context)
+      announceTakeover({ key = jobKey, progressKey = item.progress }, analysisId, consumer, context)
       redis.call('HSET', jobKey, 'owner', owner, 'updated_at', A.now)
       redis.call('HINCRBY', jobKey, 'takeovers', 1)
       openRun(jobKey, owner)
@@ -104,7 +109,7 @@ for i, item in ipairs(ITEMS) do
     -- names and the owner and ledger fields the worker never reads were most of a claim's
     -- reply), in one JSON array: one reply item per job, not one per field, is what the
     -- worker's client decodes; cjson costs Redis about what the items did.
-    local values = { unpack(current, 7) }
+    local values = { unpack(current, 5) }
     if touched then
       values[statusAt] = 'processing'
       values[updatedAt] = A.now

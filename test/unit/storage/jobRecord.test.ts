@@ -61,7 +61,7 @@ test("a record read from a claim's values is the one read from the hash, times a
     owner: 'c:1',
   };
   const read = recordFromValues(claimReply(full), 1);
-  expect(read.record).toEqual(recordFromHash(full));
+  expect(read.record).toEqual({ ...recordFromHash(full), analysis_data: null });
   expect(read.scanId).toBe('scan_1');
   expect(recordFromValues(claimReply(hash), 1).scanId).toBeUndefined();
   // The same epoch read again, then another one: each field's remembered ISO text follows its value.
@@ -77,8 +77,14 @@ test('no values is no job; values without an id or status are corrupt, as a hash
   expect(recordFromValues(claimReply({ ...hash, status: 'exploded' }), 1).record).toBeUndefined();
 });
 
+test("a claim does not read a record's results: a job that can be claimed has none", () => {
+  expect(CLAIMED_FIELDS).not.toContain('llm_summary');
+  const withResults = { ...hash, image_url: '/charts/x.png', llm_summary: 'up', summary_source: 'llm' };
+  expect(recordFromValues(claimReply(withResults), 1).record).toEqual(recordFromHash(hash));
+});
+
 test('values read as Buffers give the same record', () => {
-  const full = { ...hash, llm_summary: 'ünïcode', scan_id: 'scan_1' };
+  const full = { ...hash, error: 'ünïcode', scan_id: 'scan_1' };
   const buffers = claimReply(full).map((value) => (value === null ? null : Buffer.from(value)));
   expect(recordFromValues(buffers, 1)).toEqual(recordFromValues(claimReply(full), 1));
   expect(recordFromValues(buffers, 1).record).toEqual(recordFromHash(full));
