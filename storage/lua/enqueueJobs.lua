@@ -27,6 +27,8 @@
 --- @include "admission"
 
 local maxActive = tonumber(A.maxActive)
+-- Every job's `queued` event but its time, made once per call (the time is its last field).
+local queuedEventHead = string.sub(progressEvent('queued', 'queued', '0', 'queued', '', ''), 1, -2)
 -- With admission off a job enters the stream without the admission state being built.
 local adm
 if A.admissionLimit ~= '0' then
@@ -72,7 +74,7 @@ local function enqueue(item)
   -- Logged, not published: nobody can be subscribed to an id this script has just made up.
   -- The event is the script's own (as fixed as the status it announces), at the job's creation
   -- time: sending its six fields cost more than building it.
-  redis.call('XADD', item.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', progressEvent('queued', 'queued', '0', 'queued', createdAt, ''))
+  redis.call('XADD', item.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', queuedEventHead .. createdAt .. '}')
   return { 'queued', item.analysisId }
 end
 

@@ -5,6 +5,7 @@
  */
 import { ActiveJobLimitReached, createJobQueue, ensureConsumerGroups } from '../../../storage/jobQueue.js';
 import { createKeys } from '../../../storage/keys.js';
+import { parseProgressEvent } from '../../../storage/progressEvent.js';
 import { startRedis, type TestRedis } from '../../support/redisServer.js';
 
 const keys = createKeys(undefined, undefined, 2);
@@ -49,8 +50,9 @@ test('250 enqueues of one turn in one partition take three script calls, and eve
   for (const { analysisId } of [results[0]!, results[249]!]) {
     expect(await queue.get(analysisId)).toMatchObject({ status: 'queued', user_id: user, attempts: 0 });
     const events = (await redis.client.xrange(keys.progress(analysisId), '-', '+')) as [string, string[]][];
-    expect(events.map(([, fields]) => JSON.parse(fields[1]!) as { status: string })).toMatchObject([
-      { status: 'queued' },
+    const createdAt = Number(await redis.client.hget(keys.job(analysisId), 'created_at'));
+    expect(events.map(([, fields]) => parseProgressEvent(JSON.parse(fields[1]!)))).toEqual([
+      { status: 'queued', stage: 'queued', progress: 0, message: 'queued', at: createdAt },
     ]);
   }
 });
