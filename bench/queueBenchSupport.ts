@@ -34,9 +34,15 @@ export async function systemCommandCount(redis: Redis): Promise<number> {
 
 /** redis-server's own CPU time so far (user + system), in microseconds. */
 export async function redisCpuMicros(redis: Redis): Promise<number> {
+  const { user, sys } = await redisCpuSplit(redis);
+  return user + sys;
+}
+
+/** redis-server's CPU so far (µs), in user space and in the kernel (its socket reads and writes). */
+export async function redisCpuSplit(redis: Redis): Promise<{ user: number; sys: number }> {
   const info = await redis.info('cpu');
-  const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6);
+  const micros = (name: string) => Math.round(Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0) * 1e6);
+  return { user: micros('used_cpu_user'), sys: micros('used_cpu_sys') };
 }
 
 export interface WorkerProcess {
