@@ -15,7 +15,7 @@
  * per analysis (every thread, from /proc), redis-server's (INFO cpu), the API process's (api
  * rounds) and this process's (it enqueues and polls). Then one line of ratios against BullMQ for
  * each Candela round; the target compares enqueue=direct (both sides queued from this process).
- * BENCH_REPEATS=3 runs the rounds three times in turn and adds the median ratios;
+ * BENCH_REPEATS=3 runs the rounds three times in turn (BullMQ first in the even ones) and adds the median ratios;
  * BENCH_ENQUEUE=direct skips the api rounds; BENCH_REDIS_COMMANDS=1 adds a line per round of
  * redis-server's µs per analysis by command (INFO commandstats, bench/redisCpuBreakdown.ts).
  * BENCH_WORKERS=1,2 picks the counts; BENCH_ANALYSES=200 is a quick check; BENCH_ONLY_CANDELA=1
@@ -350,13 +350,31 @@ try {
     };
     for (let repeat = 1; repeat <= REPEATS; repeat += 1) {
       const rounds: Figures[] = [];
-      for (const enqueue of ENQUEUES) {
-        rounds.push(await candela(redis, server.url, workers, enqueue));
-        process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
+      const runCandela = async () => {
+        for (const enqueue of ENQUEUES) {
+          rounds.push(await candela(redis, server.url, workers, enqueue));
+          process.stdout.write(`${JSON.stringify(rounds.at(-1))}\n`);
+        }
+      };
+      const runBullmq = async () => {
+        const figures = await bullmq(redis, server.url, workers);
+        process.stdout.write(`${JSON.stringify(figures)}\n`);
+        return figures;
+      };
+      if (process.env.BENCH_ONLY_CANDELA) {
+        await runCandela();
+        continue;
       }
-      if (process.env.BENCH_ONLY_CANDELA) continue;
-      const theirs = await bullmq(redis, server.url, workers);
-      process.stdout.write(`${JSON.stringify(theirs)}\n`);
+      // The order alternates by repeat (Candela first in odd ones): a machine that slows or
+      // warms up during a run must not favour whichever system runs second.
+      let theirs: Figures;
+      if (repeat % 2 === 1) {
+        await runCandela();
+        theirs = await runBullmq();
+      } else {
+        theirs = await runBullmq();
+        await runCandela();
+      }
       // The target: Candela within 5% of BullMQ's analyses/s at equal processes (a ratio of at least 0.95).
       for (const ours of rounds) {
         const enqueue = ours.enqueue as Enqueue;
