@@ -119,26 +119,36 @@ const RECORD_FIELDS = [
 type RecordField = (typeof RECORD_FIELDS)[number];
 /** The known names, a record's fields then scan_id, by their index in KNOWN_NAMES. */
 const KNOWN_NAMES: readonly string[] = [...RECORD_FIELDS, 'scan_id'];
+/** What a finish writes: a job that can be claimed (queued, or processing and taken over) has none. */
+const RESULT_FIELDS: readonly RecordField[] = ['image_url', 'llm_summary', 'summary_source', 'analysis_data'];
 /**
  * The fields a claim reads back, in this order (claimJobs.lua's HMGET): a record's but its
- * results, which a job that can be claimed (queued, or processing and taken over) does not
- * have, then scan_id. Redis searches the record once per name, so the names it cannot hold
+ * results, then scan_id. Redis searches the record once per name, so the names it cannot hold
  * are not asked for.
  */
-export const CLAIMED_FIELDS = [
-  'analysis_id',
-  'user_id',
-  'symbol',
-  'interval',
-  'timeframe',
-  'status',
-  'created_at',
-  'updated_at',
-  'attempts',
-  'error',
-  'candles_until',
+export const CLAIMED_FIELDS: readonly string[] = [
+  ...RECORD_FIELDS.filter((name) => !RESULT_FIELDS.includes(name)),
   'scan_id',
-] as const;
+];
+function claimedAt(name: RecordField | 'scan_id'): number {
+  const index = CLAIMED_FIELDS.indexOf(name);
+  if (index < 0) throw new Error(`${name} is not a claimed field`);
+  return index;
+}
+const CLAIMED = {
+  analysis_id: claimedAt('analysis_id'),
+  user_id: claimedAt('user_id'),
+  symbol: claimedAt('symbol'),
+  interval: claimedAt('interval'),
+  timeframe: claimedAt('timeframe'),
+  status: claimedAt('status'),
+  created_at: claimedAt('created_at'),
+  updated_at: claimedAt('updated_at'),
+  attempts: claimedAt('attempts'),
+  error: claimedAt('error'),
+  candles_until: claimedAt('candles_until'),
+  scan_id: claimedAt('scan_id'),
+};
 const indexByName = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
 
 /** Field names as bytes, by length, so a Buffer reply's names are matched without turning each into text. */
@@ -182,22 +192,21 @@ export function recordFromValues(
     const value = values[from + index];
     return value === null || value === undefined ? undefined : textOf(value);
   };
-  // In CLAIMED_FIELDS' order.
   const fields: RecordFields = {
-    analysis_id: at(0),
-    user_id: at(1),
-    symbol: at(2),
-    interval: at(3),
-    timeframe: at(4),
-    status: at(5),
-    created_at: at(6),
-    updated_at: at(7),
-    attempts: at(8),
-    error: at(9),
-    candles_until: at(10),
+    analysis_id: at(CLAIMED.analysis_id),
+    user_id: at(CLAIMED.user_id),
+    symbol: at(CLAIMED.symbol),
+    interval: at(CLAIMED.interval),
+    timeframe: at(CLAIMED.timeframe),
+    status: at(CLAIMED.status),
+    created_at: at(CLAIMED.created_at),
+    updated_at: at(CLAIMED.updated_at),
+    attempts: at(CLAIMED.attempts),
+    error: at(CLAIMED.error),
+    candles_until: at(CLAIMED.candles_until),
   };
   const empty = fields.analysis_id === undefined && fields.status === undefined;
-  return { record: recordFromFields(fields, analysisId, empty), scanId: at(11) };
+  return { record: recordFromFields(fields, analysisId, empty), scanId: at(CLAIMED.scan_id) };
 }
 
 /** The fields of a job hash a record is read from. */
