@@ -73,7 +73,7 @@ local function enqueue(item)
 
   -- Logged, not published: nobody can be subscribed to an id this script has just made up.
   -- The event is the script's own (as fixed as the status it announces), at the job's creation
-  -- time: sending its six fields cost more than building it.
+  -- time: sending it cost more than building it.
   redis.call('XADD', item.progress, 'MAXLEN', '~', A.progressLogMax, '*', 'event', queuedEventHead .. createdAt .. '}')
   return { 'queued', item.analysisId }
 end
