@@ -67,11 +67,10 @@ export function eventJson(event: ProgressEvent): string {
     !(PROGRESS_STAGES as readonly string[]).includes(event.stage)
   )
     throw new RangeError(`progress event status ${event.status} or stage ${event.stage} is not a known one`);
-  // The keys in the order the scripts' own events have them (storage/lua/includes/progressEvent.lua).
+  // The keys in the order the scripts' own events have them (storage/lua/includes/progressEvent.lua);
+  // an undefined data is left out by JSON.stringify.
   const { status, stage, progress, message, at, data } = event;
-  return JSON.stringify(
-    data === undefined ? { status, stage, progress, message, at } : { status, stage, progress, message, at, data },
-  );
+  return JSON.stringify({ status, stage, progress, message, at, data });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
